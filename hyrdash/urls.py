@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("kpis.urls")),
+    path("konto/inloggning/", auth_views.LoginView.as_view(), name="login"),
+    path("konto/utloggning/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sprak/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "hyrdash"
+admin.site.site_title = "hyrdash"
+admin.site.index_title = "Administration"

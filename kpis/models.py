@@ -1,0 +1,190 @@
+"""Organisation register, account mapping and the cost ledger.
+
+The ledger keeps every imported row (month x unit x account) per import batch.
+For each kind and month exactly one batch is *current*: the newest batch that
+covers the month and has not been undone. `MonthlyCost` holds the sums of the
+current batches per month x unit x category; it is what dashboards read and is
+rebuilt in the same transaction as every import, undo or mapping change.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CareType(models.TextChoices):
+    SJUKHUSVARD = "sjukhusvård", _("Sjukhusvård")
+    PRIMARVARD = "primärvård", _("Primärvård")
+    TANDVARD = "tandvård", _("Tandvård")
+    OVRIGT = "övrigt", _("Övrigt")
+
+
+class Category(models.TextChoices):
+    HYR_LAKARE = "hyr_lakare", _("Hyrpersonal läkare")
+    HYR_SSK_BM = "hyr_ssk_bm", _("Hyrpersonal sjuksköterskor/barnmorskor")
+    HYR_OVRIGA = "hyr_ovriga", _("Hyrpersonal övriga")
+    EGEN_LON = "egen_lon", _("Egen personal: löner")
+    EGEN_PO = "egen_po", _("Egen personal: personalomkostnader")
+    EGEN_PENSION = "egen_pension", _("Egen personal: pensioner")
+    EGEN_OVRIGT = "egen_ovrigt", _("Egen personal: övriga personalkostnader")
+    IGNORERA = "ignorera", _("Ignorera")
+
+
+AGENCY_CATEGORIES = (Category.HYR_LAKARE, Category.HYR_SSK_BM, Category.HYR_OVRIGA)
+OWN_STAFF_CATEGORIES = (
+    Category.EGEN_LON,
+    Category.EGEN_PO,
+    Category.EGEN_PENSION,
+    Category.EGEN_OVRIGT,
+)
+
+
+class Area(models.Model):
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("område")
+        verbose_name_plural = _("områden")
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    name = models.CharField(_("namn"), max_length=150, unique=True)
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="departments", verbose_name=_("område")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("verksamhet")
+        verbose_name_plural = _("verksamheter")
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    ansvar = models.CharField(_("ansvar"), max_length=20, unique=True)
+    name = models.CharField(_("namn"), max_length=200)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="units", verbose_name=_("verksamhet")
+    )
+    care_type = models.CharField(_("vårdtyp"), max_length=20, choices=CareType.choices)
+
+    class Meta:
+        ordering = ["ansvar"]
+        verbose_name = _("enhet")
+        verbose_name_plural = _("enheter")
+
+    def __str__(self):
+        return f"{self.ansvar} {self.name}"
+
+
+class Account(models.Model):
+    konto = models.CharField(_("konto"), max_length=20, unique=True)
+    name = models.CharField(_("benämning"), max_length=200)
+    category = models.CharField(_("kategori"), max_length=20, choices=Category.choices)
+
+    class Meta:
+        ordering = ["konto"]
+        verbose_name = _("konto")
+        verbose_name_plural = _("kontomappning")
+
+    def __str__(self):
+        return f"{self.konto} {self.name}"
+
+
+class ImportBatch(models.Model):
+    class Kind(models.TextChoices):
+        ACTUALS = "actuals", _("Utfall")
+        BUDGET = "budget", _("Budget")
+
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    file_name = models.CharField(_("filnamn"), max_length=255)
+    checksum = models.CharField(_("kontrollsumma (SHA-256)"), max_length=64, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("importerad av"),
+    )
+    created_at = models.DateTimeField(_("importerad"), auto_now_add=True)
+    row_count = models.PositiveIntegerField(_("rader"), default=0)
+    totals = models.JSONField(_("summor per kategori"), default=dict)
+    skipped = models.JSONField(_("överhoppade konton"), default=list)
+    undone_at = models.DateTimeField(_("ångrad"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ångrad av"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("view_dashboard", _("Kan se instrumentpanelerna")),
+            ("import_data", _("Kan importera och ångra underlag")),
+        ]
+        verbose_name = _("importomgång")
+        verbose_name_plural = _("importomgångar")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None
+
+
+class BatchMonth(models.Model):
+    """A month covered by a batch; `is_current` marks the batch whose data is in use."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="months")
+    period = models.DateField(_("månad"))
+    is_current = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["period"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "period"], name="batchmonth_unique"),
+        ]
+        indexes = [models.Index(fields=["period", "is_current"])]
+
+
+class LedgerRow(models.Model):
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    period = models.DateField(_("månad"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("belopp"), max_digits=16, decimal_places=2)
+    hours = models.DecimalField(_("timmar"), max_digits=14, decimal_places=2, null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["batch", "period"])]
+
+
+class MonthlyCost(models.Model):
+    """Sum of the current ledger rows per kind x month x unit x category (SEK)."""
+
+    kind = models.CharField(max_length=20, choices=ImportBatch.Kind.choices)
+    period = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    hours = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period", "unit", "category"], name="monthlycost_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "period"])]

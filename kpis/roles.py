@@ -1,0 +1,28 @@
+"""The roles of hyrdash, as Django groups, and the permissions each one holds.
+
+The groups are created by a data migration (kpis 0002); views check permissions,
+never group names, so a superuser or a custom group works the same way.
+"""
+
+STYRGRUPP = "styrgrupp"
+CONTROLLER = "controller"
+HR = "hr"
+
+VIEW_DASHBOARD = "kpis.view_dashboard"
+IMPORT_DATA = "kpis.import_data"
+
+# codename -> groups holding it ("app_label.codename")
+GROUP_PERMISSIONS: dict[str, list[str]] = {
+    STYRGRUPP: [VIEW_DASHBOARD],
+    CONTROLLER: [
+        VIEW_DASHBOARD,
+        IMPORT_DATA,
+        "kpis.view_importbatch",
+        *[
+            f"kpis.{action}_{model}"
+            for model in ("area", "department", "unit", "account")
+            for action in ("add", "change", "view")
+        ],
+    ],
+    HR: [],
+}

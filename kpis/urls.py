@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "kpis"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("importera/", views.upload, name="upload"),
+    path("importera/<int:pending_id>/bekrafta/", views.upload_confirm, name="upload_confirm"),
+    path("importer/", views.batches, name="batches"),
+    path("importer/<int:batch_id>/angra/", views.batch_undo, name="batch_undo"),
+]

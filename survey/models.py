@@ -1,0 +1,1 @@
+"""The employee survey (medarbetarundersökning). Filled by a later issue."""
