@@ -1,0 +1,145 @@
+"""Swedish number formatting for display: "2,1 mkr", "300 000 kr", "3,44 %".
+
+Display only; exports (CSV, Excel) should write plain numbers instead.
+
+- Decimal comma; U+00A0 NO-BREAK SPACE as the thousands separator and
+  between a number and its unit, so "1 234 567 kr" never wraps mid-figure.
+- Negative numbers use U+2212 MINUS SIGN ("−5,9"), as Swedish typography
+  does; it is not the ASCII hyphen, so don't parse these strings back.
+- Missing values (``None``, NaN, ±inf) are shown as an en dash "–".
+- Rounding is half up on the shortest decimal form of the value, so 2,05
+  shows as "2,1" and 0,125 as "0,13" (not banker's rounding, and not the
+  binary float's 2,04999...).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from numbers import Integral
+
+NBSP = "\u00a0"
+MINUS = "\u2212"
+MISSING = "\u2013"
+
+__all__ = [
+    "MINUS",
+    "MISSING",
+    "NBSP",
+    "format_change_text",
+    "format_kr",
+    "format_mkr",
+    "format_number",
+    "format_pct",
+    "format_tkr",
+]
+
+_SWEDISH = str.maketrans({",": NBSP, ".": ","})
+
+
+def _to_decimal(value: object) -> Decimal | None:
+    """The value as a finite Decimal, or None when it is missing."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, Integral):
+        return Decimal(int(value))
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number):
+        return None
+    # repr gives the shortest decimal that round-trips, so 2.05 stays "2.05"
+    # rather than the binary 2.049999999999999822...
+    return Decimal(repr(number))
+
+
+def _round(value: Decimal, decimals: int) -> Decimal:
+    with localcontext() as context:
+        context.prec = 60
+        try:
+            rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            rounded = value
+    return rounded if rounded != 0 else abs(rounded)  # no "−0"
+
+
+def _format_decimal(value: Decimal, decimals: int) -> str:
+    rounded = _round(value, decimals)
+    digits = format(abs(rounded), f",.{decimals}f").translate(_SWEDISH)
+    return f"{MINUS}{digits}" if rounded < 0 else digits
+
+
+def format_number(value: object, decimals: int = 0) -> str:
+    """Swedish number: "1 234 567", "−2,5", "–" when missing.
+
+    Thousands separated by NBSP, decimal comma, U+2212 minus, half-up
+    rounding to ``decimals`` places.
+    """
+    number = _to_decimal(value)
+    if number is None:
+        return MISSING
+    return _format_decimal(number, decimals)
+
+
+def _with_unit(value: object, unit: str, decimals: int, scale: int = 0) -> str:
+    number = _to_decimal(value)
+    if number is None:
+        return MISSING
+    return f"{_format_decimal(number.scaleb(-scale), decimals)}{NBSP}{unit}"
+
+
+def format_pct(value: object, decimals: int = 1) -> str:
+    """A percentage that is already in %: 3.444 -> "3,4 %", with NBSP before "%"."""
+    return _with_unit(value, "%", decimals)
+
+
+def format_kr(value_sek: object, decimals: int = 0) -> str:
+    """SEK as kronor: 300000 -> "300 000 kr"."""
+    return _with_unit(value_sek, "kr", decimals)
+
+
+def format_tkr(value_sek: object, decimals: int = 0) -> str:
+    """SEK as thousands: 1234567 -> "1 235 tkr"."""
+    return _with_unit(value_sek, "tkr", decimals, scale=3)
+
+
+def format_mkr(value_sek: object, decimals: int = 1) -> str:
+    """SEK as millions: 2100000 -> "2,1 mkr"."""
+    return _with_unit(value_sek, "mkr", decimals, scale=6)
+
+
+def format_change_text(
+    change_sek: object, change_pct: object, *, pct_decimals: int | None = None
+) -> str:
+    """A change against last year in the deck's words.
+
+    "+ 6,0 mkr, ökning 11 %", "− 5,9 mkr, minskning 11 %",
+    "− 1,3 mkr, minskning 0,7 %".
+
+    - The amount is in Mkr with one decimal, signed "+" or "−" by the
+      direction of ``change_sek``; exactly zero is "0,0 mkr, oförändrat".
+    - The percent is shown without its sign, after "ökning" (increase) or
+      "minskning" (decrease), the word following ``change_sek`` so the two
+      halves never contradict each other. It has no decimals when it rounds
+      to 10 % or more and one decimal below that; ``pct_decimals`` overrides.
+    - ``change_pct`` missing (last year was 0): the amount only.
+      ``change_sek`` missing: "–".
+    """
+    amount = _to_decimal(change_sek)
+    if amount is None:
+        return MISSING
+    mkr_text = f"{_format_decimal(abs(amount).scaleb(-6), 1)}{NBSP}mkr"
+    if amount == 0:
+        return mkr_text if _to_decimal(change_pct) is None else f"{mkr_text}, oförändrat"
+    sign, word = ("+", "ökning") if amount > 0 else (MINUS, "minskning")
+    text = f"{sign}{NBSP}{mkr_text}"
+    pct = _to_decimal(change_pct)
+    if pct is None:
+        return text
+    pct = abs(pct)
+    if pct_decimals is None:
+        pct_decimals = 0 if _round(pct, 1) >= 10 else 1
+    return f"{text}, {word} {format_pct(pct, pct_decimals)}"
