@@ -160,10 +160,18 @@ class BatchMonth(models.Model):
 
 
 class LedgerRow(models.Model):
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    """One row of an imported extract (SEK; hours only on agency accounts).
+
+    Only the (batch, period) index: every read goes through a batch's month,
+    and fewer indexes keep the bulk COPY of a large extract fast.
+    """
+
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     period = models.DateField(_("månad"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", db_index=False)
     amount = models.DecimalField(_("belopp"), max_digits=16, decimal_places=2)
     hours = models.DecimalField(_("timmar"), max_digits=14, decimal_places=2, null=True)
 
@@ -188,3 +196,16 @@ class MonthlyCost(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["kind", "period"])]
+
+
+class PendingUpload(models.Model):
+    """An uploaded file that passed the checks and waits for the controller's confirmation."""
+
+    kind = models.CharField(max_length=20, choices=ImportBatch.Kind.choices)
+    file_name = models.CharField(max_length=255)
+    data = models.BinaryField()
+    checksum = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,445 @@
+"""Reading extract files (CSV or XLSX, as Swedish Excel writes them) into clean frames.
+
+Nothing here touches the database. Every problem found is collected with its
+row and column, in Swedish, and raised together as one `ExtractError`, so the
+user can fix the whole file at once.
+
+Row numbers are the file's own: the header is row 1, the first data row is row 2,
+as Excel shows them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+# How many problems a report lists before it says "and N more".
+MAX_LISTED_PROBLEMS = 200
+# An XLSX is a zip: refuse archives that would unpack to more than this (zip bombs).
+MAX_XLSX_UNPACKED_BYTES = 500 * 1024 * 1024
+
+AMOUNT_RE = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+PERIOD_RE = r"(\d{4})-?(\d{2})(?:-(\d{2}))?(?:[ T]00:00(?::00(?:\.0+)?)?)?"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an uploaded file. `row` is the file's row number."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is not None and self.column:
+            return f"Rad {self.row}, kolumn {self.column}: {self.message}"
+        if self.row is not None:
+            return f"Rad {self.row}: {self.message}"
+        if self.column:
+            return f"Kolumn {self.column}: {self.message}"
+        return self.message
+
+
+class ExtractError(Exception):
+    """The file cannot be imported; `problems` says why, row by row."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        # Stable: problems of one row keep the order they were found in (column order).
+        self.problems = sorted(problems, key=lambda p: p.row or 0)
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        listed = [str(p) for p in self.problems[:MAX_LISTED_PROBLEMS]]
+        rest = len(self.problems) - len(listed)
+        if rest > 0:
+            listed.append(f"… och {rest} fel till.")
+        return listed
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # as users write it, used in messages
+    required: bool = True
+
+
+def quote(value: object) -> str:
+    """A value as messages quote it: ”value” (Swedish quotation marks)."""
+    text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "…"
+    return f"”{text}”"
+
+
+# --- reading the raw table ------------------------------------------------------------
+
+
+def read_table(data: bytes, columns: Sequence[Column]) -> pd.DataFrame:
+    """Read an uploaded file into a frame of stripped strings, one column per `columns`.
+
+    Columns are matched case-insensitively on their header; other columns are
+    ignored; absent optional columns are filled with "". The frame's index is
+    the file row number. Fully empty rows are dropped.
+    """
+    if not data:
+        raise ExtractError([Problem(None, None, "Filen är tom.")])
+    if data.startswith(b"PK\x03\x04"):
+        rows = _xlsx_rows(data)
+        if not rows:
+            raise ExtractError([Problem(None, None, "Filen är tom.")])
+        header_at = next((i for i, row in enumerate(rows) if any(c != "" for c in row)), None)
+        if header_at is None:
+            raise ExtractError([Problem(None, None, "Filen är tom.")])
+        header = rows[header_at]
+        width = len(header)
+        body = [(row + [""] * width)[:width] for row in rows[header_at + 1 :]]
+        frame = pd.DataFrame(body, columns=range(width), dtype=object)
+        frame.index = pd.RangeIndex(header_at + 2, header_at + 2 + len(body))
+    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ExtractError(
+            [
+                Problem(
+                    None,
+                    None,
+                    "Filen är en äldre Excel-fil (.xls), som inte stöds. "
+                    "Spara den som Excel-arbetsbok (.xlsx) eller CSV och försök igen.",
+                )
+            ]
+        )
+    else:
+        header, frame = _csv_table(data)
+    return _select_columns(header, frame, columns)
+
+
+def _select_columns(header: list, frame: pd.DataFrame, columns: Sequence[Column]) -> pd.DataFrame:
+    names = [str(h).strip().lstrip("\ufeff").lower() for h in header]
+    problems = []
+    picked: dict[str, pd.Series] = {}
+    for column in columns:
+        key = column.name.lower()
+        if key in names:
+            series = frame[names.index(key)].astype("str")
+            picked[column.name] = series.str.strip()
+        elif column.required:
+            problems.append(Problem(None, None, f"Kolumnen {quote(column.name)} saknas."))
+        else:
+            picked[column.name] = pd.Series("", index=frame.index, dtype="str")
+    if problems:
+        found = ", ".join(quote(str(h).strip()) for h in header if str(h).strip())
+        problems.append(Problem(None, None, f"Filens kolumner är: {found or 'inga'}."))
+        raise ExtractError(problems)
+    table = pd.DataFrame(picked, index=frame.index)
+    # Drop rows that are empty in every column we read (Excel writes trailing ";;;").
+    if len(table):
+        nonempty = (table != "").any(axis=1)
+        table = table[nonempty]
+    return table
+
+
+def _csv_table(data: bytes) -> tuple[list[str], pd.DataFrame]:
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype="str",
+            keep_default_na=False,
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_MINIMAL,
+            engine="c",
+        )
+    except pd.errors.EmptyDataError as exc:
+        raise ExtractError([Problem(None, None, "Filen är tom.")]) from exc
+    except pd.errors.ParserError as exc:
+        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if match:
+            expected, line, saw = match.groups()
+            raise ExtractError(
+                [
+                    Problem(
+                        int(line),
+                        None,
+                        f"raden har {saw} fält men rubrikraden har {expected}. "
+                        "Kontrollera avgränsare och citattecken.",
+                    )
+                ]
+            ) from exc
+        raise ExtractError(
+            [Problem(None, None, "Filen kunde inte läsas som CSV. Kontrollera formatet.")]
+        ) from exc
+    if frame.empty:
+        raise ExtractError([Problem(None, None, "Filen är tom.")])
+    header = [str(v) for v in frame.iloc[0].tolist()]
+    body = frame.iloc[1:]
+    body.index = pd.RangeIndex(2, 2 + len(body))
+    return header, body
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, as Swedish Excel writes CSV."""
+    if b"\x00" in data[:4096]:
+        raise ExtractError(
+            [Problem(None, None, "Filen är varken en CSV-fil eller en Excel-arbetsbok (.xlsx).")]
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise ExtractError(
+                [
+                    Problem(
+                        None,
+                        None,
+                        "Filens teckenkodning känns inte igen. "
+                        "Spara den som CSV (UTF-8) eller CSV (semikolonavgränsad).",
+                    )
+                ]
+            ) from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    from python_calamine import CalamineWorkbook
+
+    unreadable = Problem(None, None, "Filen kunde inte läsas som Excel-arbetsbok (.xlsx).")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ExtractError([unreadable]) from exc
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise ExtractError(
+            [Problem(None, None, "Excel-filen är för stor uppackad och har inte lästs.")]
+        )
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if not workbook.sheet_names:
+            raise ExtractError([Problem(None, None, "Excel-filen har inget kalkylblad.")])
+        sheet = workbook.get_sheet_by_index(0)
+        raw = sheet.to_python(skip_empty_area=False)
+    except ExtractError:
+        raise
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise ExtractError([unreadable]) from exc
+    return [[_cell_text(cell) for cell in row] for row in raw]
+
+
+def _cell_text(cell: object) -> str:
+    """An Excel cell as the text a CSV export would hold (dates as ÅÅÅÅ-MM-DD)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "SANT" if cell else "FALSKT"
+    if isinstance(cell, dt.datetime | dt.date):
+        return cell.strftime("%Y-%m-%d")
+    if isinstance(cell, float):
+        if cell.is_integer():
+            return str(int(cell))
+        return repr(cell)
+    return str(cell).strip()
+
+
+# --- parsing columns ------------------------------------------------------------------
+
+
+def parse_amounts(values: pd.Series) -> pd.Series:
+    """Swedish or English number text -> float (NaN where it is not a number).
+
+    Accepts decimal comma or point, spaces, no-break spaces and apostrophes as
+    thousands separators, a Unicode minus. When both "," and "." occur, the
+    rightmost one is the decimal separator ("1.234,50" and "1,234.50"). A lone
+    comma is always a decimal comma, as Swedish files write it.
+    """
+    text = values.str.replace(r"[\s\u00a0\u202f']", "", regex=True)
+    text = text.str.replace("\u2212", "-", regex=False)
+    has_comma = text.str.contains(",", regex=False)
+    has_point = text.str.contains(".", regex=False)
+    if (has_comma & has_point).any():
+        comma_last = text.str.rfind(",") > text.str.rfind(".")
+        both = has_comma & has_point
+        text = text.mask(both & comma_last, text.str.replace(".", "", regex=False))
+        text = text.mask(both & ~comma_last, text.str.replace(",", "", regex=False))
+    if has_comma.any():
+        text = text.str.replace(",", ".", regex=False)
+    valid = text.str.fullmatch(AMOUNT_RE)
+    return pd.to_numeric(text.where(valid, None), errors="coerce").astype("float64")
+
+
+def parse_periods(values: pd.Series) -> pd.Series:
+    """Month text (2024-03, 202403, 2024-03-01, an Excel date) -> 'YYYY-MM' or NaN."""
+    parts = values.str.extract(f"^{PERIOD_RE}$")
+    year = pd.to_numeric(parts[0], errors="coerce")
+    month = pd.to_numeric(parts[1], errors="coerce")
+    day = pd.to_numeric(parts[2], errors="coerce")
+    valid = year.between(1900, 2200) & month.between(1, 12) & (day.isna() | day.between(1, 31))
+    result = pd.Series(pd.NA, index=values.index, dtype="object")
+    ok = valid.fillna(False).astype(bool)
+    if ok.any():
+        result[ok] = (
+            year[ok].astype(int).astype(str) + "-" + month[ok].astype(int).astype(str).str.zfill(2)
+        )
+    return result
+
+
+def blank_problems(table: pd.DataFrame, columns: Iterable[str]) -> list[Problem]:
+    problems = []
+    for column in columns:
+        for row in table.index[table[column] == ""]:
+            problems.append(Problem(int(row), column, "värde saknas."))
+    return problems
+
+
+def invalid_problems(
+    table: pd.DataFrame, column: str, invalid: pd.Series, explanation: str
+) -> list[Problem]:
+    """Problems for the rows where `invalid` is true, quoting the cell."""
+    rows = table.index[invalid.to_numpy()]
+    cells = table.loc[rows, column]
+    return [
+        Problem(int(row), column, f"{quote(cell)} {explanation}")
+        for row, cell in zip(rows, cells, strict=True)
+    ]
+
+
+def duplicate_problems(table: pd.DataFrame, column: str, what: str) -> list[Problem]:
+    dup = table[column].duplicated(keep="first") & (table[column] != "")
+    return invalid_problems(table, column, dup, f"förekommer flera gånger ({what}).")
+
+
+# --- the extracts ---------------------------------------------------------------------
+
+COST_COLUMNS = (
+    Column("Period"),
+    Column("Ansvar"),
+    Column("Konto"),
+    Column("Belopp"),
+    Column("Timmar", required=False),
+)
+ORG_COLUMNS = (
+    Column("Ansvar"),
+    Column("Enhet"),
+    Column("Verksamhet"),
+    Column("Område"),
+    Column("Vårdtyp"),
+)
+ACCOUNT_COLUMNS = (Column("Konto"), Column("Benämning"), Column("Kategori"))
+
+PERIOD_EXPLANATION = "är ingen giltig månad (skriv ÅÅÅÅ-MM, ÅÅÅÅMM eller ÅÅÅÅ-MM-DD)."
+AMOUNT_EXPLANATION = "är inget tal."
+
+
+def parse_cost_extract(data: bytes) -> pd.DataFrame:
+    """A ledger extract -> frame indexed by file row with columns
+    period ('YYYY-MM'), ansvar, konto (strings), amount (SEK, float, rounded to
+    öre) and hours (float, NaN when blank).
+
+    Raises ExtractError listing every blank or malformed cell.
+    """
+    table = read_table(data, COST_COLUMNS)
+    if table.empty:
+        raise ExtractError([Problem(None, None, "Filen innehåller inga rader.")])
+    problems = blank_problems(table, ["Period", "Ansvar", "Konto", "Belopp"])
+    periods = parse_periods(table["Period"])
+    amounts = parse_amounts(table["Belopp"])
+    hours = parse_amounts(table["Timmar"])
+    problems += invalid_problems(
+        table, "Period", periods.isna() & (table["Period"] != ""), PERIOD_EXPLANATION
+    )
+    problems += invalid_problems(
+        table, "Belopp", amounts.isna() & (table["Belopp"] != ""), AMOUNT_EXPLANATION
+    )
+    problems += invalid_problems(
+        table, "Timmar", hours.isna() & (table["Timmar"] != ""), AMOUNT_EXPLANATION
+    )
+    if problems:
+        raise ExtractError(problems)
+    return pd.DataFrame(
+        {
+            "period": periods.astype("str"),
+            "ansvar": table["Ansvar"],
+            "konto": table["Konto"],
+            "amount": amounts.round(2),
+            "hours": hours.round(2),
+        },
+        index=table.index,
+    )
+
+
+def parse_org(data: bytes, care_types: Sequence[str]) -> pd.DataFrame:
+    """The organisation register -> frame with ansvar, unit, department, area, care_type.
+
+    `care_types` are the allowed codes (lower case); the file may use any case.
+    A department must belong to one area only.
+    """
+    table = read_table(data, ORG_COLUMNS)
+    if table.empty:
+        raise ExtractError([Problem(None, None, "Filen innehåller inga rader.")])
+    problems = blank_problems(table, [c.name for c in ORG_COLUMNS])
+    care = table["Vårdtyp"].str.lower()
+    allowed = ", ".join(care_types)
+    problems += invalid_problems(
+        table,
+        "Vårdtyp",
+        ~care.isin(list(care_types)) & (care != ""),
+        f"är ingen vårdtyp (tillåtna: {allowed}).",
+    )
+    problems += duplicate_problems(table, "Ansvar", "varje ansvar får bara finnas på en rad")
+    areas_per_department = table.groupby("Verksamhet")["Område"].nunique()
+    for department in areas_per_department[areas_per_department > 1].index:
+        rows = table.index[table["Verksamhet"] == department]
+        areas = ", ".join(quote(a) for a in sorted(table.loc[rows, "Område"].unique()))
+        problems.append(
+            Problem(
+                int(rows[0]),
+                "Område",
+                f"verksamheten {quote(department)} står under flera områden ({areas}).",
+            )
+        )
+    if problems:
+        raise ExtractError(problems)
+    return pd.DataFrame(
+        {
+            "ansvar": table["Ansvar"],
+            "unit": table["Enhet"],
+            "department": table["Verksamhet"],
+            "area": table["Område"],
+            "care_type": care,
+        },
+        index=table.index,
+    )
+
+
+def parse_accounts(data: bytes, categories: Sequence[str]) -> pd.DataFrame:
+    """The account mapping -> frame with konto, name, category (lower case code)."""
+    table = read_table(data, ACCOUNT_COLUMNS)
+    if table.empty:
+        raise ExtractError([Problem(None, None, "Filen innehåller inga rader.")])
+    problems = blank_problems(table, [c.name for c in ACCOUNT_COLUMNS])
+    category = table["Kategori"].str.lower()
+    allowed = ", ".join(categories)
+    problems += invalid_problems(
+        table,
+        "Kategori",
+        ~category.isin(list(categories)) & (category != ""),
+        f"är ingen kategori (tillåtna: {allowed}).",
+    )
+    problems += duplicate_problems(table, "Konto", "varje konto får bara finnas på en rad")
+    if problems:
+        raise ExtractError(problems)
+    return pd.DataFrame(
+        {"konto": table["Konto"], "name": table["Benämning"], "category": category},
+        index=table.index,
+    )

@@ -1,0 +1,427 @@
+"""Writes: importing the organisation register, the account mapping and cost extracts.
+
+Every service checks the whole file first (kpis.extracts), then writes once,
+inside one transaction: a failure half-way leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.db import connection, transaction
+from django.db.models import Case, Max, Sum, Value, When
+from django.utils import timezone
+
+from .extracts import (
+    ExtractError,
+    Problem,
+    invalid_problems,
+    parse_accounts,
+    parse_cost_extract,
+    parse_org,
+)
+from .models import (
+    Account,
+    Area,
+    BatchMonth,
+    CareType,
+    Category,
+    Department,
+    ImportBatch,
+    LedgerRow,
+    MonthlyCost,
+    Unit,
+)
+
+
+class ServiceError(Exception):
+    """A request that cannot be carried out; the message is for the user (Swedish)."""
+
+
+def checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def period_date(period: str) -> dt.date:
+    """'YYYY-MM' -> the first day of that month."""
+    return dt.date(int(period[:4]), int(period[5:7]), 1)
+
+
+# --- cost extracts --------------------------------------------------------------------
+
+
+@dataclass
+class CostCheck:
+    """What an extract would store, checked against the registers but not yet written."""
+
+    kind: str
+    checksum: str
+    rows: pd.DataFrame  # period, unit_id, account_id, category, amount, hours
+    months: list[str]
+    skipped: list[dict] = field(default_factory=list)  # konto, rows, amount
+    identical_to: ImportBatch | None = None
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def totals(self) -> dict[str, float]:
+        sums = self.rows.groupby("category")["amount"].sum()
+        return {category: round(float(amount), 2) for category, amount in sums.items()}
+
+    def summary(self) -> pd.DataFrame:
+        """Per month and category: the new total, what is stored now, the difference (SEK)."""
+        new = self.rows.groupby(["period", "category"])["amount"].sum().rename("new").reset_index()
+        stored = stored_totals(kind=self.kind, months=self.months)
+        merged = new.merge(stored, on=["period", "category"], how="outer")
+        merged["new"] = merged["new"].fillna(0.0).round(2)
+        merged["stored"] = merged["stored"].fillna(0.0).round(2)
+        merged["difference"] = (merged["new"] - merged["stored"]).round(2)
+        order = {code: i for i, code in enumerate(Category.values)}
+        merged["order"] = merged["category"].map(order)
+        merged = merged.sort_values(["period", "order"]).drop(columns="order")
+        return merged.reset_index(drop=True)
+
+
+def stored_totals(*, kind: str, months: list[str]) -> pd.DataFrame:
+    """What is stored now per month and category (SEK): columns period, category, stored."""
+    rows = (
+        MonthlyCost.objects.filter(kind=kind, period__in=[period_date(m) for m in months])
+        .values("period", "category")
+        .annotate(stored=Sum("amount"))
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=["period", "category", "stored"])
+    frame["period"] = frame["period"].map(lambda d: d.strftime("%Y-%m"))
+    frame["stored"] = frame["stored"].astype("float64")
+    return frame
+
+
+def costs_check(*, data: bytes, kind: str) -> CostCheck:
+    """Parse and check a cost extract against the registers; raise ExtractError if wrong.
+
+    Rows on accounts outside the mapping are skipped and reported (count and sum
+    per account). Rows on mapped accounts must name a known unit (ansvar).
+    """
+    if kind not in ImportBatch.Kind.values:
+        raise ServiceError(f"Okänd typ av underlag: {kind}.")
+    digest = checksum(data)
+    identical = _identical_batch(kind=kind, digest=digest)
+    frame = parse_cost_extract(data)
+
+    accounts = {a.konto: (a.id, a.category) for a in Account.objects.all()}
+    units = dict(Unit.objects.values_list("ansvar", "id"))
+    mapped = frame["konto"].isin(list(accounts))
+    skipped_frame = frame[~mapped]
+    skipped = [
+        {"konto": konto, "rows": int(len(group)), "amount": round(float(group["amount"].sum()), 2)}
+        for konto, group in skipped_frame.groupby("konto", sort=True)
+    ]
+    frame = frame[mapped]
+    unit_ids = frame["ansvar"].map(units)
+    unknown = unit_ids.isna()
+    if unknown.any():
+        table = pd.DataFrame({"Ansvar": frame["ansvar"]}, index=frame.index)
+        raise ExtractError(
+            invalid_problems(
+                table,
+                "Ansvar",
+                unknown,
+                "är ett okänt ansvar (finns inte i organisationsregistret).",
+            )
+        )
+    account_info = frame["konto"].map(accounts)
+    rows = pd.DataFrame(
+        {
+            "period": frame["period"],
+            "unit_id": unit_ids.astype("int64"),
+            "account_id": account_info.map(lambda info: info[0]).astype("int64"),
+            "category": account_info.map(lambda info: info[1]).astype("str"),
+            "amount": frame["amount"],
+            "hours": frame["hours"],
+        },
+        index=frame.index,
+    )
+    months = sorted(rows["period"].unique().tolist())
+    if not months:
+        raise ExtractError(
+            [
+                Problem(
+                    None,
+                    "Konto",
+                    "ingen rad har ett konto som finns i kontomappningen; inget att importera.",
+                )
+            ]
+        )
+    return CostCheck(
+        kind=kind,
+        checksum=digest,
+        rows=rows,
+        months=months,
+        skipped=skipped,
+        identical_to=identical,
+    )
+
+
+def _identical_batch(*, kind: str, digest: str) -> ImportBatch | None:
+    """An active batch of the same file whose months are all still in use."""
+    for batch in ImportBatch.objects.filter(kind=kind, checksum=digest, undone_at=None):
+        if not batch.months.filter(is_current=False).exists():
+            return batch
+    return None
+
+
+def costs_import(
+    *, data: bytes, file_name: str, kind: str, user=None, check: CostCheck | None = None
+) -> tuple[ImportBatch | None, CostCheck]:
+    """Import a cost extract; the newest extract of a month replaces that month's data.
+
+    Returns (batch, check); batch is None when the file is identical to an
+    import already in use (nothing changes then).
+    """
+    check = check or costs_check(data=data, kind=kind)
+    if check.identical_to is not None:
+        return None, check
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            kind=kind,
+            file_name=file_name[:255],
+            checksum=check.checksum,
+            created_by=user,
+            row_count=check.row_count,
+            totals=check.totals(),
+            skipped=check.skipped,
+        )
+        periods = [period_date(m) for m in check.months]
+        BatchMonth.objects.bulk_create(BatchMonth(batch=batch, period=p) for p in periods)
+        _insert_ledger_rows(batch.id, check.rows)
+        _refresh_months(kind=kind, periods=periods)
+    return batch, check
+
+
+def batch_undo(*, batch_id: int, user=None) -> ImportBatch:
+    """Undo an import: each of its months gets back the data it had before it.
+
+    A month's data comes from the newest batch covering it that is not undone,
+    so undoing restores the previous import of the month (or no data).
+    """
+    with transaction.atomic():
+        try:
+            batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        except ImportBatch.DoesNotExist as exc:
+            raise ServiceError("Importen finns inte.") from exc
+        if batch.undone_at is not None:
+            raise ServiceError("Importen är redan ångrad.")
+        batch.undone_at = timezone.now()
+        batch.undone_by = user
+        batch.save(update_fields=["undone_at", "undone_by"])
+        periods = list(batch.months.values_list("period", flat=True))
+        _refresh_months(kind=batch.kind, periods=periods)
+    return batch
+
+
+def _insert_ledger_rows(batch_id: int, rows: pd.DataFrame) -> None:
+    table = LedgerRow._meta.db_table
+    columns = ["batch_id", "period", "unit_id", "account_id", "amount", "hours"]
+    out = pd.DataFrame(
+        {
+            "batch_id": batch_id,
+            "period": rows["period"] + "-01",
+            "unit_id": rows["unit_id"],
+            "account_id": rows["account_id"],
+            "amount": rows["amount"],
+            "hours": rows["hours"],
+        }
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            out.to_csv(
+                buffer, sep="\t", header=False, index=False, na_rep="\\N", float_format="%.2f"
+            )
+            buffer.seek(0)
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer, size=1 << 20
+            )
+        else:
+            out["amount"] = out["amount"].map("{:.2f}".format)
+            out["hours"] = out["hours"].map(lambda h: None if pd.isna(h) else f"{h:.2f}")
+            placeholders = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+            records = out.astype(object).itertuples(index=False, name=None)
+            cursor.executemany(sql, list(records))
+
+
+def _refresh_months(*, kind: str, periods: list[dt.date]) -> None:
+    """Mark the current batch of each month and rebuild that month's monthly sums."""
+    for period in periods:
+        current = BatchMonth.objects.filter(
+            batch__kind=kind, batch__undone_at=None, period=period
+        ).aggregate(current=Max("batch_id"))["current"]
+        BatchMonth.objects.filter(batch__kind=kind, period=period).update(
+            is_current=Case(When(batch_id=current, then=Value(True)), default=Value(False))
+        )
+    monthly_costs_rebuild(kind=kind, periods=periods)
+
+
+def monthly_costs_rebuild(*, kind: str | None = None, periods: list[dt.date] | None = None):
+    """Recompute MonthlyCost (month x unit x category) from the current ledger rows.
+
+    With no arguments everything is rebuilt (after an account changes category).
+    """
+    where, params = ["bm.is_current = %s"], [True]
+    delete = MonthlyCost.objects.all()
+    if kind is not None:
+        where.append("b.kind = %s")
+        params.append(kind)
+        delete = delete.filter(kind=kind)
+    if periods is not None:
+        if not periods:
+            return
+        where.append(f"l.period IN ({', '.join(['%s'] * len(periods))})")
+        params.extend(periods)
+        delete = delete.filter(period__in=periods)
+    delete._raw_delete(delete.db)
+    sql = f"""
+        INSERT INTO {MonthlyCost._meta.db_table} (kind, period, unit_id, category, amount, hours)
+        SELECT b.kind, l.period, l.unit_id, a.category, SUM(l.amount), SUM(l.hours)
+        FROM {LedgerRow._meta.db_table} l
+        JOIN {BatchMonth._meta.db_table} bm ON bm.batch_id = l.batch_id AND bm.period = l.period
+        JOIN {ImportBatch._meta.db_table} b ON b.id = l.batch_id
+        JOIN {Account._meta.db_table} a ON a.id = l.account_id
+        WHERE {" AND ".join(where)}
+        GROUP BY b.kind, l.period, l.unit_id, a.category
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+# --- organisation register ------------------------------------------------------------
+
+
+@dataclass
+class OrgResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    kept: list[str] = field(default_factory=list)  # ansvar absent from the file, kept (has data)
+
+    def lines(self) -> list[str]:
+        lines = [
+            f"Enheter: {self.created} nya, {self.updated} ändrade, {self.unchanged} oförändrade, "
+            f"{self.removed} borttagna."
+        ]
+        if self.kept:
+            lines.append(
+                f"{len(self.kept)} enheter saknas i filen men har data och behålls: "
+                + ", ".join(self.kept[:20])
+                + (" …" if len(self.kept) > 20 else "")
+            )
+        return lines
+
+
+def org_import(*, data: bytes) -> OrgResult:
+    """Create or update areas, departments and units from a register file.
+
+    Names and moves are updated; a unit missing from the file is removed only
+    when no data refers to it. Departments and areas left empty are removed.
+    """
+    frame = parse_org(data, CareType.values)
+    result = OrgResult()
+    with transaction.atomic():
+        areas = {a.name: a for a in Area.objects.all()}
+        for name in frame["area"].unique():
+            if name not in areas:
+                areas[name] = Area.objects.create(name=name)
+        departments = {d.name: d for d in Department.objects.all()}
+        for name, area_name in frame.groupby("department", sort=False)["area"].first().items():
+            department = departments.get(name)
+            if department is None:
+                departments[name] = Department.objects.create(name=name, area=areas[area_name])
+            elif department.area_id != areas[area_name].id:
+                department.area = areas[area_name]
+                department.save(update_fields=["area"])
+        units = {u.ansvar: u for u in Unit.objects.all()}
+        for row in frame.itertuples(index=False):
+            wanted = {
+                "name": row.unit,
+                "department": departments[row.department],
+                "care_type": row.care_type,
+            }
+            unit = units.get(row.ansvar)
+            if unit is None:
+                Unit.objects.create(ansvar=row.ansvar, **wanted)
+                result.created += 1
+                continue
+            changed = [k for k, v in wanted.items() if getattr(unit, k) != v]
+            if changed:
+                for key in changed:
+                    setattr(unit, key, wanted[key])
+                unit.save(update_fields=changed)
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        absent = Unit.objects.exclude(ansvar__in=frame["ansvar"].tolist())
+        with_data = set(
+            LedgerRow.objects.filter(unit__in=absent).values_list("unit_id", flat=True).distinct()
+        ) | set(MonthlyCost.objects.filter(unit__in=absent).values_list("unit_id", flat=True))
+        for unit in absent.order_by("ansvar"):
+            if unit.id in with_data:
+                result.kept.append(unit.ansvar)
+            else:
+                unit.delete()
+                result.removed += 1
+        Department.objects.filter(units__isnull=True).delete()
+        Area.objects.filter(departments__isnull=True).delete()
+    return result
+
+
+# --- account mapping ------------------------------------------------------------------
+
+
+@dataclass
+class AccountResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    recategorised: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        lines = [
+            f"Konton: {self.created} nya, {self.updated} ändrade, {self.unchanged} oförändrade."
+        ]
+        if self.recategorised:
+            lines.append(
+                "Ny kategori för "
+                + ", ".join(self.recategorised)
+                + "; månadssummorna är omräknade."
+            )
+        return lines
+
+
+def accounts_import(*, data: bytes) -> AccountResult:
+    """Create or update the account mapping; accounts absent from the file are kept."""
+    frame = parse_accounts(data, Category.values)
+    result = AccountResult()
+    with transaction.atomic():
+        accounts = {a.konto: a for a in Account.objects.all()}
+        for row in frame.itertuples(index=False):
+            account = accounts.get(row.konto)
+            if account is None:
+                Account.objects.create(konto=row.konto, name=row.name, category=row.category)
+                result.created += 1
+            elif (account.name, account.category) != (row.name, row.category):
+                if account.category != row.category:
+                    result.recategorised.append(row.konto)
+                account.name, account.category = row.name, row.category
+                account.save(update_fields=["name", "category"])
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        if result.recategorised:
+            monthly_costs_rebuild()
+    return result
