@@ -158,6 +158,9 @@ class BatchMonth(models.Model):
         ]
         indexes = [models.Index(fields=["period", "is_current"])]
 
+    def __str__(self):
+        return f"{self.batch_id} {self.period:%Y-%m}"
+
 
 class LedgerRow(models.Model):
     """One row of an imported extract (SEK; hours only on agency accounts).
@@ -178,6 +181,9 @@ class LedgerRow(models.Model):
     class Meta:
         indexes = [models.Index(fields=["batch", "period"])]
 
+    def __str__(self):
+        return f"{self.period:%Y-%m} {self.unit_id} {self.account_id} {self.amount}"
+
 
 class MonthlyCost(models.Model):
     """Sum of the current ledger rows per kind x month x unit x category (SEK)."""
@@ -197,6 +203,9 @@ class MonthlyCost(models.Model):
         ]
         indexes = [models.Index(fields=["kind", "period"])]
 
+    def __str__(self):
+        return f"{self.kind} {self.period:%Y-%m} {self.unit_id} {self.category} {self.amount}"
+
 
 class PendingUpload(models.Model):
     """An uploaded file that passed the checks and waits for the controller's confirmation."""
@@ -209,3 +218,6 @@ class PendingUpload(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.file_name
