@@ -143,6 +143,15 @@ class ImportBatch(models.Model):
     def is_undone(self) -> bool:
         return self.undone_at is not None
 
+    def month_range(self) -> str:
+        """'2024-01 – 2024-12 (12)': the months the batch covers (uses prefetched months)."""
+        periods = sorted(m.period for m in self.months.all())
+        if not periods:
+            return "–"
+        first, last = periods[0].strftime("%Y-%m"), periods[-1].strftime("%Y-%m")
+        span = first if first == last else f"{first} – {last}"
+        return f"{span} ({len(periods)})"
+
 
 class BatchMonth(models.Model):
     """A month covered by a batch; `is_current` marks the batch whose data is in use."""
@@ -214,6 +223,10 @@ class PendingUpload(models.Model):
     file_name = models.CharField(max_length=255)
     data = models.BinaryField()
     checksum = models.CharField(max_length=64)
+    # What the check found, shown on the confirmation page (computed once at upload).
+    summary = models.JSONField(default=list)
+    skipped = models.JSONField(default=list)
+    row_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )

@@ -1,0 +1,56 @@
+from django.contrib import admin
+from django.db import transaction
+
+from .models import Account, Area, Department, ImportBatch, Unit
+from .services import monthly_costs_rebuild
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "area"]
+    list_filter = ["area"]
+    search_fields = ["name"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["ansvar", "name", "department", "care_type"]
+    list_filter = ["care_type", "department__area"]
+    search_fields = ["ansvar", "name", "department__name"]
+    list_select_related = ["department"]
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ["konto", "name", "category"]
+    list_filter = ["category"]
+    search_fields = ["konto", "name"]
+
+    def save_model(self, request, obj, form, change):
+        # A new category changes which KPI the account's stored rows count towards.
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change and "category" in form.changed_data:
+                monthly_costs_rebuild()
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Read-only history; imports and undo go through the upload pages."""
+
+    list_display = ["id", "kind", "file_name", "created_at", "created_by", "row_count", "undone_at"]
+    list_filter = ["kind"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
