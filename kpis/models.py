@@ -234,3 +234,153 @@ class PendingUpload(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class DepartmentMonthlyCost(models.Model):
+    """MonthlyCost summed per department and care type: what the dashboards read.
+
+    Its size depends on the organisation and the number of months, not on the
+    ledger, so dashboard time does not grow with the ledger. Rebuilt together
+    with MonthlyCost, and whenever units move.
+    """
+
+    kind = models.CharField(max_length=20, choices=ImportBatch.Kind.choices)
+    period = models.DateField()
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    care_type = models.CharField(max_length=20, choices=CareType.choices)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    hours = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period", "department", "care_type", "category"],
+                name="departmentmonthlycost_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.period:%Y-%m} {self.department_id} {self.category}"
+
+
+class Target(models.Model):
+    """The SKR measure's target (agency cost in % of own-staff cost) for a year and scope.
+
+    A scope without its own target for a year uses the administration's.
+    """
+
+    class ScopeKind(models.TextChoices):
+        HSF = "hsf", _("Hela förvaltningen")
+        CARE = "care", _("Vårdtyp")
+        AREA = "area", _("Område")
+
+    year = models.PositiveSmallIntegerField(_("år"))
+    scope_kind = models.CharField(_("nivå"), max_length=10, choices=ScopeKind.choices)
+    care_type = models.CharField(
+        _("vårdtyp"), max_length=20, choices=CareType.choices, blank=True, default=""
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("område")
+    )
+    pct = models.DecimalField(_("mål (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["year", "scope_kind", "care_type", "area__name"]
+        verbose_name = _("mål för SKR-måttet")
+        verbose_name_plural = _("mål för SKR-måttet")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"], condition=models.Q(scope_kind="hsf"), name="target_unique_hsf"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "care_type"],
+                condition=models.Q(scope_kind="care"),
+                name="target_unique_care",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "area"],
+                condition=models.Q(scope_kind="area"),
+                name="target_unique_area",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(scope_kind="hsf", care_type="", area__isnull=True)
+                    | (models.Q(scope_kind="care", area__isnull=True) & ~models.Q(care_type=""))
+                    | models.Q(scope_kind="area", care_type="", area__isnull=False)
+                ),
+                name="target_scope_consistent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.scope_key}: {self.pct} %"
+
+    @property
+    def scope_key(self) -> str:
+        if self.scope_kind == self.ScopeKind.CARE:
+            return f"care:{self.care_type}"
+        if self.scope_kind == self.ScopeKind.AREA:
+            return f"area:{self.area.name}"
+        return "hsf"
+
+
+class MonthStatus(models.Model):
+    """A month is preliminary until a controller closes it."""
+
+    period = models.DateField(_("månad"), unique=True)
+    closed = models.BooleanField(_("stängd"), default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("månadsstatus")
+        verbose_name_plural = _("månadsstatus")
+
+    def __str__(self):
+        return f"{self.period:%Y-%m} {'stängd' if self.closed else 'preliminär'}"
+
+
+class Commentary(models.Model):
+    """A controller's short comment on one chart for one month (and scope)."""
+
+    period = models.DateField(_("månad"))
+    chart = models.CharField(_("diagram"), max_length=40)
+    scope = models.CharField(_("urval"), max_length=160, default="hsf")
+    text = models.TextField(_("kommentar"), max_length=2000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kommentar")
+        verbose_name_plural = _("kommentarer")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "chart", "scope"], name="commentary_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.period:%Y-%m} {self.chart} {self.scope}"
+
+
+class NationalShare(models.Model):
+    """Agency share per region for a quarter, from SKR's statistics (uploaded table)."""
+
+    quarter = models.CharField(_("kvartal"), max_length=7)  # "2024-Q3"
+    region = models.CharField(_("region"), max_length=100)
+    share_pct = models.DecimalField(_("andel (%)"), max_digits=5, decimal_places=2)
+    is_average = models.BooleanField(_("riksgenomsnitt"), default=False)
+
+    class Meta:
+        ordering = ["quarter", "region"]
+        verbose_name = _("nationell jämförelse")
+        verbose_name_plural = _("nationell jämförelse")
+        constraints = [
+            models.UniqueConstraint(fields=["quarter", "region"], name="nationalshare_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.quarter} {self.region} {self.share_pct} %"

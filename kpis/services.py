@@ -31,6 +31,7 @@ from .models import (
     CareType,
     Category,
     Department,
+    DepartmentMonthlyCost,
     ImportBatch,
     LedgerRow,
     MonthlyCost,
@@ -297,6 +298,34 @@ def monthly_costs_rebuild(*, kind: str | None = None, periods: list[dt.date] | N
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+    department_costs_rebuild(kind=kind, periods=periods)
+
+
+def department_costs_rebuild(*, kind: str | None = None, periods: list[dt.date] | None = None):
+    """Recompute DepartmentMonthlyCost from MonthlyCost and the current organisation."""
+    where, params = ["1 = 1"], []
+    delete = DepartmentMonthlyCost.objects.all()
+    if kind is not None:
+        where.append("m.kind = %s")
+        params.append(kind)
+        delete = delete.filter(kind=kind)
+    if periods is not None:
+        where.append(f"m.period IN ({', '.join(['%s'] * len(periods))})")
+        params.extend(periods)
+        delete = delete.filter(period__in=periods)
+    delete._raw_delete(delete.db)
+    sql = f"""
+        INSERT INTO {DepartmentMonthlyCost._meta.db_table}
+            (kind, period, department_id, care_type, category, amount, hours)
+        SELECT m.kind, m.period, u.department_id, u.care_type, m.category,
+               SUM(m.amount), SUM(m.hours)
+        FROM {MonthlyCost._meta.db_table} m
+        JOIN {Unit._meta.db_table} u ON u.id = m.unit_id
+        WHERE {" AND ".join(where)}
+        GROUP BY m.kind, m.period, u.department_id, u.care_type, m.category
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 # --- organisation register ------------------------------------------------------------
@@ -375,8 +404,11 @@ def org_import(*, data: bytes) -> OrgResult:
             else:
                 unit.delete()
                 result.removed += 1
+        if result.updated or result.removed:
+            # Units moved or changed care type: the per-department sums follow them.
+            department_costs_rebuild()
         Department.objects.filter(units__isnull=True).delete()
-        Area.objects.filter(departments__isnull=True).delete()
+        Area.objects.filter(departments__isnull=True, target__isnull=True).delete()
     return result
 
 
