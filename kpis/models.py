@@ -344,11 +344,10 @@ class MonthStatus(models.Model):
 
 
 class Commentary(models.Model):
-    """A controller's short comment on one chart for one month (and scope)."""
+    """A controller's short comment on one chart for one month."""
 
     period = models.DateField(_("månad"))
     chart = models.CharField(_("diagram"), max_length=40)
-    scope = models.CharField(_("urval"), max_length=160, default="hsf")
     text = models.TextField(_("kommentar"), max_length=2000)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -359,11 +358,11 @@ class Commentary(models.Model):
         verbose_name = _("kommentar")
         verbose_name_plural = _("kommentarer")
         constraints = [
-            models.UniqueConstraint(fields=["period", "chart", "scope"], name="commentary_unique"),
+            models.UniqueConstraint(fields=["period", "chart"], name="commentary_unique"),
         ]
 
     def __str__(self):
-        return f"{self.period:%Y-%m} {self.chart} {self.scope}"
+        return f"{self.period:%Y-%m} {self.chart}"
 
 
 class NationalShare(models.Model):

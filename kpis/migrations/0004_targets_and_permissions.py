@@ -50,6 +50,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("kpis", "0003_dashboard"), ("kpis", "0002_roles")]
+    dependencies = [("kpis", "0003_dashboard")]
 
     operations = [migrations.RunPython(forwards, backwards)]

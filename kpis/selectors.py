@@ -1,0 +1,188 @@
+"""Reads: what the dashboards and exports need from the database, as pandas frames.
+
+The dashboards read the per-department monthly sums (DepartmentMonthlyCost),
+never the ledger rows, so their time does not grow with the ledger. One page
+loads `cost_data()` once and derives every series from it (kpis.series).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.utils.translation import gettext as _
+
+from .models import (
+    Area,
+    BatchMonth,
+    CareType,
+    Commentary,
+    Department,
+    DepartmentMonthlyCost,
+    ImportBatch,
+    MonthStatus,
+    NationalShare,
+    Target,
+)
+
+HSF = "hsf"
+SCOPE_KINDS = ("hsf", "care", "area", "department")
+DASHBOARD_CARE_TYPES = (CareType.SJUKHUSVARD, CareType.PRIMARVARD, CareType.TANDVARD)
+
+
+class ScopeError(ValueError):
+    """An unknown scope; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What part of the organisation a figure covers.
+
+    `hsf` (the whole administration), `care:<vårdtyp>`, `area:<område>` or
+    `department:<verksamhet>`, the same strings the command line takes.
+    """
+
+    kind: str = HSF
+    value: str = ""
+
+    @classmethod
+    def parse(cls, text: str | None) -> Scope:
+        text = (text or HSF).strip()
+        if text == HSF:
+            return cls()
+        kind, sep, value = text.partition(":")
+        value = value.strip()
+        if not sep or kind not in SCOPE_KINDS[1:] or not value:
+            raise ScopeError(
+                _(
+                    "Okänt urval %(scope)s: använd hsf, care:<vårdtyp>, area:<område> "
+                    "eller department:<verksamhet>."
+                )
+                % {"scope": text}
+            )
+        if kind == "care":
+            value = value.lower()
+            if value not in CareType.values:
+                raise ScopeError(
+                    _("Okänd vårdtyp %(value)s (tillåtna: %(allowed)s).")
+                    % {"value": value, "allowed": ", ".join(CareType.values)}
+                )
+        elif kind == "area" and not Area.objects.filter(name=value).exists():
+            raise ScopeError(_("Området %(value)s finns inte.") % {"value": value})
+        elif kind == "department" and not Department.objects.filter(name=value).exists():
+            raise ScopeError(_("Verksamheten %(value)s finns inte.") % {"value": value})
+        return cls(kind, value)
+
+    @property
+    def key(self) -> str:
+        return HSF if self.kind == HSF else f"{self.kind}:{self.value}"
+
+    @property
+    def label(self) -> str:
+        if self.kind == HSF:
+            return _("Hela förvaltningen")
+        if self.kind == "care":
+            return str(CareType(self.value).label)
+        return self.value
+
+    def filter(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows of a cost frame (columns area, department, care_type) in this scope."""
+        if self.kind == HSF:
+            return frame
+        column = {"care": "care_type", "area": "area", "department": "department"}[self.kind]
+        return frame[frame[column] == self.value]
+
+
+@dataclass
+class CostData:
+    """Everything a cost dashboard page needs, read in a few queries."""
+
+    actuals: (
+        pd.DataFrame
+    )  # period (Period[M]), area, department, care_type, category, amount, hours
+    budget: pd.DataFrame
+    months_actuals: pd.PeriodIndex  # months an actuals import covers
+    months_budget: pd.PeriodIndex
+    targets: dict[tuple[int, str], float] = field(default_factory=dict)
+    closed: set[pd.Period] = field(default_factory=set)
+    areas: list[str] = field(default_factory=list)
+
+    @property
+    def last_month(self) -> pd.Period | None:
+        return self.months_actuals[-1] if len(self.months_actuals) else None
+
+    def is_preliminary(self, month: pd.Period) -> bool:
+        return month not in self.closed
+
+
+COST_COLUMNS = ["period", "area", "department", "care_type", "category", "amount", "hours"]
+
+
+def cost_frame(*, kind: str) -> pd.DataFrame:
+    """Monthly sums per department, care type and category (SEK, hours) for one kind."""
+    rows = DepartmentMonthlyCost.objects.filter(kind=kind).values_list(
+        "period",
+        "department__area__name",
+        "department__name",
+        "care_type",
+        "category",
+        "amount",
+        "hours",
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=COST_COLUMNS)
+    frame["period"] = pd.PeriodIndex(pd.to_datetime(frame["period"]), freq="M")
+    frame["amount"] = frame["amount"].astype("float64")
+    frame["hours"] = frame["hours"].astype("float64")
+    return frame
+
+
+def months_with_data(*, kind: str) -> pd.PeriodIndex:
+    """The months a current (not undone) import of this kind covers."""
+    periods = (
+        BatchMonth.objects.filter(is_current=True, batch__kind=kind)
+        .values_list("period", flat=True)
+        .distinct()
+    )
+    return pd.PeriodIndex(sorted({pd.Period(p, freq="M") for p in periods}), freq="M")
+
+
+def targets() -> dict[tuple[int, str], float]:
+    """SKR targets as {(year, scope key): pct}."""
+    return {
+        (t.year, t.scope_key): float(t.pct) for t in Target.objects.select_related("area").all()
+    }
+
+
+def closed_months() -> set[pd.Period]:
+    return {
+        pd.Period(p, freq="M")
+        for p in MonthStatus.objects.filter(closed=True).values_list("period", flat=True)
+    }
+
+
+def cost_data() -> CostData:
+    return CostData(
+        actuals=cost_frame(kind=ImportBatch.Kind.ACTUALS),
+        budget=cost_frame(kind=ImportBatch.Kind.BUDGET),
+        months_actuals=months_with_data(kind=ImportBatch.Kind.ACTUALS),
+        months_budget=months_with_data(kind=ImportBatch.Kind.BUDGET),
+        targets=targets(),
+        closed=closed_months(),
+        areas=list(Area.objects.values_list("name", flat=True)),
+    )
+
+
+def commentaries(*, month: pd.Period) -> dict[str, Commentary]:
+    """The month's comments per chart code."""
+    found = Commentary.objects.filter(period=month.to_timestamp().date()).select_related("author")
+    return {comment.chart: comment for comment in found}
+
+
+def national_shares() -> pd.DataFrame:
+    """The national comparison table: quarter, region, share_pct, is_average."""
+    rows = NationalShare.objects.values_list("quarter", "region", "share_pct", "is_average")
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["quarter", "region", "share_pct", "is_average"]
+    )
+    frame["share_pct"] = frame["share_pct"].astype("float64")
+    return frame
