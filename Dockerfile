@@ -13,7 +13,7 @@ WORKDIR /app
 # declares no packages ([tool.setuptools] packages = []): `pip install .`
 # installs only the dependencies; the code runs from /app.
 COPY pyproject.toml README.md ./
-RUN pip install .
+RUN pip install . && rm -rf build ./*.egg-info
 
 # Only what the application needs (no .venv, db.sqlite3, .git, tests).
 COPY manage.py ./
@@ -28,7 +28,7 @@ COPY docker ./docker
 # Settings refuse to load without SECRET_KEY when DEBUG is off; this key is
 # used for collectstatic only and is not kept in the image.
 RUN SECRET_KEY=collectstatic-at-build-time-only python manage.py collectstatic --noinput \
-    && useradd --system --uid 10001 --no-create-home hyrdash \
+    && useradd --system --uid 10001 --create-home --home-dir /home/hyrdash hyrdash \
     && chmod +x docker/entrypoint.sh
 
 USER hyrdash
