@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.db import transaction
 
-from .models import Account, Area, Department, ImportBatch, Unit
+from .models import (
+    Account,
+    Area,
+    Commentary,
+    Department,
+    ImportBatch,
+    MonthStatus,
+    NationalShare,
+    Target,
+    Unit,
+)
 from .services import monthly_costs_rebuild
 
 
@@ -54,3 +64,28 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["year", "scope_kind", "care_type", "area", "pct"]
+    list_filter = ["year", "scope_kind"]
+
+
+@admin.register(MonthStatus)
+class MonthStatusAdmin(admin.ModelAdmin):
+    list_display = ["period", "closed", "changed_by", "changed_at"]
+    readonly_fields = ["changed_by", "changed_at"]
+
+
+@admin.register(Commentary)
+class CommentaryAdmin(admin.ModelAdmin):
+    list_display = ["period", "chart", "author", "updated_at"]
+    list_filter = ["chart"]
+    readonly_fields = ["author", "updated_at"]
+
+
+@admin.register(NationalShare)
+class NationalShareAdmin(admin.ModelAdmin):
+    list_display = ["quarter", "region", "share_pct", "is_average"]
+    list_filter = ["quarter"]

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -37,3 +39,32 @@ class CostUploadForm(UploadForm):
         widget=forms.RadioSelect,
     )
     field_order = ["kind", "file"]
+
+
+class MonthField(forms.CharField):
+    """A month as YYYY-MM -> the first day of that month."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return dt.datetime.strptime(value, "%Y-%m").date()
+        except ValueError as exc:
+            raise forms.ValidationError(_("Ange månaden som ÅÅÅÅ-MM.")) from exc
+
+
+class MonthStatusForm(forms.Form):
+    manad = MonthField(label=_("Månad"))
+    closed = forms.BooleanField(label=_("Stängd"), required=False)
+
+
+class CommentaryForm(forms.Form):
+    manad = MonthField(label=_("Månad"))
+    chart = forms.SlugField(label=_("Diagram"), max_length=40)
+    text = forms.CharField(
+        label=_("Kommentar"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -22,6 +22,7 @@ from .extracts import (
     invalid_problems,
     parse_accounts,
     parse_cost_extract,
+    parse_national,
     parse_org,
 )
 from .models import (
@@ -30,11 +31,14 @@ from .models import (
     BatchMonth,
     CareType,
     Category,
+    Commentary,
     Department,
     DepartmentMonthlyCost,
     ImportBatch,
     LedgerRow,
     MonthlyCost,
+    MonthStatus,
+    NationalShare,
     Unit,
 )
 
@@ -457,3 +461,48 @@ def accounts_import(*, data: bytes) -> AccountResult:
         if result.recategorised:
             monthly_costs_rebuild()
     return result
+
+
+# --- the dashboard's supporting data --------------------------------------------------
+
+# Region names that stand for the national average in SKR's table.
+NATIONAL_AVERAGE_NAMES = {"riket", "alla regioner", "samtliga regioner", "riksgenomsnitt"}
+
+
+def national_import(*, data: bytes) -> list[str]:
+    """Store SKR's agency share per region; the quarters in the file replace stored ones."""
+    frame = parse_national(data)
+    quarters = sorted(frame["quarter"].unique())
+    with transaction.atomic():
+        NationalShare.objects.filter(quarter__in=quarters).delete()
+        NationalShare.objects.bulk_create(
+            NationalShare(
+                quarter=row.quarter,
+                region=row.region,
+                share_pct=round(row.share_pct, 2),
+                is_average=row.region.lower() in NATIONAL_AVERAGE_NAMES,
+            )
+            for row in frame.itertuples(index=False)
+        )
+    return quarters
+
+
+def month_status_set(*, period: dt.date, closed: bool, user=None) -> MonthStatus:
+    """Close a month (its figures are final) or reopen it (preliminary again)."""
+    status, _ = MonthStatus.objects.update_or_create(
+        period=period.replace(day=1), defaults={"closed": closed, "changed_by": user}
+    )
+    return status
+
+
+def commentary_save(*, period: dt.date, chart: str, text: str, user=None) -> Commentary | None:
+    """Save the month's comment on a chart; an empty text removes it."""
+    period = period.replace(day=1)
+    text = text.strip()
+    if not text:
+        Commentary.objects.filter(period=period, chart=chart).delete()
+        return None
+    comment, _ = Commentary.objects.update_or_create(
+        period=period, chart=chart, defaults={"text": text, "author": user}
+    )
+    return comment

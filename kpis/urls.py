@@ -11,3 +11,9 @@ urlpatterns = [
     path("importer/", views.batches, name="batches"),
     path("importer/<int:batch_id>/angra/", views.batch_undo, name="batch_undo"),
 ]
+
+urlpatterns += [
+    path("manad/status/", views.month_status, name="month_status"),
+    path("kommentar/", views.commentary, name="commentary"),
+    path("nationell-jamforelse/", views.national_upload, name="national_upload"),
+]

@@ -7,14 +7,22 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import roles
 from .extracts import ExtractError
-from .forms import CostUploadForm
-from .models import Category, ImportBatch, PendingUpload
-from .services import ServiceError, costs_check, costs_import
+from .forms import CommentaryForm, CostUploadForm, MonthStatusForm, UploadForm
+from .models import Category, ImportBatch, NationalShare, PendingUpload
+from .services import (
+    ServiceError,
+    commentary_save,
+    costs_check,
+    costs_import,
+    month_status_set,
+    national_import,
+)
 from .services import batch_undo as undo_service
 
 
@@ -149,3 +157,80 @@ def batch_undo(request, batch_id):
             % {"id": batch.id, "name": batch.file_name},
         )
     return redirect("kpis:batches")
+
+
+def _back(request):
+    """Where a controller's small form returns to: the page it was posted from."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("kpis:dashboard")
+
+
+@require_POST
+@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def month_status(request):
+    form = MonthStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Månadens status kunde inte ändras."))
+        return _back(request)
+    period, closed = form.cleaned_data["manad"], form.cleaned_data["closed"]
+    month_status_set(period=period, closed=closed, user=request.user)
+    if closed:
+        messages.success(request, _("%(month)s är stängd.") % {"month": f"{period:%Y-%m}"})
+    else:
+        messages.success(
+            request,
+            _("%(month)s är öppnad och visas som preliminär.") % {"month": f"{period:%Y-%m}"},
+        )
+    return _back(request)
+
+
+@require_POST
+@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def commentary(request):
+    form = CommentaryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Kommentaren kunde inte sparas: högst 2 000 tecken."))
+        return _back(request)
+    saved = commentary_save(
+        period=form.cleaned_data["manad"],
+        chart=form.cleaned_data["chart"],
+        text=form.cleaned_data["text"],
+        user=request.user,
+    )
+    messages.success(
+        request, _("Kommentaren är sparad.") if saved else _("Kommentaren är borttagen.")
+    )
+    return _back(request)
+
+
+@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def national_upload(request):
+    """The small national comparison table (Period;Region;Andel) from SKR's statistics."""
+    problems = []
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                quarters = national_import(data=form.cleaned_data["file"].read())
+            except ExtractError as exc:
+                problems = exc.lines()
+            else:
+                messages.success(
+                    request,
+                    _("Nationell jämförelse sparad för %(quarters)s.")
+                    % {"quarters": ", ".join(quarters)},
+                )
+                return redirect("kpis:national_upload")
+    else:
+        form = UploadForm()
+    shares = NationalShare.objects.all().order_by("-quarter", "-share_pct")
+    return render(
+        request,
+        "kpis/national_upload.html",
+        {"form": form, "problems": problems, "shares": shares, "nav": "national"},
+        status=400 if problems else 200,
+    )

@@ -2,3 +2,8 @@
 document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
   el.addEventListener("change", function () { el.form.submit(); });
 });
+document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+  form.addEventListener("submit", function (event) {
+    if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+  });
+});
