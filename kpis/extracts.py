@@ -17,6 +17,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 
@@ -248,7 +249,11 @@ def _cell_text(cell: object) -> str:
     if isinstance(cell, float):
         if cell.is_integer():
             return str(int(cell))
-        return repr(cell)
+        text = repr(cell)
+        if "e" in text:
+            # Formula residues such as 1.4e-14: written out, as a CSV export would.
+            text = format(Decimal(text), "f")
+        return text
     return str(cell).strip()
 
 
@@ -292,6 +297,13 @@ def parse_periods(values: pd.Series) -> pd.Series:
             year[ok].astype(int).astype(str) + "-" + month[ok].astype(int).astype(str).str.zfill(2)
         )
     return result
+
+
+def in_column_order(problems: list[Problem], columns: Sequence[Column]) -> list[Problem]:
+    """Problems sorted by column as the file declares them; ExtractError then sorts by
+    row, stably, so each row's problems read left to right."""
+    order = {column.name: i for i, column in enumerate(columns)}
+    return sorted(problems, key=lambda p: order.get(p.column or "", -1))
 
 
 def blank_problems(table: pd.DataFrame, columns: Iterable[str]) -> list[Problem]:
@@ -365,7 +377,7 @@ def parse_cost_extract(data: bytes) -> pd.DataFrame:
         table, "Timmar", hours.isna() & (table["Timmar"] != ""), AMOUNT_EXPLANATION
     )
     if problems:
-        raise ExtractError(problems)
+        raise ExtractError(in_column_order(problems, COST_COLUMNS))
     return pd.DataFrame(
         {
             "period": periods.astype("str"),
@@ -409,7 +421,7 @@ def parse_org(data: bytes, care_types: Sequence[str]) -> pd.DataFrame:
             )
         )
     if problems:
-        raise ExtractError(problems)
+        raise ExtractError(in_column_order(problems, ORG_COLUMNS))
     return pd.DataFrame(
         {
             "ansvar": table["Ansvar"],
@@ -438,7 +450,7 @@ def parse_accounts(data: bytes, categories: Sequence[str]) -> pd.DataFrame:
     )
     problems += duplicate_problems(table, "Konto", "varje konto får bara finnas på en rad")
     if problems:
-        raise ExtractError(problems)
+        raise ExtractError(in_column_order(problems, ACCOUNT_COLUMNS))
     return pd.DataFrame(
         {"konto": table["Konto"], "name": table["Benämning"], "category": category},
         index=table.index,
