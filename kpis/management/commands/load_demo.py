@@ -1,0 +1,148 @@
+"""Load a demo region through the real import commands, and create demo users.
+
+The data comes from kpis.demo (synthetic, reproducible with --seed); it is written as
+extract files and read back by import_accounts, import_org and import_costs, just as a
+controller's uploads would be.
+"""
+
+import io
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command, load_command_class
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from kpis import demo, roles
+from kpis.models import Unit
+
+# username, first name, last name, group, is_staff, is_superuser
+DEMO_USERS = [
+    ("styrgrupp", "Demo", "Styrgrupp", roles.STYRGRUPP, False, False),
+    ("controller", "Demo", "Controller", roles.CONTROLLER, True, False),
+    ("hr", "Demo", "HR", roles.HR, False, False),
+    ("admin", "Demo", "Admin", None, True, True),
+]
+IMPORTING_USER = "controller"
+
+
+def demo_password(username: str) -> str:
+    return f"demo-{username}"
+
+
+class Command(BaseCommand):
+    help = (
+        "Skapa demoanvändare och läs in en påhittad region (organisation, kontomappning, "
+        "utfall från 2021 och budget) genom de vanliga importkommandona."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="läs inte in något om det redan finns enheter (skriv bara ut inloggningarna)",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=demo.DEFAULT_SEED, help="slumpfrö (samma frö, samma data)"
+        )
+        parser.add_argument(
+            "--small",
+            action="store_true",
+            help="liten demo: två områden, några enheter, de senaste 15 månaderna",
+        )
+        parser.add_argument(
+            "--files",
+            metavar="KATALOG",
+            help="skriv underlagsfilerna hit och behåll dem (annars en tillfällig katalog)",
+        )
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        self.verbosity = options["verbosity"]
+        self.ensure_users()
+        if options["if_empty"] and Unit.objects.exists():
+            self.stdout.write("Det finns redan enheter i databasen; ingen demodata läses in.")
+            self.print_logins()
+            return
+
+        self.stdout.write(f"Skapar demoregionen (frö {options['seed']}) …")
+        data = demo.generate(seed=options["seed"], small=options["small"])
+        self.stdout.write(
+            f"  {len(data.org)} enheter i {data.org['Verksamhet'].nunique()} verksamheter, "
+            f"{len(data.actuals)} utfallsrader, {len(data.budget)} budgetrader."
+        )
+        if options["files"]:
+            self.load(data, Path(options["files"]))
+        else:
+            with tempfile.TemporaryDirectory(prefix="hyrdash-demo-") as directory:
+                self.load(data, Path(directory))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demodata inläst på {time.monotonic() - started:.1f} s.")
+        )
+        self.print_logins()
+
+    def load(self, data: demo.DemoData, directory: Path) -> None:
+        extracts = demo.write_extracts(data, directory)
+        self.stdout.write(f"  Underlagen är skrivna till {directory}.")
+        user = {"user": IMPORTING_USER} if self.import_costs_has_user() else {}
+        with transaction.atomic():
+            konton = Path(settings.BASE_DIR) / "fixtures" / "konton.csv"
+            self.stdout.write(f"Läser in kontomappningen ({konton.name}) …")
+            self.run("import_accounts", str(konton))
+            for extract in extracts:
+                if extract.kind == "org":
+                    self.stdout.write(f"Läser in organisationen ({extract.path.name}) …")
+                    self.run("import_org", str(extract.path))
+                else:
+                    label = "utfall" if extract.kind == "actuals" else "budget"
+                    self.stdout.write(f"Läser in {label} {extract.year} ({extract.path.name}) …")
+                    self.run("import_costs", str(extract.path), kind=extract.kind, **user)
+
+    def run(self, command: str, *args, **options) -> None:
+        """Run an import command; its report is shown with --verbosity 2."""
+        out = io.StringIO()
+        started = time.monotonic()
+        call_command(command, *args, stdout=out, stderr=self.stderr, **options)
+        if self.verbosity >= 2:
+            for line in out.getvalue().splitlines():
+                self.stdout.write(f"    {line}")
+        else:
+            first = out.getvalue().splitlines()[:1]
+            if first:
+                self.stdout.write(f"    {first[0]} ({time.monotonic() - started:.1f} s)")
+
+    @staticmethod
+    def import_costs_has_user() -> bool:
+        parser = load_command_class("kpis", "import_costs").create_parser(
+            "manage.py", "import_costs"
+        )
+        return any("--user" in action.option_strings for action in parser._actions)
+
+    def ensure_users(self) -> None:
+        User = get_user_model()
+        for username, first, last, group_name, is_staff, is_superuser in DEMO_USERS:
+            if User.objects.filter(username=username).exists():
+                continue
+            user = User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@demo.invalid",
+                is_staff=is_staff,
+                is_superuser=is_superuser,
+            )
+            user.set_password(demo_password(username))
+            user.save()
+            if group_name:
+                user.groups.add(Group.objects.get(name=group_name))
+            self.stdout.write(f"Skapade demoanvändaren {username}.")
+
+    def print_logins(self) -> None:
+        logins = ", ".join(f"{u} / {demo_password(u)}" for u, *_ in DEMO_USERS)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Demoanvändare (lösenord): {logins}"))
+        self.stdout.write(self.style.SUCCESS("Öppna http://127.0.0.1:8000/"))
