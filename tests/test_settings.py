@@ -25,6 +25,7 @@ SETTINGS_VARIABLES = (
     "UPLOAD_MAX_BYTES",
     "LOG_LEVEL",
     "DB_CONN_MAX_AGE",
+    "STATIC_ROOT",
 )
 
 
@@ -81,3 +82,17 @@ def test_invalid_boolean_is_refused():
 
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_production_static_files_collect_without_missing_references(tmp_path):
+    # The manifest storage fails on a reference to a missing file (a source map, a font).
+    result = manage(
+        "collectstatic",
+        "--noinput",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
