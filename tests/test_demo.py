@@ -299,7 +299,7 @@ def test_load_demo_small_through_the_import_commands():
     from kpis.models import ImportBatch, MonthlyCost, Unit
 
     out = io.StringIO()
-    call_command("load_demo", small=True, stdout=out, stderr=io.StringIO())
+    call_command("load_demo", small=True, force=True, stdout=out, stderr=io.StringIO())
     expected = demo.generate(small=True)  # same seed, same (real) today as the command
 
     assert set(Unit.objects.values_list("ansvar", flat=True)) == set(expected.org["Ansvar"])
@@ -343,3 +343,14 @@ def test_load_demo_small_through_the_import_commands():
     call_command("load_demo", if_empty=True, small=True, stdout=out)
     assert ImportBatch.objects.count() == files
     assert "Demoanvändare (lösenord)" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_without_debug_unless_forced(settings):
+    from django.contrib.auth.models import User
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=1"):
+        call_command("load_demo", small=True, stdout=io.StringIO())
+    assert not User.objects.exists()

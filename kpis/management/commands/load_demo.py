@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command, load_command_class
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from kpis import demo, roles
@@ -55,6 +55,11 @@ class Command(BaseCommand):
             help="liten demo: två områden, några enheter, de senaste 15 månaderna",
         )
         parser.add_argument(
+            "--force",
+            action="store_true",
+            help="kör även när DEBUG är av (skapar användare med kända lösenord!)",
+        )
+        parser.add_argument(
             "--files",
             metavar="KATALOG",
             help="skriv underlagsfilerna hit och behåll dem (annars en tillfällig katalog)",
@@ -63,11 +68,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         self.verbosity = options["verbosity"]
-        self.ensure_users()
         if options["if_empty"] and Unit.objects.exists():
             self.stdout.write("Det finns redan enheter i databasen; ingen demodata läses in.")
             self.print_logins()
             return
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "load_demo skapar användare med kända lösenord och är till för utveckling och "
+                "demonstration. Kör med DEBUG=1, eller med --force om du verkligen vill."
+            )
+        self.ensure_users()
 
         self.stdout.write(f"Skapar demoregionen (frö {options['seed']}) …")
         data = demo.generate(seed=options["seed"], small=options["small"])
@@ -142,7 +152,14 @@ class Command(BaseCommand):
             self.stdout.write(f"Skapade demoanvändaren {username}.")
 
     def print_logins(self) -> None:
-        logins = ", ".join(f"{u} / {demo_password(u)}" for u, *_ in DEMO_USERS)
+        existing = set(
+            get_user_model()
+            .objects.filter(username__in=[u for u, *_ in DEMO_USERS])
+            .values_list("username", flat=True)
+        )
+        if not existing:
+            return
+        logins = ", ".join(f"{u} / {demo_password(u)}" for u, *_ in DEMO_USERS if u in existing)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demoanvändare (lösenord): {logins}"))
         self.stdout.write(self.style.SUCCESS("Öppna http://127.0.0.1:8000/"))
