@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -261,7 +261,7 @@ def _cell_text(cell: object) -> str:
 
 
 def parse_amounts(values: pd.Series) -> pd.Series:
-    """Swedish or English number text -> float (NaN where it is not a number).
+    """Swedish or English number text -> float (NaN where it is not a finite number).
 
     Accepts decimal comma or point, spaces, no-break spaces and apostrophes as
     thousands separators, a Unicode minus. When both "," and "." occur, the
@@ -351,14 +351,28 @@ ACCOUNT_COLUMNS = (Column("Konto"), Column("Benämning"), Column("Kategori"))
 
 PERIOD_EXPLANATION = "är ingen giltig månad (skriv ÅÅÅÅ-MM, ÅÅÅÅMM eller ÅÅÅÅ-MM-DD)."
 AMOUNT_EXPLANATION = "är inget tal."
+# Amounts and hours are stored as decimals with 14 and 12 digits before the comma: a
+# larger value is a mistake in the file (an ansvar or a date in the amount column).
+MAX_AMOUNT = 10**12
+TOO_LARGE_EXPLANATION = "är orimligt stort (högst 999 999 999 999,99)."
+UNKNOWN_ANSVAR_EXPLANATION = "är ett okänt ansvar (finns inte i organisationsregistret)."
 
 
-def parse_cost_extract(data: bytes) -> pd.DataFrame:
+def parse_cost_extract(
+    data: bytes,
+    *,
+    units: Collection[str] | None = None,
+    accounts: Collection[str] | None = None,
+) -> pd.DataFrame:
     """A ledger extract -> frame indexed by file row with columns
     period ('YYYY-MM'), ansvar, konto (strings), amount (SEK, float, rounded to
     öre) and hours (float, NaN when blank).
 
-    Raises ExtractError listing every blank or malformed cell.
+    Given the known `units` (ansvar codes) and mapped `accounts` (konto), rows on a
+    mapped account must name a known unit; rows on other accounts are not checked,
+    they are skipped by the import.
+
+    Raises ExtractError listing every blank, malformed or unknown cell.
     """
     table = read_table(data, COST_COLUMNS)
     if table.empty:
@@ -376,6 +390,18 @@ def parse_cost_extract(data: bytes) -> pd.DataFrame:
     problems += invalid_problems(
         table, "Timmar", hours.isna() & (table["Timmar"] != ""), AMOUNT_EXPLANATION
     )
+    amounts, hours = amounts.round(2), hours.round(2)
+    problems += invalid_problems(
+        table, "Belopp", amounts.abs() >= MAX_AMOUNT, TOO_LARGE_EXPLANATION
+    )
+    problems += invalid_problems(table, "Timmar", hours.abs() >= MAX_AMOUNT, TOO_LARGE_EXPLANATION)
+    if units is not None and accounts is not None:
+        unknown = (
+            table["Konto"].isin(list(accounts))
+            & ~table["Ansvar"].isin(list(units))
+            & (table["Ansvar"] != "")
+        )
+        problems += invalid_problems(table, "Ansvar", unknown, UNKNOWN_ANSVAR_EXPLANATION)
     if problems:
         raise ExtractError(in_column_order(problems, COST_COLUMNS))
     return pd.DataFrame(
@@ -383,8 +409,8 @@ def parse_cost_extract(data: bytes) -> pd.DataFrame:
             "period": periods.astype("str"),
             "ansvar": table["Ansvar"],
             "konto": table["Konto"],
-            "amount": amounts.round(2),
-            "hours": hours.round(2),
+            "amount": amounts,
+            "hours": hours,
         },
         index=table.index,
     )

@@ -19,7 +19,6 @@ from django.utils import timezone
 from .extracts import (
     ExtractError,
     Problem,
-    invalid_problems,
     parse_accounts,
     parse_cost_extract,
     parse_national,
@@ -115,10 +114,11 @@ def costs_check(*, data: bytes, kind: str) -> CostCheck:
         raise ServiceError(f"Okänd typ av underlag: {kind}.")
     digest = checksum(data)
     identical = _identical_batch(kind=kind, digest=digest)
-    frame = parse_cost_extract(data)
-
     accounts = {a.konto: (a.id, a.category) for a in Account.objects.all()}
     units = dict(Unit.objects.values_list("ansvar", "id"))
+    # Unknown units on mapped accounts are reported with every other problem of the file.
+    frame = parse_cost_extract(data, units=units.keys(), accounts=accounts.keys())
+
     mapped = frame["konto"].isin(list(accounts))
     skipped_frame = frame[~mapped]
     skipped = [
@@ -127,17 +127,6 @@ def costs_check(*, data: bytes, kind: str) -> CostCheck:
     ]
     frame = frame[mapped]
     unit_ids = frame["ansvar"].map(units)
-    unknown = unit_ids.isna()
-    if unknown.any():
-        table = pd.DataFrame({"Ansvar": frame["ansvar"]}, index=frame.index)
-        raise ExtractError(
-            invalid_problems(
-                table,
-                "Ansvar",
-                unknown,
-                "är ett okänt ansvar (finns inte i organisationsregistret).",
-            )
-        )
     account_info = frame["konto"].map(accounts)
     rows = pd.DataFrame(
         {
