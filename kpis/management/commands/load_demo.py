@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command, load_command_class
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -98,7 +98,6 @@ class Command(BaseCommand):
     def load(self, data: demo.DemoData, directory: Path) -> None:
         extracts = demo.write_extracts(data, directory)
         self.stdout.write(f"  Underlagen är skrivna till {directory}.")
-        user = {"user": IMPORTING_USER} if self.import_costs_has_user() else {}
         with transaction.atomic():
             konton = Path(settings.BASE_DIR) / "fixtures" / "konton.csv"
             self.stdout.write(f"Läser in kontomappningen ({konton.name}) …")
@@ -110,7 +109,12 @@ class Command(BaseCommand):
                 else:
                     label = "utfall" if extract.kind == "actuals" else "budget"
                     self.stdout.write(f"Läser in {label} {extract.year} ({extract.path.name}) …")
-                    self.run("import_costs", str(extract.path), kind=extract.kind, **user)
+                    self.run(
+                        "import_costs", str(extract.path), kind=extract.kind, user=IMPORTING_USER
+                    )
+            national = Path(settings.BASE_DIR) / "fixtures" / "nationell_jamforelse.csv"
+            self.stdout.write(f"Läser in nationell jämförelse ({national.name}) …")
+            self.run("import_national", str(national))
 
     def run(self, command: str, *args, **options) -> None:
         """Run an import command; its report is shown with --verbosity 2."""
@@ -124,13 +128,6 @@ class Command(BaseCommand):
             first = out.getvalue().splitlines()[:1]
             if first:
                 self.stdout.write(f"    {first[0]} ({time.monotonic() - started:.1f} s)")
-
-    @staticmethod
-    def import_costs_has_user() -> bool:
-        parser = load_command_class("kpis", "import_costs").create_parser(
-            "manage.py", "import_costs"
-        )
-        return any("--user" in action.option_strings for action in parser._actions)
 
     def ensure_users(self) -> None:
         User = get_user_model()
