@@ -1,0 +1,128 @@
+"""Print one KPI series as CSV (machine format) on standard output.
+
+    python manage.py export_kpi SERIES --scope SCOPE [--month YYYY-MM] [--from YYYY-MM --to YYYY-MM]
+
+The numbers come from the same selectors and series functions as the pages
+(kpis.selectors, kpis.series); this command only reads the arguments, loads the
+data once, calls the series function and writes kpis.exports.to_csv. A new
+series is one entry in EXPORTS (its loader, its function and which months it
+takes) plus its columns in kpis.series.SERIES.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+from django.core.management.base import BaseCommand, CommandError
+
+from kpis import selectors, series
+from kpis.exports import to_csv
+
+# Which months a series takes.
+MONTHLY = "monthly"  # optional: --month (one month) or --from/--to (a range, either end open)
+MONTH = "month"  # required: --month
+RANGE = "range"  # required: --from and --to
+
+
+@dataclass(frozen=True)
+class Export:
+    """How to produce one series: build(load(), scope=, start=, end=) -> table."""
+
+    build: Callable[..., pd.DataFrame]
+    months: str = MONTHLY
+    load: Callable[[], object] = selectors.cost_data
+
+
+def _agency_ytd(data, *, scope, start, end):
+    return series.agency_ytd(data, scope=scope, month=end)
+
+
+EXPORTS: dict[str, Export] = {
+    "agency-ytd": Export(_agency_ytd, months=MONTH),
+    "agency-monthly": Export(series.agency_monthly),
+    "agency-r12": Export(series.agency_r12),
+    "skr-measure": Export(series.skr_measure),
+    "agency-r12-by-area": Export(series.agency_r12_by_area),
+    "personnel-cost": Export(series.personnel_cost),
+    "agency-by-department": Export(series.agency_by_department, months=RANGE),
+    "agency-hours": Export(series.agency_hours),
+}
+
+MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def parse_month(text: str | None, option: str) -> pd.Period | None:
+    """'YYYY-MM' -> Period; None stays None; anything else is a CommandError."""
+    if text is None:
+        return None
+    if not MONTH_RE.fullmatch(text.strip()):
+        raise CommandError(
+            f"{option}: ”{text}” är ingen giltig månad; skriv ÅÅÅÅ-MM, till exempel 2024-03."
+        )
+    return pd.Period(text.strip(), freq="M")
+
+
+def months_for(name: str, kind: str, options: dict) -> tuple[pd.Period | None, pd.Period | None]:
+    """The (start, end) months the arguments ask for, checked for this series."""
+    month = parse_month(options["month"], "--month")
+    start = parse_month(options["start"], "--from")
+    end = parse_month(options["end"], "--to")
+    ranged = start is not None or end is not None
+    if kind == MONTH:
+        if ranged:
+            raise CommandError(f"Serien {name} tar --month, inte --from/--to.")
+        if month is None:
+            raise CommandError(f"Serien {name} kräver --month ÅÅÅÅ-MM.")
+        return month, month
+    if kind == RANGE:
+        if month is not None:
+            raise CommandError(f"Serien {name} tar --from och --to, inte --month.")
+        if start is None or end is None:
+            raise CommandError(f"Serien {name} kräver --from ÅÅÅÅ-MM och --to ÅÅÅÅ-MM.")
+    if month is not None and ranged:
+        raise CommandError("Ange antingen --month eller --from/--to, inte båda.")
+    if start is not None and end is not None and start > end:
+        raise CommandError(f"--from ({start}) ligger efter --to ({end}).")
+    if month is not None:
+        return month, month
+    return start, end
+
+
+class Command(BaseCommand):
+    help = (
+        "Skriv en KPI-serie som CSV (komma, decimalpunkt, belopp i kronor med två decimaler, "
+        "procent med tre, saknade värden tomma). Serier: " + ", ".join(series.SERIES) + "."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("series", metavar="SERIES", help="serien: " + ", ".join(series.SERIES))
+        parser.add_argument(
+            "--scope",
+            default=selectors.HSF,
+            help="hsf (standard), care:<vårdtyp>, area:<område> eller department:<verksamhet>",
+        )
+        parser.add_argument("--month", help="en månad, ÅÅÅÅ-MM (krävs för agency-ytd)")
+        parser.add_argument(
+            "--from", dest="start", help="första månad, ÅÅÅÅ-MM (krävs för agency-by-department)"
+        )
+        parser.add_argument(
+            "--to", dest="end", help="sista månad, ÅÅÅÅ-MM (krävs för agency-by-department)"
+        )
+
+    def handle(self, *args, **options):
+        name = options["series"]
+        if name not in series.SERIES or name not in EXPORTS:
+            raise CommandError(
+                f"Okänd serie ”{name}”; välj en av: {', '.join(n for n in EXPORTS)}."
+            )
+        export = EXPORTS[name]
+        start, end = months_for(name, export.months, options)
+        try:
+            scope = selectors.Scope.parse(options["scope"])
+        except selectors.ScopeError as exc:
+            raise CommandError(str(exc)) from exc
+        table = export.build(export.load(), scope=scope, start=start, end=end)
+        self.stdout.write(to_csv(table[series.SERIES[name]]), ending="")
