@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -37,9 +38,12 @@ def _cell(value, column: str, *, decimal_comma: bool) -> str:
         return "1" if value else "0"
     if isinstance(value, int | float) and not isinstance(value, bool):
         places = decimals_for(column)
-        text = f"{value:.{places}f}" if places is not None else str(value)
-        if text.startswith("-") and float(text) == 0:
-            text = text[1:]
+        if places is None:
+            text = str(value)
+        else:
+            # Half up on the shortest decimal form, like the pages (kpis.formatting).
+            rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+            text = f"{abs(rounded) if rounded == 0 else rounded:f}"
         return text.replace(".", ",") if decimal_comma else text
     return neutralise(str(value))
 
