@@ -280,7 +280,9 @@ def parse_amounts(values: pd.Series) -> pd.Series:
     if has_comma.any():
         text = text.str.replace(",", ".", regex=False)
     valid = text.str.fullmatch(AMOUNT_RE)
-    return pd.to_numeric(text.where(valid, None), errors="coerce").astype("float64")
+    numbers = pd.to_numeric(text.where(valid, None), errors="coerce").astype("float64")
+    # More digits than a float holds ("999…9", 400 of them) read as infinity: not a number.
+    return numbers.mask(numbers.abs() == float("inf"))
 
 
 def parse_periods(values: pd.Series) -> pd.Series:
