@@ -1,0 +1,869 @@
+"""The steering group's cost dashboard: from GET parameters and one CostData to charts.
+
+- `parse_selection` reads `manad`, `urval`, `fran` and `till`, falling back to
+  the defaults with a message the user can read when a value is wrong.
+- `series_table` is the table behind each chart: the page shows it and the CSV
+  download returns it, so the two never disagree.
+- `build_charts` turns the tables into what the template draws: a Plotly
+  figure (as JSON for json_script), a short text summary for screen readers,
+  the numbers as table rows, the month's commentary.
+
+The page reads the database a fixed number of times (selectors.cost_data,
+commentaries, national_shares), however many charts and scopes it shows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import pandas as pd
+from django.utils.text import slugify
+
+from . import charts, series
+from .formatting import format_change_text, format_mkr, format_number, format_pct, format_tkr
+from .selectors import DASHBOARD_CARE_TYPES, CostData, Scope, ScopeError
+from .series import PROFESSION_LABELS, PROFESSIONS
+
+MONTH = "manad"
+SCOPE = "urval"
+FROM = "fran"
+TO = "till"
+
+# Chart codes: series names, also the commentary keys and the CSV download names.
+AGENCY_YTD = "agency-ytd"
+SKR_SCOPES = "skr-measure-scopes"
+NATIONAL = "national"
+CHART_CODES = [
+    AGENCY_YTD,
+    "agency-monthly",
+    "agency-r12",
+    "skr-measure",
+    SKR_SCOPES,
+    "agency-r12-by-area",
+    "personnel-cost",
+    "agency-by-department",
+    "agency-hours",
+    NATIONAL,
+]
+NATIONAL_COLUMNS = ["quarter", "region", "share_pct", "is_average"]
+SKR_SCOPES_COLUMNS = ["scope", *series.SERIES["skr-measure"]]
+
+COLLAPSE_ROWS = 12
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+# --- the selection ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user chose: month, scope, and the month range of chart 7."""
+
+    month: pd.Period
+    scope: Scope
+    start: pd.Period
+    end: pd.Period
+    range_given: bool = False
+
+    @property
+    def month_text(self) -> str:
+        return self.month.strftime("%Y-%m")
+
+    @property
+    def start_text(self) -> str:
+        return self.start.strftime("%Y-%m")
+
+    @property
+    def end_text(self) -> str:
+        return self.end.strftime("%Y-%m")
+
+    @property
+    def month_label(self) -> str:
+        return charts.month_label(self.month)
+
+    def params(self) -> dict[str, str]:
+        """The GET parameters that reproduce this selection (for links and downloads)."""
+        params = {MONTH: self.month_text, SCOPE: self.scope.key}
+        if self.range_given:
+            params[FROM] = self.start_text
+            params[TO] = self.end_text
+        return params
+
+    def query(self) -> str:
+        return urlencode(self.params())
+
+
+def parse_month(text: str | None) -> pd.Period | None:
+    """'2024-10' -> Period; None for anything else."""
+    match = _MONTH_RE.match((text or "").strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return pd.Period(year=int(match.group(1)), month=int(match.group(2)), freq="M")
+
+
+def _clean(text: str | None, limit: int = 200) -> str:
+    """A parameter as safe text: no control characters (a NUL breaks PostgreSQL), bounded."""
+    return "".join(ch for ch in (text or "") if ch.isprintable())[:limit]
+
+
+def parse_selection(params, *, data: CostData) -> tuple[Selection, list[str]]:
+    """The selection in `params` (a QueryDict or dict), and messages for what was ignored.
+
+    Needs data.last_month (the page shows the empty state before calling this).
+    """
+    problems: list[str] = []
+    month = data.last_month
+    raw_month = _clean(params.get(MONTH))
+    if raw_month:
+        parsed = parse_month(raw_month)
+        if parsed is None:
+            problems.append(
+                f"Månaden ”{raw_month}” förstås inte (skriv ÅÅÅÅ-MM); "
+                f"visar {charts.month_label(month)}."
+            )
+        elif parsed not in data.months_actuals:
+            problems.append(
+                f"{charts.month_label(parsed).capitalize()} har inga utfall; "
+                f"visar {charts.month_label(month)}."
+            )
+        else:
+            month = parsed
+
+    try:
+        scope = Scope.parse(_clean(params.get(SCOPE)) or None)
+    except ScopeError as exc:
+        problems.append(f"{exc} Visar hela förvaltningen.")
+        scope = Scope()
+
+    start, end, range_given = month - 2, month, False
+    raw_from, raw_to = _clean(params.get(FROM)), _clean(params.get(TO))
+    if raw_from or raw_to:
+        first = parse_month(raw_from) if raw_from else start
+        last = parse_month(raw_to) if raw_to else end
+        if first is None or last is None:
+            problems.append(
+                "Perioden för kostnad per verksamhet förstås inte (skriv ÅÅÅÅ-MM); "
+                "visar de tre senaste månaderna."
+            )
+        elif first > last:
+            problems.append(
+                "Perioden för kostnad per verksamhet börjar efter att den slutar; "
+                "visar de tre senaste månaderna."
+            )
+        else:
+            start, end, range_given = first, last, True
+    return Selection(month, scope, start, end, range_given), problems
+
+
+def scope_choices(data: CostData, selected: Scope) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The scope select's groups: (group label, [(key, label)]); "" for no group."""
+    groups = [
+        ("", [(Scope().key, Scope().label)]),
+        ("Vårdtyp", [(f"care:{c.value}", str(c.label)) for c in DASHBOARD_CARE_TYPES]),
+        ("Område", [(f"area:{name}", name) for name in data.areas]),
+    ]
+    if selected.key not in {key for _, choices in groups for key, _ in choices}:
+        groups.append(("Annat urval", [(selected.key, selected.label)]))
+    return groups
+
+
+def month_choices(data: CostData) -> list[tuple[str, str]]:
+    """(YYYY-MM, label) for every month with actuals, newest first."""
+    return [
+        (
+            month.strftime("%Y-%m"),
+            charts.month_label(month) + (" (prel.)" if data.is_preliminary(month) else ""),
+        )
+        for month in reversed(data.months_actuals)
+    ]
+
+
+def dashboard_scopes(data: CostData) -> list[Scope]:
+    """The scopes of chart 4's small multiples: HSF, each care type, each area."""
+    return [
+        Scope(),
+        *(Scope("care", c.value) for c in DASHBOARD_CARE_TYPES),
+        *(Scope("area", name) for name in data.areas),
+    ]
+
+
+# --- the tables behind the charts ----------------------------------------------------
+
+
+def _quarter_key(quarter: str) -> tuple[int, int]:
+    match = _QUARTER_RE.match(quarter)
+    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+
+
+def national_quarter(national: pd.DataFrame, *, month: pd.Period) -> str | None:
+    """The latest quarter of the national table up to the selected month's quarter.
+
+    If every stored quarter is later than the month, the earliest one is used.
+    """
+    if national is None or national.empty:
+        return None
+    quarters = sorted(set(national["quarter"]), key=_quarter_key)
+    current = (month.year, month.quarter)
+    earlier = [q for q in quarters if _quarter_key(q) <= current]
+    return earlier[-1] if earlier else quarters[0]
+
+
+def _trim(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Drop the leading months where an R12 is not defined yet."""
+    present = table[column].notna().to_numpy()
+    if not present.any():
+        return table.iloc[0:0].reset_index(drop=True)
+    return table.iloc[present.argmax() :].reset_index(drop=True)
+
+
+def series_table(
+    code: str,
+    data: CostData,
+    selection: Selection,
+    *,
+    national: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The table chart `code` shows for this selection (raises KeyError for unknown codes).
+
+    Amounts in SEK, percentages in %, months 'YYYY-MM' (kpis.series). Time
+    series end with the selected month: the page shows the state as of that month.
+    """
+    scope, month = selection.scope, selection.month
+    if code == AGENCY_YTD:
+        return series.agency_ytd(data, scope=scope, month=month)
+    if code == "agency-monthly":
+        start = pd.Period(year=month.year - 2, month=1, freq="M")
+        return series.agency_monthly(data, scope=scope, start=start, end=month)
+    if code == "agency-r12":
+        return _trim(series.agency_r12(data, scope=scope, end=month), "agency_r12_sek")
+    if code == "skr-measure":
+        return _trim(series.skr_measure(data, scope=scope, end=month), "ratio_pct")
+    if code == SKR_SCOPES:
+        parts = []
+        for each in dashboard_scopes(data):
+            table = _trim(series.skr_measure(data, scope=each, end=month), "ratio_pct")
+            parts.append(table.assign(scope=each.key)[SKR_SCOPES_COLUMNS])
+        return pd.concat(parts, ignore_index=True)
+    if code == "agency-r12-by-area":
+        table = series.agency_r12_by_area(data, scope=scope, end=month)
+        return table[table["agency_r12_sek"].notna()].reset_index(drop=True)
+    if code == "personnel-cost":
+        table = series.personnel_cost(
+            data,
+            scope=scope,
+            start=pd.Period(year=month.year, month=1, freq="M"),
+            end=pd.Period(year=month.year, month=12, freq="M"),
+        )
+        # Budget for the whole year, actuals only up to the selected month.
+        table.loc[table["month"] > selection.month_text, "actual_sek"] = float("nan")
+        return table
+    if code == "agency-by-department":
+        return series.agency_by_department(
+            data, scope=scope, start=selection.start, end=selection.end
+        )
+    if code == "agency-hours":
+        start = pd.Period(year=month.year - 1, month=1, freq="M")
+        return series.agency_hours(data, scope=scope, start=start, end=month)
+    if code == NATIONAL:
+        quarter = national_quarter(national, month=month)
+        if quarter is None:
+            return pd.DataFrame(columns=NATIONAL_COLUMNS)
+        table = national[national["quarter"] == quarter]
+        return table.sort_values("share_pct", ascending=False, kind="stable")[
+            NATIONAL_COLUMNS
+        ].reset_index(drop=True)
+    raise KeyError(code)
+
+
+def csv_filename(code: str, selection: Selection, table: pd.DataFrame | None = None) -> str:
+    """'hyrdash-skr-measure-hsf-2024-10.csv' (ASCII: å, ä, ö become a, a, o)."""
+    if code == NATIONAL:
+        quarter = table["quarter"].iloc[0] if table is not None and len(table) else "saknas"
+        return f"hyrdash-national-{quarter}.csv"
+    scope = slugify(selection.scope.key.replace(":", "-")) or "hsf"
+    if code == "agency-by-department":
+        period = f"{selection.start:%Y-%m}-{selection.end:%Y-%m}"
+    else:
+        period = selection.month_text
+    return f"hyrdash-{code}-{scope}-{period}.csv"
+
+
+# --- what the template draws -------------------------------------------------------
+
+
+@dataclass
+class Column:
+    label: str
+    unit: str = "text"  # text, tkr, mkr, kr, pct, pct2, num
+    header: bool = False  # a row header (th scope="row")
+
+
+@dataclass
+class Table:
+    caption: str
+    columns: list[Column]
+    rows: list[dict]  # {"cells": [{"value", "unit", "header"}], "preliminary": bool}
+
+    @property
+    def collapsed(self) -> bool:
+        return len(self.rows) > COLLAPSE_ROWS
+
+
+@dataclass
+class Chart:
+    code: str
+    number: str
+    heading: str
+    summary: str  # the chart's aria-label
+    figure: dict | None = None
+    tables: list[Table] = field(default_factory=list)
+    cards: list[dict] = field(default_factory=list)
+    note: str = ""
+    comment: object = None  # a Commentary or None
+    downloadable: bool = True
+
+    @property
+    def figure_id(self) -> str:
+        return f"fig-{self.code}"
+
+
+def _table(
+    caption: str,
+    columns: list[Column],
+    records: list[list],
+    preliminary: list[bool] | None = None,
+    emphasis: list[bool] | None = None,
+) -> Table:
+    """Rows of cells with their units; `preliminary` and `emphasis` flag rows."""
+    rows = []
+    for i, record in enumerate(records):
+        cells = [
+            {"value": value, "unit": column.unit, "header": column.header}
+            for value, column in zip(record, columns, strict=True)
+        ]
+        rows.append(
+            {
+                "cells": cells,
+                "preliminary": bool(preliminary and preliminary[i]),
+                "emphasis": bool(emphasis and emphasis[i]),
+            }
+        )
+    return Table(caption, columns, rows)
+
+
+def _month_cells(months, preliminary: set[str]) -> tuple[list[str], list[bool]]:
+    flags = [m in preliminary for m in months]
+    labels = [
+        charts.short_month_label(m) + (" (prel.)" if f else "")
+        for m, f in zip(months, flags, strict=True)
+    ]
+    return labels, flags
+
+
+def _span(months) -> str:
+    months = list(months)
+    if not months:
+        return ""
+    return f"{charts.short_month_label(months[0])}–{charts.short_month_label(months[-1])}"
+
+
+TABLE_NOTE = " Siffrorna finns i tabellen under diagrammet."
+
+
+def _ytd_chart(table: pd.DataFrame, selection: Selection) -> Chart:
+    month = selection.month
+    rows = table.set_index("profession")
+    cards = []
+    for code in [*PROFESSIONS, "total"]:
+        row = rows.loc[code]
+        cards.append(
+            {
+                "code": code,
+                "label": PROFESSION_LABELS[code],
+                "ytd_sek": row["ytd_sek"],
+                "change_text": format_change_text(row["change_sek"], row["change_pct"]),
+                "direction": (
+                    ""
+                    if pd.isna(row["change_sek"]) or row["change_sek"] == 0
+                    else ("up" if row["change_sek"] > 0 else "down")
+                ),
+            }
+        )
+    total = rows.loc["total"]
+    period = f"jan–{charts.MONTH_ABBR[month.month - 1]}"
+    summary = (
+        f"Stapeldiagram: kostnad för hyrpersonal {period} {month.year} jämfört med samma "
+        f"period {month.year - 1}, per yrkesgrupp. Totalt {format_mkr(total['ytd_sek'])}, "
+        f"{format_change_text(total['change_sek'], total['change_pct'])}." + TABLE_NOTE
+    )
+    caption = (
+        f"Kostnader hyrpersonal ack {charts.month_label(month)} jämfört med samma period "
+        f"{month.year - 1} per yrkesgrupp"
+    )
+    columns = [
+        Column("Yrkesgrupp", header=True),
+        Column(f"Ack {month.year}", "mkr"),
+        Column(f"Ack {month.year - 1}", "mkr"),
+        Column("Förändring", "mkr"),
+        Column("Förändring (%)", "pct"),
+    ]
+    records = [
+        [PROFESSION_LABELS[r.profession], r.ytd_sek, r.ytd_prev_sek, r.change_sek, r.change_pct]
+        for r in table.itertuples(index=False)
+    ]
+    return Chart(
+        code=AGENCY_YTD,
+        number="1",
+        heading="Kostnader hittills i år",
+        summary=summary,
+        figure=charts.to_json(charts.agency_ytd_figure(table, month=month)),
+        tables=[_table(caption, columns, records, emphasis=list(table["profession"] == "total"))],
+        cards=cards,
+    )
+
+
+def _monthly_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str]) -> Chart:
+    month = selection.month
+    wide = table.pivot_table(
+        index="month", columns="profession", values="amount_sek", aggfunc="sum", dropna=False
+    ).reindex(columns=PROFESSIONS)
+    wide = wide[wide.notna().any(axis=1)] if len(wide) else wide
+    wide["total"] = wide[PROFESSIONS].sum(axis=1, min_count=1)
+    labels, flags = _month_cells(wide.index, preliminary)
+    columns = [Column("Månad", header=True)] + [
+        Column(PROFESSION_LABELS[c], "tkr") for c in [*PROFESSIONS, "total"]
+    ]
+    records = [
+        [label, *row] for label, row in zip(labels, wide.itertuples(index=False), strict=True)
+    ]
+    current = wide["total"].get(selection.month_text)
+    summary = (
+        f"Linjediagram: kostnad för hyrpersonal per månad, en linje per år "
+        f"{month.year - 2}–{month.year}, i miljoner kronor. "
+        f"{charts.month_label(month).capitalize()}: {format_mkr(current)}." + TABLE_NOTE
+    )
+    return Chart(
+        code="agency-monthly",
+        number="2",
+        heading="Kostnad per månad",
+        summary=summary,
+        figure=charts.to_json(
+            charts.agency_monthly_figure(table, month=month, preliminary=preliminary)
+        ),
+        tables=[
+            _table(
+                f"Kostnader hyrpersonal per månad och yrkesgrupp {month.year - 2}–"
+                f"{charts.month_label(month)}",
+                columns,
+                records,
+                flags,
+            )
+        ],
+    )
+
+
+def _r12_chart(table: pd.DataFrame, preliminary: set[str]) -> Chart:
+    labels, flags = _month_cells(table["month"], preliminary)
+    last = charts.latest(table, "agency_r12_sek")
+    summary = (
+        f"Linjediagram: kostnaden för hyrpersonal rullande tolv månader, "
+        f"{_span(table['month'])}. "
+        + (
+            f"Senast {format_tkr(last)} ({charts.short_month_label(table['month'].iloc[-1])})."
+            if last is not None
+            else "R12 saknas: det behövs utfall för tolv månader i följd."
+        )
+        + TABLE_NOTE
+    )
+    return Chart(
+        code="agency-r12",
+        number="3",
+        heading="Kostnad R12",
+        summary=summary,
+        figure=charts.to_json(charts.agency_r12_figure(table, preliminary=preliminary)),
+        tables=[
+            _table(
+                "Kostnaden för hyrpersonal R12 per månad",
+                [Column("Månad", header=True), Column("Kostnad R12", "tkr")],
+                [[label, v] for label, v in zip(labels, table["agency_r12_sek"], strict=True)],
+                flags,
+            )
+        ],
+    )
+
+
+def _skr_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str]) -> Chart:
+    labels, flags = _month_cells(table["month"], preliminary)
+    last = charts.latest(table, "ratio_pct")
+    if last is not None:
+        last_row = table[table["ratio_pct"].notna()].iloc[-1]
+        latest_text = (
+            f"Senast {format_pct(last, 2)} ({charts.short_month_label(last_row['month'])})"
+            + (
+                f", mål {format_pct(last_row['target_pct'], 2)}."
+                if pd.notna(last_row["target_pct"])
+                else "."
+            )
+        )
+    else:
+        latest_text = "SKR-måttet saknas: det behövs utfall för tolv månader i följd."
+    summary = (
+        f"Linjediagram: SKR-måttet, hyrkostnaden i procent av kostnaden för egen personal "
+        f"rullande tolv månader, för {selection.scope.label}, {_span(table['month'])}, "
+        f"med målet per år som streckad linje. {latest_text}" + TABLE_NOTE
+    )
+    columns = [
+        Column("Månad", header=True),
+        Column("Hyrpersonal R12", "tkr"),
+        Column("Egen personal R12", "tkr"),
+        Column("SKR-mått", "pct2"),
+        Column("Mål", "pct2"),
+    ]
+    records = [
+        [label, r.agency_r12_sek, r.own_staff_r12_sek, r.ratio_pct, r.target_pct]
+        for label, r in zip(labels, table.itertuples(index=False), strict=True)
+    ]
+    return Chart(
+        code="skr-measure",
+        number="4",
+        heading="SKR-måttet",
+        summary=summary,
+        figure=charts.to_json(
+            charts.skr_measure_figure(
+                table, scope_label=selection.scope.label, preliminary=preliminary
+            )
+        ),
+        tables=[
+            _table(
+                f"{charts.SKR_TITLE}, {selection.scope.label}, per månad", columns, records, flags
+            )
+        ],
+    )
+
+
+def _skr_scopes_chart(table: pd.DataFrame, data: CostData, preliminary: set[str]) -> Chart:
+    scopes = dashboard_scopes(data)
+    label_of = {s.key: s.label for s in scopes}
+    tables = {
+        label_of[s.key]: table[table["scope"] == s.key].reset_index(drop=True) for s in scopes
+    }
+    wide = table.pivot(index="month", columns="scope", values="ratio_pct").reindex(
+        columns=[s.key for s in scopes]
+    )
+    labels, flags = _month_cells(wide.index, preliminary)
+    ratio_table = _table(
+        "SKR-mått R12 (%) per månad för hela förvaltningen, varje vårdtyp och varje område",
+        [Column("Månad", header=True)] + [Column(s.label, "pct2") for s in scopes],
+        [[label, *row] for label, row in zip(labels, wide.itertuples(index=False), strict=True)],
+        flags,
+    )
+    years = table.assign(year=table["month"].str[:4])
+    targets = (
+        years.pivot_table(
+            index="scope", columns="year", values="target_pct", aggfunc="first", dropna=False
+        )
+        .reindex([s.key for s in scopes])
+        .dropna(axis=1, how="all")
+    )
+    target_table = _table(
+        "Mål för SKR-måttet (%) per urval och år",
+        [Column("Urval", header=True)] + [Column(str(year), "pct2") for year in targets.columns],
+        [
+            [label_of[key], *row]
+            for key, row in zip(targets.index, targets.itertuples(index=False), strict=True)
+        ],
+    )
+    latest = []
+    for s in scopes:
+        value = charts.latest(tables[s.label], "ratio_pct")
+        if value is not None:
+            latest.append(f"{s.label} {format_pct(value, 2)}")
+    summary = (
+        "Små linjediagram: SKR-måttet rullande tolv månader för hela förvaltningen, varje "
+        "vårdtyp och varje område, med mål per år. "
+        + (f"Senaste värden: {'; '.join(latest)}." if latest else "Inga värden ännu.")
+        + TABLE_NOTE
+    )
+    return Chart(
+        code=SKR_SCOPES,
+        number="4b",
+        heading="SKR-måttet per vårdtyp och område",
+        summary=summary,
+        figure=charts.to_json(charts.skr_measure_panels_figure(tables, preliminary=preliminary)),
+        tables=[ratio_table, target_table],
+    )
+
+
+def _r12_area_chart(table: pd.DataFrame, preliminary: set[str]) -> Chart:
+    wide = table.pivot(index="month", columns="area", values="agency_r12_sek")
+    labels, flags = _month_cells(wide.index, preliminary)
+    latest = (
+        [f"{area} {format_mkr(value)}" for area, value in wide.iloc[-1].dropna().items()]
+        if len(wide)
+        else []
+    )
+    summary = (
+        f"Linjediagram: kostnad för hyrpersonal rullande tolv månader per område, "
+        f"{_span(wide.index)}. "
+        + (
+            f"{charts.short_month_label(wide.index[-1]).capitalize()}: {'; '.join(latest)}."
+            if latest
+            else "R12 saknas: det behövs utfall för tolv månader i följd."
+        )
+        + TABLE_NOTE
+    )
+    return Chart(
+        code="agency-r12-by-area",
+        number="5",
+        heading="Kostnad R12 per område",
+        summary=summary,
+        figure=charts.to_json(charts.agency_r12_by_area_figure(table, preliminary=preliminary)),
+        tables=[
+            _table(
+                "Kostnad hyrpersonal R12 per område och månad",
+                [Column("Månad", header=True)] + [Column(str(a), "mkr") for a in wide.columns],
+                [
+                    [label, *row]
+                    for label, row in zip(labels, wide.itertuples(index=False), strict=True)
+                ],
+                flags,
+            )
+        ],
+    )
+
+
+def _personnel_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str]) -> Chart:
+    year = selection.month.year
+    labels, flags = _month_cells(table["month"], preliminary)
+    flags = [f and pd.notna(v) for f, v in zip(flags, table["actual_sek"], strict=True)]
+    labels = [
+        charts.short_month_label(m) + (" (prel.)" if f else "")
+        for m, f in zip(table["month"], flags, strict=True)
+    ]
+    so_far = table[table["month"] <= selection.month_text]
+    actual = so_far["actual_sek"].sum(min_count=1)
+    budget = so_far["budget_sek"].sum(min_count=1)
+    summary = (
+        f"Stapel- och linjediagram: personalkostnader per månad {year}, utfall som staplar, "
+        f"budget och utfallet {year - 1} som linjer, i tusental kronor. "
+        f"Utfall ack {charts.month_label(selection.month)}: {format_tkr(actual)}, "
+        f"budget samma period: {format_tkr(budget)}." + TABLE_NOTE
+    )
+    return Chart(
+        code="personnel-cost",
+        number="6",
+        heading="Personalkostnader mot budget",
+        summary=summary,
+        figure=charts.to_json(
+            charts.personnel_cost_figure(table, year=year, preliminary=preliminary)
+        ),
+        tables=[
+            _table(
+                f"Personalkostnader {year} per månad: utfall, budget och utfall {year - 1}",
+                [
+                    Column("Månad", header=True),
+                    Column(f"Utfall {year}", "tkr"),
+                    Column(f"Budget {year}", "tkr"),
+                    Column(f"Utfall {year - 1}", "tkr"),
+                ],
+                [
+                    [label, r.actual_sek, r.budget_sek, r.actual_prev_year_sek]
+                    for label, r in zip(labels, table.itertuples(index=False), strict=True)
+                ],
+                flags,
+            )
+        ],
+    )
+
+
+def _department_chart(table: pd.DataFrame, selection: Selection, data: CostData) -> Chart:
+    start, end = selection.start, selection.end
+    current = charts.range_label(start, end)
+    previous = charts.range_label(start - 12, end - 12)
+    in_range = pd.period_range(start, end, freq="M")
+    preliminary_range = any(data.is_preliminary(m) for m in in_range)
+    missing = [m for m in in_range if m not in data.months_actuals]
+    notes = []
+    if missing:
+        notes.append(
+            f"Utfall saknas för {', '.join(charts.short_month_label(m) for m in missing)}; "
+            "summorna visas som –."
+        )
+    if preliminary_range:
+        notes.append("Perioden innehåller preliminära månader.")
+    departments = table["department"].nunique()
+    total = table["amount_sek"].sum(min_count=1)
+    summary = (
+        f"Liggande stapeldiagram: kostnad för hyrpersonal per verksamhet och yrkesgrupp "
+        f"{current} jämfört med {previous}, i tusental kronor. {departments} verksamheter, "
+        f"totalt {format_tkr(total)}." + TABLE_NOTE
+    )
+    records = [
+        [r.department, PROFESSION_LABELS[r.profession], r.amount_sek, r.amount_prev_sek]
+        for r in table.itertuples(index=False)
+    ]
+    return Chart(
+        code="agency-by-department",
+        number="7",
+        heading="Kostnad per verksamhet och yrkesgrupp",
+        summary=summary,
+        figure=charts.to_json(charts.agency_by_department_figure(table, start=start, end=end)),
+        tables=[
+            _table(
+                f"Kostnad hyrpersonal per verksamhet och yrkesgrupp {current} jämfört med "
+                f"{previous}" + (" (preliminär)" if preliminary_range else ""),
+                [
+                    Column("Verksamhet", header=True),
+                    Column("Yrkesgrupp"),
+                    Column(current, "tkr"),
+                    Column(previous, "tkr"),
+                ],
+                records,
+                [preliminary_range] * len(records),
+            )
+        ],
+        note=" ".join(notes),
+    )
+
+
+def _hours_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str]) -> Chart:
+    hours = table.pivot(index="month", columns="profession", values="hours").reindex(
+        columns=PROFESSIONS
+    )
+    per_hour = table.pivot(index="month", columns="profession", values="cost_per_hour_sek").reindex(
+        columns=PROFESSIONS
+    )
+    labels, flags = _month_cells(hours.index, preliminary)
+    columns = (
+        [Column("Månad", header=True)]
+        + [Column(f"{PROFESSION_LABELS[c]}, timmar", "num") for c in PROFESSIONS]
+        + [Column(f"{PROFESSION_LABELS[c]}, kr/tim", "kr") for c in PROFESSIONS]
+    )
+    records = [
+        [label, *h, *k]
+        for label, h, k in zip(
+            labels,
+            hours.itertuples(index=False),
+            per_hour.itertuples(index=False),
+            strict=True,
+        )
+    ]
+    month_hours = (
+        hours.loc[selection.month_text].sum(min_count=1)
+        if selection.month_text in hours.index
+        else None
+    )
+    summary = (
+        f"Staplat stapeldiagram: köpta hyrtimmar per månad och yrkesgrupp, {_span(hours.index)}, "
+        f"och linjer med kostnad per timme. {charts.month_label(selection.month).capitalize()}: "
+        f"{format_number(month_hours)} timmar." + TABLE_NOTE
+    )
+    return Chart(
+        code="agency-hours",
+        number="8",
+        heading="Köpta hyrtimmar",
+        summary=summary,
+        figure=charts.to_json(charts.agency_hours_figure(table, preliminary=preliminary)),
+        tables=[
+            _table(
+                "Köpta hyrtimmar och kostnad per timme per månad och yrkesgrupp",
+                columns,
+                records,
+                flags,
+            )
+        ],
+    )
+
+
+def _national_chart(table: pd.DataFrame, *, region: str) -> Chart:
+    if table.empty:
+        return Chart(
+            code=NATIONAL,
+            number="9",
+            heading="Nationell jämförelse",
+            summary="",
+            note=(
+                "Ingen nationell jämförelse är uppladdad ännu. En controller lägger in SKR:s "
+                "kvartalsstatistik (Period;Region;Andel) under Nationell jämförelse."
+            ),
+            downloadable=False,
+        )
+    quarter = table["quarter"].iloc[0]
+    mine = table[[charts.is_region(name, region) for name in table["region"]]]
+    average = table[table["is_average"]]
+    others = table[~table["is_average"]]
+    parts = []
+    if len(mine):
+        rank = int((others["share_pct"] > mine["share_pct"].iloc[0]).sum()) + 1
+        parts.append(
+            f"{mine['region'].iloc[0]}: {format_pct(mine['share_pct'].iloc[0])}, plats {rank} "
+            f"av {len(others)} räknat från högst andel."
+        )
+    if len(average):
+        parts.append(f"Riket: {format_pct(average['share_pct'].iloc[0])}.")
+    summary = (
+        f"Liggande stapeldiagram: andel hyrpersonal per region {quarter}, sorterat. "
+        + " ".join(parts)
+        + TABLE_NOTE
+    )
+    records = [
+        [
+            r.region + (" (riksgenomsnitt)" if r.is_average else ""),
+            r.share_pct,
+        ]
+        for r in table.itertuples(index=False)
+    ]
+    return Chart(
+        code=NATIONAL,
+        number="9",
+        heading="Nationell jämförelse",
+        summary=summary,
+        figure=charts.to_json(charts.national_figure(table, region=region, quarter=quarter)),
+        tables=[
+            _table(
+                f"Andel hyrpersonal per region {quarter} (procent av kostnaden för egen personal)",
+                [Column("Region", header=True), Column("Andel", "pct")],
+                records,
+                emphasis=[
+                    bool(r.is_average) or charts.is_region(r.region, region)
+                    for r in table.itertuples(index=False)
+                ],
+            )
+        ],
+        note="Regionernas andelar gäller hela regionen oavsett valt urval.",
+    )
+
+
+def build_charts(
+    data: CostData,
+    selection: Selection,
+    *,
+    comments: dict | None = None,
+    national: pd.DataFrame | None = None,
+    region: str = "Västerbotten",
+) -> list[Chart]:
+    """Every chart of the page for this selection, in the order of the decks."""
+    preliminary = {m.strftime("%Y-%m") for m in data.months_actuals if data.is_preliminary(m)}
+
+    def table(code: str) -> pd.DataFrame:
+        return series_table(code, data, selection, national=national)
+
+    built = [
+        _ytd_chart(table(AGENCY_YTD), selection),
+        _monthly_chart(table("agency-monthly"), selection, preliminary),
+        _r12_chart(table("agency-r12"), preliminary),
+        _skr_chart(table("skr-measure"), selection, preliminary),
+        _skr_scopes_chart(table(SKR_SCOPES), data, preliminary),
+        _r12_area_chart(table("agency-r12-by-area"), preliminary),
+        _personnel_chart(table("personnel-cost"), selection, preliminary),
+        _department_chart(table("agency-by-department"), selection, data),
+        _hours_chart(table("agency-hours"), selection, preliminary),
+        _national_chart(table(NATIONAL), region=region),
+    ]
+    comments = comments or {}
+    for chart in built:
+        chart.comment = comments.get(chart.code)
+    return built
