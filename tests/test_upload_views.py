@@ -17,9 +17,6 @@ from kpis.models import BatchMonth, ImportBatch, LedgerRow, MonthlyCost, Pending
 from kpis.services import costs_import
 from tests.conftest import make_user
 
-# Tests run without collectstatic; WhiteNoise warns that STATIC_ROOT is missing.
-pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
-
 NBSP = "\u00a0"
 MINUS = "\u2212"
 
