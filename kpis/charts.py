@@ -180,7 +180,7 @@ def _layout(*, title: str, subtitle: str = "", height: int = 420, **extra) -> di
     layout = {
         "template": "none",
         "separators": ", ",
-        "title": {"text": text, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        "title": {"text": text, "x": 0, "xanchor": "left", "pad": {"l": 6}, "font": {"size": 16}},
         "font": FONT,
         "height": height,
         "margin": {"l": 70, "r": 24, "t": 80 if subtitle else 60, "b": 70},

@@ -324,6 +324,7 @@ class Chart:
     note: str = ""
     comment: object = None  # a Commentary or None
     downloadable: bool = True
+    file_stem: str = "hyrdash"  # the downloads' file name without extension
 
     @property
     def figure_id(self) -> str:
@@ -848,22 +849,22 @@ def build_charts(
     """Every chart of the page for this selection, in the order of the decks."""
     preliminary = {m.strftime("%Y-%m") for m in data.months_actuals if data.is_preliminary(m)}
 
-    def table(code: str) -> pd.DataFrame:
-        return series_table(code, data, selection, national=national)
-
+    tables = {code: series_table(code, data, selection, national=national) for code in CHART_CODES}
     built = [
-        _ytd_chart(table(AGENCY_YTD), selection),
-        _monthly_chart(table("agency-monthly"), selection, preliminary),
-        _r12_chart(table("agency-r12"), preliminary),
-        _skr_chart(table("skr-measure"), selection, preliminary),
-        _skr_scopes_chart(table(SKR_SCOPES), data, preliminary),
-        _r12_area_chart(table("agency-r12-by-area"), preliminary),
-        _personnel_chart(table("personnel-cost"), selection, preliminary),
-        _department_chart(table("agency-by-department"), selection, data),
-        _hours_chart(table("agency-hours"), selection, preliminary),
-        _national_chart(table(NATIONAL), region=region),
+        _ytd_chart(tables[AGENCY_YTD], selection),
+        _monthly_chart(tables["agency-monthly"], selection, preliminary),
+        _r12_chart(tables["agency-r12"], preliminary),
+        _skr_chart(tables["skr-measure"], selection, preliminary),
+        _skr_scopes_chart(tables[SKR_SCOPES], data, preliminary),
+        _r12_area_chart(tables["agency-r12-by-area"], preliminary),
+        _personnel_chart(tables["personnel-cost"], selection, preliminary),
+        _department_chart(tables["agency-by-department"], selection, data),
+        _hours_chart(tables["agency-hours"], selection, preliminary),
+        _national_chart(tables[NATIONAL], region=region),
     ]
     comments = comments or {}
     for chart in built:
         chart.comment = comments.get(chart.code)
+        name = csv_filename(chart.code, selection, tables[chart.code])
+        chart.file_stem = name.removesuffix(".csv")
     return built
