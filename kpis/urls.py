@@ -17,3 +17,7 @@ urlpatterns += [
     path("kommentar/", views.commentary, name="commentary"),
     path("nationell-jamforelse/", views.national_upload, name="national_upload"),
 ]
+
+urlpatterns += [
+    path("csv/<slug:series>/", views.dashboard_csv, name="dashboard_csv"),
+]

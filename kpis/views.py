@@ -2,16 +2,19 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import roles
+from . import dashboard as cost_dashboard
+from . import exports, roles, selectors
 from .extracts import ExtractError
 from .forms import CommentaryForm, CostUploadForm, MonthStatusForm, UploadForm
 from .models import Category, ImportBatch, NationalShare, PendingUpload
@@ -28,7 +31,31 @@ from .services import batch_undo as undo_service
 
 @permission_required(roles.VIEW_DASHBOARD, raise_exception=True)
 def dashboard(request):
-    return render(request, "kpis/dashboard.html", {"nav": "dashboard"})
+    """The steering group's monthly cost dashboard for a month and a scope (GET parameters)."""
+    data = selectors.cost_data()
+    if data.last_month is None:
+        return render(request, "kpis/dashboard.html", {"nav": "dashboard", "empty": True})
+    selection, problems = cost_dashboard.parse_selection(request.GET, data=data)
+    for problem in problems:
+        messages.warning(request, problem)
+    charts = cost_dashboard.build_charts(
+        data,
+        selection,
+        comments=selectors.commentaries(month=selection.month),
+        national=selectors.national_shares(),
+        region=getattr(settings, "HYRDASH_REGION", "Västerbotten"),
+    )
+    context = {
+        "nav": "dashboard",
+        "selection": selection,
+        "selected_month": selection.month_text,
+        "preliminary": data.is_preliminary(selection.month),
+        "month_choices": cost_dashboard.month_choices(data),
+        "scope_choices": cost_dashboard.scope_choices(data, selection.scope),
+        "query": selection.query(),
+        "charts": charts,
+    }
+    return render(request, "kpis/dashboard.html", context)
 
 
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
@@ -234,3 +261,23 @@ def national_upload(request):
         {"form": form, "problems": problems, "shares": shares, "nav": "national"},
         status=400 if problems else 200,
     )
+
+
+@permission_required(roles.VIEW_DASHBOARD, raise_exception=True)
+def dashboard_csv(request, series):
+    """One chart's table as CSV for Swedish Excel: the same table the page shows."""
+    if series not in cost_dashboard.CHART_CODES:
+        raise Http404(_("Okänd serie."))
+    data = selectors.cost_data()
+    if data.last_month is None:
+        raise Http404(_("Det finns inga utfall ännu."))
+    selection, problems = cost_dashboard.parse_selection(request.GET, data=data)
+    if problems:
+        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
+    national = selectors.national_shares() if series == cost_dashboard.NATIONAL else None
+    table = cost_dashboard.series_table(series, data, selection, national=national)
+    body = "\ufeff" + exports.to_csv(table, swedish=True)  # BOM: Excel then reads UTF-8
+    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    filename = cost_dashboard.csv_filename(series, selection, table)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
