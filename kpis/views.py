@@ -111,7 +111,7 @@ def upload(request):
         request,
         "kpis/upload.html",
         {"form": form, "problems": problems, "nav": "import"},
-        status=400 if problems else 200,
+        status=400 if problems or form.errors else 200,
     )
 
 
@@ -259,7 +259,7 @@ def national_upload(request):
         request,
         "kpis/national_upload.html",
         {"form": form, "problems": problems, "shares": shares, "nav": "national"},
-        status=400 if problems else 200,
+        status=400 if problems or form.errors else 200,
     )
 
 
