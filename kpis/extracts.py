@@ -145,6 +145,11 @@ def _select_columns(header: list, frame: pd.DataFrame, columns: Sequence[Column]
 
 def _csv_table(data: bytes) -> tuple[list[str], pd.DataFrame]:
     text = _decode(data)
+    # Skip blank lines (or lines of bare separators) above the header, keeping row numbers.
+    skipped = 0
+    while text and text.split("\n", 1)[0].strip(" \t;,") == "" and "\n" in text:
+        text = text.split("\n", 1)[1]
+        skipped += 1
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
     try:
@@ -167,7 +172,7 @@ def _csv_table(data: bytes) -> tuple[list[str], pd.DataFrame]:
             raise ExtractError(
                 [
                     Problem(
-                        int(line),
+                        int(line) + skipped,
                         None,
                         f"raden har {saw} fält men rubrikraden har {expected}. "
                         "Kontrollera avgränsare och citattecken.",
@@ -181,7 +186,7 @@ def _csv_table(data: bytes) -> tuple[list[str], pd.DataFrame]:
         raise ExtractError([Problem(None, None, "Filen är tom.")])
     header = [str(v) for v in frame.iloc[0].tolist()]
     body = frame.iloc[1:]
-    body.index = pd.RangeIndex(2, 2 + len(body))
+    body.index = pd.RangeIndex(2 + skipped, 2 + skipped + len(body))
     return header, body
 
 

@@ -672,3 +672,16 @@ def test_it_rejects_a_duplicate_account():
         "Rad 3, kolumn Konto: ”4601” förekommer flera gånger "
         "(varje konto får bara finnas på en rad)."
     ]
+
+
+def test_it_reads_a_csv_with_blank_lines_above_the_header_keeping_row_numbers():
+    data = b"\n;;;\nPeriod;Ansvar;Konto;Belopp\n2024-03;0421;4601;12,50\n2024-3;0421;4601;1\n"
+
+    with pytest.raises(ExtractError) as error:
+        parse_cost_extract(data)
+
+    # Rows 1-2 are blank, the header is row 3, the data rows 4 and 5.
+    assert error.value.lines() == [
+        "Rad 5, kolumn Period: ”2024-3” är ingen giltig månad "
+        "(skriv ÅÅÅÅ-MM, ÅÅÅÅMM eller ÅÅÅÅ-MM-DD)."
+    ]
