@@ -638,12 +638,9 @@ def _r12_area_chart(table: pd.DataFrame, preliminary: set[str]) -> Chart:
 
 def _personnel_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str]) -> Chart:
     year = selection.month.year
-    labels, flags = _month_cells(table["month"], preliminary)
-    flags = [f and pd.notna(v) for f, v in zip(flags, table["actual_sek"], strict=True)]
-    labels = [
-        charts.short_month_label(m) + (" (prel.)" if f else "")
-        for m, f in zip(table["month"], flags, strict=True)
-    ]
+    # Only months with actuals are preliminary here; the rest of the year is budget.
+    with_actuals = set(table.loc[table["actual_sek"].notna(), "month"]) & preliminary
+    labels, flags = _month_cells(table["month"], with_actuals)
     so_far = table[table["month"] <= selection.month_text]
     actual = so_far["actual_sek"].sum(min_count=1)
     budget = so_far["budget_sek"].sum(min_count=1)
