@@ -33,6 +33,7 @@ __all__ = [
     "mkr",
     "range_sum",
     "range_sum_previous_year",
+    "range_sums",
     "ratio_pct",
     "ratio_pct_series",
     "rolling_12",
@@ -110,7 +111,8 @@ def complete_series(values: pd.Series, *, months_with_data: pd.PeriodIndex) -> p
             raise TypeError("expected a Series indexed by a monthly PeriodIndex (freq 'M')")
         values = values.astype("float64").groupby(level=0).sum(min_count=1)
     result = values.reindex(months).astype("float64").fillna(0.0)
-    return result.where(months.isin(months_with_data))
+    covered = pd.Series(months.isin(months_with_data), index=months)
+    return result.where(covered, axis=0)
 
 
 # --- rolling and cumulative sums ---------------------------------------------
@@ -168,6 +170,20 @@ def range_sum(series: pd.Series, *, start: pd.Period, end: pd.Period) -> float |
     if start > end:
         raise ValueError(f"start {start} is after end {end}")
     return _sum_months(series, pd.period_range(start, end, freq="M"))
+
+
+def range_sums(frame: pd.DataFrame, *, start: pd.Period, end: pd.Period) -> pd.Series:
+    """``range_sum`` for every column of a frame of monthly series (one call, not one per column).
+
+    Sum over ``start`` to ``end``, both included, per column, in the units of
+    the frame; NaN for a column where any month of the range is missing or NaN.
+    """
+    start = pd.Period(start, freq="M")
+    end = pd.Period(end, freq="M")
+    if start > end:
+        raise ValueError(f"start {start} is after end {end}")
+    months = pd.period_range(start, end, freq="M")
+    return frame.astype("float64").reindex(months).sum(min_count=len(months))
 
 
 def range_sum_previous_year(series: pd.Series, *, start: pd.Period, end: pd.Period) -> float | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -106,6 +108,8 @@ class CostData:
     targets: dict[tuple[int, str], float] = field(default_factory=dict)
     closed: set[pd.Period] = field(default_factory=set)
     areas: list[str] = field(default_factory=list)
+    # Sums per month x category, per (kind, scope key, value): computed once per page.
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def last_month(self) -> pd.Period | None:
@@ -119,18 +123,28 @@ COST_COLUMNS = ["period", "area", "department", "care_type", "category", "amount
 
 
 def cost_frame(*, kind: str) -> pd.DataFrame:
-    """Monthly sums per department, care type and category (SEK, hours) for one kind."""
-    rows = DepartmentMonthlyCost.objects.filter(kind=kind).values_list(
-        "period",
-        "department__area__name",
-        "department__name",
-        "care_type",
-        "category",
-        "amount",
-        "hours",
+    """Monthly sums per department, care type and category (SEK, hours) for one kind.
+
+    Amounts arrive as floats (a Decimal per value is slow and the KPI maths is
+    float anyway); text columns are categoricals so scope filters are cheap.
+    """
+    rows = (
+        DepartmentMonthlyCost.objects.filter(kind=kind)
+        .annotate(amount_f=Cast("amount", FloatField()), hours_f=Cast("hours", FloatField()))
+        .values_list(
+            "period",
+            "department__area__name",
+            "department__name",
+            "care_type",
+            "category",
+            "amount_f",
+            "hours_f",
+        )
     )
     frame = pd.DataFrame.from_records(list(rows), columns=COST_COLUMNS)
     frame["period"] = pd.PeriodIndex(pd.to_datetime(frame["period"]), freq="M")
+    for column in ("area", "department", "care_type", "category"):
+        frame[column] = frame[column].astype("category")
     frame["amount"] = frame["amount"].astype("float64")
     frame["hours"] = frame["hours"].astype("float64")
     return frame

@@ -40,22 +40,62 @@ def month_text(periods) -> list[str]:
     return [p.strftime("%Y-%m") for p in periods]
 
 
+def _sums(data: CostData, *, kind: str, scope: Scope, value: str) -> pd.DataFrame:
+    """Sum of `value` per month x category in the scope; cached on `data` for the page."""
+    key = (kind, scope.key, value)
+    if key not in data.cache:
+        frame = scope.filter(getattr(data, kind))
+        data.cache[key] = _wide(frame, [], value)
+    return data.cache[key]
+
+
+def _wide(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
+    """Sum of `value` per (keys..., month) x category; NaN where nothing was booked."""
+    grouped = frame.groupby([*keys, "period", "category"], observed=True)[value].sum(min_count=1)
+    wide = grouped.unstack("category")
+    wide.columns = [str(c) for c in wide.columns]
+    return wide
+
+
+def _series(
+    wide: pd.DataFrame, *, categories: list[str], months: pd.PeriodIndex, value: str = "amount"
+) -> pd.Series:
+    """Categories summed per month, completed over the months with data (0 where none)."""
+    columns = [c for c in categories if c in wide.columns]
+    if columns:
+        sums = wide[columns].sum(axis=1, min_count=1)
+        sums.index = pd.PeriodIndex(sums.index, freq="M")
+    else:
+        sums = pd.Series([], index=pd.PeriodIndex([], freq="M"), dtype="float64")
+    if value == "amount":
+        sums = sums.fillna(0.0)
+    return metrics.complete_series(sums, months_with_data=months)
+
+
 def monthly(
-    frame: pd.DataFrame,
+    data: CostData,
     *,
     scope: Scope,
     categories: list[str],
-    months: pd.PeriodIndex,
+    kind: str = "actuals",
     value: str = "amount",
 ) -> pd.Series:
     """The scope's monthly sum of `value` over `categories`, 0 in months with data."""
-    rows = scope.filter(frame)
-    rows = rows[rows["category"].isin(categories)]
-    sums = rows.groupby("period")[value].sum(min_count=1)
-    if value == "amount":
-        sums = sums.fillna(0.0)
-    sums.index = pd.PeriodIndex(sums.index, freq="M")
-    return metrics.complete_series(sums, months_with_data=months)
+    months = data.months_actuals if kind == "actuals" else data.months_budget
+    wide = _sums(data, kind=kind, scope=scope, value=value)
+    return _series(wide, categories=categories, months=months, value=value)
+
+
+def _grouped(
+    data: CostData, *, scope: Scope, key: str, categories: list[str]
+) -> dict[str, pd.DataFrame]:
+    """Per area or department of the scope: its month x category sums of actuals."""
+    frame = scope.filter(data.actuals)
+    frame = frame[frame["category"].isin(categories)]
+    if frame.empty:
+        return {}
+    wide = _wide(frame, [key], "amount")
+    return {str(name): part.droplevel(key) for name, part in wide.groupby(level=key)}
 
 
 def _limit(table: pd.DataFrame, start: pd.Period | None, end: pd.Period | None) -> pd.DataFrame:
@@ -71,9 +111,7 @@ def agency_ytd(data: CostData, *, scope: Scope, month: pd.Period) -> pd.DataFram
     rows = []
     for code in [*PROFESSIONS, "total"]:
         categories = PROFESSIONS if code == "total" else [code]
-        series = monthly(
-            data.actuals, scope=scope, categories=categories, months=data.months_actuals
-        )
+        series = monthly(data, scope=scope, categories=categories)
         ytd = metrics.year_to_date(series, month=month)
         previous = metrics.same_period_last_year(series, month=month)
         change_sek, change_pct = metrics.change(ytd, previous)
@@ -85,10 +123,7 @@ def agency_monthly(
     data: CostData, *, scope: Scope, start=None, end=None, professions=PROFESSIONS
 ) -> pd.DataFrame:
     """KPI 2: agency cost per month and profession (SEK), for every month with data."""
-    columns = {
-        code: monthly(data.actuals, scope=scope, categories=[code], months=data.months_actuals)
-        for code in professions
-    }
+    columns = {code: monthly(data, scope=scope, categories=[code]) for code in professions}
     table = pd.DataFrame(columns)
     table = table[table.index.isin(data.months_actuals)]
     long = table.stack(future_stack=True).reset_index()
@@ -99,11 +134,11 @@ def agency_monthly(
 
 def agency_total(data: CostData, *, scope: Scope) -> pd.Series:
     """All agency cost per month (SEK), NaN where the month has no data."""
-    return monthly(data.actuals, scope=scope, categories=PROFESSIONS, months=data.months_actuals)
+    return monthly(data, scope=scope, categories=PROFESSIONS)
 
 
 def own_staff_total(data: CostData, *, scope: Scope) -> pd.Series:
-    return monthly(data.actuals, scope=scope, categories=OWN_STAFF, months=data.months_actuals)
+    return monthly(data, scope=scope, categories=OWN_STAFF)
 
 
 def agency_r12(data: CostData, *, scope: Scope, start=None, end=None) -> pd.DataFrame:
@@ -138,14 +173,19 @@ def skr_measure(data: CostData, *, scope: Scope, start=None, end=None) -> pd.Dat
 
 def agency_r12_by_area(data: CostData, *, scope: Scope, start=None, end=None) -> pd.DataFrame:
     """KPI 3b: agency cost R12 (SEK) per area within the scope."""
-    in_scope = scope.filter(data.actuals)
-    areas = sorted(set(in_scope["area"])) if scope.kind != HSF else data.areas
-    if scope.kind == "area":
+    groups = _grouped(data, scope=scope, key="area", categories=PROFESSIONS)
+    if scope.kind == HSF:
+        areas = data.areas
+    elif scope.kind == "area":
         areas = [scope.value]
+    else:
+        areas = sorted(set(scope.filter(data.actuals)["area"]))
+    empty = pd.DataFrame()
     parts = []
     for area in areas:
-        rows = in_scope[in_scope["area"] == area]
-        series = monthly(rows, scope=Scope(), categories=PROFESSIONS, months=data.months_actuals)
+        series = _series(
+            groups.get(area, empty), categories=PROFESSIONS, months=data.months_actuals
+        )
         r12 = metrics.rolling_12(series)
         r12 = r12[r12.index.isin(data.months_actuals)]
         parts.append(
@@ -164,8 +204,8 @@ def personnel_cost(data: CostData, *, scope: Scope, start=None, end=None) -> pd.
     budget import covers; last year's actual is empty when that month has no data.
     """
     categories = OWN_STAFF + PROFESSIONS
-    actual = monthly(data.actuals, scope=scope, categories=categories, months=data.months_actuals)
-    budget = monthly(data.budget, scope=scope, categories=categories, months=data.months_budget)
+    actual = monthly(data, scope=scope, categories=categories)
+    budget = monthly(data, scope=scope, categories=categories, kind="budget")
     months = data.months_actuals.union(data.months_budget)
     if not len(months):
         return pd.DataFrame(columns=SERIES["personnel-cost"])
@@ -187,18 +227,27 @@ def agency_by_department(
 ) -> pd.DataFrame:
     """KPI 6: agency cost per department and profession for start..end vs the same range
     last year (SEK); empty where a month of the range has no data."""
-    rows = scope.filter(data.actuals)
-    departments = sorted(set(rows["department"]))
+    frame = scope.filter(data.actuals)
+    frame = frame[frame["category"].isin(PROFESSIONS)]
+    if frame.empty or not len(data.months_actuals):
+        return _frame([], "agency-by-department")
+    table = (
+        frame.groupby(["period", "department", "category"], observed=True)["amount"]
+        .sum()
+        .unstack(["department", "category"])
+    )
+    table.index = pd.PeriodIndex(table.index, freq="M")
+    table = metrics.complete_series(table, months_with_data=data.months_actuals)
+    current = metrics.range_sums(table, start=start, end=end)
+    previous = metrics.range_sums(table, start=start - 12, end=end - 12)
     records = []
-    for department in departments:
-        dep_rows = rows[rows["department"] == department]
-        for code in PROFESSIONS:
-            series = monthly(dep_rows, scope=Scope(), categories=[code], months=data.months_actuals)
-            current = metrics.range_sum(series, start=start, end=end)
-            previous = metrics.range_sum_previous_year(series, start=start, end=end)
-            if not current and not previous:
-                continue  # a department without agency cost in either period
-            records.append([department, code, current, previous])
+    for department, code in sorted(
+        table.columns, key=lambda c: (str(c[0]), PROFESSIONS.index(c[1]))
+    ):
+        now, before = _none(current[(department, code)]), _none(previous[(department, code)])
+        if not now and not before:
+            continue  # a department without agency cost in either period
+        records.append([str(department), str(code), now, before])
     return _frame(records, "agency-by-department")
 
 
@@ -206,10 +255,8 @@ def agency_hours(data: CostData, *, scope: Scope, start=None, end=None) -> pd.Da
     """KPI 7: purchased agency hours per month and profession, with cost per hour (SEK/h)."""
     parts = []
     for code in PROFESSIONS:
-        cost = monthly(data.actuals, scope=scope, categories=[code], months=data.months_actuals)
-        hours = monthly(
-            data.actuals, scope=scope, categories=[code], months=data.months_actuals, value="hours"
-        )
+        cost = monthly(data, scope=scope, categories=[code])
+        hours = monthly(data, scope=scope, categories=[code], value="hours")
         hours = hours.where(hours.notna() | cost.isna(), 0.0)  # no hours reported: 0 hours
         per_hour = metrics.cost_per_hour(cost, hours)
         keep = cost.index.isin(data.months_actuals)
@@ -225,6 +272,10 @@ def agency_hours(data: CostData, *, scope: Scope, start=None, end=None) -> pd.Da
         )
     table = pd.concat(parts).sort_values(["month"], kind="stable")
     return _limit(table[SERIES["agency-hours"]], start, end)
+
+
+def _none(value: float) -> float | None:
+    return None if pd.isna(value) else float(value)
 
 
 def _nan(value: float | None) -> float:

@@ -409,3 +409,29 @@ def test_it_converts_sek_to_mkr_and_tkr():
     assert metrics.mkr(None) is None
     assert metrics.tkr(None) is None
     assert as_list(metrics.tkr(monthly("2024-01", [1500.0, -250.0]))) == [1.5, -0.25]
+
+
+def test_range_sums_sums_each_column_and_leaves_a_column_with_a_gap_empty():
+    months = pd.period_range("2024-01", "2024-04", freq="M")
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [10.0, np.nan, 30.0, 40.0]}, index=months)
+
+    sums = metrics.range_sums(frame, start=pd.Period("2024-02", "M"), end=pd.Period("2024-04", "M"))
+
+    assert sums["a"] == 9.0  # 2 + 3 + 4
+    assert np.isnan(sums["b"])  # February is missing
+    before = metrics.range_sums(
+        frame, start=pd.Period("2023-12", "M"), end=pd.Period("2024-01", "M")
+    )
+    assert np.isnan(before["a"])  # December 2023 is not in the frame
+
+
+def test_complete_series_completes_every_column_of_a_frame():
+    months_with_data = pd.PeriodIndex(["2024-01", "2024-02", "2024-04"], freq="M")
+    frame = pd.DataFrame({"x": [5.0]}, index=pd.PeriodIndex(["2024-02"], freq="M"))
+
+    completed = metrics.complete_series(frame, months_with_data=months_with_data)
+
+    # January and April had data but no rows: 0; March had no import: missing.
+    assert completed["x"].tolist()[:2] == [0.0, 5.0]
+    assert np.isnan(completed["x"].tolist()[2])
+    assert completed["x"].tolist()[3] == 0.0
