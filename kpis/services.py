@@ -11,11 +11,13 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 from django.db.models import Case, Max, Sum, Value, When
 from django.utils import timezone
 
+from . import pgcopy
 from .extracts import (
     ExtractError,
     Problem,
@@ -220,27 +222,37 @@ def batch_undo(*, batch_id: int, user=None) -> ImportBatch:
 def _insert_ledger_rows(batch_id: int, rows: pd.DataFrame) -> None:
     table = LedgerRow._meta.db_table
     columns = ["batch_id", "period", "unit_id", "account_id", "amount", "hours"]
-    out = pd.DataFrame(
-        {
-            "batch_id": batch_id,
-            "period": rows["period"] + "-01",
-            "unit_id": rows["unit_id"],
-            "account_id": rows["account_id"],
-            "amount": rows["amount"],
-            "hours": rows["hours"],
-        }
-    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            out.to_csv(
-                buffer, sep="\t", header=False, index=False, na_rep="\\N", float_format="%.2f"
+            # Binary COPY: text needed every value formatted by pandas (3.5 s for 1M rows).
+            codes, months = pd.factorize(rows["period"])
+            first_days = np.array([f"{m}-01" for m in months], dtype="datetime64[D]")
+            stream = pgcopy.copy_binary(
+                [
+                    pgcopy.bigint(np.full(len(rows), batch_id)),
+                    pgcopy.date(first_days[codes]),
+                    pgcopy.bigint(rows["unit_id"]),
+                    pgcopy.bigint(rows["account_id"]),
+                    pgcopy.numeric_2dp(rows["amount"]),
+                    pgcopy.numeric_2dp(rows["hours"]),
+                ]
             )
-            buffer.seek(0)
             cursor.cursor.copy_expert(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer, size=1 << 20
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)",
+                io.BytesIO(stream),
+                size=1 << 20,
             )
         else:
+            out = pd.DataFrame(
+                {
+                    "batch_id": batch_id,
+                    "period": rows["period"] + "-01",
+                    "unit_id": rows["unit_id"],
+                    "account_id": rows["account_id"],
+                    "amount": rows["amount"],
+                    "hours": rows["hours"],
+                }
+            )
             out["amount"] = out["amount"].map("{:.2f}".format)
             out["hours"] = out["hours"].map(lambda h: None if pd.isna(h) else f"{h:.2f}")
             placeholders = ", ".join(["%s"] * len(columns))
