@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import dashboard as cost_dashboard
@@ -146,7 +147,11 @@ def upload_confirm(request, pending_id):
         else:
             messages.success(
                 request,
-                _("Import %(id)s sparad: %(rows)s rader, %(months)s månader.")
+                ngettext(
+                    "Import %(id)s sparad: %(rows)s rader, %(months)s månad.",
+                    "Import %(id)s sparad: %(rows)s rader, %(months)s månader.",
+                    len(check.months),
+                )
                 % {"id": batch.id, "rows": batch.row_count, "months": len(check.months)},
             )
         return redirect("kpis:batches")
