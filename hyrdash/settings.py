@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kpis.context_processors.roles",
+                "survey.context_processors.survey",
             ],
         },
     },

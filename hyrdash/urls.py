@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("kpis.urls")),
+    path("medarbetarundersokning/", include("survey.urls")),
     path("konto/inloggning/", auth_views.LoginView.as_view(), name="login"),
     path("konto/utloggning/", auth_views.LogoutView.as_view(), name="logout"),
     path("sprak/", set_language, name="set_language"),

@@ -88,6 +88,51 @@ def read_table(data: bytes, columns: Sequence[Column]) -> pd.DataFrame:
     ignored; absent optional columns are filled with "". The frame's index is
     the file row number. Fully empty rows are dropped.
     """
+    header, frame = _raw_table(data)
+    return _select_columns(header, frame, columns)
+
+
+def read_wide_table(data: bytes, columns: Sequence[Column]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Like `read_table`, and every other column too: (the declared columns, the others).
+
+    For files where some columns are data, such as one column per survey question.
+    The others are named by their header as written (stripped), stripped strings,
+    on the same index. Rows empty in every column are dropped. A header given
+    twice, or a column with values but no header, is a problem.
+    """
+    header, frame = _raw_table(data)
+    declared = _select_columns(header, frame, columns, drop_empty=False)
+    names = [str(h).strip().lstrip("\ufeff") for h in header]
+    taken = {column.name.lower() for column in columns}
+    problems, others, seen = [], {}, set()
+    for position, name in enumerate(names):
+        if name.lower() in taken:
+            continue
+        cells = frame[position].astype("str").str.strip()
+        if not name:
+            if (cells != "").any():
+                problems.append(
+                    Problem(None, None, f"Kolumn nr {position + 1} har värden men ingen rubrik.")
+                )
+            continue
+        if name.lower() in seen:
+            problems.append(Problem(None, name, "förekommer flera gånger i rubrikraden."))
+            continue
+        seen.add(name.lower())
+        others[name] = cells
+    if problems:
+        raise ExtractError(problems)
+    rest = pd.DataFrame(others, index=frame.index, dtype="str")
+    if len(declared):
+        nonempty = (declared != "").any(axis=1)
+        if len(rest.columns):
+            nonempty |= (rest != "").any(axis=1)
+        declared, rest = declared[nonempty], rest[nonempty]
+    return declared, rest
+
+
+def _raw_table(data: bytes) -> tuple[list, pd.DataFrame]:
+    """The header row and the rows under it (columns numbered, index the file's row)."""
     if not data:
         raise ExtractError([Problem(None, None, "Filen är tom.")])
     if data.startswith(b"PK\x03\x04"):
@@ -115,10 +160,12 @@ def read_table(data: bytes, columns: Sequence[Column]) -> pd.DataFrame:
         )
     else:
         header, frame = _csv_table(data)
-    return _select_columns(header, frame, columns)
+    return header, frame
 
 
-def _select_columns(header: list, frame: pd.DataFrame, columns: Sequence[Column]) -> pd.DataFrame:
+def _select_columns(
+    header: list, frame: pd.DataFrame, columns: Sequence[Column], *, drop_empty: bool = True
+) -> pd.DataFrame:
     names = [str(h).strip().lstrip("\ufeff").lower() for h in header]
     problems = []
     picked: dict[str, pd.Series] = {}
@@ -137,7 +184,7 @@ def _select_columns(header: list, frame: pd.DataFrame, columns: Sequence[Column]
         raise ExtractError(problems)
     table = pd.DataFrame(picked, index=frame.index)
     # Drop rows that are empty in every column we read (Excel writes trailing ";;;").
-    if len(table):
+    if drop_empty and len(table):
         nonempty = (table != "").any(axis=1)
         table = table[nonempty]
     return table

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from django.db import connection, transaction
-from django.db.models import Case, Max, Sum, Value, When
+from django.db.models import Case, Max, ProtectedError, Sum, Value, When
 from django.utils import timezone
 
 from . import pgcopy
@@ -406,8 +406,13 @@ def org_import(*, data: bytes) -> OrgResult:
         for unit in absent.order_by("ansvar"):
             if unit.id in with_data:
                 result.kept.append(unit.ansvar)
+                continue
+            try:
+                with transaction.atomic():
+                    unit.delete()
+            except ProtectedError:  # other data refers to it (survey answers, ...)
+                result.kept.append(unit.ansvar)
             else:
-                unit.delete()
                 result.removed += 1
         if result.updated or result.removed:
             # Units moved or changed care type: the per-department sums follow them.

@@ -6,8 +6,9 @@ one fails `test_every_url_has_a_permission_entry`. The admin is covered as a gro
 (ADMIN_MODELS: one entry per registered model, also required).
 
 Roles: anonymous; styrgrupp; controller (is_staff); hr (a plain member of the hr
-group; areas per hr user come with a later issue); bemanning (a group without any
-permission: sees nothing); superuser.
+group, with no areas assigned: the survey per area only; areas per HR user are
+tested in tests/test_survey_pages.py); bemanning (a group without any permission:
+sees nothing); superuser.
 
 Statuses: a number is the expected status code; LOGIN is a redirect (302) to a login
 page with ?next=<the URL asked for>.
@@ -28,6 +29,8 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 from kpis import services
 from kpis.models import Commentary, ImportBatch, MonthStatus, NationalShare, PendingUpload
+from survey import services as survey_services
+from survey.models import PendingSurveyUpload
 from tests.conftest import make_user
 
 ROLES = ["anonymous", "styrgrupp", "controller", "hr", "bemanning", "superuser"]
@@ -44,6 +47,10 @@ def row(anonymous, styrgrupp, controller, hr, bemanning, superuser) -> dict[str,
 VIEWERS = row(LOGIN, 200, 200, 403, 403, 200)
 # Who may import (kpis.import_data): controller, superuser.
 IMPORTERS = row(LOGIN, 403, 200, 403, 403, 200)
+# Who may see the survey (survey.view_survey): styrgrupp, controller, hr, superuser.
+SURVEY_VIEWERS = row(LOGIN, 200, 200, 200, 403, 200)
+# Who may import the survey (survey.import_survey): hr, superuser.
+SURVEY_IMPORTERS = row(LOGIN, 403, 403, 200, 403, 200)
 # A POST-only view: GET is refused by method before anything else.
 POST_ONLY = row(LOGIN, 405, 405, 405, 405, 405)
 # Any signed-in user.
@@ -91,6 +98,21 @@ MATRIX: dict[str, Entry] = {
         post=row(LOGIN, 403, 400, 403, 403, 400),
         post_data={},
     ),
+    "survey:results": Entry(get=SURVEY_VIEWERS),
+    "survey:results_csv": Entry(get=SURVEY_VIEWERS),
+    "survey:upload": Entry(
+        get=SURVEY_IMPORTERS,
+        post=row(LOGIN, 403, 403, 400, 403, 400),
+        post_data={"kind": "answers", "year": "2024"},
+    ),
+    "survey:upload_confirm": Entry(
+        # The pending upload belongs to the HR user: nobody else sees it.
+        get=row(LOGIN, 403, 403, 200, 403, 404),
+        post=row(LOGIN, 403, 403, 302, 403, 404),
+        post_data={"cancel": "1"},
+    ),
+    "survey:batches": Entry(get=SURVEY_IMPORTERS),
+    "survey:batch_undo": Entry(get=POST_ONLY, post=row(LOGIN, 403, 403, 302, 403, 302)),
     "login": Entry(get=row(200, 200, 200, 200, 200, 200)),
     # Django's LogoutView takes POST only.
     "logout": Entry(get=POST_ONLY, post=SIGNED_IN_REDIRECT),
@@ -122,7 +144,17 @@ ADMIN_MODELS: dict[str, dict[str, tuple[int, int]]] = {
     "kpis.monthstatus": {"controller": (200, 200), "superuser": (200, 200)},
     "kpis.commentary": {"controller": (200, 200), "superuser": (200, 200)},
     "kpis.nationalshare": {"controller": (200, 200), "superuser": (200, 200)},
+    # The survey's questionnaires, thresholds and HR areas: the superuser's (survey 0001).
+    "survey.questionnaire": {"controller": (403, 403), "superuser": (200, 200)},
+    "survey.dimension": {"controller": (403, 403), "superuser": (200, 200)},
+    "survey.question": {"controller": (403, 403), "superuser": (200, 200)},
+    "survey.surveyyear": {"controller": (403, 403), "superuser": (200, 200)},
+    "survey.hraccess": {"controller": (403, 403), "superuser": (200, 200)},
+    # Survey import history is read-only; imports go through the HR pages.
+    "survey.surveybatch": {"controller": (403, 403), "superuser": (200, 403)},
 }
+SURVEY_ANSWERS = """RespondentID;Ansvar;HME_M1;ENPS
+""" + "".join(f"r{i};{'0101' if i < 6 else '2001'};4;8\n" for i in range(12))
 
 COSTS = """Period;Ansvar;Konto;Belopp;Timmar
 2024-03;0101;4601;100 000;120
@@ -211,6 +243,17 @@ def site(registers, settings):
     MonthStatus.objects.create(period=dt.date(2024, 3, 1), closed=True)
     Commentary.objects.create(period=dt.date(2024, 3, 1), chart="agency-r12", text="Text")
     NationalShare.objects.create(quarter="2024-Q1", region="Riket", share_pct=2)
+    survey_batch, _check = survey_services.answers_import(
+        data=SURVEY_ANSWERS.encode(), file_name="mu.csv", year=2024
+    )
+    survey_pending = PendingSurveyUpload.objects.create(
+        kind="answers",
+        year=2024,
+        file_name="p.csv",
+        data=b"x",
+        checksum="0",
+        created_by=users["hr"],
+    )
     args = {
         "pending_id": pending.id,
         "batch_id": batch.id,
@@ -219,6 +262,9 @@ def site(registers, settings):
         "id": str(users["styrgrupp"].id),
         "content_type_id": "1",
         "app_label": "kpis",
+        "chart": "hme",
+        "upload_id": survey_pending.id,
+        "import_id": survey_batch.id,
     }
     return users, args
 

@@ -1,0 +1,132 @@
+"""A questionnaire as plain data: its questions and the measures they make up.
+
+`spec_for(questionnaire)` reads a Questionnaire once; parsing, importing, the
+pages and the export work from the resulting `Spec`, never from the ORM.
+Measure codes are the export's index codes (README, "Employee survey").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .metrics import ENPS, RESPONSE_RATE, Measure
+from .models import Question, Questionnaire
+
+SECTION_RESPONSE = "response"
+SECTION_HME = "hme"
+SECTION_HSE = "hse"
+SECTION_PSYCHOSOCIAL = "psykosocial"
+SECTION_ENPS = "enps"
+
+SUB_INDEX_LABELS = dict(Question.SubIndex.choices)
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    code: str
+    text: str
+    scale: str  # "1-5" or "0-10"
+    reversed: bool = False
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        return (0, 10) if self.scale == Question.Scale.ZERO_TO_TEN else (1, 5)
+
+
+@dataclass(frozen=True)
+class Spec:
+    year: int
+    questions: dict[str, QuestionSpec]
+    measures: list[Measure] = field(default_factory=list)
+
+    @property
+    def reversed_codes(self) -> set[str]:
+        return {code for code, q in self.questions.items() if q.reversed}
+
+    def measure(self, code: str) -> Measure:
+        return next(m for m in self.measures if m.code == code)
+
+    def section(self, name: str) -> list[Measure]:
+        return [m for m in self.measures if m.section == name]
+
+    def export_codes(self) -> list[str]:
+        """Every index code of the export, in order (eNPS followed by its three shares)."""
+        codes = []
+        for measure in self.measures:
+            codes.append(measure.code)
+            if measure.code == ENPS:
+                codes += ["enps_promoters_pct", "enps_passives_pct", "enps_critics_pct"]
+        return codes
+
+
+def spec_for(questionnaire: Questionnaire) -> Spec:
+    questions = list(
+        questionnaire.questions.select_related("theme__dimension").order_by("order", "code")
+    )
+    by_index: dict[str, list[Question]] = {}
+    for question in questions:
+        by_index.setdefault(question.index, []).append(question)
+
+    def codes(items) -> tuple[str, ...]:
+        return tuple(q.code for q in items)
+
+    measures = [Measure(RESPONSE_RATE, "Svarsfrekvens", RESPONSE_RATE, section=SECTION_RESPONSE)]
+    hme = by_index.get(Question.Index.HME, [])
+    if hme:
+        measures.append(Measure("hme", "HME totalt", "index", codes(hme), SECTION_HME))
+        for sub in Question.SubIndex:
+            items = [q for q in hme if q.sub_index == sub]
+            if items:
+                measures.append(
+                    Measure(
+                        f"hme_{sub.value}",
+                        str(sub.label),
+                        "index",
+                        codes(items),
+                        SECTION_HME,
+                        "hme",
+                    )
+                )
+    hse = by_index.get(Question.Index.HSE, [])
+    if hse:
+        measures.append(Measure("hse", "HSE-index", "index", codes(hse), SECTION_HSE))
+    for question in by_index.get(Question.Index.HSE_OUTCOME, []):
+        number = question.code.rsplit("_", 1)[-1]
+        label = f"Fråga {number}: {question.text}" if number.isdigit() else question.text
+        measures.append(
+            Measure(question.code.lower(), label, "index", (question.code,), SECTION_HSE)
+        )
+    enps = by_index.get(Question.Index.ENPS, [])
+    if enps:
+        measures.append(Measure(ENPS, "eNPS", ENPS, codes(enps[:1]), SECTION_ENPS))
+    dimensions: dict[int, tuple] = {}
+    for question in by_index.get(Question.Index.PSYCHOSOCIAL, []):
+        theme = question.theme
+        dimension = theme.dimension
+        entry = dimensions.setdefault(dimension.id, (dimension, {}))
+        entry[1].setdefault(theme.id, (theme, []))[1].append(question)
+    for dimension, themes in sorted(
+        dimensions.values(), key=lambda item: (item[0].order, item[0].code)
+    ):
+        all_questions = [q for _theme, items in themes.values() for q in items]
+        measures.append(
+            Measure(
+                dimension.code, dimension.name, "index", codes(all_questions), SECTION_PSYCHOSOCIAL
+            )
+        )
+        for theme, items in sorted(themes.values(), key=lambda item: (item[0].order, item[0].code)):
+            measures.append(
+                Measure(
+                    theme.code,
+                    theme.name,
+                    "index",
+                    codes(items),
+                    SECTION_PSYCHOSOCIAL,
+                    dimension.code,
+                )
+            )
+    return Spec(
+        year=questionnaire.year,
+        questions={q.code: QuestionSpec(q.code, q.text, q.scale, q.reversed) for q in questions},
+        measures=measures,
+    )

@@ -1,0 +1,127 @@
+"""Reads: a survey year's stored sums, the organisation and the employee counts.
+
+A page loads `survey_data()` once and asks it for the years it shows; each
+year is read (a few queries) and computed (survey.results) once per request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kpis.models import Unit
+
+from . import metrics, results
+from .models import DEFAULT_THRESHOLD, Population, SurveyBatch, SurveyYear, UnitResult
+from .questionnaires import Spec, spec_for
+
+
+@dataclass
+class YearData:
+    year: int
+    spec: Spec
+    threshold: int
+    results: pd.DataFrame  # (group, measure) -> value, respondents, status
+    employees: pd.Series  # employees per group (NaN: no count)
+    batch: SurveyBatch
+
+    def row(self, group: str, measure: str) -> tuple[float, object, str]:
+        """(value, respondents, status) of a group's measure; status none when absent."""
+        try:
+            found = self.results.loc[(group, measure)]
+        except KeyError:
+            return float("nan"), 0, results.NONE
+        return found["value"], found["respondents"], found["status"]
+
+
+@dataclass
+class SurveyData:
+    years: list[int]  # years with answers, oldest first
+    tree: results.Tree
+    cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def latest(self) -> int | None:
+        return self.years[-1] if self.years else None
+
+    def previous(self, year: int) -> int | None:
+        earlier = [y for y in self.years if y < year]
+        return earlier[-1] if earlier else None
+
+    def year(self, year: int) -> YearData | None:
+        if year not in self.years:
+            return None
+        if year not in self.cache:
+            self.cache[year] = load_year(year, self.tree)
+        return self.cache[year]
+
+
+def org_frame() -> pd.DataFrame:
+    rows = Unit.objects.values_list(
+        "id", "ansvar", "name", "department__name", "department__area__name"
+    )
+    return pd.DataFrame.from_records(
+        list(rows), columns=["unit_id", "ansvar", "unit_name", "department", "area"]
+    )
+
+
+def answer_years() -> list[int]:
+    return sorted(
+        SurveyBatch.objects.filter(kind=SurveyBatch.Kind.ANSWERS, is_current=True)
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def survey_data() -> SurveyData:
+    return SurveyData(years=answer_years(), tree=results.tree_of(org_frame()))
+
+
+def threshold_for(year: int) -> int:
+    found = SurveyYear.objects.filter(year=year).values_list("threshold", flat=True).first()
+    return found or DEFAULT_THRESHOLD
+
+
+def unit_sums(batch: SurveyBatch) -> pd.DataFrame:
+    columns = ["unit_id", "measure", *metrics.SUM_COLUMNS]
+    rows = UnitResult.objects.filter(batch=batch).values_list(*columns)
+    frame = pd.DataFrame.from_records(list(rows), columns=["unit", *columns[1:]])
+    frame["score_sum"] = frame["score_sum"].astype("float64")
+    return frame
+
+
+def employees(year: int) -> pd.Series:
+    """Employees per unit id in the year's current employee counts (empty without)."""
+    rows = Population.objects.filter(
+        batch__year=year, batch__kind=SurveyBatch.Kind.POPULATION, batch__is_current=True
+    ).values_list("unit_id", "employees")
+    return pd.Series(dict(rows), dtype="float64")
+
+
+def load_year(year: int, tree: results.Tree) -> YearData | None:
+    batch = (
+        SurveyBatch.objects.filter(year=year, kind=SurveyBatch.Kind.ANSWERS, is_current=True)
+        .select_related("questionnaire")
+        .first()
+    )
+    if batch is None:
+        return None
+    staff = employees(year)
+    table = results.year_results(
+        unit_sums(batch), tree, threshold=threshold_for(year), employees=staff
+    )
+    staff_by_group = pd.Series(dtype="float64")
+    if len(staff):
+        summed = results.group_sums(tree, pd.DataFrame({"employees": staff}), ["employees"], [])[
+            "employees"
+        ]
+        staff_by_group = pd.Series(summed.to_numpy(), index=summed.index.get_level_values("group"))
+    return YearData(
+        year=year,
+        spec=spec_for(batch.questionnaire),
+        threshold=threshold_for(year),
+        results=table,
+        employees=staff_by_group,
+        batch=batch,
+    )

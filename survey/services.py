@@ -1,0 +1,319 @@
+"""Writes: importing a year's answers or employee counts, undoing an import, rebuilding.
+
+As in kpis.services: the whole file is checked first (survey.extracts), then
+written once in one transaction. Each upload is a SurveyBatch; the newest
+batch of a year and kind that is not undone is the current one, so a new
+upload replaces the year and undoing it brings the previous upload back.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.db import connection, transaction
+from django.utils import timezone
+
+from kpis.models import Unit
+from kpis.services import ServiceError, checksum
+
+from . import metrics
+from .extracts import parse_answers, parse_population
+from .models import Population, Questionnaire, SurveyBatch, SurveyYear, UnitResult
+from .questionnaires import Spec, spec_for
+
+FIRST_YEAR, LAST_YEAR = 2000, 2200
+
+
+def check_year(year) -> int:
+    try:
+        year = int(year)
+    except (TypeError, ValueError) as exc:
+        raise ServiceError(f"”{year}” är inget årtal.") from exc
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ServiceError(f"Året {year} ligger utanför {FIRST_YEAR}–{LAST_YEAR}.")
+    return year
+
+
+def current_batch(*, year: int, kind: str) -> SurveyBatch | None:
+    return SurveyBatch.objects.filter(year=year, kind=kind, is_current=True).first()
+
+
+def _identical(*, year: int, kind: str, digest: str) -> SurveyBatch | None:
+    batch = current_batch(year=year, kind=kind)
+    return batch if batch is not None and batch.checksum == digest else None
+
+
+# --- answers ----------------------------------------------------------------------------
+
+
+@dataclass
+class AnswersCheck:
+    """A checked answers file, not yet written."""
+
+    year: int
+    checksum: str
+    questionnaire: Questionnaire
+    spec: Spec
+    answers: pd.DataFrame  # respondents x question codes present in the file (float, NaN)
+    respondent_ids: pd.Series
+    unit_ids: pd.Series  # kpis.Unit ids, same index
+    sums: pd.DataFrame  # unit (id), measure, metrics.SUM_COLUMNS
+    missing: list[str] = field(default_factory=list)  # question codes absent from the file
+    identical_to: SurveyBatch | None = None
+
+    @property
+    def row_count(self) -> int:
+        return len(self.answers)
+
+    def summary(self) -> dict:
+        """What the confirmation page and the command print (counts only, no answers)."""
+        stored = current_batch(year=self.year, kind=SurveyBatch.Kind.ANSWERS)
+        areas = Unit.objects.filter(id__in=self.unit_ids.unique().tolist()).values_list(
+            "id", "department__area__name"
+        )
+        area_of = dict(areas)
+        per_area = self.unit_ids.map(area_of).value_counts().sort_index()
+        return {
+            "year": self.year,
+            "questionnaire_year": self.questionnaire.year,
+            "respondents": self.row_count,
+            "units": int(self.unit_ids.nunique()),
+            "questions": len(self.answers.columns),
+            "missing": self.missing,
+            "per_area": [[str(area), int(count)] for area, count in per_area.items()],
+            "stored_respondents": stored.row_count if stored else None,
+        }
+
+
+def questionnaire_for(year: int) -> Questionnaire:
+    questionnaire = Questionnaire.for_year(year)
+    if questionnaire is None:
+        raise ServiceError(
+            "Det finns ingen enkät att läsa svaren mot; lägg in en under Enkäter i administrationen."
+        )
+    return questionnaire
+
+
+def answers_check(*, data: bytes, year: int) -> AnswersCheck:
+    """Parse and check an answers file against the year's questionnaire and the units."""
+    year = check_year(year)
+    questionnaire = questionnaire_for(year)
+    spec = spec_for(questionnaire)
+    units = dict(Unit.objects.values_list("ansvar", "id"))
+    answers, respondent_ids, ansvar = parse_answers(
+        data, questions=spec.questions, units=units.keys(), year=year
+    )
+    unit_ids = ansvar.map(units).astype("int64")
+    sums = metrics.unit_sums(answers, unit_ids, spec.measures, spec.reversed_codes)
+    digest = checksum(data)
+    return AnswersCheck(
+        year=year,
+        checksum=digest,
+        questionnaire=questionnaire,
+        spec=spec,
+        answers=answers,
+        respondent_ids=respondent_ids,
+        unit_ids=unit_ids,
+        sums=sums,
+        missing=[code for code in spec.questions if code not in answers.columns],
+        identical_to=_identical(year=year, kind=SurveyBatch.Kind.ANSWERS, digest=digest),
+    )
+
+
+def answers_import(
+    *, data: bytes, file_name: str, year: int, user=None, check: AnswersCheck | None = None
+) -> tuple[SurveyBatch | None, AnswersCheck]:
+    """Import a year's answers; they replace the year's current answers.
+
+    Returns (batch, check); batch is None when the file is the one in use already.
+    """
+    check = check or answers_check(data=data, year=year)
+    if check.identical_to is not None:
+        return None, check
+    with transaction.atomic():
+        SurveyYear.objects.get_or_create(year=check.year)
+        batch = SurveyBatch.objects.create(
+            year=check.year,
+            kind=SurveyBatch.Kind.ANSWERS,
+            questionnaire=check.questionnaire,
+            file_name=file_name[:255],
+            checksum=check.checksum,
+            row_count=check.row_count,
+            created_by=user,
+        )
+        _store_answers(batch, check)
+        _insert_results(batch, check.sums)
+        _refresh_current(year=check.year, kind=SurveyBatch.Kind.ANSWERS)
+    batch.refresh_from_db(fields=["is_current"])
+    return batch, check
+
+
+def _store_answers(batch: SurveyBatch, check: AnswersCheck) -> None:
+    """The answers as gzip CSV on the batch: one row per respondent, blanks empty."""
+    frame = check.answers.astype("Int64")
+    frame.insert(0, "unit", check.unit_ids.to_numpy())
+    frame.insert(0, "RespondentID", check.respondent_ids.to_numpy())
+    text = frame.to_csv(index=False, lineterminator="\n")
+    batch.answers = gzip.compress(text.encode("utf-8"), compresslevel=6)
+    batch.save(update_fields=["answers"])
+
+
+def stored_answers(batch: SurveyBatch) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """(answers, respondent ids, unit ids) as imported into an answers batch."""
+    frame = pd.read_csv(
+        io.BytesIO(gzip.decompress(bytes(batch.answers))),
+        dtype={"RespondentID": "str", "unit": "int64"},
+        keep_default_na=False,
+        na_values=[""],
+    )
+    answers = frame.drop(columns=["RespondentID", "unit"]).astype("float64")
+    return answers, frame["RespondentID"], frame["unit"]
+
+
+UNIT_RESULT_COLUMNS = ["batch_id", "unit_id", "measure", *metrics.SUM_COLUMNS]
+
+
+def _insert_results(batch: SurveyBatch, sums: pd.DataFrame) -> None:
+    """The unit sums in one statement (Django's bulk_create spent seconds building objects)."""
+    records = [
+        (batch.id, int(unit), measure, int(r), int(a), float(score), int(p), int(pa), int(c))
+        for unit, measure, r, a, score, p, pa, c in sums[
+            ["unit", "measure", *metrics.SUM_COLUMNS]
+        ].itertuples(index=False, name=None)
+    ]
+    table = UnitResult._meta.db_table
+    columns = ", ".join(UNIT_RESULT_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            execute_values(
+                cursor.cursor, f"INSERT INTO {table} ({columns}) VALUES %s", records, page_size=5000
+            )
+        else:
+            placeholders = ", ".join(["%s"] * len(UNIT_RESULT_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", records)
+
+
+def results_rebuild(*, batch: SurveyBatch) -> None:
+    """Recompute an answers batch's sums from its stored answers with its questionnaire as it
+    is now (after a question's index, theme or direction was changed in the admin)."""
+    spec = spec_for(batch.questionnaire)
+    answers, _ids, units = stored_answers(batch)
+    with transaction.atomic():
+        batch.results.all().delete()
+        sums = metrics.unit_sums(answers, units, spec.measures, spec.reversed_codes)
+        _insert_results(batch, sums)
+
+
+def questionnaire_results_rebuild(*, questionnaire: Questionnaire) -> int:
+    """Rebuild every answers batch read with this questionnaire; returns how many."""
+    batches = SurveyBatch.objects.filter(
+        kind=SurveyBatch.Kind.ANSWERS, questionnaire=questionnaire
+    ).select_related("questionnaire")
+    count = 0
+    for batch in batches:
+        results_rebuild(batch=batch)
+        count += 1
+    return count
+
+
+# --- employee counts ------------------------------------------------------------------
+
+
+@dataclass
+class PopulationCheck:
+    year: int
+    checksum: str
+    rows: pd.DataFrame  # unit (id), employees
+    identical_to: SurveyBatch | None = None
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def summary(self) -> dict:
+        stored = current_batch(year=self.year, kind=SurveyBatch.Kind.POPULATION)
+        stored_total = None
+        if stored is not None:
+            stored_total = sum(stored.population.values_list("employees", flat=True))
+        return {
+            "year": self.year,
+            "units": self.row_count,
+            "employees": int(self.rows["employees"].sum()),
+            "stored_employees": stored_total,
+        }
+
+
+def population_check(*, data: bytes, year: int) -> PopulationCheck:
+    year = check_year(year)
+    units = dict(Unit.objects.values_list("ansvar", "id"))
+    frame = parse_population(data, units=units.keys())
+    digest = checksum(data)
+    rows = pd.DataFrame(
+        {"unit": frame["ansvar"].map(units).astype("int64"), "employees": frame["employees"]}
+    )
+    return PopulationCheck(
+        year=year,
+        checksum=digest,
+        rows=rows,
+        identical_to=_identical(year=year, kind=SurveyBatch.Kind.POPULATION, digest=digest),
+    )
+
+
+def population_import(
+    *, data: bytes, file_name: str, year: int, user=None, check: PopulationCheck | None = None
+) -> tuple[SurveyBatch | None, PopulationCheck]:
+    """Import a year's employees per unit; they replace the year's current counts."""
+    check = check or population_check(data=data, year=year)
+    if check.identical_to is not None:
+        return None, check
+    with transaction.atomic():
+        SurveyYear.objects.get_or_create(year=check.year)
+        batch = SurveyBatch.objects.create(
+            year=check.year,
+            kind=SurveyBatch.Kind.POPULATION,
+            file_name=file_name[:255],
+            checksum=check.checksum,
+            row_count=check.row_count,
+            created_by=user,
+        )
+        Population.objects.bulk_create(
+            Population(batch=batch, unit_id=int(row.unit), employees=int(row.employees))
+            for row in check.rows.itertuples(index=False)
+        )
+        _refresh_current(year=check.year, kind=SurveyBatch.Kind.POPULATION)
+    batch.refresh_from_db(fields=["is_current"])
+    return batch, check
+
+
+# --- undo -----------------------------------------------------------------------------
+
+
+def _refresh_current(*, year: int, kind: str) -> None:
+    """The newest batch of the year and kind that is not undone is the current one."""
+    batches = SurveyBatch.objects.filter(year=year, kind=kind)
+    newest = batches.filter(undone_at=None).order_by("-created_at", "-id").first()
+    batches.exclude(pk=getattr(newest, "pk", None)).update(is_current=False)
+    if newest is not None:
+        batches.filter(pk=newest.pk).update(is_current=True)
+
+
+def batch_undo(*, batch_id: int, user=None) -> SurveyBatch:
+    """Undo an upload: the year gets back the upload before it (or no data)."""
+    with transaction.atomic():
+        try:
+            batch = SurveyBatch.objects.select_for_update().get(pk=batch_id)
+        except SurveyBatch.DoesNotExist as exc:
+            raise ServiceError("Importen finns inte.") from exc
+        if batch.undone_at is not None:
+            raise ServiceError("Importen är redan ångrad.")
+        batch.undone_at = timezone.now()
+        batch.undone_by = user
+        batch.save(update_fields=["undone_at", "undone_by"])
+        _refresh_current(year=batch.year, kind=batch.kind)
+    batch.refresh_from_db(fields=["is_current"])
+    return batch

@@ -1,0 +1,191 @@
+"""Survey views: permission check, form, one service or selector call, render."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kpis import exports
+from kpis.extracts import ExtractError
+from kpis.services import ServiceError
+
+from . import access, pages, selectors, services
+from .forms import SurveyUploadForm
+from .models import PendingSurveyUpload, SurveyBatch
+
+
+@permission_required(access.VIEW, raise_exception=True)
+def results(request):
+    """The survey for a year and a group (GET ar, urval), compared upward and with last year."""
+    data = selectors.survey_data()
+    if data.latest is None:
+        return render(request, "survey/results.html", {"nav": "survey", "empty": True})
+    try:
+        selection = pages.parse_selection(request.GET, data=data, user=request.user)
+    except pages.SelectionError as exc:
+        raise Http404(str(exc)) from exc
+    context = {
+        "nav": "survey",
+        "selection": selection,
+        "scope_label": data.tree.labels.get(selection.scope, selection.scope),
+        "years": list(reversed(data.years)),
+        "scope_choices": pages.scope_choices(data, request.user),
+        "figures": pages.key_figures(data, selection),
+        "charts": pages.build_charts(data, selection),
+        "threshold": data.year(selection.year).threshold,
+    }
+    return render(request, "survey/results.html", context)
+
+
+@permission_required(access.VIEW, raise_exception=True)
+def results_csv(request, chart):
+    """One chart's table as CSV for Swedish Excel, the same rows the page shows."""
+    if chart not in pages.CHART_CODES:
+        raise Http404(_("Okänt diagram."))
+    data = selectors.survey_data()
+    if data.latest is None:
+        raise Http404(_("Det finns ingen medarbetarundersökning ännu."))
+    try:
+        selection = pages.parse_selection(request.GET, data=data, user=request.user)
+    except pages.SelectionError as exc:
+        raise Http404(str(exc)) from exc
+    table = pages.section_table(chart, data, selection)
+    body = "\ufeff" + exports.to_csv(table, swedish=True)
+    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    filename = pages.csv_filename(chart, selection)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@permission_required(access.IMPORT, raise_exception=True)
+def upload(request):
+    """Step 1: check the file against the year's questionnaire and keep it for confirmation."""
+    problems = []
+    if request.method == "POST":
+        form = SurveyUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload_file = form.cleaned_data["file"]
+            data = upload_file.read()
+            kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
+            try:
+                if kind == SurveyBatch.Kind.ANSWERS:
+                    check = services.answers_check(data=data, year=year)
+                else:
+                    check = services.population_check(data=data, year=year)
+            except ExtractError as exc:
+                problems = exc.lines()
+            except ServiceError as exc:
+                problems = [str(exc)]
+            else:
+                if check.identical_to is not None:
+                    messages.info(
+                        request,
+                        _(
+                            "Filen är identisk med import %(id)s (%(name)s) som används för "
+                            "%(year)s; inget har ändrats."
+                        )
+                        % {
+                            "id": check.identical_to.id,
+                            "name": check.identical_to.file_name,
+                            "year": year,
+                        },
+                    )
+                    return redirect("survey:upload")
+                PendingSurveyUpload.objects.filter(
+                    created_at__lt=timezone.now() - dt.timedelta(days=1)
+                ).delete()
+                pending = PendingSurveyUpload.objects.create(
+                    kind=kind,
+                    year=year,
+                    file_name=upload_file.name[:255],
+                    data=data,
+                    checksum=check.checksum,
+                    summary=check.summary(),
+                    created_by=request.user,
+                )
+                return redirect("survey:upload_confirm", upload_id=pending.id)
+    else:
+        form = SurveyUploadForm()
+    return render(
+        request,
+        "survey/upload.html",
+        {"form": form, "problems": problems, "nav": "survey_import"},
+        status=400 if problems or form.errors else 200,
+    )
+
+
+@permission_required(access.IMPORT, raise_exception=True)
+def upload_confirm(request, upload_id):
+    """Step 2: show what will be stored, and store it when the HR user confirms."""
+    pending = get_object_or_404(PendingSurveyUpload, pk=upload_id, created_by=request.user)
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            pending.delete()
+            messages.info(request, _("Importen avbröts; inget har sparats."))
+            return redirect("survey:upload")
+        service = (
+            services.answers_import
+            if pending.kind == SurveyBatch.Kind.ANSWERS
+            else services.population_import
+        )
+        try:
+            batch, _check = service(
+                data=bytes(pending.data),
+                file_name=pending.file_name,
+                year=pending.year,
+                user=request.user,
+            )
+        except (ExtractError, ServiceError) as exc:
+            lines = exc.lines() if isinstance(exc, ExtractError) else [str(exc)]
+            pending.delete()
+            return render(
+                request,
+                "survey/upload.html",
+                {"form": SurveyUploadForm(), "problems": lines, "nav": "survey_import"},
+                status=400,
+            )
+        pending.delete()
+        if batch is None:
+            messages.info(request, _("Filen är identisk med en import som redan används."))
+        else:
+            messages.success(
+                request,
+                _("Import %(id)s sparad: %(rows)s rader för %(year)s.")
+                % {"id": batch.id, "rows": batch.row_count, "year": batch.year},
+            )
+        return redirect("survey:batches")
+    return render(
+        request,
+        "survey/upload_confirm.html",
+        {"pending": pending, "summary": pending.summary, "nav": "survey_import"},
+    )
+
+
+@permission_required(access.IMPORT, raise_exception=True)
+def batches(request):
+    page = Paginator(
+        SurveyBatch.objects.select_related("created_by", "undone_by", "questionnaire"), 50
+    ).get_page(request.GET.get("sida"))
+    return render(request, "survey/batches.html", {"page": page, "nav": "survey_batches"})
+
+
+@require_POST
+@permission_required(access.IMPORT, raise_exception=True)
+def batch_undo(request, import_id):
+    try:
+        batch = services.batch_undo(batch_id=import_id, user=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Import %(id)s (%(name)s) är ångrad; %(year)s har sina tidigare värden.")
+            % {"id": batch.id, "name": batch.file_name, "year": batch.year},
+        )
+    return redirect("survey:batches")
