@@ -56,8 +56,8 @@ def main_data(registers, tmp_path):
     return tmp_path
 
 
-def test_it_offers_exactly_the_series_of_kpis_series():
-    assert list(EXPORTS) == list(series.SERIES)
+def test_it_offers_exactly_the_series_of_kpis_series_and_the_survey():
+    assert list(EXPORTS) == [*series.SERIES, "survey"]
 
 
 # --- agency-ytd ------------------------------------------------------------------
@@ -431,7 +431,7 @@ def test_it_uses_the_whole_administration_by_default(main_data):
             ["sick-leave"],
             "Okänd serie ”sick-leave”; välj en av: agency-ytd, agency-monthly, agency-r12, "
             "skr-measure, agency-r12-by-area, personnel-cost, agency-by-department, "
-            "agency-hours.",
+            "agency-hours, survey.",
         ),
     ],
 )

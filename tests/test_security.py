@@ -30,7 +30,7 @@ from django.urls import reverse
 
 from kpis import dashboard, extracts, services
 from kpis.exports import FORMULA_PREFIXES
-from kpis.management.commands.export_kpi import EXPORTS, MONTH, RANGE
+from kpis.management.commands.export_kpi import EXPORTS, MONTH, RANGE, YEAR
 from kpis.models import Area, Commentary, Department, ImportBatch, PendingUpload
 from tests.conftest import make_user
 from tests.test_settings import PROJECT_ROOT, SETTINGS_VARIABLES
@@ -546,6 +546,8 @@ def test_the_export_command_neutralises_formulas(hostile):
     scopes += [f"department:{name}" for name in Department.objects.values_list("name", flat=True)]
     texts, numbers = set(), set()
     for name, export in EXPORTS.items():
+        if export.months == YEAR:
+            continue  # the survey's rows are fixed index codes (tests/test_survey_export.py)
         if export.months == MONTH:
             months = ["--month", "2025-03"]
         elif export.months == RANGE:

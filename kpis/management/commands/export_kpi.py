@@ -1,18 +1,20 @@
 """Print one KPI series as CSV (machine format) on standard output.
 
     python manage.py export_kpi SERIES --scope SCOPE [--month YYYY-MM] [--from YYYY-MM --to YYYY-MM]
+    python manage.py export_kpi survey --year YYYY --scope SCOPE
 
 The numbers come from the same selectors and series functions as the pages
 (kpis.selectors, kpis.series); this command only reads the arguments, loads the
 data once, calls the series function and writes kpis.exports.to_csv. A new
 series is one entry in EXPORTS (its loader, its function and which months it
-takes) plus its columns in kpis.series.SERIES.
+takes) plus its columns in kpis.series.SERIES. The employee survey is an entry
+too, with its own loader, scope and columns (survey.exports), taking --year.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -20,20 +22,26 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kpis import selectors, series
 from kpis.exports import to_csv
+from kpis.services import ServiceError
+from survey import exports as survey_exports
 
 # Which months a series takes.
 MONTHLY = "monthly"  # optional: --month (one month) or --from/--to (a range, either end open)
 MONTH = "month"  # required: --month
 RANGE = "range"  # required: --from and --to
+YEAR = "year"  # required: --year (the survey)
 
 
 @dataclass(frozen=True)
 class Export:
-    """How to produce one series: build(load(), scope=, start=, end=) -> table."""
+    """How to produce one series: build(load(), scope=, start=, end=) -> table, or
+    build(load(), scope=, year=) for a series by year (YEAR)."""
 
     build: Callable[..., pd.DataFrame]
     months: str = MONTHLY
     load: Callable[[], object] = selectors.cost_data
+    columns: Sequence[str] | None = None  # None: kpis.series.SERIES[name]
+    parse_scope: Callable[[str], object] = selectors.Scope.parse
 
 
 def _agency_ytd(data, *, scope, start, end):
@@ -49,6 +57,13 @@ EXPORTS: dict[str, Export] = {
     "personnel-cost": Export(series.personnel_cost),
     "agency-by-department": Export(series.agency_by_department, months=RANGE),
     "agency-hours": Export(series.agency_hours),
+    "survey": Export(
+        survey_exports.build,
+        months=YEAR,
+        load=survey_exports.load,
+        columns=survey_exports.COLUMNS,
+        parse_scope=survey_exports.parse_scope,
+    ),
 }
 
 MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -94,16 +109,18 @@ def months_for(name: str, kind: str, options: dict) -> tuple[pd.Period | None, p
 class Command(BaseCommand):
     help = (
         "Skriv en KPI-serie som CSV (komma, decimalpunkt, belopp i kronor med två decimaler, "
-        "procent med tre, saknade värden tomma). Serier: " + ", ".join(series.SERIES) + "."
+        "procent med tre, saknade värden tomma). Serier: " + ", ".join(EXPORTS) + "."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("series", metavar="SERIES", help="serien: " + ", ".join(series.SERIES))
+        parser.add_argument("series", metavar="SERIES", help="serien: " + ", ".join(EXPORTS))
         parser.add_argument(
             "--scope",
             default=selectors.HSF,
-            help="hsf (standard), care:<vårdtyp>, area:<område> eller department:<verksamhet>",
+            help="hsf (standard), care:<vårdtyp>, area:<område> eller department:<verksamhet>; "
+            f"för survey: {survey_exports.SCOPE_HELP}",
         )
+        parser.add_argument("--year", type=int, help="undersökningsåret (krävs för survey)")
         parser.add_argument("--month", help="en månad, ÅÅÅÅ-MM (krävs för agency-ytd)")
         parser.add_argument(
             "--from", dest="start", help="första månad, ÅÅÅÅ-MM (krävs för agency-by-department)"
@@ -114,15 +131,26 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         name = options["series"]
-        if name not in series.SERIES or name not in EXPORTS:
+        if name not in EXPORTS:
             raise CommandError(
                 f"Okänd serie ”{name}”; välj en av: {', '.join(n for n in EXPORTS)}."
             )
         export = EXPORTS[name]
-        start, end = months_for(name, export.months, options)
+        if export.months == YEAR:
+            if any(options[key] is not None for key in ("month", "start", "end")):
+                raise CommandError(f"Serien {name} tar --year, inte --month, --from eller --to.")
+            if options["year"] is None:
+                raise CommandError(f"Serien {name} kräver --year ÅÅÅÅ.")
+            period = {"year": options["year"]}
+        else:
+            if options["year"] is not None:
+                raise CommandError(f"Serien {name} tar inte --year.")
+            start, end = months_for(name, export.months, options)
+            period = {"start": start, "end": end}
         try:
-            scope = selectors.Scope.parse(options["scope"])
-        except selectors.ScopeError as exc:
+            scope = export.parse_scope(options["scope"])
+            table = export.build(export.load(), scope=scope, **period)
+        except (selectors.ScopeError, ServiceError) as exc:
             raise CommandError(str(exc)) from exc
-        table = export.build(export.load(), scope=scope, start=start, end=end)
-        self.stdout.write(to_csv(table[series.SERIES[name]]), ending="")
+        columns = list(export.columns or series.SERIES[name])
+        self.stdout.write(to_csv(table[columns]), ending="")
