@@ -14,6 +14,7 @@ what is not here.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,7 @@ class Tree:
     units: pd.DataFrame  # unit id -> unit, department, area keys and labels
     labels: dict[str, str]
     parent: dict[str, str]
+    signature: str = ""  # changes with any unit's name, department or area
 
     def ancestors(self, key: str) -> list[str]:
         """The parents of a group, nearest first, up to hsf."""
@@ -73,7 +75,10 @@ def tree_of(org: pd.DataFrame) -> Tree:
             if child not in parent:
                 parent[child] = up
                 children.setdefault(up, []).append(child)
-    return Tree(children=children, units=units, labels=labels, parent=parent)
+    signature = hashlib.sha256(
+        org.sort_values("unit_id").to_csv(index=False).encode("utf-8")
+    ).hexdigest()[:32]
+    return Tree(children=children, units=units, labels=labels, parent=parent, signature=signature)
 
 
 def group_sums(tree: Tree, table: pd.DataFrame, columns: list[str], by: list[str]) -> pd.DataFrame:

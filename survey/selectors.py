@@ -9,12 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.core.cache import cache
+from django.db.models import Max
 
 from kpis.models import Unit
 
 from . import metrics, results
 from .models import DEFAULT_THRESHOLD, Population, SurveyBatch, SurveyYear, UnitResult
 from .questionnaires import Spec, spec_for
+
+CACHE_SECONDS = 60 * 60
 
 
 @dataclass
@@ -100,6 +104,13 @@ def employees(year: int) -> pd.Series:
 
 
 def load_year(year: int, tree: results.Tree) -> YearData | None:
+    """A year's results for every group, anonymity applied.
+
+    Computing them (sums per group, suppression per index) is most of a page's
+    time and the same for every scope, so they are cached, keyed by everything
+    they come from: the answers batch and its stored sums (rebuilt sums get new
+    ids), the employee counts' batch, the threshold and the organisation.
+    """
     batch = (
         SurveyBatch.objects.filter(year=year, kind=SurveyBatch.Kind.ANSWERS, is_current=True)
         .select_related("questionnaire")
@@ -107,20 +118,44 @@ def load_year(year: int, tree: results.Tree) -> YearData | None:
     )
     if batch is None:
         return None
-    staff = employees(year)
-    table = results.year_results(
-        unit_sums(batch), tree, threshold=threshold_for(year), employees=staff
+    threshold = threshold_for(year)
+    population = (
+        SurveyBatch.objects.filter(year=year, kind=SurveyBatch.Kind.POPULATION, is_current=True)
+        .values_list("id", "checksum")
+        .first()
     )
-    staff_by_group = pd.Series(dtype="float64")
-    if len(staff):
-        summed = results.group_sums(tree, pd.DataFrame({"employees": staff}), ["employees"], [])[
-            "employees"
-        ]
-        staff_by_group = pd.Series(summed.to_numpy(), index=summed.index.get_level_values("group"))
+    sums_version = UnitResult.objects.filter(batch=batch).aggregate(last=Max("id"))["last"]
+    key = ":".join(
+        str(part)
+        for part in (
+            "survey-year",
+            batch.id,
+            batch.checksum,
+            sums_version,
+            *(population or ("", "")),
+            threshold,
+            tree.signature,
+        )
+    )
+    found = cache.get(key)
+    if found is None:
+        staff = employees(year)
+        table = results.year_results(unit_sums(batch), tree, threshold=threshold, employees=staff)
+        staff_by_group = pd.Series(dtype="float64")
+        if len(staff):
+            summed = results.group_sums(
+                tree, pd.DataFrame({"employees": staff}), ["employees"], []
+            )["employees"]
+            staff_by_group = pd.Series(
+                summed.to_numpy(), index=summed.index.get_level_values("group")
+            )
+        found = (table, staff_by_group)
+        cache.set(key, found, CACHE_SECONDS)
+    table, staff_by_group = found
     return YearData(
         year=year,
         spec=spec_for(batch.questionnaire),
-        threshold=threshold_for(year),
+        threshold=threshold,
         results=table,
         employees=staff_by_group,
         batch=batch,

@@ -254,3 +254,33 @@ def test_hostile_names_are_escaped_and_neutralised_in_page_and_csv(client, hosti
         rows = csv_rows(get_csv(client, urval=f"area:{area}"))
         labels = {r["group_label"] for r in rows}
         assert "'" + area in labels and area not in labels
+
+
+def test_the_cached_results_follow_a_new_threshold_an_undo_and_a_reorganisation(
+    client, survey, styrgrupp_user
+):
+    from survey.models import SurveyBatch, SurveyYear
+
+    client.force_login(styrgrupp_user)
+
+    def hme(scope):
+        rows = csv_rows(get_csv(client, urval=scope))
+        return next(r for r in rows if r["group"] == scope and r["year"] == "2024")
+
+    assert hme(f"area:{NSO}")["respondents"] == "13"
+    SurveyYear.objects.filter(year=2024).update(threshold=20)
+    assert hme(f"area:{NSO}")["status"] == "hidden"
+    SurveyYear.objects.filter(year=2024).update(threshold=5)
+    assert hme(f"area:{NSO}")["respondents"] == "13"
+
+    # Unit 2001 moves to Närsjukvårdsområde Skellefteå's department: 13 + 8.
+    from kpis.models import Department, Unit
+
+    Unit.objects.filter(ansvar="2001").update(
+        department=Department.objects.get(name="Primärvård Skellefteå")
+    )
+    assert hme(f"area:{NSO}")["respondents"] == "21"
+
+    answers = SurveyBatch.objects.get(year=2024, kind="answers")
+    services.batch_undo(batch_id=answers.id)
+    assert client.get(reverse("survey:results"), {"ar": "2024"}).status_code == 404
