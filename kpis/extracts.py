@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 # How many problems a report lists before it says "and N more".
@@ -173,7 +174,7 @@ def _select_columns(
         key = column.name.lower()
         if key in names:
             series = frame[names.index(key)].astype("str")
-            picked[column.name] = series.str.strip()
+            picked[column.name] = _stripped(series)
         elif column.required:
             problems.append(Problem(None, None, f"Kolumnen {quote(column.name)} saknas."))
         else:
@@ -188,6 +189,16 @@ def _select_columns(
         nonempty = (table != "").any(axis=1)
         table = table[nonempty]
     return table
+
+
+def _stripped(values: pd.Series) -> pd.Series:
+    """values.str.strip(). Most columns hold no whitespace at all: one pass over their
+    joined text in C says so for a fifth of the cost of stripping cell by cell."""
+    try:
+        text = "".join(values.tolist())
+    except TypeError:  # a missing value
+        return values.str.strip()
+    return values if text.split(None, 1) == [text] else values.str.strip()
 
 
 def _csv_table(data: bytes) -> tuple[list[str], pd.DataFrame]:
@@ -320,17 +331,34 @@ def parse_amounts(values: pd.Series) -> pd.Series:
     rightmost one is the decimal separator ("1.234,50" and "1,234.50"). A lone
     comma is always a decimal comma, as Swedish files write it.
     """
-    text = values.str.replace(r"[\s\u00a0\u202f']", "", regex=True)
-    text = text.str.replace("\u2212", "-", regex=False)
-    has_comma = text.str.contains(",", regex=False)
-    has_point = text.str.contains(".", regex=False)
-    if (has_comma & has_point).any():
-        comma_last = text.str.rfind(",") > text.str.rfind(".")
-        both = has_comma & has_point
-        text = text.mask(both & comma_last, text.str.replace(".", "", regex=False))
-        text = text.mask(both & ~comma_last, text.str.replace(",", "", regex=False))
-    if has_comma.any():
-        text = text.str.replace(",", ".", regex=False)
+    # Blank cells are no numbers: leave them out of the string work (most of the
+    # hours column of a ledger extract is blank).
+    blank = (values == "").to_numpy(dtype=bool, na_value=False)
+    if not blank.any():
+        return _parse_amount_texts(values)
+    numbers = np.full(len(values), np.nan)
+    if not blank.all():
+        numbers[~blank] = _parse_amount_texts(values[~blank]).to_numpy()
+    return pd.Series(numbers, index=values.index, name=values.name)
+
+
+def _parse_amount_texts(values: pd.Series) -> pd.Series:
+    if _only_characters(values, "0123456789,+-"):
+        # What finance systems export: nothing to remove, a comma is the decimal sign.
+        # The general steps below would change nothing but cost 1 s per 1M cells.
+        text = values.str.replace(",", ".", regex=False)
+    else:
+        text = values.str.replace(r"[\s\u00a0\u202f']", "", regex=True)
+        text = text.str.replace("\u2212", "-", regex=False)
+        has_comma = text.str.contains(",", regex=False)
+        has_point = text.str.contains(".", regex=False)
+        if (has_comma & has_point).any():
+            comma_last = text.str.rfind(",") > text.str.rfind(".")
+            both = has_comma & has_point
+            text = text.mask(both & comma_last, text.str.replace(".", "", regex=False))
+            text = text.mask(both & ~comma_last, text.str.replace(",", "", regex=False))
+        if has_comma.any():
+            text = text.str.replace(",", ".", regex=False)
     valid = text.str.fullmatch(AMOUNT_RE)
     numbers = pd.to_numeric(text.where(valid, None), errors="coerce").astype("float64")
     # More digits than a float holds ("999…9", 400 of them) read as infinity: not a number.
@@ -339,6 +367,23 @@ def parse_amounts(values: pd.Series) -> pd.Series:
 
 def parse_periods(values: pd.Series) -> pd.Series:
     """Month text (2024-03, 202403, 2024-03-01, an Excel date) -> 'YYYY-MM' or NaN."""
+    # An extract has few distinct periods: read each once (1M rows: 6.6 s -> 0.2 s).
+    codes, distinct = pd.factorize(values)
+    parsed = _parse_period_texts(pd.Series(distinct, dtype=values.dtype)).to_numpy()
+    return pd.Series(np.append(parsed, pd.NA)[codes], index=values.index, dtype="object")
+
+
+def _only_characters(values: pd.Series, allowed: str) -> bool:
+    """Whether every value is a string of `allowed` (ASCII) characters only: one pass
+    over all the text in C instead of one call per cell."""
+    try:
+        text = "".join(values.tolist()).encode("utf-8")
+    except (TypeError, UnicodeEncodeError):  # a missing value, a lone surrogate
+        return False
+    return not text.translate(None, allowed.encode("ascii"))
+
+
+def _parse_period_texts(values: pd.Series) -> pd.Series:
     parts = values.str.extract(f"^{PERIOD_RE}$")
     year = pd.to_numeric(parts[0], errors="coerce")
     month = pd.to_numeric(parts[1], errors="coerce")
