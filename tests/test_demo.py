@@ -334,8 +334,24 @@ def test_load_demo_small_through_the_import_commands():
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="styrgrupp").groups.filter(name="styrgrupp").exists()
     assert User.objects.get(username="hr").groups.filter(name="hr").exists()
+    # The survey years, through HR's import commands; the HR partner has one area.
+    from survey.models import HrAccess, SurveyBatch
+
+    survey_batches = SurveyBatch.objects.filter(is_current=True)
+    assert sorted(survey_batches.values_list("year", "kind")) == [
+        (2023, "answers"),
+        (2023, "population"),
+        (2024, "answers"),
+        (2024, "population"),
+    ]
+    assert {b.created_by.username for b in survey_batches} == {"hr-strateg"}
+    partner = HrAccess.objects.get(user__username="hr")
+    assert list(partner.areas.values_list("name", flat=True)) == [demo.NSO_SKE]
+    strategist = HrAccess.objects.get(user__username="hr-strateg")
+    assert strategist.areas.count() == len(expected.org["Område"].unique())
     text = out.getvalue()
     assert "Demoanvändare (lösenord): styrgrupp / demo-styrgrupp" in text
+    assert "hr-strateg / demo-hr-strateg" in text
     assert "Öppna http://127.0.0.1:8000/" in text
 
     # --if-empty: nothing more is imported, the logins are printed again.

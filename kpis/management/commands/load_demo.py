@@ -2,7 +2,8 @@
 
 The data comes from kpis.demo (synthetic, reproducible with --seed); it is written as
 extract files and read back by import_accounts, import_org and import_costs, just as a
-controller's uploads would be.
+controller's uploads would be. The employee survey's years 2023 and 2024 come from
+survey.demo and go through import_survey and import_survey_population, as HR's would.
 """
 
 import io
@@ -10,6 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -18,16 +20,23 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from kpis import demo, roles
-from kpis.models import Unit
+from kpis.models import Area, Unit
+from survey import demo as survey_demo
+from survey.models import HrAccess, Questionnaire
+from survey.questionnaires import spec_for
 
 # username, first name, last name, group, is_staff, is_superuser
 DEMO_USERS = [
     ("styrgrupp", "Demo", "Styrgrupp", roles.STYRGRUPP, False, False),
     ("controller", "Demo", "Controller", roles.CONTROLLER, True, False),
     ("hr", "Demo", "HR", roles.HR, False, False),
+    ("hr-strateg", "Demo", "HR-strateg", roles.HR, False, False),
     ("admin", "Demo", "Admin", None, True, True),
 ]
 IMPORTING_USER = "controller"
+SURVEY_USER = "hr-strateg"
+# The demo HR partner's area (in the small demo too); the strategist gets every area.
+HR_PARTNER_AREA = demo.NSO_SKE
 
 
 def demo_password(username: str) -> str:
@@ -86,16 +95,19 @@ class Command(BaseCommand):
             f"{len(data.actuals)} utfallsrader, {len(data.budget)} budgetrader."
         )
         if options["files"]:
-            self.load(data, Path(options["files"]))
+            self.load(data, Path(options["files"]), seed=options["seed"], small=options["small"])
         else:
             with tempfile.TemporaryDirectory(prefix="hyrdash-demo-") as directory:
-                self.load(data, Path(directory))
+                self.load(data, Path(directory), seed=options["seed"], small=options["small"])
+        self.assign_hr_areas()
         self.stdout.write(
             self.style.SUCCESS(f"Demodata inläst på {time.monotonic() - started:.1f} s.")
         )
         self.print_logins()
 
-    def load(self, data: demo.DemoData, directory: Path) -> None:
+    def load(
+        self, data: demo.DemoData, directory: Path, *, seed: int = demo.DEFAULT_SEED, small=False
+    ) -> None:
         extracts = demo.write_extracts(data, directory)
         self.stdout.write(f"  Underlagen är skrivna till {directory}.")
         with transaction.atomic():
@@ -115,6 +127,37 @@ class Command(BaseCommand):
             national = Path(settings.BASE_DIR) / "fixtures" / "nationell_jamforelse.csv"
             self.stdout.write(f"Läser in nationell jämförelse ({national.name}) …")
             self.run("import_national", str(national))
+            self.load_survey(data, directory, seed=seed, small=small)
+
+    def load_survey(self, data: demo.DemoData, directory: Path, *, seed: int, small: bool) -> None:
+        """The survey years 2023 and 2024 for the same units, through HR's import commands."""
+        questionnaire = Questionnaire.for_year(max(survey_demo.YEARS))
+        if questionnaire is None:
+            return
+        # A reduced demo's units keep the sizes they have in the full region.
+        full = demo._build_units(np.random.default_rng(seed)) if small else None
+        years = survey_demo.generate(
+            data.units,
+            survey_demo.questions_of(spec_for(questionnaire)),
+            seed=seed,
+            scale_from=full,
+        )
+        for year, answers, staff in survey_demo.write_files(years, directory):
+            self.stdout.write(f"Läser in medarbetarundersökningen {year} ({answers.name}) …")
+            self.run("import_survey", str(answers), year=year, user=SURVEY_USER)
+            self.run("import_survey_population", str(staff), year=year, user=SURVEY_USER)
+
+    def assign_hr_areas(self) -> None:
+        """The HR partner sees one area's units, the HR strategist every area's."""
+        User = get_user_model()
+        partner = User.objects.filter(username="hr").first()
+        if partner is not None:
+            access, _ = HrAccess.objects.get_or_create(user=partner)
+            access.areas.set(Area.objects.filter(name=HR_PARTNER_AREA))
+        strategist = User.objects.filter(username="hr-strateg").first()
+        if strategist is not None:
+            access, _ = HrAccess.objects.get_or_create(user=strategist)
+            access.areas.set(Area.objects.all())
 
     def run(self, command: str, *args, **options) -> None:
         """Run an import command; its report is shown with --verbosity 2."""
