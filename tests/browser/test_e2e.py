@@ -126,7 +126,7 @@ def confirm(tab, *, rows: int, step: str) -> int:
     assert tab.path() == "/importer/"
     tab.shot(f"{step}-saved")
     message = tab.page.get_by_role("status").filter(has_text="sparad").inner_text()
-    match = re.fullmatch(rf"Import (\d+) sparad: {rows} rader, \d+ månader\.", message.strip())
+    match = re.fullmatch(rf"Import (\d+) sparad: {rows} rader, \d+ månad(er)?\.", message.strip())
     assert match, message
     return int(match.group(1))
 
