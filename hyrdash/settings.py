@@ -189,6 +189,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Uploads: extracts are read in memory; anything above the limit is refused.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+
+# Sick leave is health data: no figure for a group of fewer employees than this in a
+# month, on pages, CSV downloads and exports (hyrdash.suppression).
+SICK_LEAVE_MIN_GROUP = env_int("SICK_LEAVE_MIN_GROUP", 10)
+if SICK_LEAVE_MIN_GROUP < 1:
+    raise ImproperlyConfigured(
+        f"SICK_LEAVE_MIN_GROUP must be at least 1, got {SICK_LEAVE_MIN_GROUP}"
+    )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

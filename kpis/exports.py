@@ -2,7 +2,9 @@
 format of the pages' downloads. Both come from the same series tables.
 
 Text cells that a spreadsheet would run as a formula (starting with =, +, -, @,
-tab or carriage return) get a leading apostrophe, in every format.
+tab or carriage return) get a leading apostrophe, in every format; a text that
+is a plain negative number (the age band "-29") is a number to a spreadsheet,
+not a formula, and is left as it is.
 """
 
 from __future__ import annotations
@@ -10,23 +12,27 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+NEGATIVE_NUMBER = re.compile(r"-\d+(?:[.,]\d+)?")
 
 
 def neutralise(text: str) -> str:
-    """Stop spreadsheet formula injection: '=SUM(A1)' -> "'=SUM(A1)"."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    """Stop spreadsheet formula injection: '=SUM(A1)' -> "'=SUM(A1)"; '-29' stays."""
+    if text.startswith(FORMULA_PREFIXES) and not NEGATIVE_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def decimals_for(column: str) -> int | None:
     """Rounding of a column by its unit suffix: SEK to öre, % to 3 decimals, hours to 2."""
     if column.endswith("_pct"):
         return 3
-    if column.endswith("_sek") or column in ("hours", "value"):
+    if column.endswith("_sek") or "hours" in column.split("_") or column == "value":
         return 2
     return None
 

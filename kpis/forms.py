@@ -34,7 +34,7 @@ class UploadForm(forms.Form):
 class CostUploadForm(UploadForm):
     kind = forms.ChoiceField(
         label=_("Typ av underlag"),
-        choices=ImportBatch.Kind.choices,
+        choices=[(k, label) for k, label in ImportBatch.Kind.choices if k != "sick_leave"],
         initial=ImportBatch.Kind.ACTUALS,
         widget=forms.RadioSelect,
     )

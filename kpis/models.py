@@ -1,10 +1,14 @@
-"""Organisation register, account mapping and the cost ledger.
+"""Organisation register, account mapping, the cost ledger and sick leave.
 
 The ledger keeps every imported row (month x unit x account) per import batch.
 For each kind and month exactly one batch is *current*: the newest batch that
 covers the month and has not been undone. `MonthlyCost` holds the sums of the
 current batches per month x unit x category; it is what dashboards read and is
 rebuilt in the same transaction as every import, undo or mapping change.
+
+Sick leave (`SickLeaveRow`, month x unit x gender x age band) uses the same
+batches and current months; it is small enough to be read from the current
+batches' rows directly, so it has no table of sums.
 """
 
 from django.conf import settings
@@ -101,6 +105,7 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         ACTUALS = "actuals", _("Utfall")
         BUDGET = "budget", _("Budget")
+        SICK_LEAVE = "sick_leave", _("Sjukfrånvaro")
 
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     file_name = models.CharField(_("filnamn"), max_length=255)
@@ -132,6 +137,8 @@ class ImportBatch(models.Model):
         permissions = [
             ("view_dashboard", _("Kan se instrumentpanelerna")),
             ("import_data", _("Kan importera och ångra underlag")),
+            ("view_sick_leave", _("Kan se sjukfrånvaron")),
+            ("import_sick_leave", _("Kan importera och ångra sjukfrånvarounderlag")),
         ]
         verbose_name = _("importomgång")
         verbose_name_plural = _("importomgångar")
@@ -286,16 +293,24 @@ class DepartmentMonthlyCost(models.Model):
 
 
 class Target(models.Model):
-    """The SKR measure's target (agency cost in % of own-staff cost) for a year and scope.
+    """A target in % for a measure, a year and a scope: the SKR measure (agency cost in %
+    of own-staff cost) or sick leave R12 (sick hours in % of ordinary hours).
 
     A scope without its own target for a year uses the administration's.
     """
+
+    class Measure(models.TextChoices):
+        SKR = "skr", _("SKR-måttet")
+        SICK_LEAVE = "sick_leave", _("Sjukfrånvaro R12")
 
     class ScopeKind(models.TextChoices):
         HSF = "hsf", _("Hela förvaltningen")
         CARE = "care", _("Vårdtyp")
         AREA = "area", _("Område")
 
+    measure = models.CharField(
+        _("mått"), max_length=20, choices=Measure.choices, default=Measure.SKR
+    )
     year = models.PositiveSmallIntegerField(_("år"))
     scope_kind = models.CharField(_("nivå"), max_length=10, choices=ScopeKind.choices)
     care_type = models.CharField(
@@ -307,20 +322,22 @@ class Target(models.Model):
     pct = models.DecimalField(_("mål (%)"), max_digits=5, decimal_places=2)
 
     class Meta:
-        ordering = ["year", "scope_kind", "care_type", "area__name"]
-        verbose_name = _("mål för SKR-måttet")
-        verbose_name_plural = _("mål för SKR-måttet")
+        ordering = ["measure", "year", "scope_kind", "care_type", "area__name"]
+        verbose_name = _("mål")
+        verbose_name_plural = _("mål")
         constraints = [
             models.UniqueConstraint(
-                fields=["year"], condition=models.Q(scope_kind="hsf"), name="target_unique_hsf"
+                fields=["measure", "year"],
+                condition=models.Q(scope_kind="hsf"),
+                name="target_unique_hsf",
             ),
             models.UniqueConstraint(
-                fields=["year", "care_type"],
+                fields=["measure", "year", "care_type"],
                 condition=models.Q(scope_kind="care"),
                 name="target_unique_care",
             ),
             models.UniqueConstraint(
-                fields=["year", "area"],
+                fields=["measure", "year", "area"],
                 condition=models.Q(scope_kind="area"),
                 name="target_unique_area",
             ),
@@ -335,7 +352,7 @@ class Target(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year} {self.scope_key}: {self.pct} %"
+        return f"{self.get_measure_display()} {self.year} {self.scope_key}: {self.pct} %"
 
     @property
     def scope_key(self) -> str:
@@ -347,9 +364,19 @@ class Target(models.Model):
 
 
 class MonthStatus(models.Model):
-    """A month is preliminary until a controller closes it."""
+    """A month of one kind of data is preliminary until it is closed.
 
-    period = models.DateField(_("månad"), unique=True)
+    The ledger's months (kind `actuals`) are closed by a controller; sick leave's
+    (kind `sick_leave`) by whoever imports it, once payroll's corrections are in.
+    """
+
+    kind = models.CharField(
+        _("underlag"),
+        max_length=20,
+        choices=ImportBatch.Kind.choices,
+        default=ImportBatch.Kind.ACTUALS,
+    )
+    period = models.DateField(_("månad"))
     closed = models.BooleanField(_("stängd"), default=False)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -359,9 +386,13 @@ class MonthStatus(models.Model):
     class Meta:
         verbose_name = _("månadsstatus")
         verbose_name_plural = _("månadsstatus")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "period"], name="monthstatus_unique"),
+        ]
 
     def __str__(self):
-        return f"{self.period:%Y-%m} {'stängd' if self.closed else 'preliminär'}"
+        state = "stängd" if self.closed else "preliminär"
+        return f"{self.get_kind_display()} {self.period:%Y-%m} {state}"
 
 
 class Commentary(models.Model):
@@ -404,3 +435,55 @@ class NationalShare(models.Model):
 
     def __str__(self):
         return f"{self.quarter} {self.region} {self.share_pct} %"
+
+
+class Gender(models.TextChoices):
+    """Kön as the payroll extract writes it."""
+
+    K = "K", _("Kvinnor")
+    M = "M", _("Män")
+
+
+class AgeBand(models.TextChoices):
+    """Åldersgrupp as the payroll extract writes it (the statutory bands)."""
+
+    UPTO_29 = "-29", _("29 år eller yngre")
+    FROM_30_TO_49 = "30-49", _("30–49 år")
+    FROM_50 = "50-", _("50 år eller äldre")
+
+
+class SickLeaveRow(models.Model):
+    """One row of a sick-leave extract: a unit's employees of one gender and age band in
+    a month, their ordinary (scheduled) working hours and their sick hours by the day
+    of the sick period the hours fell on (1-14, 15-59, 60 and later).
+
+    What is in use for a month is the rows of that month's current batch
+    (BatchMonth.is_current), as for the ledger.
+    """
+
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="sick_leave_rows", db_index=False
+    )
+    period = models.DateField(_("månad"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
+    gender = models.CharField(_("kön"), max_length=1, choices=Gender.choices)
+    age_band = models.CharField(_("åldersgrupp"), max_length=5, choices=AgeBand.choices)
+    employees = models.PositiveIntegerField(_("antal anställda"))
+    ordinary_hours = models.DecimalField(_("ordinarie arbetstid"), max_digits=14, decimal_places=2)
+    sick_hours_1_14 = models.DecimalField(_("sjuktimmar dag 1-14"), max_digits=14, decimal_places=2)
+    sick_hours_15_59 = models.DecimalField(
+        _("sjuktimmar dag 15-59"), max_digits=14, decimal_places=2
+    )
+    sick_hours_60 = models.DecimalField(_("sjuktimmar dag 60-"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        # Its index also serves the reads, which go through a batch's month.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "period", "unit", "gender", "age_band"],
+                name="sickleaverow_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period:%Y-%m} {self.unit_id} {self.gender} {self.age_band}"

@@ -1,4 +1,5 @@
-"""Writes: importing the organisation register, the account mapping and cost extracts.
+"""Writes: importing the organisation register, the account mapping, cost extracts and
+sick-leave extracts.
 
 Every service checks the whole file first (kpis.extracts), then writes once,
 inside one transaction: a failure half-way leaves the database as it was.
@@ -10,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -25,6 +27,7 @@ from .extracts import (
     parse_cost_extract,
     parse_national,
     parse_org,
+    parse_sick_leave,
 )
 from .models import (
     Account,
@@ -40,6 +43,7 @@ from .models import (
     MonthlyCost,
     MonthStatus,
     NationalShare,
+    SickLeaveRow,
     Unit,
 )
 
@@ -55,6 +59,10 @@ def checksum(data: bytes) -> str:
 def period_date(period: str) -> dt.date:
     """'YYYY-MM' -> the first day of that month."""
     return dt.date(int(period[:4]), int(period[5:7]), 1)
+
+
+# The kinds of import whose rows are ledger rows with monthly sums (MonthlyCost).
+COST_KINDS = (ImportBatch.Kind.ACTUALS, ImportBatch.Kind.BUDGET)
 
 
 # --- cost extracts --------------------------------------------------------------------
@@ -112,7 +120,7 @@ def costs_check(*, data: bytes, kind: str) -> CostCheck:
     Rows on accounts outside the mapping are skipped and reported (count and sum
     per account). Rows on mapped accounts must name a known unit (ansvar).
     """
-    if kind not in ImportBatch.Kind.values:
+    if kind not in COST_KINDS:
         raise ServiceError(f"Okänd typ av underlag: {kind}.")
     digest = checksum(data)
     identical = _identical_batch(kind=kind, digest=digest)
@@ -267,7 +275,10 @@ def _insert_ledger_rows(batch_id: int, rows: pd.DataFrame) -> None:
 
 
 def _refresh_months(*, kind: str, periods: list[dt.date]) -> None:
-    """Mark the current batch of each month and rebuild that month's monthly sums."""
+    """Mark the current batch of each month; for costs, rebuild that month's monthly sums.
+
+    Sick leave has no sums to rebuild: it is read from the current batches' rows.
+    """
     for period in periods:
         current = BatchMonth.objects.filter(
             batch__kind=kind, batch__undone_at=None, period=period
@@ -275,7 +286,8 @@ def _refresh_months(*, kind: str, periods: list[dt.date]) -> None:
         BatchMonth.objects.filter(batch__kind=kind, period=period).update(
             is_current=Case(When(batch_id=current, then=Value(True)), default=Value(False))
         )
-    monthly_costs_rebuild(kind=kind, periods=periods)
+    if kind in COST_KINDS:
+        monthly_costs_rebuild(kind=kind, periods=periods)
 
 
 def monthly_costs_rebuild(*, kind: str | None = None, periods: list[dt.date] | None = None):
@@ -507,10 +519,12 @@ def national_import(*, data: bytes) -> list[str]:
     return quarters
 
 
-def month_status_set(*, period: dt.date, closed: bool, user=None) -> MonthStatus:
-    """Close a month (its figures are final) or reopen it (preliminary again)."""
+def month_status_set(
+    *, period: dt.date, closed: bool, user=None, kind: str = ImportBatch.Kind.ACTUALS
+) -> MonthStatus:
+    """Close a month of one kind of data (its figures are final) or reopen it."""
     status, _ = MonthStatus.objects.update_or_create(
-        period=period.replace(day=1), defaults={"closed": closed, "changed_by": user}
+        kind=kind, period=period.replace(day=1), defaults={"closed": closed, "changed_by": user}
     )
     return status
 
@@ -526,3 +540,166 @@ def commentary_save(*, period: dt.date, chart: str, text: str, user=None) -> Com
         period=period, chart=chart, defaults={"text": text, "author": user}
     )
     return comment
+
+
+# --- sick leave -----------------------------------------------------------------------
+
+# What an upload's confirmation page compares per month, in this order.
+SICK_LEAVE_SUMMARY = ("employees", "ordinary_hours", "sick_hours")
+SICK_HOURS = ("sick_hours_1_14", "sick_hours_15_59", "sick_hours_60")
+
+
+@dataclass
+class SickLeaveCheck:
+    """What a sick-leave extract would store, checked against the register, not yet written."""
+
+    checksum: str
+    # period, unit_id, gender, age_band, employees, ordinary_hours and the three sick hours
+    rows: pd.DataFrame
+    months: list[str]
+    identical_to: ImportBatch | None = None
+    kind: str = ImportBatch.Kind.SICK_LEAVE
+    skipped: list[dict] = field(default_factory=list)  # nothing is skipped; as CostCheck
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def totals(self) -> dict[str, float]:
+        """Hours over the whole file (kept on the batch, like the cost totals)."""
+        sums = self.rows[["ordinary_hours", *SICK_HOURS]].sum()
+        return {column: round(float(value), 2) for column, value in sums.items()}
+
+    def summary(self) -> pd.DataFrame:
+        """Per month: employees, ordinary hours and sick hours, new, stored now and the
+        difference; columns period, category (the figure), new, stored, difference."""
+        new = _sick_leave_month_sums(self.rows)
+        stored = sick_leave_stored_totals(months=self.months)
+        records = []
+        for month in self.months:
+            for figure in SICK_LEAVE_SUMMARY:
+                now = float(new.at[month, figure])
+                before = float(stored.at[month, figure]) if month in stored.index else 0.0
+                records.append(
+                    {
+                        "period": month,
+                        "category": figure,
+                        "new": round(now, 2),
+                        "stored": round(before, 2),
+                        "difference": round(now - before, 2),
+                    }
+                )
+        return pd.DataFrame.from_records(
+            records, columns=["period", "category", "new", "stored", "difference"]
+        )
+
+
+def _sick_leave_month_sums(rows: pd.DataFrame) -> pd.DataFrame:
+    """Employees, ordinary hours and all sick hours per month ('YYYY-MM' index)."""
+    sums = rows.groupby("period")[["employees", "ordinary_hours", *SICK_HOURS]].sum()
+    sums["sick_hours"] = sums[list(SICK_HOURS)].sum(axis=1)
+    return sums[list(SICK_LEAVE_SUMMARY)].astype("float64")
+
+
+def sick_leave_stored_totals(*, months: list[str]) -> pd.DataFrame:
+    """What is in use now for these months: the current batches' sums per month."""
+    current = BatchMonth.objects.filter(
+        batch__kind=ImportBatch.Kind.SICK_LEAVE,
+        is_current=True,
+        period__in=[period_date(m) for m in months],
+    ).values_list("batch_id", "period")
+    rows = SickLeaveRow.objects.none()
+    for batch_id, period in current:
+        rows = rows | SickLeaveRow.objects.filter(batch_id=batch_id, period=period)
+    rows = rows.values("period", "employees", "ordinary_hours", *SICK_HOURS)
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["period", "employees", "ordinary_hours", *SICK_HOURS]
+    )
+    frame["period"] = frame["period"].map(lambda d: d.strftime("%Y-%m"))
+    for column in ["employees", "ordinary_hours", *SICK_HOURS]:
+        frame[column] = frame[column].astype("float64")
+    return _sick_leave_month_sums(frame)
+
+
+def sick_leave_check(*, data: bytes) -> SickLeaveCheck:
+    """Parse and check a sick-leave extract against the register; raise ExtractError if
+    anything is wrong (every row must name a known unit)."""
+    digest = checksum(data)
+    identical = _identical_batch(kind=ImportBatch.Kind.SICK_LEAVE, digest=digest)
+    units = dict(Unit.objects.values_list("ansvar", "id"))
+    frame = parse_sick_leave(data, units=units.keys())
+    rows = frame.drop(columns="ansvar").assign(unit_id=frame["ansvar"].map(units).astype("int64"))
+    return SickLeaveCheck(
+        checksum=digest,
+        rows=rows,
+        months=sorted(rows["period"].unique().tolist()),
+        identical_to=identical,
+    )
+
+
+def sick_leave_import(
+    *, data: bytes, file_name: str, user=None, check: SickLeaveCheck | None = None
+) -> tuple[ImportBatch | None, SickLeaveCheck]:
+    """Import a sick-leave extract; the newest extract of a month replaces that month's.
+
+    Returns (batch, check); batch is None when the file is identical to an import
+    already in use (nothing changes then). Undo is `batch_undo`, as for costs.
+    """
+    check = check or sick_leave_check(data=data)
+    if check.identical_to is not None:
+        return None, check
+    kind = ImportBatch.Kind.SICK_LEAVE
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            kind=kind,
+            file_name=file_name[:255],
+            checksum=check.checksum,
+            created_by=user,
+            row_count=check.row_count,
+            totals=check.totals(),
+        )
+        periods = [period_date(m) for m in check.months]
+        BatchMonth.objects.bulk_create(BatchMonth(batch=batch, period=p) for p in periods)
+        SickLeaveRow.objects.bulk_create(
+            (
+                SickLeaveRow(
+                    batch=batch,
+                    period=period_date(row.period),
+                    unit_id=row.unit_id,
+                    gender=row.gender,
+                    age_band=row.age_band,
+                    employees=row.employees,
+                    ordinary_hours=_decimal(row.ordinary_hours),
+                    sick_hours_1_14=_decimal(row.sick_hours_1_14),
+                    sick_hours_15_59=_decimal(row.sick_hours_15_59),
+                    sick_hours_60=_decimal(row.sick_hours_60),
+                )
+                for row in check.rows.itertuples(index=False)
+            ),
+            batch_size=2000,
+        )
+        _refresh_months(kind=kind, periods=periods)
+    return batch, check
+
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(f"{value:.2f}")
+
+
+# --- any kind of extract (the upload pages) ------------------------------------------
+
+
+def extract_check(*, data: bytes, kind: str) -> CostCheck | SickLeaveCheck:
+    """Check an extract of any kind; what the upload page shows before confirming."""
+    if kind == ImportBatch.Kind.SICK_LEAVE:
+        return sick_leave_check(data=data)
+    return costs_check(data=data, kind=kind)
+
+
+def extract_import(
+    *, data: bytes, file_name: str, kind: str, user=None
+) -> tuple[ImportBatch | None, CostCheck | SickLeaveCheck]:
+    """Import an extract of any kind (see costs_import and sick_leave_import)."""
+    if kind == ImportBatch.Kind.SICK_LEAVE:
+        return sick_leave_import(data=data, file_name=file_name, user=user)
+    return costs_import(data=data, file_name=file_name, kind=kind, user=user)

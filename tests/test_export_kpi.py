@@ -428,10 +428,10 @@ def test_it_uses_the_whole_administration_by_default(main_data):
         (["agency-r12", "--scope", "area:Umeå"], "Området Umeå finns inte."),
         (["agency-r12", "--scope", "department:Akuten"], "Verksamheten Akuten finns inte."),
         (
-            ["sick-leave"],
-            "Okänd serie ”sick-leave”; välj en av: agency-ytd, agency-monthly, agency-r12, "
+            ["sjukfranvaro"],
+            "Okänd serie ”sjukfranvaro”; välj en av: agency-ytd, agency-monthly, agency-r12, "
             "skr-measure, agency-r12-by-area, personnel-cost, agency-by-department, "
-            "agency-hours, survey.",
+            "agency-hours, sick-leave, sick-leave-duration, survey.",
         ),
     ],
 )

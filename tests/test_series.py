@@ -178,7 +178,8 @@ def test_it_returns_exactly_the_export_columns(main_data):
         ),
         "agency-hours": series.agency_hours(main_data, scope=hsf),
     }
-    assert set(tables) == set(series.SERIES)
+    # The sick-leave series take SickLeaveData: tests/test_sick_leave_series.py.
+    assert set(tables) == {name for name in series.SERIES if not name.startswith("sick-leave")}
     for name, table in tables.items():
         assert list(table.columns) == series.SERIES[name], name
 

@@ -128,10 +128,21 @@ def test_disclosed_finds_a_value_that_several_breakdowns_give_away():
     assert disclosed(sizes, breakdowns, hidden) == hidden
 
 
+def test_an_empty_group_hides_nothing_else():
+    # D2 has no men: its hidden (empty) cell is known to be 0, so it cannot stand
+    # beside D1's 4 men in the area's breakdown: D1 M = A M - 0.
+    sizes, breakdowns = two_departments(30, 4, 50, 0)
+
+    assert disclosed(sizes, breakdowns, {("D1", "M"), ("D2", "M")}) == {("D1", "M")}
+    hidden = suppress_linked(sizes, breakdowns, threshold=10)
+    assert ("D1", "M") in hidden and ("D1", "M") not in derivable(sizes, breakdowns, hidden)
+
+
 def derivable(sizes, breakdowns, hidden) -> set:
     """The derivation attack, done another way than `disclosed`: a hidden cell is known
-    when adding its unit vector to the equations does not raise their rank."""
-    cells = sorted(hidden, key=str)
+    when adding its unit vector to the equations does not raise their rank. Cells
+    without members are known to be 0."""
+    cells = sorted((key for key in hidden if sizes.get(key)), key=str)
     index = {key: i for i, key in enumerate(cells)}
     rows = []
     for parent, children in breakdowns:
@@ -148,7 +159,7 @@ def derivable(sizes, breakdowns, hidden) -> set:
     for key, i in index.items():
         unit = np.zeros((1, len(cells)))
         unit[0, i] = 1
-        if np.linalg.matrix_rank(np.vstack([equations, unit])) == rank and sizes.get(key):
+        if np.linalg.matrix_rank(np.vstack([equations, unit])) == rank:
             known.add(key)
     return known
 
@@ -204,5 +215,6 @@ def test_no_hidden_value_can_be_worked_out_from_the_shown_ones(organisation):
 
     hidden = suppress_linked(sizes, breakdowns, threshold=10)
 
-    assert {key for key, size in sizes.items() if size < 10} <= hidden
-    assert not derivable(sizes, breakdowns, hidden)
+    small = {key for key, size in sizes.items() if 0 < size < 10}
+    assert small <= hidden
+    assert not derivable(sizes, breakdowns, hidden) & small

@@ -1,6 +1,7 @@
 """Print one KPI series as CSV (machine format) on standard output.
 
     python manage.py export_kpi SERIES --scope SCOPE [--month YYYY-MM] [--from YYYY-MM --to YYYY-MM]
+    python manage.py export_kpi sick-leave --scope SCOPE [--by gender|age|area] [months]
     python manage.py export_kpi survey --year YYYY --scope SCOPE
 
 The numbers come from the same selectors and series functions as the pages
@@ -40,6 +41,7 @@ class Export:
     build: Callable[..., pd.DataFrame]
     months: str = MONTHLY
     load: Callable[[], object] = selectors.cost_data
+    by: tuple[str, ...] = ()  # what --by may choose; build then gets by= too
     columns: Sequence[str] | None = None  # None: kpis.series.SERIES[name]
     parse_scope: Callable[[str], object] = selectors.Scope.parse
 
@@ -57,6 +59,10 @@ EXPORTS: dict[str, Export] = {
     "personnel-cost": Export(series.personnel_cost),
     "agency-by-department": Export(series.agency_by_department, months=RANGE),
     "agency-hours": Export(series.agency_hours),
+    "sick-leave": Export(
+        series.sick_leave, load=selectors.sick_leave_data, by=series.SICK_LEAVE_BY
+    ),
+    "sick-leave-duration": Export(series.sick_leave_duration, load=selectors.sick_leave_data),
     "survey": Export(
         survey_exports.build,
         months=YEAR,
@@ -128,6 +134,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--to", dest="end", help="sista månad, ÅÅÅÅ-MM (krävs för agency-by-department)"
         )
+        parser.add_argument(
+            "--by",
+            help="för sick-leave: gender (kön), age (åldersgrupp) eller area (urvalets "
+            "områden eller verksamheter) under urvalets totala rad",
+        )
 
     def handle(self, *args, **options):
         name = options["series"]
@@ -136,6 +147,7 @@ class Command(BaseCommand):
                 f"Okänd serie ”{name}”; välj en av: {', '.join(n for n in EXPORTS)}."
             )
         export = EXPORTS[name]
+        extra = by_option(name, export, options)
         if export.months == YEAR:
             if any(options[key] is not None for key in ("month", "start", "end")):
                 raise CommandError(f"Serien {name} tar --year, inte --month, --from eller --to.")
@@ -149,8 +161,20 @@ class Command(BaseCommand):
             period = {"start": start, "end": end}
         try:
             scope = export.parse_scope(options["scope"])
-            table = export.build(export.load(), scope=scope, **period)
+            table = export.build(export.load(), scope=scope, **extra, **period)
         except (selectors.ScopeError, ServiceError) as exc:
             raise CommandError(str(exc)) from exc
         columns = list(export.columns or series.SERIES[name])
         self.stdout.write(to_csv(table[columns]), ending="")
+
+
+def by_option(name: str, export: Export, options: dict) -> dict:
+    """`by=` for a series that takes --by; --by for one that does not is refused."""
+    by = options["by"]
+    if not export.by:
+        if by is not None:
+            raise CommandError(f"Serien {name} tar inte --by.")
+        return {}
+    if by is not None and by not in export.by:
+        raise CommandError(f"--by: ”{by}” finns inte; välj {', '.join(export.by)}.")
+    return {"by": by}

@@ -1,0 +1,50 @@
+from pathlib import Path
+
+from django.utils import timezone
+
+from kpis.formatting import format_number, format_pct
+from kpis.services import sick_leave_import
+
+from ._base import ImportCommand
+
+
+class Command(ImportCommand):
+    help = (
+        "Importera ett sjukfrånvarounderlag ur lönesystemet (kolumner: Period;Ansvar;Kön;"
+        "Åldersgrupp;Antal anställda;Ordinarie arbetstid;Sjuktimmar dag 1-14;"
+        "Sjuktimmar dag 15-59;Sjuktimmar dag 60-). Nyaste underlaget för en månad ersätter "
+        "tidigare data för månaden."
+    )
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--user", help="användarnamn som importen registreras på")
+
+    def handle(self, *args, **options):
+        path = options["file"]
+        data = self.read_file(path)
+        user = self.user(options["user"])
+        batch, check = self.run_service(
+            lambda: sick_leave_import(data=data, file_name=Path(path).name, user=user)
+        )
+        if batch is None:
+            other = check.identical_to
+            self.stdout.write(
+                f"Filen är identisk med import {other.id} ({other.file_name}, "
+                f"{timezone.localtime(other.created_at):%Y-%m-%d %H:%M}); inget har ändrats."
+            )
+            return
+        self.stdout.write(
+            f"Import {batch.id}: {batch.row_count} rader, månader {check.months[0]}"
+            f"–{check.months[-1]} ({len(check.months)} st)."
+        )
+        totals = check.totals()
+        sick = sum(
+            totals[column] for column in ("sick_hours_1_14", "sick_hours_15_59", "sick_hours_60")
+        )
+        ordinary = totals["ordinary_hours"]
+        self.stdout.write(
+            f"  Ordinarie arbetstid: {format_number(ordinary, 2)} timmar; sjuktimmar: "
+            f"{format_number(sick, 2)} timmar"
+            + (f" ({format_pct(sick / ordinary * 100, 2)})." if ordinary else ".")
+        )
