@@ -68,13 +68,14 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ["year", "scope_kind", "care_type", "area", "pct"]
-    list_filter = ["year", "scope_kind"]
+    list_display = ["measure", "year", "scope_kind", "care_type", "area", "pct"]
+    list_filter = ["measure", "year", "scope_kind"]
 
 
 @admin.register(MonthStatus)
 class MonthStatusAdmin(admin.ModelAdmin):
-    list_display = ["period", "closed", "changed_by", "changed_at"]
+    list_display = ["kind", "period", "closed", "changed_by", "changed_at"]
+    list_filter = ["kind"]
     readonly_fields = ["changed_by", "changed_at"]
 
 

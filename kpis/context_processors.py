@@ -5,8 +5,20 @@ def roles(request):
     """Expose what the user may do, for the navigation bar."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"can_view_dashboard": False, "can_import": False}
+        return {
+            "can_view_dashboard": False,
+            "can_import": False,
+            "can_view_sick_leave": False,
+            "can_import_sick_leave": False,
+            "can_upload": False,
+        }
+    kinds = r.importable_kinds(user)
     return {
         "can_view_dashboard": user.has_perm(r.VIEW_DASHBOARD),
+        # The ledger's controller tools (commentary, month closing, national table).
         "can_import": user.has_perm(r.IMPORT_DATA),
+        "can_view_sick_leave": user.has_perm(r.VIEW_SICK_LEAVE),
+        "can_import_sick_leave": user.has_perm(r.IMPORT_SICK_LEAVE),
+        # The upload page and the import history: any kind of extract.
+        "can_upload": bool(kinds),
     }

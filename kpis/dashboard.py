@@ -325,6 +325,7 @@ class Chart:
     comment: object = None  # a Commentary or None
     downloadable: bool = True
     file_stem: str = "hyrdash"  # the downloads' file name without extension
+    csv_url: str = ""  # the CSV download; "" for the cost dashboard's own (dashboard_csv)
 
     @property
     def figure_id(self) -> str:

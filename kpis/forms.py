@@ -1,4 +1,5 @@
 import datetime as dt
+from collections.abc import Sequence
 
 from django import forms
 from django.conf import settings
@@ -31,14 +32,18 @@ class UploadForm(forms.Form):
         return upload
 
 
-class CostUploadForm(UploadForm):
-    kind = forms.ChoiceField(
-        label=_("Typ av underlag"),
-        choices=[(k, label) for k, label in ImportBatch.Kind.choices if k != "sick_leave"],
-        initial=ImportBatch.Kind.ACTUALS,
-        widget=forms.RadioSelect,
-    )
+class ExtractUploadForm(UploadForm):
+    """An extract and its kind, out of the kinds the user may import (roles)."""
+
+    kind = forms.ChoiceField(label=_("Typ av underlag"), widget=forms.RadioSelect)
     field_order = ["kind", "file"]
+
+    def __init__(self, *args, kinds: Sequence[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(ImportBatch.Kind.choices)
+        self.fields["kind"].choices = [(kind, labels[kind]) for kind in kinds]
+        if kinds:
+            self.fields["kind"].initial = kinds[0]
 
 
 class MonthField(forms.CharField):
@@ -57,6 +62,11 @@ class MonthField(forms.CharField):
 class MonthStatusForm(forms.Form):
     manad = MonthField(label=_("Månad"))
     closed = forms.BooleanField(label=_("Stängd"), required=False)
+    # Whose months: the ledger's (actuals, the default) or sick leave's.
+    kind = forms.ChoiceField(
+        choices=[(ImportBatch.Kind.ACTUALS, ""), (ImportBatch.Kind.SICK_LEAVE, "")],
+        required=False,
+    )
 
 
 class CommentaryForm(forms.Form):

@@ -21,3 +21,8 @@ urlpatterns += [
 urlpatterns += [
     path("csv/<slug:series>/", views.dashboard_csv, name="dashboard_csv"),
 ]
+
+urlpatterns += [
+    path("sjukfranvaro/", views.sick_leave, name="sick_leave"),
+    path("sjukfranvaro/csv/<slug:code>/", views.sick_leave_csv, name="sick_leave_csv"),
+]

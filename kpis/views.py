@@ -1,10 +1,12 @@
 """Views: permission check, form, one service or selector call, render."""
 
 import datetime as dt
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,14 +18,15 @@ from django.views.decorators.http import require_POST
 
 from . import dashboard as cost_dashboard
 from . import exports, roles, selectors
+from . import sick_leave_dashboard as sick_leave_page
 from .extracts import ExtractError
-from .forms import CommentaryForm, CostUploadForm, MonthStatusForm, UploadForm
+from .forms import CommentaryForm, ExtractUploadForm, MonthStatusForm, UploadForm
 from .models import Category, ImportBatch, NationalShare, PendingUpload
 from .services import (
     ServiceError,
     commentary_save,
-    costs_check,
-    costs_import,
+    extract_check,
+    extract_import,
     month_status_set,
     national_import,
 )
@@ -59,18 +62,40 @@ def dashboard(request):
     return render(request, "kpis/dashboard.html", context)
 
 
-@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def may_upload(view):
+    """The upload pages and the import history: for whoever may import some kind of
+    extract (roles.IMPORT_PERMISSIONS); each page then checks the kind at hand."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not roles.importable_kinds(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# What the confirmation page calls the figures of a sick-leave check's summary.
+SICK_LEAVE_SUMMARY_LABELS = {
+    "employees": ("Anställda", 0),
+    "ordinary_hours": ("Ordinarie arbetstid (timmar)", 2),
+    "sick_hours": ("Sjuktimmar", 2),
+}
+
+
+@may_upload
 def upload(request):
-    """Step 1: check the file and keep it until the controller confirms."""
+    """Step 1: check the file and keep it until the uploader confirms."""
+    kinds = roles.importable_kinds(request.user)
     problems = []
     if request.method == "POST":
-        form = CostUploadForm(request.POST, request.FILES)
+        form = ExtractUploadForm(request.POST, request.FILES, kinds=kinds)
         if form.is_valid():
             upload_file = form.cleaned_data["file"]
             data = upload_file.read()
             kind = form.cleaned_data["kind"]
             try:
-                check = costs_check(data=data, kind=kind)
+                check = extract_check(data=data, kind=kind)
             except ExtractError as exc:
                 problems = exc.lines()
             except ServiceError as exc:
@@ -107,26 +132,29 @@ def upload(request):
                 )
                 return redirect("kpis:upload_confirm", pending_id=pending.id)
     else:
-        form = CostUploadForm()
+        wanted = request.GET.get("typ")
+        form = ExtractUploadForm(kinds=kinds, initial={"kind": wanted} if wanted in kinds else None)
     return render(
         request,
         "kpis/upload.html",
-        {"form": form, "problems": problems, "nav": "import"},
+        {"form": form, "problems": problems, "nav": "import", "kinds": kinds},
         status=400 if problems or form.errors else 200,
     )
 
 
-@permission_required(roles.IMPORT_DATA, raise_exception=True)
+@may_upload
 def upload_confirm(request, pending_id):
-    """Step 2: show what will be stored, and store it when the controller confirms."""
+    """Step 2: show what will be stored, and store it when the uploader confirms."""
     pending = get_object_or_404(PendingUpload, pk=pending_id, created_by=request.user)
+    if not roles.may_import(request.user, pending.kind):
+        raise PermissionDenied
     if request.method == "POST":
         if "cancel" in request.POST:
             pending.delete()
             messages.info(request, _("Importen avbröts; inget har sparats."))
             return redirect("kpis:upload")
         try:
-            batch, check = costs_import(
+            batch, check = extract_import(
                 data=bytes(pending.data),
                 file_name=pending.file_name,
                 kind=pending.kind,
@@ -135,10 +163,16 @@ def upload_confirm(request, pending_id):
         except (ExtractError, ServiceError) as exc:
             lines = exc.lines() if isinstance(exc, ExtractError) else [str(exc)]
             pending.delete()
+            kinds = roles.importable_kinds(request.user)
             return render(
                 request,
                 "kpis/upload.html",
-                {"form": CostUploadForm(), "problems": lines, "nav": "import"},
+                {
+                    "form": ExtractUploadForm(kinds=kinds, initial={"kind": pending.kind}),
+                    "problems": lines,
+                    "nav": "import",
+                    "kinds": kinds,
+                },
                 status=400,
             )
         pending.delete()
@@ -155,29 +189,43 @@ def upload_confirm(request, pending_id):
                 % {"id": batch.id, "rows": batch.row_count, "months": len(check.months)},
             )
         return redirect("kpis:batches")
-    labels = dict(Category.choices)
+    if pending.kind == ImportBatch.Kind.SICK_LEAVE:
+        labels = SICK_LEAVE_SUMMARY_LABELS
+        caption = _("Anställda och timmar per månad")
+    else:
+        labels = {code: (label, 2) for code, label in Category.choices}
+        caption = _("Belopp per månad och kategori (kr)")
     summary = [
-        dict(row, label=labels.get(row["category"], row["category"])) for row in pending.summary
+        dict(row, label=labels[row["category"]][0], decimals=labels[row["category"]][1])
+        if row["category"] in labels
+        else dict(row, label=row["category"], decimals=2)
+        for row in pending.summary
     ]
     return render(
         request,
         "kpis/upload_confirm.html",
-        {"pending": pending, "summary": summary, "nav": "import"},
+        {"pending": pending, "summary": summary, "caption": caption, "nav": "import"},
     )
 
 
-@permission_required(roles.IMPORT_DATA, raise_exception=True)
+@may_upload
 def batches(request):
+    """The imports of the kinds the user may import, newest first, with undo."""
     page = Paginator(
-        ImportBatch.objects.select_related("created_by", "undone_by").prefetch_related("months"),
+        ImportBatch.objects.filter(kind__in=roles.importable_kinds(request.user))
+        .select_related("created_by", "undone_by")
+        .prefetch_related("months"),
         50,
     ).get_page(request.GET.get("sida"))
     return render(request, "kpis/batches.html", {"page": page, "nav": "batches"})
 
 
 @require_POST
-@permission_required(roles.IMPORT_DATA, raise_exception=True)
+@may_upload
 def batch_undo(request, batch_id):
+    kind = ImportBatch.objects.filter(pk=batch_id).values_list("kind", flat=True).first()
+    if kind is not None and not roles.may_import(request.user, kind):
+        raise PermissionDenied
     try:
         batch = undo_service(batch_id=batch_id, user=request.user)
     except ServiceError as exc:
@@ -202,14 +250,18 @@ def _back(request):
 
 
 @require_POST
-@permission_required(roles.IMPORT_DATA, raise_exception=True)
+@may_upload
 def month_status(request):
+    """Close or reopen a month of one kind of data (the ledger's by default)."""
     form = MonthStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Månadens status kunde inte ändras."))
         return _back(request)
+    kind = form.cleaned_data["kind"] or ImportBatch.Kind.ACTUALS
+    if not roles.may_import(request.user, kind):
+        raise PermissionDenied
     period, closed = form.cleaned_data["manad"], form.cleaned_data["closed"]
-    month_status_set(period=period, closed=closed, user=request.user)
+    month_status_set(period=period, closed=closed, user=request.user, kind=kind)
     if closed:
         messages.success(request, _("%(month)s är stängd.") % {"month": f"{period:%Y-%m}"})
     else:
@@ -284,5 +336,49 @@ def dashboard_csv(request, series):
     body = "\ufeff" + exports.to_csv(table, swedish=True)  # BOM: Excel then reads UTF-8
     response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
     filename = cost_dashboard.csv_filename(series, selection, table)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@permission_required(roles.VIEW_SICK_LEAVE, raise_exception=True)
+def sick_leave(request):
+    """Sick leave R12 for a month and a scope (GET parameters), every figure of a group
+    too small to show withheld (kpis.series.sick_leave_cells)."""
+    data = selectors.sick_leave_data()
+    if data.last_month is None:
+        return render(request, "kpis/sick_leave.html", {"nav": "sick_leave", "empty": True})
+    selection, problems = sick_leave_page.parse_selection(request.GET, data=data)
+    for problem in problems:
+        messages.warning(request, problem)
+    context = {
+        "nav": "sick_leave",
+        "selection": selection,
+        "selected_month": selection.month_text,
+        "preliminary": data.is_preliminary(selection.month),
+        "newest": selection.month == data.last_month,
+        "threshold": data.threshold,
+        "month_choices": sick_leave_page.month_choices(data),
+        "scope_choices": sick_leave_page.scope_choices(data, selection.scope),
+        "query": selection.query(),
+        "charts": sick_leave_page.build_charts(data, selection),
+    }
+    return render(request, "kpis/sick_leave.html", context)
+
+
+@permission_required(roles.VIEW_SICK_LEAVE, raise_exception=True)
+def sick_leave_csv(request, code):
+    """One sick-leave chart's table as CSV for Swedish Excel, withheld values empty."""
+    if code not in sick_leave_page.CHART_CODES:
+        raise Http404(_("Okänd serie."))
+    data = selectors.sick_leave_data()
+    if data.last_month is None:
+        raise Http404(_("Det finns ingen sjukfrånvaro ännu."))
+    selection, problems = sick_leave_page.parse_selection(request.GET, data=data)
+    if problems:
+        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
+    table = sick_leave_page.series_table(code, data, selection)
+    body = "\ufeff" + exports.to_csv(table, swedish=True)  # BOM: Excel then reads UTF-8
+    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    filename = sick_leave_page.csv_filename(code, selection)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -47,6 +47,11 @@ def row(anonymous, styrgrupp, controller, hr, bemanning, superuser) -> dict[str,
 VIEWERS = row(LOGIN, 200, 200, 403, 403, 200)
 # Who may import (kpis.import_data): controller, superuser.
 IMPORTERS = row(LOGIN, 403, 200, 403, 403, 200)
+# Who may see sick leave (kpis.view_sick_leave): styrgrupp, controller, hr, superuser.
+SICK_LEAVE_VIEWERS = row(LOGIN, 200, 200, 200, 403, 200)
+# The upload page and the import history: whoever may import some kind of extract
+# (roles.IMPORT_PERMISSIONS: the controller the ledger and sick leave, hr sick leave).
+UPLOADERS = row(LOGIN, 403, 200, 200, 403, 200)
 # Who may see the survey (survey.view_survey): styrgrupp, controller, hr, superuser.
 SURVEY_VIEWERS = row(LOGIN, 200, 200, 200, 403, 200)
 # Who may import the survey (survey.import_survey): hr, superuser.
@@ -69,19 +74,21 @@ MATRIX: dict[str, Entry] = {
     "kpis:dashboard": Entry(get=VIEWERS),
     "kpis:dashboard_csv": Entry(get=VIEWERS),
     "kpis:upload": Entry(
-        get=IMPORTERS,
-        # No file: the form again with its error (400) for those who may import.
-        post=row(LOGIN, 403, 400, 403, 403, 400),
+        get=UPLOADERS,
+        # No file: the form again with its error (400) for those who may import (for
+        # hr the kind "actuals" is no choice either).
+        post=row(LOGIN, 403, 400, 400, 403, 400),
         post_data={"kind": "actuals"},
     ),
     "kpis:upload_confirm": Entry(
         # The pending upload belongs to the controller: nobody else sees it, not
         # even a superuser (404, not someone else's file).
-        get=row(LOGIN, 403, 200, 403, 403, 404),
-        post=row(LOGIN, 403, 302, 403, 403, 404),
+        get=row(LOGIN, 403, 200, 404, 403, 404),
+        post=row(LOGIN, 403, 302, 404, 403, 404),
         post_data={"cancel": "1"},
     ),
-    "kpis:batches": Entry(get=IMPORTERS),
+    # hr sees (and may undo) the sick-leave imports only; the sample batch is actuals.
+    "kpis:batches": Entry(get=UPLOADERS),
     "kpis:batch_undo": Entry(get=POST_ONLY, post=row(LOGIN, 403, 302, 403, 403, 302)),
     "kpis:month_status": Entry(
         get=POST_ONLY,
@@ -113,6 +120,8 @@ MATRIX: dict[str, Entry] = {
     ),
     "survey:batches": Entry(get=SURVEY_IMPORTERS),
     "survey:batch_undo": Entry(get=POST_ONLY, post=row(LOGIN, 403, 403, 302, 403, 302)),
+    "kpis:sick_leave": Entry(get=SICK_LEAVE_VIEWERS),
+    "kpis:sick_leave_csv": Entry(get=SICK_LEAVE_VIEWERS),
     "login": Entry(get=row(200, 200, 200, 200, 200, 200)),
     # Django's LogoutView takes POST only.
     "logout": Entry(get=POST_ONLY, post=SIGNED_IN_REDIRECT),
@@ -156,6 +165,11 @@ ADMIN_MODELS: dict[str, dict[str, tuple[int, int]]] = {
 SURVEY_ANSWERS = """RespondentID;Ansvar;HME_M1;ENPS
 """ + "".join(f"r{i};{'0101' if i < 6 else '2001'};4;8\n" for i in range(12))
 
+SICK_LEAVE = """Period;Ansvar;Kön;Åldersgrupp;Antal anställda;Ordinarie arbetstid;\
+Sjuktimmar dag 1-14;Sjuktimmar dag 15-59;Sjuktimmar dag 60-
+2024-03;0101;K;30-49;20;3000;120;30;60
+2024-03;2001;M;50-;15;2250;45;0;0
+"""
 COSTS = """Period;Ansvar;Konto;Belopp;Timmar
 2024-03;0101;4601;100 000;120
 2024-03;2001;5111;1 000 000;
@@ -243,6 +257,7 @@ def site(registers, settings):
     MonthStatus.objects.create(period=dt.date(2024, 3, 1), closed=True)
     Commentary.objects.create(period=dt.date(2024, 3, 1), chart="agency-r12", text="Text")
     NationalShare.objects.create(quarter="2024-Q1", region="Riket", share_pct=2)
+    services.sick_leave_import(data=SICK_LEAVE.encode(), file_name="sjuk.csv")
     survey_batch, _check = survey_services.answers_import(
         data=SURVEY_ANSWERS.encode(), file_name="mu.csv", year=2024
     )
@@ -262,6 +277,7 @@ def site(registers, settings):
         "id": str(users["styrgrupp"].id),
         "content_type_id": "1",
         "app_label": "kpis",
+        "code": "sick-leave-r12",
         "chart": "hme",
         "upload_id": survey_pending.id,
         "import_id": survey_batch.id,

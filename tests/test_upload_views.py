@@ -12,8 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kpis import urls as kpis_urls
-from kpis.models import BatchMonth, ImportBatch, LedgerRow, MonthlyCost, PendingUpload
-from kpis.services import costs_import
+from kpis.models import (
+    BatchMonth,
+    ImportBatch,
+    LedgerRow,
+    MonthlyCost,
+    MonthStatus,
+    PendingUpload,
+)
+from kpis.services import costs_import, sick_leave_import
 from tests.conftest import make_user
 
 NBSP = "\u00a0"
@@ -123,7 +130,9 @@ def test_the_login_check_covers_the_upload_and_undo_urls():
 
 
 @pytest.mark.parametrize("role", ["styrgrupp_user", "hr_user"])
-def test_only_controllers_may_upload_confirm_list_or_undo(client, registers, role, request):
+def test_only_controllers_may_upload_confirm_list_or_undo_ledger_extracts(
+    client, registers, role, request
+):
     controller = make_user("ctrl2", "controller")
     batch, _check = costs_import(data=MARCH_APRIL.encode(), file_name="x.csv", kind="actuals")
     pending = PendingUpload.objects.create(
@@ -132,13 +141,15 @@ def test_only_controllers_may_upload_confirm_list_or_undo(client, registers, rol
     client.force_login(request.getfixturevalue(role))
     confirm = confirm_url(pending)
     undo = reverse("kpis:batch_undo", kwargs={"batch_id": batch.id})
+    # hr may import sick leave: the pages open, but no ledger extract gets through.
+    hr = role == "hr_user"
 
-    assert client.get(reverse("kpis:upload")).status_code == 403
-    assert upload(client, MARCH_APRIL).status_code == 403
-    assert client.get(confirm).status_code == 403
-    assert client.post(confirm, {"confirm": "1"}).status_code == 403
-    assert client.post(confirm, {"cancel": "1"}).status_code == 403
-    assert client.get(reverse("kpis:batches")).status_code == 403
+    assert client.get(reverse("kpis:upload")).status_code == (200 if hr else 403)
+    assert upload(client, MARCH_APRIL).status_code == (400 if hr else 403)
+    assert client.get(confirm).status_code == (404 if hr else 403)  # not theirs
+    assert client.post(confirm, {"confirm": "1"}).status_code == (404 if hr else 403)
+    assert client.post(confirm, {"cancel": "1"}).status_code == (404 if hr else 403)
+    assert client.get(reverse("kpis:batches")).status_code == (200 if hr else 403)
     assert client.post(undo).status_code == 403
 
     batch.refresh_from_db()
@@ -503,3 +514,138 @@ def test_undo_by_get_is_not_allowed(ctrl):
     batch.refresh_from_db()
     assert batch.undone_at is None
     assert sums() == MARCH_APRIL_SUMS
+
+
+# --- sick leave: controllers and HR -----------------------------------------------------
+
+SICK_LEAVE = """Period;Ansvar;Kön;Åldersgrupp;Antal anställda;Ordinarie arbetstid;\
+Sjuktimmar dag 1-14;Sjuktimmar dag 15-59;Sjuktimmar dag 60-
+2024-03;0101;K;30-49;20;3 000;120;30;60
+2024-03;2001;M;50-;15;2 250,5;45;0;0
+2024-04;0101;K;30-49;21;3 150;100;0;60
+"""
+
+
+@pytest.fixture
+def hr(client, hr_user, registers):
+    client.force_login(hr_user)
+    return client
+
+
+def kind_choices(response) -> list[str]:
+    return [value for value, _label in response.context["form"].fields["kind"].choices]
+
+
+def test_hr_uploads_checks_and_confirms_sick_leave(hr, hr_user):
+    page = hr.get(reverse("kpis:upload"))
+
+    assert page.status_code == 200
+    assert kind_choices(page) == ["sick_leave"]
+    assert "Importera sjukfrånvaro" in page.content.decode()
+
+    response = upload(hr, SICK_LEAVE, name="sjuk.csv", kind="sick_leave")
+
+    pending = PendingUpload.objects.get()
+    assert response["Location"] == confirm_url(pending)
+    assert (pending.kind, pending.row_count) == ("sick_leave", 3)
+    confirm = hr.get(confirm_url(pending))
+    rows = [
+        (r["period"], r["label"], r["new"], r["stored"], r["difference"])
+        for r in confirm.context["summary"]
+    ]
+    assert rows == [
+        ("2024-03", "Anställda", 35.0, 0.0, 35.0),
+        ("2024-03", "Ordinarie arbetstid (timmar)", 5250.5, 0.0, 5250.5),  # 3 000 + 2 250,5
+        ("2024-03", "Sjuktimmar", 255.0, 0.0, 255.0),  # 120 + 30 + 60 + 45
+        ("2024-04", "Anställda", 21.0, 0.0, 21.0),
+        ("2024-04", "Ordinarie arbetstid (timmar)", 3150.0, 0.0, 3150.0),
+        ("2024-04", "Sjuktimmar", 160.0, 0.0, 160.0),
+    ]
+    content = confirm.content.decode()
+    assert "Anställda och timmar per månad" in content
+    assert '<td class="num">35</td>' in content  # employees without decimals
+    assert f"5{NBSP}250,50" in content
+
+    done = hr.post(confirm_url(pending), {"confirm": "1"}, follow=True)
+
+    batch = ImportBatch.objects.get()
+    assert done.redirect_chain == [(reverse("kpis:batches"), 302)]
+    assert messages_of(done) == [f"Import {batch.id} sparad: 3 rader, 2 månader."]
+    assert (batch.kind, batch.created_by) == ("sick_leave", hr_user)
+    assert "Sjukfrånvaro" in done.content.decode()
+
+
+def test_hr_may_not_upload_a_ledger_extract(hr):
+    response = upload(hr, MARCH_APRIL, kind="actuals")
+
+    assert response.status_code == 400
+    assert "kind" in response.context["form"].errors
+    assert not PendingUpload.objects.exists()
+
+
+def test_a_sick_leave_file_with_problems_is_shown_and_not_kept(hr):
+    bad = SICK_LEAVE.replace("2024-04;0101;K;30-49;21;3 150", "2024-04;0101;X;30-49;21;50")
+
+    response = upload(hr, bad, name="sjuk.csv", kind="sick_leave")
+
+    assert response.status_code == 400
+    assert response.context["problems"] == [
+        "Rad 4, kolumn Kön: ”X” är inget kön (tillåtna: K, M).",
+        "Rad 4, kolumn Ordinarie arbetstid: ”50” är färre timmar än sjuktimmarna (dag 1-14, "
+        "15-59 och 60- sammanlagt 160).",
+    ]
+    assert not PendingUpload.objects.exists()
+
+
+def test_a_controller_may_upload_every_kind_and_the_page_can_preselect_one(ctrl):
+    page = ctrl.get(reverse("kpis:upload"), {"typ": "sick_leave"})
+
+    assert kind_choices(page) == ["actuals", "budget", "sick_leave"]
+    assert page.context["form"].initial == {"kind": "sick_leave"}
+    assert "Importera underlag" in page.content.decode()
+    assert ctrl.get(reverse("kpis:upload"), {"typ": "nej"}).context["form"].initial == {}
+
+    upload_and_confirm(ctrl, SICK_LEAVE, name="sjuk.csv", kind="sick_leave")
+
+    assert ImportBatch.objects.get().kind == "sick_leave"
+
+
+def test_hr_sees_and_undoes_only_sick_leave_imports(hr, hr_user):
+    costs, _check = costs_import(data=MARCH_APRIL.encode(), file_name="u.csv", kind="actuals")
+    sick, _check = sick_leave_import(data=SICK_LEAVE.encode(), file_name="sjuk.csv")
+
+    page = hr.get(reverse("kpis:batches"))
+
+    assert [b.id for b in page.context["page"]] == [sick.id]
+    assert hr.post(reverse("kpis:batch_undo", args=[costs.id])).status_code == 403
+    costs.refresh_from_db()
+    assert costs.undone_at is None
+    response = hr.post(reverse("kpis:batch_undo", args=[sick.id]), follow=True)
+    sick.refresh_from_db()
+    assert sick.undone_by == hr_user
+    assert messages_of(response) == [
+        f"Import {sick.id} (sjuk.csv) är ångrad; månaderna har sina tidigare värden."
+    ]
+
+
+def test_a_pending_ledger_upload_needs_the_ledger_permission(hr, hr_user):
+    pending = PendingUpload.objects.create(
+        kind="actuals", file_name="p.csv", data=b"x", checksum="0", created_by=hr_user
+    )
+
+    assert hr.get(confirm_url(pending)).status_code == 403
+    assert hr.post(confirm_url(pending), {"confirm": "1"}).status_code == 403
+
+
+def test_hr_closes_sick_leave_months_not_the_ledgers(hr):
+    sick_leave_import(data=SICK_LEAVE.encode(), file_name="sjuk.csv")
+    url = reverse("kpis:month_status")
+
+    response = hr.post(url, {"manad": "2024-04", "closed": "1", "kind": "sick_leave"})
+
+    assert response.status_code == 302
+    status = MonthStatus.objects.get()
+    assert (status.kind, f"{status.period:%Y-%m}", status.closed) == ("sick_leave", "2024-04", True)
+    assert hr.post(url, {"manad": "2024-04", "closed": "1"}).status_code == 403
+    assert hr.post(url, {"manad": "2024-04", "kind": "budget"}).status_code == 302  # bad form
+    assert MonthStatus.objects.count() == 1

@@ -152,7 +152,8 @@ ROLES = {
         ["/importera/", "/importer/", "/nationell-jamforelse/"],
         [],
     ),
-    "hr": ("hrp", "/", 403, [], ["/", "/importera/"]),
+    # hr: sick leave (view and import), not the cost dashboard nor the ledger's tools.
+    "hr": ("hrp", "/", 403, ["/sjukfranvaro/", "/importera/"], ["/", "/nationell-jamforelse/"]),
     "superuser": ("root", "/", 200, ["/importera/", "/admin/"], []),
 }
 

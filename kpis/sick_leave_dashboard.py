@@ -1,0 +1,387 @@
+"""The sick-leave page (KPI 9): from GET parameters and one SickLeaveData to charts.
+
+- `parse_selection` reads `manad` and `urval` as the cost dashboard does.
+- `series_table` is the table behind each chart (kpis.series, already with the
+  small-group rule applied): the page shows it and the CSV download returns it.
+- `build_charts` turns the tables into what the template draws, with the same
+  Chart and Table shapes as the cost dashboard (kpis.dashboard). A withheld
+  value is shown as ".." in the tables and as a gap in the lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pandas as pd
+from django.urls import reverse
+from django.utils.text import slugify
+
+from . import charts, series
+from .dashboard import Chart, Column, Table, _clean, parse_month
+from .formatting import format_pct
+from .models import CareType
+from .selectors import HSF, Scope, ScopeError, SickLeaveData
+
+MONTH = "manad"
+SCOPE = "urval"
+# How many months the charts and tables show, ending with the selected one.
+WINDOW = 36
+SUPPRESSED = ".."
+
+R12 = "sick-leave-r12"
+GENDER = "sick-leave-gender"
+AGE = "sick-leave-age"
+DURATION = "sick-leave-duration"
+# chart code -> (series, by): the series function and breakdown behind each chart.
+CHARTS = {
+    R12: ("sick-leave", "area"),
+    GENDER: ("sick-leave", "gender"),
+    AGE: ("sick-leave", "age"),
+    DURATION: ("sick-leave-duration", None),
+}
+CHART_CODES = list(CHARTS)
+
+
+@dataclass(frozen=True)
+class Selection:
+    month: pd.Period
+    scope: Scope
+
+    @property
+    def month_text(self) -> str:
+        return self.month.strftime("%Y-%m")
+
+    @property
+    def month_label(self) -> str:
+        return charts.month_label(self.month)
+
+    @property
+    def start(self) -> pd.Period:
+        return self.month - (WINDOW - 1)
+
+    def params(self) -> dict[str, str]:
+        return {MONTH: self.month_text, SCOPE: self.scope.key}
+
+    def query(self) -> str:
+        return urlencode(self.params())
+
+
+def parse_selection(params, *, data: SickLeaveData) -> tuple[Selection, list[str]]:
+    """The month and scope in `params`, and messages for what was ignored (needs data)."""
+    problems: list[str] = []
+    month = data.last_month
+    raw_month = _clean(params.get(MONTH))
+    if raw_month:
+        parsed = parse_month(raw_month)
+        if parsed is None:
+            problems.append(
+                f"Månaden ”{raw_month}” förstås inte (skriv ÅÅÅÅ-MM); "
+                f"visar {charts.month_label(month)}."
+            )
+        elif parsed not in data.months:
+            problems.append(
+                f"{charts.month_label(parsed).capitalize()} har ingen sjukfrånvaro; "
+                f"visar {charts.month_label(month)}."
+            )
+        else:
+            month = parsed
+    try:
+        scope = Scope.parse(_clean(params.get(SCOPE)) or None)
+    except ScopeError as exc:
+        problems.append(f"{exc} Visar hela förvaltningen.")
+        scope = Scope()
+    return Selection(month, scope), problems
+
+
+def scope_choices(data: SickLeaveData, selected: Scope) -> list[tuple[str, list]]:
+    """The scope select's groups: (group label, [(key, label)]); "" for no group."""
+    groups = [
+        ("", [(HSF, Scope().label)]),
+        ("Vårdtyp", [(f"care:{c.value}", str(c.label)) for c in CareType]),
+        ("Område", [(f"area:{name}", name) for name in data.areas]),
+        ("Verksamhet", [(f"department:{name}", name) for name in sorted(data.departments)]),
+    ]
+    if selected.key not in {key for _, choices in groups for key, _ in choices}:
+        groups.append(("Annat urval", [(selected.key, selected.label)]))
+    return groups
+
+
+def month_choices(data: SickLeaveData) -> list[tuple[str, str]]:
+    return [
+        (
+            month.strftime("%Y-%m"),
+            charts.month_label(month) + (" (prel.)" if data.is_preliminary(month) else ""),
+        )
+        for month in reversed(data.months)
+    ]
+
+
+# --- the tables ----------------------------------------------------------------------------
+
+
+def series_table(code: str, data: SickLeaveData, selection: Selection) -> pd.DataFrame:
+    """The table chart `code` shows: WINDOW months ending with the selected one (raises
+    KeyError for unknown codes)."""
+    name, by = CHARTS[code]
+    months = {"start": selection.start, "end": selection.month}
+    if name == "sick-leave-duration":
+        return series.sick_leave_duration(data, scope=selection.scope, **months)
+    return series.sick_leave(data, scope=selection.scope, by=by, **months)
+
+
+def csv_filename(code: str, selection: Selection) -> str:
+    """'hyrdash-sick-leave-r12-hsf-2025-03.csv' (ASCII)."""
+    scope = slugify(selection.scope.key.replace(":", "-")) or "hsf"
+    return f"hyrdash-{code}-{scope}-{selection.month_text}.csv"
+
+
+def targets(data: SickLeaveData, selection: Selection, months: list[str]) -> pd.Series:
+    """The sick-leave target (%) of each month's year for the scope, NaN where none."""
+    values = [
+        series.sick_leave_target(data, scope=selection.scope, month=pd.Period(m, freq="M"))
+        for m in months
+    ]
+    return pd.Series(values, index=months, dtype="float64")
+
+
+# --- what the template draws ----------------------------------------------------------------
+
+
+def _wide(table: pd.DataFrame, value: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The long series table as month x group: the values, and which are withheld."""
+    order = list(dict.fromkeys(table["group"]))
+    wide = table.pivot(index="month", columns="group", values=value).reindex(columns=order)
+    flags = table.pivot(index="month", columns="group", values="suppressed")
+    return wide, flags.reindex(columns=order).fillna(False).astype(bool)
+
+
+def _table(
+    caption: str,
+    columns: list[Column],
+    records: list[list],
+    withheld: list[list[bool]],
+    preliminary: list[bool],
+) -> Table:
+    """Like the cost dashboard's tables; a withheld cell shows ".." (unit numtext)."""
+    rows = []
+    for record, hidden, flag in zip(records, withheld, preliminary, strict=True):
+        cells = []
+        for value, column, off in zip(record, columns, hidden, strict=True):
+            if off and pd.isna(value):
+                cells.append({"value": SUPPRESSED, "unit": "numtext", "header": False})
+            else:
+                cells.append({"value": value, "unit": column.unit, "header": column.header})
+        rows.append({"cells": cells, "preliminary": flag, "emphasis": False})
+    return Table(caption, columns, rows)
+
+
+def _month_labels(months, data: SickLeaveData) -> tuple[list[str], list[bool]]:
+    flags = [data.is_preliminary(pd.Period(m, freq="M")) for m in months]
+    labels = [
+        charts.short_month_label(m) + (" (prel.)" if f else "")
+        for m, f in zip(months, flags, strict=True)
+    ]
+    return labels, flags
+
+
+def _note(data: SickLeaveData) -> str:
+    return (
+        f"{SUPPRESSED} i tabellen: värdet visas inte, för att gruppen hade färre än "
+        f"{data.threshold} anställda den månaden (eller, för R12, någon av de tolv "
+        "månaderna), eller för att ett sådant värde annars skulle gå att räkna fram ur de "
+        "andra. Samma regel gäller CSV-filerna."
+    )
+
+
+def _empty_text(table: pd.DataFrame) -> str:
+    """What an empty chart says: withheld values, or too few months for R12."""
+    if table["suppressed"].astype(bool).any():
+        return charts.SICK_LEAVE_WITHHELD
+    return charts.NO_SICK_LEAVE_R12
+
+
+def _latest(values: pd.Series) -> tuple[str, float] | None:
+    present = values.dropna()
+    if present.empty:
+        return None
+    return present.index[-1], float(present.iloc[-1])
+
+
+def _lines_chart(
+    code: str,
+    number: str,
+    heading: str,
+    table: pd.DataFrame,
+    data: SickLeaveData,
+    selection: Selection,
+    *,
+    labels: dict[str, str],
+    what: str,
+    with_target: bool = False,
+) -> Chart:
+    wide, withheld = _wide(table, "rate_r12_pct")
+    names = [labels.get(g, g) for g in wide.columns]
+    months = list(wide.index)
+    month_labels, flags = _month_labels(months, data)
+    lines = {name: wide[g] for name, g in zip(names, wide.columns, strict=True)}
+    goal = targets(data, selection, months) if with_target else None
+    figure = charts.sick_leave_lines_figure(
+        lines,
+        title=f"Sjukfrånvaro R12 {what}".strip(),
+        subtitle=f"{selection.scope.label}, procent av ordinarie arbetstid, rullande 12 månader"
+        + (", med mål per år" if goal is not None and goal.notna().any() else ""),
+        preliminary={m for m, f in zip(months, flags, strict=True) if f},
+        emphasis=names[0],
+        targets=goal,
+        empty=_empty_text(table),
+    )
+    columns = [Column("Månad", header=True)] + [Column(n, "pct2") for n in names]
+    records = [[label, *row] for label, row in zip(month_labels, wide.to_numpy(), strict=True)]
+    hidden = [[False, *row] for row in withheld.to_numpy()]
+    if goal is not None and goal.notna().any():
+        columns.append(Column("Mål", "pct2"))
+        records = [[*r, t] for r, t in zip(records, goal, strict=True)]
+        hidden = [[*h, False] for h in hidden]
+    latest = []
+    for name, g in zip(names, wide.columns, strict=True):
+        found = _latest(wide[g])
+        if found is not None:
+            latest.append(
+                f"{name} {format_pct(found[1], 2)} ({charts.short_month_label(found[0])})"
+            )
+    summary = (
+        f"Linjediagram: sjukfrånvaro rullande tolv månader{' ' + what if what else ''}, "
+        f"{selection.scope.label}. "
+        + (f"Senaste värden: {'; '.join(latest)}." if latest else f"{charts.NO_R12.capitalize()}.")
+        + " Siffrorna finns i tabellen under diagrammet."
+    )
+    return Chart(
+        code=code,
+        number=number,
+        heading=heading,
+        summary=summary,
+        figure=charts.to_json(figure),
+        tables=[
+            _table(
+                f"Sjukfrånvaro R12 (%){' ' + what if what else ''}, {selection.scope.label}",
+                columns,
+                records,
+                hidden,
+                flags,
+            )
+        ],
+        note=_note(data),
+        file_stem=csv_filename(code, selection).removesuffix(".csv"),
+        csv_url=_csv_url(code, selection),
+    )
+
+
+def _duration_chart(table: pd.DataFrame, data: SickLeaveData, selection: Selection) -> Chart:
+    table = table.set_index("month")
+    months = list(table.index)
+    month_labels, flags = _month_labels(months, data)
+    share = "Långtidssjukfrånvarons andel R12 (dag 60-)"
+    figure = charts.sick_leave_lines_figure(
+        {share: table["long_term_share_r12_pct"]},
+        title="Långtidssjukfrånvarons andel R12",
+        subtitle=(
+            f"{selection.scope.label}: sjuktimmar från dag 60 i sjukperioden i procent av "
+            "alla sjuktimmar, rullande 12 månader"
+        ),
+        preliminary={m for m, f in zip(months, flags, strict=True) if f},
+        emphasis=share,
+        empty=_empty_text(table.reset_index()),
+    )
+    columns = [
+        Column("Månad", header=True),
+        Column("Sjuktimmar dag 1-14", "num"),
+        Column("Dag 15-59", "num"),
+        Column("Dag 60-", "num"),
+        Column("Korttid R12", "pct2"),
+        Column("Långtidsandel R12", "pct2"),
+    ]
+    values = ["sick_hours_1_14", "sick_hours_15_59", "sick_hours_60"]
+    values += ["short_term_rate_r12_pct", "long_term_share_r12_pct"]
+    records = [
+        [label, *row] for label, row in zip(month_labels, table[values].to_numpy(), strict=True)
+    ]
+    withheld = [[False] + [bool(s)] * len(values) for s in table["suppressed"]]
+    found = _latest(table["long_term_share_r12_pct"])
+    summary = (
+        "Linjediagram: långtidssjukfrånvarons andel av all sjukfrånvaro, rullande tolv "
+        f"månader, {selection.scope.label}; korttidssjukfrånvaron står i tabellen. "
+        + (
+            f"Långtidsandel {format_pct(found[1], 1)} ({charts.short_month_label(found[0])})."
+            if found
+            else f"{charts.NO_R12.capitalize()}."
+        )
+        + " Siffrorna finns i tabellen under diagrammet."
+    )
+    return Chart(
+        code=DURATION,
+        number="4",
+        heading="Lång och kort sjukfrånvaro",
+        summary=summary,
+        figure=charts.to_json(figure),
+        tables=[
+            _table(
+                f"Sjuktimmar efter dag i sjukperioden och andelar R12, {selection.scope.label}",
+                columns,
+                records,
+                withheld,
+                flags,
+            )
+        ],
+        note=_note(data),
+        file_stem=csv_filename(DURATION, selection).removesuffix(".csv"),
+        csv_url=_csv_url(DURATION, selection),
+    )
+
+
+def _csv_url(code: str, selection: Selection) -> str:
+    return f"{reverse('kpis:sick_leave_csv', args=[code])}?{selection.query()}"
+
+
+def build_charts(data: SickLeaveData, selection: Selection) -> list[Chart]:
+    """The page's four charts, in order: R12 with parts, by gender, by age, by duration."""
+    tables = {code: series_table(code, data, selection) for code in CHART_CODES}
+    parts = {
+        HSF: "per område",
+        "area": "per verksamhet",
+    }.get(selection.scope.kind, "")
+    total = {series.TOTAL: selection.scope.label}
+    return [
+        _lines_chart(
+            R12,
+            "1",
+            "Sjukfrånvaro R12" + (f" {parts}" if parts else ""),
+            tables[R12],
+            data,
+            selection,
+            labels=total,
+            what=parts or "",
+            with_target=True,
+        ),
+        _lines_chart(
+            GENDER,
+            "2",
+            "Sjukfrånvaro R12 per kön",
+            tables[GENDER],
+            data,
+            selection,
+            labels=series.GROUP_LABELS | total,
+            what="per kön",
+        ),
+        _lines_chart(
+            AGE,
+            "3",
+            "Sjukfrånvaro R12 per åldersgrupp",
+            tables[AGE],
+            data,
+            selection,
+            labels=series.GROUP_LABELS | total,
+            what="per åldersgrupp",
+        ),
+        _duration_chart(tables[DURATION], data, selection),
+    ]
