@@ -184,6 +184,9 @@ STORAGES = {
     },
 }
 
+# Our region in SKR's national comparison table (highlighted on the dashboard).
+HYRDASH_REGION = os.environ.get("REGION_NAME", "Västerbotten")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
