@@ -11,7 +11,10 @@ own-staff cost about 7.5 bn SEK a year, agency cost about 300 Mkr a year with
 doctors about three quarters of it, an agency share of about 4.7 % in 2023
 falling toward 3.5 %, primary care in Skellefteå and södra Lappland far above
 the average and hospital care well below it, growth 2022 -> 2023, a slight fall
-2024, purchased hours falling in the second half of 2024, a summer peak.
+2024, purchased hours falling in the second half of 2024, a summer peak. Sick leave
+(domain KPI 9) sits at 5.5-7 %, women above men and the oldest above the youngest,
+with winter peaks (the highest in early 2022) and a long-term share near 40 %; the
+smallest departments have too few men for their figures to be shown.
 Everything comes from one `numpy.random.Generator` with a fixed seed, so the same
 seed and the same `today` give the same data.
 
@@ -23,7 +26,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -385,11 +388,14 @@ class DemoData:
     actuals: pd.DataFrame
     budget: pd.DataFrame
     units: pd.DataFrame  # the generator's view of the units (employees, agency intensity, ...)
+    # The payroll system's sick-leave extract (SICK_LEAVE_COLUMNS): one row per month,
+    # unit, gender and age band with employees, ordinary hours and sick hours.
+    sick_leave: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass(frozen=True)
 class Extract:
-    kind: str  # "org", "actuals" or "budget"
+    kind: str  # "org", "actuals", "budget" or "sick_leave"
     path: Path
     year: int | None = None
 
@@ -701,9 +707,20 @@ def generate(
 
     actuals = _finish(actuals, units, periods)
     budget = _finish(budget, units, periods)
+    # Sick leave from a generator of its own, so the costs stay what they were.
+    sick_leave = sick_leave_rows(np.random.default_rng([seed, 9]), units, periods[:n_actual])
     if small:
         units, actuals, budget = _reduce(units, actuals, budget, periods[n_actual - 1])
-    return DemoData(org=org_frame(units), actuals=actuals, budget=budget, units=units)
+        in_small = sick_leave["Ansvar"].isin(set(units["ansvar"]))
+        sick_leave = sick_leave[in_small & (sick_leave["Period"] >= actuals["Period"].min())]
+        sick_leave = sick_leave.reset_index(drop=True)
+    return DemoData(
+        org=org_frame(units),
+        actuals=actuals,
+        budget=budget,
+        units=units,
+        sick_leave=sick_leave,
+    )
 
 
 def _own_expected(units: pd.DataFrame, own_level: np.ndarray, month_of_year) -> np.ndarray:
@@ -955,6 +972,112 @@ def _reduce(units, actuals, budget, last_period: str):
     return units, actuals.reset_index(drop=True), budget.reset_index(drop=True)
 
 
+# --- sick leave -----------------------------------------------------------------------
+
+SICK_LEAVE_COLUMNS = [
+    "Period",
+    "Ansvar",
+    "Kön",
+    "Åldersgrupp",
+    "Antal anställda",
+    "Ordinarie arbetstid",
+    "Sjuktimmar dag 1-14",
+    "Sjuktimmar dag 15-59",
+    "Sjuktimmar dag 60-",
+]
+GENDERS = ("K", "M")
+AGE_BANDS = ("-29", "30-49", "50-")
+AGE_MIX = (0.16, 0.46, 0.38)
+# kind -> share of women (health care is mostly women; ambulance staff about half).
+WOMEN_SHARE = {
+    "hc": 0.82, "sjukstuga": 0.85, "ward": 0.86, "op": 0.78, "obstetric": 0.95,
+    "clinic": 0.80, "diag": 0.80, "lab": 0.84, "psych": 0.68, "amb": 0.50,
+    "rehab": 0.86, "dental": 0.88, "admin": 0.72,
+}  # fmt: skip
+# Sick-leave rate (share of ordinary hours) by gender and age band, before the unit's,
+# the season's and the year's factors: women above men, the oldest above the youngest.
+SICK_RATE = {
+    ("K", "-29"): 0.054, ("K", "30-49"): 0.063, ("K", "50-"): 0.074,
+    ("M", "-29"): 0.031, ("M", "30-49"): 0.035, ("M", "50-"): 0.048,
+}  # fmt: skip
+# Share of sick hours on day 60 and later, by age band (long illness grows with age).
+LONG_TERM_SHARE = {"-29": 0.25, "30-49": 0.38, "50-": 0.50}
+# Winter peaks: colds and influenza in December-March, lowest in July.
+SICK_SEASON = _profile([1.22, 1.28, 1.14, 1.0, 0.92, 0.85, 0.70, 0.80, 0.95, 1.04, 1.10, 1.18])
+SICK_YEAR = {2021: 1.04, 2022: 1.06, 2023: 1.0, 2024: 0.97, 2025: 0.95}
+# Omicron: January and February 2022 far above any other winter.
+SICK_EPIDEMIC = {"2022-01": 1.35, "2022-02": 1.25}
+# Scheduled hours per employee and month: working days x 8 h x a 90 % average post.
+WORKING_DAYS = (21, 20, 22, 20, 20, 21, 22, 22, 21, 22, 21, 19)
+
+
+def sick_leave_rows(rng, units: pd.DataFrame, periods) -> pd.DataFrame:
+    """The payroll extract of sick leave for `periods` ('YYYY-MM'): per unit, gender and
+    age band with employees, its ordinary hours and the sick hours by day of the sick
+    period. Groups without employees have no row."""
+    periods = list(periods)
+    n_units, n_months = len(units), len(periods)
+    women = np.array([WOMEN_SHARE[k] for k in units["kind"]])
+    women = np.clip(women + rng.normal(0.0, 0.04, n_units), 0.3, 0.98)
+    ages = rng.dirichlet(np.array(AGE_MIX) * 40, size=n_units)
+    # Staff come and go a little every month.
+    staff = units["employees"].to_numpy()[:, None] * rng.lognormal(0.0, 0.04, (n_units, n_months))
+    unit_effect = rng.lognormal(-0.04, 0.28, n_units)  # some units are far above the rest
+    month_of_year = np.array([int(p[5:7]) - 1 for p in periods])
+    year = np.array([int(p[:4]) for p in periods])
+    level = SICK_SEASON[month_of_year] * np.array(
+        [SICK_YEAR.get(y, SICK_YEAR[max(SICK_YEAR)]) * SICK_EPIDEMIC.get(p, 1.0)
+         for y, p in zip(year, periods, strict=True)]
+    )  # fmt: skip
+    hours_per_employee = np.array(WORKING_DAYS)[month_of_year] * 8 * 0.9
+
+    frames = []
+    for gender in GENDERS:
+        share = women if gender == "K" else 1 - women
+        for a, band in enumerate(AGE_BANDS):
+            expected = staff * (share * ages[:, a])[:, None]
+            employees = rng.poisson(expected)
+            ordinary = employees * hours_per_employee[None, :]
+            ordinary = ordinary * rng.lognormal(0.0, 0.03, ordinary.shape)
+            rate = SICK_RATE[(gender, band)] * unit_effect[:, None] * level[None, :]
+            # Few people: a single long illness moves the rate a lot.
+            spread = 0.15 + 0.6 / np.sqrt(np.maximum(employees, 1))
+            rate = np.clip(rate * rng.lognormal(-(spread**2) / 2, spread), 0.0, 0.6)
+            sick = ordinary * rate
+            # Short spells follow the season; long ones do not.
+            short = np.clip(0.40 * SICK_SEASON[month_of_year][None, :], 0.2, 0.6)
+            long = np.clip(
+                LONG_TERM_SHARE[band] * rng.lognormal(0.0, 0.2, sick.shape), 0.0, 0.9 - short
+            )
+            middle = 1.0 - short - long
+            u, m = np.nonzero(employees > 0)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "Period": np.array(periods)[m],
+                        "Ansvar": units["ansvar"].to_numpy()[u],
+                        "Kön": gender,
+                        "Åldersgrupp": band,
+                        "Antal anställda": employees[u, m],
+                        "Ordinarie arbetstid": np.round(ordinary[u, m], 2),
+                        "Sjuktimmar dag 1-14": np.round(
+                            sick[u, m] * np.broadcast_to(short, sick.shape)[u, m], 2
+                        ),
+                        "Sjuktimmar dag 15-59": np.round(sick[u, m] * middle[u, m], 2),
+                        "Sjuktimmar dag 60-": np.round(sick[u, m] * long[u, m], 2),
+                    }
+                )
+            )
+    rows = pd.concat(frames, ignore_index=True)
+    order = {g: i for i, g in enumerate(GENDERS)} | {b: i for i, b in enumerate(AGE_BANDS)}
+    rows = rows.sort_values(
+        ["Period", "Ansvar", "Kön", "Åldersgrupp"],
+        key=lambda c: c.map(order) if c.name in ("Kön", "Åldersgrupp") else c,
+        kind="stable",
+    )
+    return rows.reset_index(drop=True)
+
+
 # --- summaries ------------------------------------------------------------------------
 
 
@@ -976,7 +1099,8 @@ def write_extracts(data: DemoData, directory: Path | str) -> list[Extract]:
     """Write the region as extract files, in import order: the organisation (XLSX), then
     per year the actuals and the budget (CSV as Swedish Excel saves it: ';', decimal
     comma, UTF-8 with BOM; the second actuals year in Windows-1252 with CRLF; the first
-    budget year as XLSX with real dates and numeric account codes)."""
+    budget year as XLSX with real dates and numeric account codes), then per year the
+    sick leave (the first year as XLSX, the second in Windows-1252, the rest UTF-8)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     extracts = [Extract("org", _write_org_xlsx(data.org, directory / "organisation.xlsx"))]
@@ -996,6 +1120,17 @@ def write_extracts(data: DemoData, directory: Path | str) -> list[Extract]:
         else:
             path = _write_csv(rows, directory / f"budget_{year}.csv", "utf-8-sig", "\n")
         extracts.append(Extract("budget", path, int(year)))
+    sick_years = sorted(data.sick_leave["Period"].str[:4].unique()) if len(data.sick_leave) else []
+    for i, year in enumerate(sick_years):
+        rows = data.sick_leave[data.sick_leave["Period"].str[:4] == year]
+        name = f"sjukfranvaro_{year}"
+        if i == 0:
+            path = _write_sick_leave_xlsx(rows, directory / f"{name}.xlsx")
+        elif i == 1:
+            path = _write_sick_leave_csv(rows, directory / f"{name}.csv", "cp1252", "\r\n")
+        else:
+            path = _write_sick_leave_csv(rows, directory / f"{name}.csv", "utf-8-sig", "\n")
+        extracts.append(Extract("sick_leave", path, int(year)))
     return extracts
 
 
@@ -1044,6 +1179,40 @@ def _write_costs_xlsx(rows: pd.DataFrame, path: Path) -> Path:
                 int(konto),
                 float(amount),
                 None if pd.isna(hours) else float(hours),
+            ]
+        )
+    workbook.save(path)
+    return path
+
+
+def _write_sick_leave_csv(rows: pd.DataFrame, path: Path, encoding: str, newline: str) -> Path:
+    out = rows[SICK_LEAVE_COLUMNS].copy()
+    for column in SICK_LEAVE_COLUMNS[5:]:
+        out[column] = _number(out[column])
+    buffer = io.StringIO()
+    out.to_csv(buffer, sep=";", index=False, lineterminator=newline, quoting=csv.QUOTE_MINIMAL)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def _write_sick_leave_xlsx(rows: pd.DataFrame, path: Path) -> Path:
+    """Dates as dates, counts and hours as numbers, the age bands as text."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Sjukfrånvaro")
+    sheet.append(SICK_LEAVE_COLUMNS)
+    for period, ansvar, gender, band, employees, *hours in rows[SICK_LEAVE_COLUMNS].itertuples(
+        index=False, name=None
+    ):
+        sheet.append(
+            [
+                dt.datetime(int(period[:4]), int(period[5:7]), 1),
+                ansvar,
+                gender,
+                band,
+                int(employees),
+                *(float(h) for h in hours),
             ]
         )
     workbook.save(path)

@@ -261,8 +261,10 @@ def test_extract_files_read_back_as_written(tmp_path):
 
     small = demo.generate(today=TODAY, small=True)
     extracts = demo.write_extracts(small, tmp_path)
-    assert [e.kind for e in extracts] == ["org", "actuals", "actuals", "budget", "budget"]
-    org_file, actual_files, budget_files = extracts[0], extracts[1:3], extracts[3:]
+    assert [e.kind for e in extracts] == [
+        "org", "actuals", "actuals", "budget", "budget", "sick_leave", "sick_leave",
+    ]  # fmt: skip
+    org_file, actual_files, budget_files = extracts[0], extracts[1:3], extracts[3:5]
     assert org_file.path.suffix == ".xlsx"
     assert actual_files[0].path.read_bytes().startswith(b"\xef\xbb\xbfPeriod;Ansvar;")
     # The second year as Windows-1252 from Excel on Windows: no BOM, CRLF.
@@ -272,7 +274,7 @@ def test_extract_files_read_back_as_written(tmp_path):
 
     org = parse_org(org_file.path.read_bytes(), CareType.values)
     assert org["ansvar"].tolist() == small.org["Ansvar"].tolist()
-    for extract in extracts[1:]:
+    for extract in extracts[1:5]:
         frame = parse_cost_extract(extract.path.read_bytes())
         source = small.actuals if extract.kind == "actuals" else small.budget
         source = source[source["Period"].str[:4] == str(extract.year)]
@@ -320,12 +322,18 @@ def test_load_demo_small_through_the_import_commands():
     hours = MonthlyCost.objects.filter(kind="actuals").aggregate(total=Sum("hours"))["total"]
     assert float(hours) == pytest.approx(expected.actuals["Timmar"].sum(), abs=0.01)
 
-    batches = ImportBatch.objects.all()
+    batches = ImportBatch.objects.exclude(kind="sick_leave")
     files = (
         expected.actuals["Period"].str[:4].nunique() + expected.budget["Period"].str[:4].nunique()
     )
     assert batches.count() == files
     assert {b.created_by.username for b in batches} == {"controller"}
+    # Sick leave, one file per year, imported as HR would (tests/test_demo_sick_leave.py).
+    sick_files = expected.sick_leave["Period"].str[:4].nunique()
+    sick = ImportBatch.objects.filter(kind="sick_leave")
+    assert sick.count() == sick_files
+    assert {b.created_by.username for b in sick} == {"hr"}
+    files += sick_files
 
     controller = User.objects.get(username="controller")
     assert controller.is_staff and not controller.is_superuser

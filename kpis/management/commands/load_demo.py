@@ -4,11 +4,13 @@ The data comes from kpis.demo (synthetic, reproducible with --seed); it is writt
 extract files and read back by import_accounts, import_org and import_costs, just as a
 controller's uploads would be. The employee survey's years 2023 and 2024 come from
 survey.demo and go through import_survey and import_survey_population, as HR's would.
+Sick leave goes through import_sick_leave, as HR's uploads would.
 """
 
 import io
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from kpis import demo, roles
-from kpis.models import Area, Unit
+from kpis.models import Area, Target, Unit
 from survey import demo as survey_demo
 from survey.models import HrAccess, Questionnaire
 from survey.questionnaires import spec_for
@@ -34,6 +36,9 @@ DEMO_USERS = [
     ("admin", "Demo", "Admin", None, True, True),
 ]
 IMPORTING_USER = "controller"
+SICK_LEAVE_USER = "hr"
+# The demo's sick-leave targets (Target, measure sick_leave) for the administration.
+SICK_LEAVE_TARGETS = {2025: Decimal("6.00"), 2026: Decimal("5.80")}
 SURVEY_USER = "hr-strateg"
 # The demo HR partner's area (in the small demo too); the strategist gets every area.
 HR_PARTNER_AREA = demo.NSO_SKE
@@ -118,6 +123,11 @@ class Command(BaseCommand):
                 if extract.kind == "org":
                     self.stdout.write(f"Läser in organisationen ({extract.path.name}) …")
                     self.run("import_org", str(extract.path))
+                elif extract.kind == "sick_leave":
+                    self.stdout.write(
+                        f"Läser in sjukfrånvaro {extract.year} ({extract.path.name}) …"
+                    )
+                    self.run("import_sick_leave", str(extract.path), user=SICK_LEAVE_USER)
                 else:
                     label = "utfall" if extract.kind == "actuals" else "budget"
                     self.stdout.write(f"Läser in {label} {extract.year} ({extract.path.name}) …")
@@ -127,6 +137,13 @@ class Command(BaseCommand):
             national = Path(settings.BASE_DIR) / "fixtures" / "nationell_jamforelse.csv"
             self.stdout.write(f"Läser in nationell jämförelse ({national.name}) …")
             self.run("import_national", str(national))
+            for year, pct in SICK_LEAVE_TARGETS.items():
+                Target.objects.get_or_create(
+                    measure=Target.Measure.SICK_LEAVE,
+                    year=year,
+                    scope_kind=Target.ScopeKind.HSF,
+                    defaults={"pct": pct},
+                )
             self.load_survey(data, directory, seed=seed, small=small)
 
     def load_survey(self, data: demo.DemoData, directory: Path, *, seed: int, small: bool) -> None:
