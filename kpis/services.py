@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -547,6 +546,7 @@ def commentary_save(*, period: dt.date, chart: str, text: str, user=None) -> Com
 # What an upload's confirmation page compares per month, in this order.
 SICK_LEAVE_SUMMARY = ("employees", "ordinary_hours", "sick_hours")
 SICK_HOURS = ("sick_hours_1_14", "sick_hours_15_59", "sick_hours_60")
+SICK_LEAVE_HOURS = ("ordinary_hours", *SICK_HOURS)
 
 
 @dataclass
@@ -660,30 +660,52 @@ def sick_leave_import(
         )
         periods = [period_date(m) for m in check.months]
         BatchMonth.objects.bulk_create(BatchMonth(batch=batch, period=p) for p in periods)
-        SickLeaveRow.objects.bulk_create(
-            (
-                SickLeaveRow(
-                    batch=batch,
-                    period=period_date(row.period),
-                    unit_id=row.unit_id,
-                    gender=row.gender,
-                    age_band=row.age_band,
-                    employees=row.employees,
-                    ordinary_hours=_decimal(row.ordinary_hours),
-                    sick_hours_1_14=_decimal(row.sick_hours_1_14),
-                    sick_hours_15_59=_decimal(row.sick_hours_15_59),
-                    sick_hours_60=_decimal(row.sick_hours_60),
-                )
-                for row in check.rows.itertuples(index=False)
-            ),
-            batch_size=2000,
-        )
+        _insert_sick_leave_rows(batch.id, check.rows)
         _refresh_months(kind=kind, periods=periods)
     return batch, check
 
 
-def _decimal(value: float) -> Decimal:
-    return Decimal(f"{value:.2f}")
+SICK_LEAVE_ROW_COLUMNS = [
+    "batch_id",
+    "period",
+    "unit_id",
+    "gender",
+    "age_band",
+    "employees",
+    "ordinary_hours",
+    *SICK_HOURS,
+]
+
+
+def _insert_sick_leave_rows(batch_id: int, rows: pd.DataFrame) -> None:
+    """Insert a batch's rows in one statement (PostgreSQL: COPY), as the ledger's are:
+    bulk_create spent 10 of 11 s of a year's extract (17 500 rows) making model objects."""
+    table = SickLeaveRow._meta.db_table
+    out = pd.DataFrame(
+        {
+            "batch_id": batch_id,
+            "period": rows["period"] + "-01",
+            "unit_id": rows["unit_id"],
+            "gender": rows["gender"],
+            "age_band": rows["age_band"],
+            "employees": rows["employees"],
+            **{column: rows[column].map("{:.2f}".format) for column in SICK_LEAVE_HOURS},
+        }
+    )[SICK_LEAVE_ROW_COLUMNS]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            out.to_csv(buffer, sep="\t", header=False, index=False)
+            buffer.seek(0)
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({', '.join(SICK_LEAVE_ROW_COLUMNS)}) FROM STDIN", buffer
+            )
+        else:
+            placeholders = ", ".join(["%s"] * len(SICK_LEAVE_ROW_COLUMNS))
+            sql = (
+                f"INSERT INTO {table} ({', '.join(SICK_LEAVE_ROW_COLUMNS)}) VALUES ({placeholders})"
+            )
+            cursor.executemany(sql, list(out.astype(object).itertuples(index=False, name=None)))
 
 
 # --- any kind of extract (the upload pages) ------------------------------------------
