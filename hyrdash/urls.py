@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -8,7 +9,8 @@ urlpatterns = [
     path("medarbetarundersokning/", include("survey.urls")),
     path("konto/inloggning/", auth_views.LoginView.as_view(), name="login"),
     path("konto/utloggning/", auth_views.LogoutView.as_view(), name="logout"),
-    path("sprak/", set_language, name="set_language"),
+    # Public, so the login page can be switched to English too.
+    path("sprak/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -125,9 +125,10 @@ MATRIX: dict[str, Entry] = {
     "login": Entry(get=row(200, 200, 200, 200, 200, 200)),
     # Django's LogoutView takes POST only.
     "logout": Entry(get=POST_ONLY, post=SIGNED_IN_REDIRECT),
+    # Open to everybody (the login page has the language switch too): a redirect to next.
     "set_language": Entry(
-        get=SIGNED_IN_REDIRECT,
-        post=SIGNED_IN_REDIRECT,
+        get=row(302, 302, 302, 302, 302, 302),
+        post=row(302, 302, 302, 302, 302, 302),
         post_data={"language": "sv", "next": "/"},
     ),
 }
@@ -359,11 +360,11 @@ def test_a_refused_post_changes_nothing(client, site, role):
 
 
 def test_anonymous_users_are_sent_to_the_login_from_every_page(client, site):
-    """Outside the admin and the login page itself, by GET and by POST."""
+    """Outside the admin, the login page itself and the language switch, by GET and POST."""
     _users, args = site
     login = reverse("login")
     for url in site_urls():
-        if url.is_admin or url.name == "login":
+        if url.is_admin or url.name in {"login", "set_language"}:
             continue
         path = url_of(url, args)
         for method in (client.get, client.post):
