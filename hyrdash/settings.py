@@ -161,7 +161,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "kpis:dashboard"
+LOGIN_REDIRECT_URL = "start"  # hyrdash.views.start: each role's first page
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "sv"

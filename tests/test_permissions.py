@@ -23,14 +23,14 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from kpis import services
-from kpis.models import Commentary, ImportBatch, MonthStatus, NationalShare, PendingUpload
+from kpis.models import Area, Commentary, ImportBatch, MonthStatus, NationalShare, PendingUpload
 from survey import services as survey_services
-from survey.models import PendingSurveyUpload
+from survey.models import HrAccess, PendingSurveyUpload
 from tests.conftest import make_user
 
 ROLES = ["anonymous", "styrgrupp", "controller", "hr", "bemanning", "superuser"]
@@ -122,6 +122,9 @@ MATRIX: dict[str, Entry] = {
     "survey:batch_undo": Entry(get=POST_ONLY, post=row(LOGIN, 403, 403, 302, 403, 302)),
     "kpis:sick_leave": Entry(get=SICK_LEAVE_VIEWERS),
     "kpis:sick_leave_csv": Entry(get=SICK_LEAVE_VIEWERS),
+    # Where a login lands: a redirect to each role's first page (hyrdash.views.start);
+    # bemanning, with no page at all, gets a page saying so, not a refusal.
+    "start": Entry(get=row(LOGIN, 302, 302, 302, 200, 302)),
     "login": Entry(get=row(200, 200, 200, 200, 200, 200)),
     # Django's LogoutView takes POST only.
     "logout": Entry(get=POST_ONLY, post=SIGNED_IN_REDIRECT),
@@ -378,6 +381,127 @@ def test_the_url_walk_finds_the_app_auth_and_admin_urls():
     assert {"kpis:dashboard", "kpis:batch_undo", "login", "logout", "admin:index"} <= names
     assert "admin:kpis_area_changelist" in names
     assert "admin:auth_user_password_change" in names
+
+
+# --- the start page ------------------------------------------------------------------
+
+# Where /start/ sends each role (None: it stays, with a page saying there is nothing).
+START = {
+    "styrgrupp": "/",
+    "controller": "/",
+    "hr": "/medarbetarundersokning/",
+    "bemanning": None,
+    "superuser": "/",
+}
+
+
+def hr_with_one_area(username="hr1"):
+    user = make_user(username, "hr")
+    access = HrAccess.objects.create(user=user)
+    access.areas.set(Area.objects.filter(name="Länssjukvårdsområde 1"))
+    return user
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_start_page_sends_each_role_to_its_first_page(client, site, role):
+    users, _args = site
+    if role == "hr":
+        users = dict(users, hr=hr_with_one_area())  # an HR partner, as in real life
+    sign_in(client, users, role)
+    response = client.get(reverse("start"))
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('login')}?next={quote(reverse('start'))}"
+        return
+    if START[role] is None:
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Ditt konto har inga sidor ännu" in page
+        assert "Ingen behörighet" not in page
+        return
+    assert response.status_code == 302
+    assert response["Location"] == START[role]
+    assert client.get(response["Location"]).status_code == 200  # a page it may open
+
+
+@pytest.mark.parametrize(
+    ("groups", "permissions", "expected"),
+    [
+        # A custom group with sick leave only: the sick-leave page.
+        ([], ["kpis.view_sick_leave"], "/sjukfranvaro/"),
+        # Import rights only: the upload page of that kind.
+        ([], ["kpis.import_sick_leave"], "/importera/"),
+        ([], ["survey.import_survey"], "/medarbetarundersokning/importera/"),
+        # Both the dashboard and the survey: the dashboard comes first.
+        (["hr", "styrgrupp"], [], "/"),
+    ],
+)
+def test_the_start_page_follows_permissions_not_group_names(
+    client, registers, groups, permissions, expected
+):
+    user = make_user("someone", *groups)
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    client.force_login(user)
+    response = client.get(reverse("start"))
+    assert (response.status_code, response["Location"]) == (302, expected)
+    assert client.get(expected).status_code == 200
+
+
+def test_a_staff_user_with_only_the_registers_starts_in_the_admin(client, registers):
+    user = make_user("reg", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_area"))
+    client.force_login(user)
+    response = client.get(reverse("start"))
+    assert (response.status_code, response["Location"]) == (302, reverse("admin:index"))
+
+
+@pytest.mark.parametrize(
+    ("username", "next_path", "lands"),
+    [
+        # No next: LOGIN_REDIRECT_URL, the start page, for everyone.
+        ("styr", None, "/start/"),
+        ("hrp", None, "/start/"),
+        # The bare site root (what opening the address asks for) is no choice of page.
+        ("hrp", "/", "/start/"),
+        ("styr", "/", "/start/"),
+        # A page asked for is kept, with its parameters.
+        ("hrp", "/sjukfranvaro/", "/sjukfranvaro/"),
+        ("styr", "/?urval=hsf", "/?urval=hsf"),
+    ],
+)
+def test_a_login_lands_on_the_start_page(client, site, username, next_path, lands):
+    data = {"username": username, "password": f"pw-{username}"}
+    if next_path is not None:
+        data["next"] = next_path
+    response = client.post(reverse("login"), data)
+    assert (response.status_code, response["Location"]) == (302, lands)
+
+
+def test_hr_logs_in_from_the_site_address_and_reaches_the_survey(client, site):
+    """The whole way, as a browser goes: /, the login, /start/, the survey page."""
+    response = client.get("/", follow=True)
+    assert response.redirect_chain == [(f"{reverse('login')}?next=/", 302)]
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"username": "hrp", "password": "pw-hrp", "next": "/"},
+        follow=True,
+    )
+    assert response.redirect_chain == [("/start/", 302), ("/medarbetarundersokning/", 302)]
+    assert response.status_code == 200
+
+
+def test_the_brand_and_the_refusal_link_to_the_start_page(client, site):
+    users, _args = site
+    sign_in(client, users, "hr")
+    refused = client.get(reverse("kpis:dashboard"))
+    assert refused.status_code == 403
+    page = refused.content.decode()
+    assert '<a class="navbar-brand" href="/start/">hyrdash</a>' in page
+    assert '<a href="/start/">Till din startsida</a>' in page
 
 
 # --- the admin -----------------------------------------------------------------------

@@ -169,14 +169,26 @@ class Tab:
             self.shot(step)
         return response
 
-    def login(self, username: str, password: str | None = None, *, next_path: str = "/") -> None:
-        """Log in through the login form, as a person would (django-axes sees it)."""
+    def login(
+        self,
+        username: str,
+        password: str | None = None,
+        *,
+        next_path: str = "/",
+        lands: str | None = None,
+    ) -> None:
+        """Log in through the login form, as a person would (django-axes sees it).
+
+        The browser should end on `next_path`, or on `lands` when the login goes elsewhere
+        (`next=/` goes to the start page and from there to the user's first page).
+        """
         self.goto(f"/konto/inloggning/?next={next_path}", f"login-{username}")
         self.page.get_by_label("Användarnamn").fill(username)
         self.page.get_by_label("Lösenord").fill(password or f"pw-{username}")
         with self.page.expect_navigation():
             self.page.get_by_role("button", name="Logga in").click()
-        assert self.path().split("?")[0] == next_path.split("?")[0], self.page.url
+        expected = lands or next_path
+        assert self.path().split("?")[0] == expected.split("?")[0], self.page.url
 
     def axe(self, axe_js: Path) -> list[dict]:
         """axe-core's WCAG 2.1 A/AA violations on the current page.
@@ -241,16 +253,19 @@ def tab(context, live, request) -> Tab:
 
 @pytest.fixture
 def people(live, settings) -> dict[str, User]:
-    """One user per role, password "pw-<username>" (tests/conftest.make_user).
+    """One user per role, password "pw-<username>" (tests/conftest.make_user); bemanning is
+    a group without any permission, as in tests/test_permissions.py.
 
     Passwords are hashed with a fast hasher: PBKDF2 costs half a second per user and
     per login, and the hash is not what these tests are about.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    Group.objects.get_or_create(name="bemanning")  # a group without any permission
     return {
         "styrgrupp": make_user("styr", "styrgrupp"),
         "controller": make_user("ctrl", "controller", is_staff=True),
         "hr": make_user("hrp", "hr"),
+        "bemanning": make_user("bem", "bemanning"),
         "superuser": User.objects.create_superuser("root", password="pw-root"),
     }
 

@@ -143,41 +143,78 @@ def summary_row(page, month: str, label: str) -> list[str]:
 
 
 ROLES = {
-    # role: username, where the login lands and its status, pages allowed, pages refused
-    "styrgrupp": ("styr", "/", 200, ["/"], ["/importera/", "/importer/"]),
+    # role: username, where a login from the site's address (/) lands, pages allowed,
+    # pages refused. The login goes through the start page to the role's first page.
+    "styrgrupp": (
+        "styr",
+        "/",
+        ["/", "/sjukfranvaro/", "/medarbetarundersokning/"],
+        ["/importera/", "/importer/", "/medarbetarundersokning/importera/"],
+    ),
     "controller": (
         "ctrl",
         "/",
-        200,
-        ["/importera/", "/importer/", "/nationell-jamforelse/"],
-        [],
+        ["/importera/", "/importer/", "/nationell-jamforelse/", "/sjukfranvaro/"],
+        ["/medarbetarundersokning/importera/"],
     ),
-    # hr: sick leave (view and import), not the cost dashboard nor the ledger's tools.
-    "hr": ("hrp", "/", 403, ["/sjukfranvaro/", "/importera/"], ["/", "/nationell-jamforelse/"]),
-    "superuser": ("root", "/", 200, ["/importera/", "/admin/"], []),
+    # hr: the survey (its first page, not a refusal) and sick leave (view and import),
+    # not the cost dashboard nor the ledger's tools.
+    "hr": (
+        "hrp",
+        "/medarbetarundersokning/",
+        [
+            "/sjukfranvaro/",
+            "/importera/",
+            "/importer/",
+            "/medarbetarundersokning/importera/",
+            "/medarbetarundersokning/importer/",
+        ],
+        ["/", "/nationell-jamforelse/"],
+    ),
+    # bemanning: no page at all; the start page says so instead of refusing.
+    "bemanning": (
+        "bem",
+        "/start/",
+        [],
+        ["/", "/sjukfranvaro/", "/medarbetarundersokning/", "/importera/"],
+    ),
+    "superuser": ("root", "/", ["/importera/", "/admin/", "/medarbetarundersokning/"], []),
 }
 
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_each_role_logs_in_through_the_form_and_sees_what_it_may(tab, people, role):
     assert Group.objects.get(name="controller").permissions.exists()
-    username, landing, status, allowed, refused = ROLES[role]
+    username, landing, allowed, refused = ROLES[role]
     page = tab.page
 
-    tab.goto(landing, "anonymous")  # not logged in: the login form, asking where to return
-    assert tab.path() == f"/konto/inloggning/?next={landing}"
+    tab.goto("/", "anonymous")  # not logged in: the login form, asking where to return
+    assert tab.path() == "/konto/inloggning/?next=/"
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(f"pw-{username}")
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Logga in").click()
     assert tab.path() == landing
-    assert navigation.value.status == status
+    assert navigation.value.status == 200
     tab.shot("logged-in")
+    assert page.get_by_role("heading", name="Ingen behörighet").count() == 0
+    if role == "hr":
+        assert page.get_by_role("heading", level=1).inner_text() == "Medarbetarundersökning"
+    if role == "bemanning":
+        assert page.get_by_role("heading", name="Ditt konto har inga sidor ännu").is_visible()
 
     for path in allowed:
         tab.goto(path, f"allowed-{path}")
     for path in refused:
         tab.goto(path, f"refused-{path}", status=403)
+        # The refusal offers the way back to the user's own first page.
+        with page.expect_navigation():
+            page.get_by_role("link", name="Till din startsida").click()
+        assert tab.path() == landing
+    # The brand in the navigation bar leads there too.
+    with page.expect_navigation():
+        page.get_by_role("link", name="hyrdash", exact=True).click()
+    assert tab.path() == landing
     if role == "styrgrupp":
         tab.goto("/", "dashboard")
         navigation = page.get_by_role("navigation", name="Huvudmeny")
