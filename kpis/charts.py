@@ -2,8 +2,9 @@
 
 Each function takes a series table (kpis.series: the same table the page shows
 and the CSV download returns) and returns a `plotly.graph_objects.Figure` with
-Swedish titles and number separators (layout.separators ", ": decimal comma,
-space between thousands). Nothing here touches the database.
+titles and number separators in the active language (Swedish: layout.separators
+", ", decimal comma, space between thousands; English ".,"). Nothing here touches
+the database.
 
 The figures are put together as plain dicts and turned into a Figure once:
 plotly's incremental `update_layout`/`add_trace` calls cost milliseconds each,
@@ -25,26 +26,42 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from . import metrics
-from .formatting import format_mkr, format_pct
+from .formatting import KR, MKR, TKR, format_mkr, format_pct, plotly_separators
 from .series import PROFESSION_LABELS, PROFESSIONS
 
+# Lazy: str() them where they are used (month_label, month_abbr, month_abbrs).
 MONTH_NAMES = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
+    pgettext_lazy("month", "januari"),
+    pgettext_lazy("month", "februari"),
+    pgettext_lazy("month", "mars"),
+    pgettext_lazy("month", "april"),
+    pgettext_lazy("month", "maj"),
+    pgettext_lazy("month", "juni"),
+    pgettext_lazy("month", "juli"),
+    pgettext_lazy("month", "augusti"),
+    pgettext_lazy("month", "september"),
+    pgettext_lazy("month", "oktober"),
+    pgettext_lazy("month", "november"),
+    pgettext_lazy("month", "december"),
 ]
-MONTH_ABBR = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+MONTH_ABBR = [
+    pgettext_lazy("month abbreviation", "jan"),
+    pgettext_lazy("month abbreviation", "feb"),
+    pgettext_lazy("month abbreviation", "mar"),
+    pgettext_lazy("month abbreviation", "apr"),
+    pgettext_lazy("month abbreviation", "maj"),
+    pgettext_lazy("month abbreviation", "jun"),
+    pgettext_lazy("month abbreviation", "jul"),
+    pgettext_lazy("month abbreviation", "aug"),
+    pgettext_lazy("month abbreviation", "sep"),
+    pgettext_lazy("month abbreviation", "okt"),
+    pgettext_lazy("month abbreviation", "nov"),
+    pgettext_lazy("month abbreviation", "dec"),
+]
 
 # Okabe-Ito, then Paul Tol's darker colours; every one >= 3:1 against white.
 PALETTE = [
@@ -83,12 +100,21 @@ FONT = {
     "size": 13,
     "color": TEXT,
 }
-NO_R12 = "R12 kräver utfall för tolv månader i följd"
-SKR_TITLE = "Hyrkostnadernas andel av kostnaden för egen personal R12 (SKR-mått)"
-PRELIMINARY = "  (prel.)"
+NO_R12 = gettext_lazy("R12 kräver utfall för tolv månader i följd")
+SKR_TITLE = gettext_lazy("Hyrkostnadernas andel av kostnaden för egen personal R12 (SKR-mått)")
+PRELIMINARY = gettext_lazy("  (prel.)")
 
 
 # --- labels ------------------------------------------------------------------------
+
+
+def month_abbr(number: int) -> str:
+    """'okt' for 10, in the active language."""
+    return str(MONTH_ABBR[number - 1])
+
+
+def month_abbrs() -> list[str]:
+    return [str(abbr) for abbr in MONTH_ABBR]
 
 
 def month_label(month: pd.Period) -> str:
@@ -99,7 +125,7 @@ def month_label(month: pd.Period) -> str:
 def short_month_label(month: pd.Period | str) -> str:
     """'okt 2024'."""
     month = pd.Period(month, freq="M")
-    return f"{MONTH_ABBR[month.month - 1]} {month.year}"
+    return f"{month_abbr(month.month)} {month.year}"
 
 
 def range_label(start: pd.Period, end: pd.Period) -> str:
@@ -107,7 +133,7 @@ def range_label(start: pd.Period, end: pd.Period) -> str:
     if start == end:
         return short_month_label(start)
     if start.year == end.year:
-        return f"{MONTH_ABBR[start.month - 1]}–{MONTH_ABBR[end.month - 1]} {end.year}"
+        return f"{month_abbr(start.month)}–{month_abbr(end.month)} {end.year}"
     return f"{short_month_label(start)}–{short_month_label(end)}"
 
 
@@ -176,10 +202,10 @@ def _month_axis(**extra) -> dict:
 
 
 def _layout(*, title: str, subtitle: str = "", height: int = 420, **extra) -> dict:
-    text = title if not subtitle else f"{title}<br><sup>{subtitle}</sup>"
+    text = str(title) if not subtitle else f"{title}<br><sup>{subtitle}</sup>"
     layout = {
         "template": "none",
-        "separators": ", ",
+        "separators": plotly_separators(),
         "title": {"text": text, "x": 0, "xanchor": "left", "pad": {"l": 6}, "font": {"size": 16}},
         "font": FONT,
         "height": height,
@@ -209,7 +235,7 @@ def _empty(layout: dict, text: str) -> go.Figure:
     layout = layout | {
         "annotations": [
             {
-                "text": text,
+                "text": str(text),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0.5,
@@ -299,13 +325,14 @@ def _line(
     no hover), and the preliminary months (dotted).
     """
     x, y, preliminary = list(x), list(y), list(preliminary)
+    name = str(name)  # a lazy label (series.GROUP_LABELS) is no JSON string
     refs = {"xaxis": axes["x"], "yaxis": axes["y"]} if axes else {}
     cut = len(x)
     while cut > 0 and preliminary[cut - 1]:
         cut -= 1
     # Long series: markers only on preliminary months, so the line stays readable.
     closed_mode = "lines+markers" if len(x) <= 24 else "lines"
-    status = [PRELIMINARY if p else "" for p in preliminary]
+    status = [str(PRELIMINARY) if p else "" for p in preliminary]
     symbols = [f"{symbol}-open" if p else symbol for p in preliminary]
     common = {
         "type": "scatter",
@@ -364,7 +391,7 @@ def _preliminary_key(*, bars: bool = False) -> dict:
             "type": "bar",
             "x": [None],
             "y": [None],
-            "name": "Preliminär månad",
+            "name": _("Preliminär månad"),
             "marker": {"color": GREY, "pattern": _hatch("/")},
             "hoverinfo": "skip",
         }
@@ -373,7 +400,7 @@ def _preliminary_key(*, bars: bool = False) -> dict:
         "x": [None],
         "y": [None],
         "mode": "lines+markers",
-        "name": "Preliminär månad",
+        "name": _("Preliminär månad"),
         "line": {"color": GREY, "dash": "dot", "width": 2},
         "marker": {"symbol": "circle-open", "size": 8, "color": GREY},
         "hoverinfo": "skip",
@@ -391,11 +418,11 @@ def _target_steps(
         "x": list(months),
         "y": values,
         "mode": "lines",
-        "name": "Mål",
-        "legendgroup": "Mål",
+        "name": _("Mål"),
+        "legendgroup": "target",
         "showlegend": showlegend,
         "line": {"color": TARGET_COLOUR, "width": 2, "dash": "dash", "shape": "hv"},
-        "hovertemplate": "%{y:,.2f} %<extra>Mål</extra>",
+        "hovertemplate": "%{y:,.2f} %<extra>" + _("Mål") + "</extra>",
     }
     if axes:
         trace |= {"xaxis": axes["x"], "yaxis": axes["y"]}
@@ -415,18 +442,20 @@ def _trim_leading_missing(table: pd.DataFrame, column: str) -> pd.DataFrame:
 def agency_ytd_figure(table: pd.DataFrame, *, month: pd.Period) -> go.Figure:
     """KPI 1: agency cost Jan..month this year and last year per profession (Mkr)."""
     layout = _layout(
-        title=f"Kostnader hyrpersonal – ack {month_label(month)}",
-        subtitle=f"Jämfört med samma period {month.year - 1} (mkr)",
+        title=_("Kostnader hyrpersonal – ack %(month)s") % {"month": month_label(month)},
+        subtitle=_("Jämfört med samma period %(year)s (%(unit)s)")
+        % {"year": month.year - 1, "unit": MKR},
         height=380,
         barmode="group",
         hovermode="closest",
-        yaxis={"title": {"text": "mkr"}},
+        yaxis={"title": {"text": str(MKR)}},
     )
     rows = table[table["profession"].isin(PROFESSIONS)]
     if rows[["ytd_sek", "ytd_prev_sek"]].isna().all().all():
-        return _empty(layout, "Inga utfall för perioden")
-    labels = [PROFESSION_LABELS[p] for p in rows["profession"]]
-    period = f"Jan–{MONTH_ABBR[month.month - 1]}" if month.month > 1 else "Jan"
+        return _empty(layout, _("Inga utfall för perioden"))
+    labels = [str(PROFESSION_LABELS[p]) for p in rows["profession"]]
+    january = month_abbr(1).capitalize()
+    period = f"{january}–{month_abbr(month.month)}" if month.month > 1 else january
     data = []
     for column, year, colour in (
         ("ytd_prev_sek", month.year - 1, GREY),
@@ -443,7 +472,7 @@ def agency_ytd_figure(table: pd.DataFrame, *, month: pd.Period) -> go.Figure:
                 "text": [None if v is None else format_mkr(v * 1e6) for v in values],
                 "textposition": "outside",
                 "cliponaxis": False,
-                "hovertemplate": "%{y:,.1f} mkr<extra>%{fullData.name}</extra>",
+                "hovertemplate": f"%{{y:,.1f}} {MKR}<extra>%{{fullData.name}}</extra>",
             }
         )
     return _figure(data, layout)
@@ -457,15 +486,14 @@ def agency_monthly_figure(
 ) -> go.Figure:
     """KPI 2: all agency cost per month (Mkr), one line for each of the last three years."""
     layout = _layout(
-        title=(
-            f"Kostnader hyrpersonal totalt per månad – {month.year - 2}–ack {month_label(month)}"
-        ),
-        subtitle="Mkr, en linje per år",
-        xaxis={"type": "category", "categoryorder": "array", "categoryarray": MONTH_ABBR},
-        yaxis={"title": {"text": "mkr"}},
+        title=_("Kostnader hyrpersonal totalt per månad – %(year)s–ack %(month)s")
+        % {"year": month.year - 2, "month": month_label(month)},
+        subtitle=_("%(unit)s, en linje per år") % {"unit": str(MKR).capitalize()},
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": month_abbrs()},
+        yaxis={"title": {"text": str(MKR)}},
     )
     if table.empty or table["amount_sek"].isna().all():
-        return _empty(layout, "Inga utfall för perioden")
+        return _empty(layout, _("Inga utfall för perioden"))
     total = table.groupby("month")["amount_sek"].sum(min_count=1)
     total.index = pd.PeriodIndex(total.index, freq="M")
     lines = metrics.year_lines(total, year=month.year)
@@ -485,14 +513,14 @@ def agency_monthly_figure(
         flags = _flags(months, preliminary)
         any_preliminary |= any(flags)
         data += _line(
-            [MONTH_ABBR[int(m[5:]) - 1] for m in months],
+            [month_abbr(int(m[5:])) for m in months],
             _scaled(line[keep], 1e6),
             name=str(year),
             colour=colour,
             symbol=symbol,
             width=width,
             preliminary=flags,
-            unit="mkr",
+            unit=str(MKR),
             decimals=1,
         )
     if any_preliminary:
@@ -506,10 +534,10 @@ def agency_monthly_figure(
 def agency_r12_figure(table: pd.DataFrame, *, preliminary: set[str]) -> go.Figure:
     """KPI 3: agency cost R12 per month (Tkr)."""
     layout = _layout(
-        title="Kostnaden för hyrpersonal R12 (tkr)",
-        subtitle="Rullande 12 månader",
+        title=_("Kostnaden för hyrpersonal R12 (%(unit)s)") % {"unit": TKR},
+        subtitle=_("Rullande 12 månader"),
         xaxis=_month_axis(),
-        yaxis={"title": {"text": "tkr"}},
+        yaxis={"title": {"text": str(TKR)}},
     )
     table = _trim_leading_missing(table, "agency_r12_sek")
     if table.empty:
@@ -519,10 +547,10 @@ def agency_r12_figure(table: pd.DataFrame, *, preliminary: set[str]) -> go.Figur
     data = _line(
         months,
         _scaled(table["agency_r12_sek"], 1e3),
-        name="Hyrpersonal R12",
+        name=_("Hyrpersonal R12"),
         colour=BLUE,
         preliminary=flags,
-        unit="tkr",
+        unit=str(TKR),
     )
     if any(flags):
         data.append(_preliminary_key())
@@ -538,7 +566,7 @@ def skr_measure_figure(
     """KPI 4: agency R12 / own-staff R12 in %, with the year's target as steps."""
     layout = _layout(
         title=SKR_TITLE,
-        subtitle=f"{scope_label}, procent, med mål per år",
+        subtitle=_("%(scope)s, procent, med mål per år") % {"scope": scope_label},
         xaxis=_month_axis(),
         yaxis={"title": {"text": "%"}, "ticksuffix": " %", "tickformat": ",.1f"},
     )
@@ -550,7 +578,7 @@ def skr_measure_figure(
     data = _line(
         months,
         _values(table["ratio_pct"]),
-        name="SKR-mått R12",
+        name=_("SKR-mått R12"),
         colour=BLUE,
         preliminary=flags,
         unit="%",
@@ -576,8 +604,8 @@ def skr_measure_panels_figure(
     vgap = 70 / (plot_height + 70 * (rows - 1)) if rows > 1 else 0
     cells = _grid(rows, columns, hgap=0.06, vgap=vgap)
     layout = _layout(
-        title=f"{SKR_TITLE} per vårdtyp och område",
-        subtitle="Procent, med mål per år (streckad linje)",
+        title=_("%(title)s per vårdtyp och område") % {"title": SKR_TITLE},
+        subtitle=_("Procent, med mål per år (streckad linje)"),
         height=plot_height + 70 * (rows - 1) + 170,
         margin={"l": 60, "r": 24, "t": 110, "b": 70},
         legend={"y": -60 / (plot_height + 70 * (rows - 1))},
@@ -607,7 +635,7 @@ def skr_measure_panels_figure(
         data += _line(
             months,
             _values(table["ratio_pct"]),
-            name="SKR-mått R12",
+            name=_("SKR-mått R12"),
             colour=BLUE,
             preliminary=flags,
             unit="%",
@@ -633,11 +661,11 @@ def skr_measure_panels_figure(
 def agency_r12_by_area_figure(table: pd.DataFrame, *, preliminary: set[str]) -> go.Figure:
     """KPI 3b: agency cost R12 per area (Mkr), one line per area."""
     layout = _layout(
-        title="Kostnad hyrpersonal R12 per område (mkr)",
-        subtitle="Rullande 12 månader",
+        title=_("Kostnad hyrpersonal R12 per område (%(unit)s)") % {"unit": MKR},
+        subtitle=_("Rullande 12 månader"),
         height=480,
         xaxis=_month_axis(),
-        yaxis={"title": {"text": "mkr"}},
+        yaxis={"title": {"text": str(MKR)}},
     )
     table = table[table["agency_r12_sek"].notna()]
     if table.empty:
@@ -655,7 +683,7 @@ def agency_r12_by_area_figure(table: pd.DataFrame, *, preliminary: set[str]) -> 
             colour=PALETTE[i % len(PALETTE)],
             symbol=SYMBOLS[i % len(SYMBOLS)],
             preliminary=flags,
-            unit="mkr",
+            unit=str(MKR),
             decimals=1,
             width=2,
         )
@@ -670,16 +698,23 @@ def agency_r12_by_area_figure(table: pd.DataFrame, *, preliminary: set[str]) -> 
 def personnel_cost_figure(table: pd.DataFrame, *, year: int, preliminary: set[str]) -> go.Figure:
     """KPI 5: personnel cost per month of one year: actual (bars), budget, last year (Tkr)."""
     layout = _layout(
-        title=f"Personalkostnader {year}: utfall och budget per månad jämfört med {year - 1} (tkr)",
-        subtitle="Egen personal och hyrpersonal",
-        xaxis={"type": "category", "categoryorder": "array", "categoryarray": MONTH_ABBR},
-        yaxis={"title": {"text": "tkr"}},
+        title=_(
+            "Personalkostnader %(year)s: utfall och budget per månad jämfört med "
+            "%(previous)s (%(unit)s)"
+        )
+        % {"year": year, "previous": year - 1, "unit": TKR},
+        subtitle=_("Egen personal och hyrpersonal"),
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": month_abbrs()},
+        yaxis={"title": {"text": str(TKR)}},
     )
     columns = ["actual_sek", "budget_sek", "actual_prev_year_sek"]
     if table.empty or table[columns].isna().all().all():
-        return _empty(layout, "Inga utfall eller budget för året")
+        return _empty(layout, _("Inga utfall eller budget för året"))
     months = list(table["month"])
-    x = [MONTH_ABBR[int(m[5:7]) - 1] for m in months]
+    x = [month_abbr(int(m[5:7])) for m in months]
+    actual_name = _("Utfall %(year)s") % {"year": year}
+    budget_name = _("Budget %(year)s") % {"year": year}
+    previous_name = _("Utfall %(year)s") % {"year": year - 1}
     actual = _scaled(table["actual_sek"], 1e3)
     flags = [f and v is not None for f, v in zip(_flags(months, preliminary), actual, strict=True)]
     data = [
@@ -687,33 +722,33 @@ def personnel_cost_figure(table: pd.DataFrame, *, year: int, preliminary: set[st
             "type": "bar",
             "x": x,
             "y": actual,
-            "name": f"Utfall {year}",
+            "name": actual_name,
             "marker": {
                 "color": BLUE,
                 "pattern": _hatch(["/" if f else "" for f in flags]),
             },
-            "customdata": [PRELIMINARY if f else "" for f in flags],
-            "hovertemplate": f"%{{y:,.0f}} tkr%{{customdata}}<extra>Utfall {year}</extra>",
+            "customdata": [str(PRELIMINARY) if f else "" for f in flags],
+            "hovertemplate": f"%{{y:,.0f}} {TKR}%{{customdata}}<extra>{actual_name}</extra>",
         },
         {
             "type": "scatter",
             "x": x,
             "y": _scaled(table["budget_sek"], 1e3),
-            "name": f"Budget {year}",
+            "name": budget_name,
             "mode": "lines+markers",
             "line": {"color": VERMILLION, "width": 2.5},
             "marker": {"symbol": "diamond", "size": 8},
-            "hovertemplate": f"%{{y:,.0f}} tkr<extra>Budget {year}</extra>",
+            "hovertemplate": f"%{{y:,.0f}} {TKR}<extra>{budget_name}</extra>",
         },
         {
             "type": "scatter",
             "x": x,
             "y": _scaled(table["actual_prev_year_sek"], 1e3),
-            "name": f"Utfall {year - 1}",
+            "name": previous_name,
             "mode": "lines+markers",
             "line": {"color": "#000000", "width": 2},
             "marker": {"symbol": "square", "size": 6},
-            "hovertemplate": f"%{{y:,.0f}} tkr<extra>Utfall {year - 1}</extra>",
+            "hovertemplate": f"%{{y:,.0f}} {TKR}<extra>{previous_name}</extra>",
         },
     ]
     if any(flags):
@@ -743,12 +778,18 @@ def agency_by_department_figure(
         .sort_values(ascending=False, kind="stable")
     )
     departments = list(totals.index[:DEPARTMENTS_SHOWN])
-    subtitle = f"{current_label} jämfört med {previous_label} (tkr)"
+    subtitle = _("%(current)s jämfört med %(previous)s (%(unit)s)") % {
+        "current": current_label,
+        "previous": previous_label,
+        "unit": TKR,
+    }
     if len(totals) > DEPARTMENTS_SHOWN:
-        subtitle += f"; de {DEPARTMENTS_SHOWN} verksamheterna med högst kostnad, alla i tabellen"
+        subtitle += _("; de %(count)s verksamheterna med högst kostnad, alla i tabellen") % {
+            "count": DEPARTMENTS_SHOWN
+        }
     cells = _grid(1, len(PROFESSIONS), hgap=0.03, vgap=0)
     layout = _layout(
-        title="Kostnad hyrpersonal per verksamhet och yrkesgrupp",
+        title=_("Kostnad hyrpersonal per verksamhet och yrkesgrupp"),
         subtitle=subtitle,
         height=190 + 46 * max(len(departments), 3),
         barmode="group",
@@ -758,7 +799,7 @@ def agency_by_department_figure(
         legend={"y": -60 / (46 * max(len(departments), 3))},
     )
     if not departments:
-        return _empty(layout, "Ingen kostnad för hyrpersonal i perioden")
+        return _empty(layout, _("Ingen kostnad för hyrpersonal i perioden"))
     order = list(reversed(departments))  # the largest on top
     data: list[dict] = []
     annotations = []
@@ -766,7 +807,7 @@ def agency_by_department_figure(
         layout[cell["xaxis"]] = _value_axis(
             domain=cell["xdomain"],
             anchor=cell["y"],
-            title={"text": "tkr"},
+            title={"text": str(TKR)},
             showgrid=True,
             tickformat=",~r",
         )
@@ -778,7 +819,8 @@ def agency_by_department_figure(
             categoryarray=order,
             **({} if cell["y"] == "y" else {"matches": "y", "showticklabels": False}),
         )
-        annotations.append(_panel_title(PROFESSION_LABELS[code], cell))
+        profession = str(PROFESSION_LABELS[code])
+        annotations.append(_panel_title(profession, cell))
         rows = table[table["profession"] == code].set_index("department")
         for column, label, colour in (
             ("amount_prev_sek", previous_label, GREY),
@@ -793,12 +835,12 @@ def agency_by_department_figure(
                     "x": _scaled(values, 1e3),
                     "xaxis": cell["x"],
                     "yaxis": cell["y"],
-                    "name": f"{PROFESSION_LABELS[code]} {label}",
+                    "name": f"{profession} {label}",
                     "legendgroup": "previous" if column == "amount_prev_sek" else code,
                     "showlegend": column == "amount_sek" or cell["x"] == "x",
                     "marker": {"color": colour},
                     "hovertemplate": (
-                        f"%{{y}}: %{{x:,.0f}} tkr<extra>{PROFESSION_LABELS[code]} {label}</extra>"
+                        f"%{{y}}: %{{x:,.0f}} {TKR}<extra>{profession} {label}</extra>"
                     ),
                 }
             )
@@ -815,23 +857,31 @@ def agency_hours_figure(table: pd.DataFrame, *, preliminary: set[str]) -> go.Fig
     """KPI 7: purchased agency hours per month and profession (stacked), and cost per hour."""
     top, bottom = 0.42, 0.30  # the cost-per-hour panel, under the hours
     layout = _layout(
-        title="Köpta hyrtimmar per månad och yrkesgrupp",
-        subtitle="Timmar (staplar) och kostnad per timme (linjer)",
+        title=_("Köpta hyrtimmar per månad och yrkesgrupp"),
+        subtitle=_("Timmar (staplar) och kostnad per timme (linjer)"),
         height=640,
         barmode="stack",
         margin={"t": 100},
         legend={"y": -0.1},
         xaxis=_month_axis(domain=[0, 1], anchor="y", matches="x2", showticklabels=False),
-        yaxis=_value_axis(domain=[top, 1], title={"text": "timmar"}),
+        yaxis=_value_axis(domain=[top, 1], title={"text": _("timmar")}),
         xaxis2=_month_axis(domain=[0, 1], anchor="y2"),
-        yaxis2=_value_axis(domain=[0, bottom], anchor="x2", title={"text": "kr per timme"}),
+        yaxis2=_value_axis(
+            domain=[0, bottom],
+            anchor="x2",
+            title={"text": _("%(unit)s per timme") % {"unit": KR}},
+        ),
     )
     if table.empty or table["hours"].isna().all():
-        return _empty(layout, "Inga timmar rapporterade")
+        return _empty(layout, _("Inga timmar rapporterade"))
     layout["annotations"] = [
-        _panel_title("Timmar", {"xdomain": [0, 1], "ydomain": [top, 1]}),
-        _panel_title("Kostnad per timme (kr)", {"xdomain": [0, 1], "ydomain": [0, bottom]}),
+        _panel_title(_("Timmar"), {"xdomain": [0, 1], "ydomain": [top, 1]}),
+        _panel_title(
+            _("Kostnad per timme (%(unit)s)") % {"unit": KR},
+            {"xdomain": [0, 1], "ydomain": [0, bottom]},
+        ),
     ]
+    hours = _("timmar")
     data: list[dict] = []
     any_preliminary = False
     for i, code in enumerate(PROFESSIONS):
@@ -839,7 +889,7 @@ def agency_hours_figure(table: pd.DataFrame, *, preliminary: set[str]) -> go.Fig
         months = list(rows["month"])
         flags = _flags(months, preliminary)
         any_preliminary |= any(flags)
-        name = PROFESSION_LABELS[code]
+        name = str(PROFESSION_LABELS[code])
         data.append(
             {
                 "type": "bar",
@@ -851,8 +901,8 @@ def agency_hours_figure(table: pd.DataFrame, *, preliminary: set[str]) -> go.Fig
                     "color": PROFESSION_COLOURS[code],
                     "pattern": _hatch(["/" if f else "" for f in flags]),
                 },
-                "customdata": [PRELIMINARY if f else "" for f in flags],
-                "hovertemplate": f"%{{y:,.0f}} timmar%{{customdata}}<extra>{name}</extra>",
+                "customdata": [str(PRELIMINARY) if f else "" for f in flags],
+                "hovertemplate": f"%{{y:,.0f}} {hours}%{{customdata}}<extra>{name}</extra>",
             }
         )
         data += _line(
@@ -862,7 +912,7 @@ def agency_hours_figure(table: pd.DataFrame, *, preliminary: set[str]) -> go.Fig
             colour=PROFESSION_COLOURS[code],
             symbol=SYMBOLS[i],
             preliminary=flags,
-            unit="kr/tim",
+            unit=_("kr/tim"),
             showlegend=False,
             width=2,
             axes={"x": "x2", "y": "y2"},
@@ -886,8 +936,9 @@ def national_figure(table: pd.DataFrame, *, region: str, quarter: str) -> go.Fig
     )
     average = table.loc[table["is_average"].astype(bool), "share_pct"]
     layout = _layout(
-        title=f"Nationell jämförelse – andel hyrpersonal per region, {quarter}",
-        subtitle="Kostnad för inhyrd personal i procent av kostnaden för egen personal (SKR)",
+        title=_("Nationell jämförelse – andel hyrpersonal per region, %(quarter)s")
+        % {"quarter": quarter},
+        subtitle=_("Kostnad för inhyrd personal i procent av kostnaden för egen personal (SKR)"),
         height=170 + 26 * max(len(regions), 4),
         hovermode="closest",
         margin={"t": 100},
@@ -904,7 +955,7 @@ def national_figure(table: pd.DataFrame, *, region: str, quarter: str) -> go.Fig
     layout["barmode"] = "relative"
     data = []
     # Two traces, other regions and ours, so ours can be hatched as well as coloured.
-    for mine, colour, name in ((False, GREY, "Övriga regioner"), (True, HIGHLIGHT, region)):
+    for mine, colour, name in ((False, GREY, _("Övriga regioner")), (True, HIGHLIGHT, region)):
         picked = [i for i, flag in enumerate(ours) if flag == mine]
         if not picked:
             continue
@@ -939,7 +990,7 @@ def national_figure(table: pd.DataFrame, *, region: str, quarter: str) -> go.Fig
         ]
         layout["annotations"] = [
             {
-                "text": f"Riket {format_pct(value)}",
+                "text": _("Riket %(share)s") % {"share": format_pct(value)},
                 "xref": "x",
                 "yref": "paper",
                 "x": value,
@@ -955,8 +1006,8 @@ def national_figure(table: pd.DataFrame, *, region: str, quarter: str) -> go.Fig
 
 # --- sick leave (KPI 9) ------------------------------------------------------------------
 
-NO_SICK_LEAVE_R12 = "R12 kräver sjukfrånvaro för tolv månader i följd"
-SICK_LEAVE_WITHHELD = "Värdena visas inte: för få anställda (se tabellen)"
+NO_SICK_LEAVE_R12 = gettext_lazy("R12 kräver sjukfrånvaro för tolv månader i följd")
+SICK_LEAVE_WITHHELD = gettext_lazy("Värdena visas inte: för få anställda (se tabellen)")
 
 
 def sick_leave_lines_figure(

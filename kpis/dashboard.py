@@ -20,6 +20,8 @@ from urllib.parse import urlencode
 
 import pandas as pd
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import charts, series
 from .formatting import format_change_text, format_mkr, format_number, format_pct, format_tkr
@@ -121,13 +123,16 @@ def parse_selection(params, *, data: CostData) -> tuple[Selection, list[str]]:
         parsed = parse_month(raw_month)
         if parsed is None:
             problems.append(
-                f"Månaden ”{raw_month}” förstås inte (skriv ÅÅÅÅ-MM); "
-                f"visar {charts.month_label(month)}."
+                _("Månaden ”%(value)s” förstås inte (skriv ÅÅÅÅ-MM); visar %(month)s.")
+                % {"value": raw_month, "month": charts.month_label(month)}
             )
         elif parsed not in data.months_actuals:
             problems.append(
-                f"{charts.month_label(parsed).capitalize()} har inga utfall; "
-                f"visar {charts.month_label(month)}."
+                _("%(month)s har inga utfall; visar %(shown)s.")
+                % {
+                    "month": charts.month_label(parsed).capitalize(),
+                    "shown": charts.month_label(month),
+                }
             )
         else:
             month = parsed
@@ -135,7 +140,7 @@ def parse_selection(params, *, data: CostData) -> tuple[Selection, list[str]]:
     try:
         scope = Scope.parse(_clean(params.get(SCOPE)) or None)
     except ScopeError as exc:
-        problems.append(f"{exc} Visar hela förvaltningen.")
+        problems.append(_("%(problem)s Visar hela förvaltningen.") % {"problem": exc})
         scope = Scope()
 
     start, end, range_given = month - 2, month, False
@@ -145,13 +150,17 @@ def parse_selection(params, *, data: CostData) -> tuple[Selection, list[str]]:
         last = parse_month(raw_to) if raw_to else end
         if first is None or last is None:
             problems.append(
-                "Perioden för kostnad per verksamhet förstås inte (skriv ÅÅÅÅ-MM); "
-                "visar de tre senaste månaderna."
+                _(
+                    "Perioden för kostnad per verksamhet förstås inte (skriv ÅÅÅÅ-MM); "
+                    "visar de tre senaste månaderna."
+                )
             )
         elif first > last:
             problems.append(
-                "Perioden för kostnad per verksamhet börjar efter att den slutar; "
-                "visar de tre senaste månaderna."
+                _(
+                    "Perioden för kostnad per verksamhet börjar efter att den slutar; "
+                    "visar de tre senaste månaderna."
+                )
             )
         else:
             start, end, range_given = first, last, True
@@ -162,11 +171,11 @@ def scope_choices(data: CostData, selected: Scope) -> list[tuple[str, list[tuple
     """The scope select's groups: (group label, [(key, label)]); "" for no group."""
     groups = [
         ("", [(Scope().key, Scope().label)]),
-        ("Vårdtyp", [(f"care:{c.value}", str(c.label)) for c in DASHBOARD_CARE_TYPES]),
-        ("Område", [(f"area:{name}", name) for name in data.areas]),
+        (_("Vårdtyp"), [(f"care:{c.value}", str(c.label)) for c in DASHBOARD_CARE_TYPES]),
+        (_("Område"), [(f"area:{name}", name) for name in data.areas]),
     ]
-    if selected.key not in {key for _, choices in groups for key, _ in choices}:
-        groups.append(("Annat urval", [(selected.key, selected.label)]))
+    if selected.key not in {key for _group, choices in groups for key, _label in choices}:
+        groups.append((_("Annat urval"), [(selected.key, selected.label)]))
     return groups
 
 
@@ -175,10 +184,25 @@ def month_choices(data: CostData) -> list[tuple[str, str]]:
     return [
         (
             month.strftime("%Y-%m"),
-            charts.month_label(month) + (" (prel.)" if data.is_preliminary(month) else ""),
+            charts.month_label(month) + (preliminary_mark() if data.is_preliminary(month) else ""),
         )
         for month in reversed(data.months_actuals)
     ]
+
+
+def preliminary_mark() -> str:
+    """' (prel.)' after a month that is not closed yet."""
+    return " " + _("(prel.)")
+
+
+def table_note() -> str:
+    """The last sentence of every chart's text summary."""
+    return _("Siffrorna finns i tabellen under diagrammet.")
+
+
+def sentences(*parts: str) -> str:
+    """Sentences joined by spaces, empty ones left out."""
+    return " ".join(str(part) for part in parts if part)
 
 
 def dashboard_scopes(data: CostData) -> list[Scope]:
@@ -359,7 +383,7 @@ def _table(
 def _month_cells(months, preliminary: set[str]) -> tuple[list[str], list[bool]]:
     flags = [m in preliminary for m in months]
     labels = [
-        charts.short_month_label(m) + (" (prel.)" if f else "")
+        charts.short_month_label(m) + (preliminary_mark() if f else "")
         for m, f in zip(months, flags, strict=True)
     ]
     return labels, flags
@@ -370,9 +394,6 @@ def _span(months) -> str:
     if not months:
         return ""
     return f"{charts.short_month_label(months[0])}–{charts.short_month_label(months[-1])}"
-
-
-TABLE_NOTE = " Siffrorna finns i tabellen under diagrammet."
 
 
 def _ytd_chart(table: pd.DataFrame, selection: Selection) -> Chart:
@@ -395,22 +416,30 @@ def _ytd_chart(table: pd.DataFrame, selection: Selection) -> Chart:
             }
         )
     total = rows.loc["total"]
-    period = f"jan–{charts.MONTH_ABBR[month.month - 1]}"
-    summary = (
-        f"Stapeldiagram: kostnad för hyrpersonal {period} {month.year} jämfört med samma "
-        f"period {month.year - 1}, per yrkesgrupp. Totalt {format_mkr(total['ytd_sek'])}, "
-        f"{format_change_text(total['change_sek'], total['change_pct'])}." + TABLE_NOTE
+    period = f"{charts.month_abbr(1)}–{charts.month_abbr(month.month)}"
+    summary = sentences(
+        _(
+            "Stapeldiagram: kostnad för hyrpersonal %(period)s %(year)s jämfört med samma "
+            "period %(previous)s, per yrkesgrupp. Totalt %(total)s, %(change)s."
+        )
+        % {
+            "period": period,
+            "year": month.year,
+            "previous": month.year - 1,
+            "total": format_mkr(total["ytd_sek"]),
+            "change": format_change_text(total["change_sek"], total["change_pct"]),
+        },
+        table_note(),
     )
-    caption = (
-        f"Kostnader hyrpersonal ack {charts.month_label(month)} jämfört med samma period "
-        f"{month.year - 1} per yrkesgrupp"
-    )
+    caption = _(
+        "Kostnader hyrpersonal ack %(month)s jämfört med samma period %(previous)s per yrkesgrupp"
+    ) % {"month": charts.month_label(month), "previous": month.year - 1}
     columns = [
-        Column("Yrkesgrupp", header=True),
-        Column(f"Ack {month.year}", "mkr"),
-        Column(f"Ack {month.year - 1}", "mkr"),
-        Column("Förändring", "mkr"),
-        Column("Förändring (%)", "pct"),
+        Column(_("Yrkesgrupp"), header=True),
+        Column(_("Ack %(year)s") % {"year": month.year}, "mkr"),
+        Column(_("Ack %(year)s") % {"year": month.year - 1}, "mkr"),
+        Column(_("Förändring"), "mkr"),
+        Column(_("Förändring (%)"), "pct"),
     ]
     records = [
         [PROFESSION_LABELS[r.profession], r.ytd_sek, r.ytd_prev_sek, r.change_sek, r.change_pct]
@@ -419,7 +448,7 @@ def _ytd_chart(table: pd.DataFrame, selection: Selection) -> Chart:
     return Chart(
         code=AGENCY_YTD,
         number="1",
-        heading="Kostnader hittills i år",
+        heading=_("Kostnader hittills i år"),
         summary=summary,
         figure=charts.to_json(charts.agency_ytd_figure(table, month=month)),
         tables=[_table(caption, columns, records, emphasis=list(table["profession"] == "total"))],
@@ -435,30 +464,38 @@ def _monthly_chart(table: pd.DataFrame, selection: Selection, preliminary: set[s
     wide = wide[wide.notna().any(axis=1)] if len(wide) else wide
     wide["total"] = wide[PROFESSIONS].sum(axis=1, min_count=1)
     labels, flags = _month_cells(wide.index, preliminary)
-    columns = [Column("Månad", header=True)] + [
+    columns = [Column(_("Månad"), header=True)] + [
         Column(PROFESSION_LABELS[c], "tkr") for c in [*PROFESSIONS, "total"]
     ]
     records = [
         [label, *row] for label, row in zip(labels, wide.itertuples(index=False), strict=True)
     ]
     current = wide["total"].get(selection.month_text)
-    summary = (
-        f"Linjediagram: kostnad för hyrpersonal per månad, en linje per år "
-        f"{month.year - 2}–{month.year}, i miljoner kronor. "
-        f"{charts.month_label(month).capitalize()}: {format_mkr(current)}." + TABLE_NOTE
+    summary = sentences(
+        _(
+            "Linjediagram: kostnad för hyrpersonal per månad, en linje per år "
+            "%(first)s–%(last)s, i miljoner kronor. %(month)s: %(value)s."
+        )
+        % {
+            "first": month.year - 2,
+            "last": month.year,
+            "month": charts.month_label(month).capitalize(),
+            "value": format_mkr(current),
+        },
+        table_note(),
     )
     return Chart(
         code="agency-monthly",
         number="2",
-        heading="Kostnad per månad",
+        heading=_("Kostnad per månad"),
         summary=summary,
         figure=charts.to_json(
             charts.agency_monthly_figure(table, month=month, preliminary=preliminary)
         ),
         tables=[
             _table(
-                f"Kostnader hyrpersonal per månad och yrkesgrupp {month.year - 2}–"
-                f"{charts.month_label(month)}",
+                _("Kostnader hyrpersonal per månad och yrkesgrupp %(first)s–%(month)s")
+                % {"first": month.year - 2, "month": charts.month_label(month)},
                 columns,
                 records,
                 flags,
@@ -470,26 +507,28 @@ def _monthly_chart(table: pd.DataFrame, selection: Selection, preliminary: set[s
 def _r12_chart(table: pd.DataFrame, preliminary: set[str]) -> Chart:
     labels, flags = _month_cells(table["month"], preliminary)
     last = charts.latest(table, "agency_r12_sek")
-    summary = (
-        f"Linjediagram: kostnaden för hyrpersonal rullande tolv månader, "
-        f"{_span(table['month'])}. "
-        + (
-            f"Senast {format_tkr(last)} ({charts.short_month_label(table['month'].iloc[-1])})."
-            if last is not None
-            else "R12 saknas: det behövs utfall för tolv månader i följd."
-        )
-        + TABLE_NOTE
+    summary = sentences(
+        _("Linjediagram: kostnaden för hyrpersonal rullande tolv månader, %(span)s.")
+        % {"span": _span(table["month"])},
+        _("Senast %(value)s (%(month)s).")
+        % {
+            "value": format_tkr(last),
+            "month": charts.short_month_label(table["month"].iloc[-1]),
+        }
+        if last is not None
+        else _("R12 saknas: det behövs utfall för tolv månader i följd."),
+        table_note(),
     )
     return Chart(
         code="agency-r12",
         number="3",
-        heading="Kostnad R12",
+        heading=_("Kostnad R12"),
         summary=summary,
         figure=charts.to_json(charts.agency_r12_figure(table, preliminary=preliminary)),
         tables=[
             _table(
-                "Kostnaden för hyrpersonal R12 per månad",
-                [Column("Månad", header=True), Column("Kostnad R12", "tkr")],
+                _("Kostnaden för hyrpersonal R12 per månad"),
+                [Column(_("Månad"), header=True), Column(_("Kostnad R12"), "tkr")],
                 [[label, v] for label, v in zip(labels, table["agency_r12_sek"], strict=True)],
                 flags,
             )
@@ -502,27 +541,33 @@ def _skr_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str])
     last = charts.latest(table, "ratio_pct")
     if last is not None:
         last_row = table[table["ratio_pct"].notna()].iloc[-1]
-        latest_text = (
-            f"Senast {format_pct(last, 2)} ({charts.short_month_label(last_row['month'])})"
-            + (
-                f", mål {format_pct(last_row['target_pct'], 2)}."
-                if pd.notna(last_row["target_pct"])
-                else "."
-            )
-        )
+        values = {
+            "value": format_pct(last, 2),
+            "month": charts.short_month_label(last_row["month"]),
+            "target": format_pct(last_row["target_pct"], 2),
+        }
+        if pd.notna(last_row["target_pct"]):
+            latest_text = _("Senast %(value)s (%(month)s), mål %(target)s.") % values
+        else:
+            latest_text = _("Senast %(value)s (%(month)s).") % values
     else:
-        latest_text = "SKR-måttet saknas: det behövs utfall för tolv månader i följd."
-    summary = (
-        f"Linjediagram: SKR-måttet, hyrkostnaden i procent av kostnaden för egen personal "
-        f"rullande tolv månader, för {selection.scope.label}, {_span(table['month'])}, "
-        f"med målet per år som streckad linje. {latest_text}" + TABLE_NOTE
+        latest_text = _("SKR-måttet saknas: det behövs utfall för tolv månader i följd.")
+    summary = sentences(
+        _(
+            "Linjediagram: SKR-måttet, hyrkostnaden i procent av kostnaden för egen personal "
+            "rullande tolv månader, för %(scope)s, %(span)s, med målet per år som streckad "
+            "linje."
+        )
+        % {"scope": selection.scope.label, "span": _span(table["month"])},
+        latest_text,
+        table_note(),
     )
     columns = [
-        Column("Månad", header=True),
-        Column("Hyrpersonal R12", "tkr"),
-        Column("Egen personal R12", "tkr"),
-        Column("SKR-mått", "pct2"),
-        Column("Mål", "pct2"),
+        Column(_("Månad"), header=True),
+        Column(_("Hyrpersonal R12"), "tkr"),
+        Column(_("Egen personal R12"), "tkr"),
+        Column(_("SKR-mått"), "pct2"),
+        Column(_("Mål"), "pct2"),
     ]
     records = [
         [label, r.agency_r12_sek, r.own_staff_r12_sek, r.ratio_pct, r.target_pct]
@@ -531,7 +576,7 @@ def _skr_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str])
     return Chart(
         code="skr-measure",
         number="4",
-        heading="SKR-måttet",
+        heading=_("SKR-måttet"),
         summary=summary,
         figure=charts.to_json(
             charts.skr_measure_figure(
@@ -540,7 +585,11 @@ def _skr_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str])
         ),
         tables=[
             _table(
-                f"{charts.SKR_TITLE}, {selection.scope.label}, per månad", columns, records, flags
+                _("%(title)s, %(scope)s, per månad")
+                % {"title": charts.SKR_TITLE, "scope": selection.scope.label},
+                columns,
+                records,
+                flags,
             )
         ],
     )
@@ -557,8 +606,8 @@ def _skr_scopes_chart(table: pd.DataFrame, data: CostData, preliminary: set[str]
     )
     labels, flags = _month_cells(wide.index, preliminary)
     ratio_table = _table(
-        "SKR-mått R12 (%) per månad för hela förvaltningen, varje vårdtyp och varje område",
-        [Column("Månad", header=True)] + [Column(s.label, "pct2") for s in scopes],
+        _("SKR-mått R12 (%) per månad för hela förvaltningen, varje vårdtyp och varje område"),
+        [Column(_("Månad"), header=True)] + [Column(s.label, "pct2") for s in scopes],
         [[label, *row] for label, row in zip(labels, wide.itertuples(index=False), strict=True)],
         flags,
     )
@@ -571,8 +620,8 @@ def _skr_scopes_chart(table: pd.DataFrame, data: CostData, preliminary: set[str]
         .dropna(axis=1, how="all")
     )
     target_table = _table(
-        "Mål för SKR-måttet (%) per urval och år",
-        [Column("Urval", header=True)] + [Column(str(year), "pct2") for year in targets.columns],
+        _("Mål för SKR-måttet (%) per urval och år"),
+        [Column(_("Urval"), header=True)] + [Column(str(year), "pct2") for year in targets.columns],
         [
             [label_of[key], *row]
             for key, row in zip(targets.index, targets.itertuples(index=False), strict=True)
@@ -583,16 +632,20 @@ def _skr_scopes_chart(table: pd.DataFrame, data: CostData, preliminary: set[str]
         value = charts.latest(tables[s.label], "ratio_pct")
         if value is not None:
             latest.append(f"{s.label} {format_pct(value, 2)}")
-    summary = (
-        "Små linjediagram: SKR-måttet rullande tolv månader för hela förvaltningen, varje "
-        "vårdtyp och varje område, med mål per år. "
-        + (f"Senaste värden: {'; '.join(latest)}." if latest else "Inga värden ännu.")
-        + TABLE_NOTE
+    summary = sentences(
+        _(
+            "Små linjediagram: SKR-måttet rullande tolv månader för hela förvaltningen, varje "
+            "vårdtyp och varje område, med mål per år."
+        ),
+        _("Senaste värden: %(values)s.") % {"values": "; ".join(latest)}
+        if latest
+        else _("Inga värden ännu."),
+        table_note(),
     )
     return Chart(
         code=SKR_SCOPES,
         number="4b",
-        heading="SKR-måttet per vårdtyp och område",
+        heading=_("SKR-måttet per vårdtyp och område"),
         summary=summary,
         figure=charts.to_json(charts.skr_measure_panels_figure(tables, preliminary=preliminary)),
         tables=[ratio_table, target_table],
@@ -607,26 +660,28 @@ def _r12_area_chart(table: pd.DataFrame, preliminary: set[str]) -> Chart:
         if len(wide)
         else []
     )
-    summary = (
-        f"Linjediagram: kostnad för hyrpersonal rullande tolv månader per område, "
-        f"{_span(wide.index)}. "
-        + (
-            f"{charts.short_month_label(wide.index[-1]).capitalize()}: {'; '.join(latest)}."
-            if latest
-            else "R12 saknas: det behövs utfall för tolv månader i följd."
-        )
-        + TABLE_NOTE
+    summary = sentences(
+        _("Linjediagram: kostnad för hyrpersonal rullande tolv månader per område, %(span)s.")
+        % {"span": _span(wide.index)},
+        _("%(month)s: %(values)s.")
+        % {
+            "month": charts.short_month_label(wide.index[-1]).capitalize(),
+            "values": "; ".join(latest),
+        }
+        if latest
+        else _("R12 saknas: det behövs utfall för tolv månader i följd."),
+        table_note(),
     )
     return Chart(
         code="agency-r12-by-area",
         number="5",
-        heading="Kostnad R12 per område",
+        heading=_("Kostnad R12 per område"),
         summary=summary,
         figure=charts.to_json(charts.agency_r12_by_area_figure(table, preliminary=preliminary)),
         tables=[
             _table(
-                "Kostnad hyrpersonal R12 per område och månad",
-                [Column("Månad", header=True)] + [Column(str(a), "mkr") for a in wide.columns],
+                _("Kostnad hyrpersonal R12 per område och månad"),
+                [Column(_("Månad"), header=True)] + [Column(str(a), "mkr") for a in wide.columns],
                 [
                     [label, *row]
                     for label, row in zip(labels, wide.itertuples(index=False), strict=True)
@@ -645,28 +700,38 @@ def _personnel_chart(table: pd.DataFrame, selection: Selection, preliminary: set
     so_far = table[table["month"] <= selection.month_text]
     actual = so_far["actual_sek"].sum(min_count=1)
     budget = so_far["budget_sek"].sum(min_count=1)
-    summary = (
-        f"Stapel- och linjediagram: personalkostnader per månad {year}, utfall som staplar, "
-        f"budget och utfallet {year - 1} som linjer, i tusental kronor. "
-        f"Utfall ack {charts.month_label(selection.month)}: {format_tkr(actual)}, "
-        f"budget samma period: {format_tkr(budget)}." + TABLE_NOTE
+    summary = sentences(
+        _(
+            "Stapel- och linjediagram: personalkostnader per månad %(year)s, utfall som "
+            "staplar, budget och utfallet %(previous)s som linjer, i tusental kronor. Utfall "
+            "ack %(month)s: %(actual)s, budget samma period: %(budget)s."
+        )
+        % {
+            "year": year,
+            "previous": year - 1,
+            "month": charts.month_label(selection.month),
+            "actual": format_tkr(actual),
+            "budget": format_tkr(budget),
+        },
+        table_note(),
     )
     return Chart(
         code="personnel-cost",
         number="6",
-        heading="Personalkostnader mot budget",
+        heading=_("Personalkostnader mot budget"),
         summary=summary,
         figure=charts.to_json(
             charts.personnel_cost_figure(table, year=year, preliminary=preliminary)
         ),
         tables=[
             _table(
-                f"Personalkostnader {year} per månad: utfall, budget och utfall {year - 1}",
+                _("Personalkostnader %(year)s per månad: utfall, budget och utfall %(previous)s")
+                % {"year": year, "previous": year - 1},
                 [
-                    Column("Månad", header=True),
-                    Column(f"Utfall {year}", "tkr"),
-                    Column(f"Budget {year}", "tkr"),
-                    Column(f"Utfall {year - 1}", "tkr"),
+                    Column(_("Månad"), header=True),
+                    Column(_("Utfall %(year)s") % {"year": year}, "tkr"),
+                    Column(_("Budget %(year)s") % {"year": year}, "tkr"),
+                    Column(_("Utfall %(year)s") % {"year": year - 1}, "tkr"),
                 ],
                 [
                     [label, r.actual_sek, r.budget_sek, r.actual_prev_year_sek]
@@ -688,17 +753,26 @@ def _department_chart(table: pd.DataFrame, selection: Selection, data: CostData)
     notes = []
     if missing:
         notes.append(
-            f"Utfall saknas för {', '.join(charts.short_month_label(m) for m in missing)}; "
-            "summorna visas som –."
+            _("Utfall saknas för %(months)s; summorna visas som –.")
+            % {"months": ", ".join(charts.short_month_label(m) for m in missing)}
         )
     if preliminary_range:
-        notes.append("Perioden innehåller preliminära månader.")
+        notes.append(_("Perioden innehåller preliminära månader."))
     departments = table["department"].nunique()
     total = table["amount_sek"].sum(min_count=1)
-    summary = (
-        f"Liggande stapeldiagram: kostnad för hyrpersonal per verksamhet och yrkesgrupp "
-        f"{current} jämfört med {previous}, i tusental kronor. {departments} verksamheter, "
-        f"totalt {format_tkr(total)}." + TABLE_NOTE
+    summary = sentences(
+        _(
+            "Liggande stapeldiagram: kostnad för hyrpersonal per verksamhet och yrkesgrupp "
+            "%(current)s jämfört med %(previous)s, i tusental kronor."
+        )
+        % {"current": current, "previous": previous},
+        ngettext(
+            "%(count)s verksamhet, totalt %(total)s.",
+            "%(count)s verksamheter, totalt %(total)s.",
+            departments,
+        )
+        % {"count": departments, "total": format_tkr(total)},
+        table_note(),
     )
     records = [
         [r.department, PROFESSION_LABELS[r.profession], r.amount_sek, r.amount_prev_sek]
@@ -707,16 +781,20 @@ def _department_chart(table: pd.DataFrame, selection: Selection, data: CostData)
     return Chart(
         code="agency-by-department",
         number="7",
-        heading="Kostnad per verksamhet och yrkesgrupp",
+        heading=_("Kostnad per verksamhet och yrkesgrupp"),
         summary=summary,
         figure=charts.to_json(charts.agency_by_department_figure(table, start=start, end=end)),
         tables=[
             _table(
-                f"Kostnad hyrpersonal per verksamhet och yrkesgrupp {current} jämfört med "
-                f"{previous}" + (" (preliminär)" if preliminary_range else ""),
+                _(
+                    "Kostnad hyrpersonal per verksamhet och yrkesgrupp %(current)s jämfört "
+                    "med %(previous)s"
+                )
+                % {"current": current, "previous": previous}
+                + (" " + _("(preliminär)") if preliminary_range else ""),
                 [
-                    Column("Verksamhet", header=True),
-                    Column("Yrkesgrupp"),
+                    Column(_("Verksamhet"), header=True),
+                    Column(_("Yrkesgrupp")),
                     Column(current, "tkr"),
                     Column(previous, "tkr"),
                 ],
@@ -737,9 +815,15 @@ def _hours_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str
     )
     labels, flags = _month_cells(hours.index, preliminary)
     columns = (
-        [Column("Månad", header=True)]
-        + [Column(f"{PROFESSION_LABELS[c]}, timmar", "num") for c in PROFESSIONS]
-        + [Column(f"{PROFESSION_LABELS[c]}, kr/tim", "kr") for c in PROFESSIONS]
+        [Column(_("Månad"), header=True)]
+        + [
+            Column(_("%(profession)s, timmar") % {"profession": PROFESSION_LABELS[c]}, "num")
+            for c in PROFESSIONS
+        ]
+        + [
+            Column(_("%(profession)s, kr/tim") % {"profession": PROFESSION_LABELS[c]}, "kr")
+            for c in PROFESSIONS
+        ]
     )
     records = [
         [label, *h, *k]
@@ -755,20 +839,27 @@ def _hours_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str
         if selection.month_text in hours.index
         else None
     )
-    summary = (
-        f"Staplat stapeldiagram: köpta hyrtimmar per månad och yrkesgrupp, {_span(hours.index)}, "
-        f"och linjer med kostnad per timme. {charts.month_label(selection.month).capitalize()}: "
-        f"{format_number(month_hours)} timmar." + TABLE_NOTE
+    summary = sentences(
+        _(
+            "Staplat stapeldiagram: köpta hyrtimmar per månad och yrkesgrupp, %(span)s, och "
+            "linjer med kostnad per timme. %(month)s: %(hours)s timmar."
+        )
+        % {
+            "span": _span(hours.index),
+            "month": charts.month_label(selection.month).capitalize(),
+            "hours": format_number(month_hours),
+        },
+        table_note(),
     )
     return Chart(
         code="agency-hours",
         number="8",
-        heading="Köpta hyrtimmar",
+        heading=_("Köpta hyrtimmar"),
         summary=summary,
         figure=charts.to_json(charts.agency_hours_figure(table, preliminary=preliminary)),
         tables=[
             _table(
-                "Köpta hyrtimmar och kostnad per timme per månad och yrkesgrupp",
+                _("Köpta hyrtimmar och kostnad per timme per månad och yrkesgrupp"),
                 columns,
                 records,
                 flags,
@@ -782,9 +873,9 @@ def _national_chart(table: pd.DataFrame, *, region: str) -> Chart:
         return Chart(
             code=NATIONAL,
             number="9",
-            heading="Nationell jämförelse",
+            heading=_("Nationell jämförelse"),
             summary="",
-            note=(
+            note=_(
                 "Ingen nationell jämförelse är uppladdad ännu. En controller lägger in SKR:s "
                 "kvartalsstatistik (Period;Region;Andel) under Nationell jämförelse."
             ),
@@ -798,19 +889,26 @@ def _national_chart(table: pd.DataFrame, *, region: str) -> Chart:
     if len(mine):
         rank = int((others["share_pct"] > mine["share_pct"].iloc[0]).sum()) + 1
         parts.append(
-            f"{mine['region'].iloc[0]}: {format_pct(mine['share_pct'].iloc[0])}, plats {rank} "
-            f"av {len(others)} räknat från högst andel."
+            _("%(region)s: %(share)s, plats %(rank)s av %(count)s räknat från högst andel.")
+            % {
+                "region": mine["region"].iloc[0],
+                "share": format_pct(mine["share_pct"].iloc[0]),
+                "rank": rank,
+                "count": len(others),
+            }
         )
     if len(average):
-        parts.append(f"Riket: {format_pct(average['share_pct'].iloc[0])}.")
-    summary = (
-        f"Liggande stapeldiagram: andel hyrpersonal per region {quarter}, sorterat. "
-        + " ".join(parts)
-        + TABLE_NOTE
+        parts.append(_("Riket: %(share)s.") % {"share": format_pct(average["share_pct"].iloc[0])})
+    summary = sentences(
+        _("Liggande stapeldiagram: andel hyrpersonal per region %(quarter)s, sorterat.")
+        % {"quarter": quarter},
+        *parts,
+        table_note(),
     )
+    average_mark = " (" + _("riksgenomsnitt") + ")"
     records = [
         [
-            r.region + (" (riksgenomsnitt)" if r.is_average else ""),
+            r.region + (average_mark if r.is_average else ""),
             r.share_pct,
         ]
         for r in table.itertuples(index=False)
@@ -818,13 +916,17 @@ def _national_chart(table: pd.DataFrame, *, region: str) -> Chart:
     return Chart(
         code=NATIONAL,
         number="9",
-        heading="Nationell jämförelse",
+        heading=_("Nationell jämförelse"),
         summary=summary,
         figure=charts.to_json(charts.national_figure(table, region=region, quarter=quarter)),
         tables=[
             _table(
-                f"Andel hyrpersonal per region {quarter} (procent av kostnaden för egen personal)",
-                [Column("Region", header=True), Column("Andel", "pct")],
+                _(
+                    "Andel hyrpersonal per region %(quarter)s (procent av kostnaden för egen "
+                    "personal)"
+                )
+                % {"quarter": quarter},
+                [Column(_("Region"), header=True), Column(_("Andel"), "pct")],
                 records,
                 emphasis=[
                     bool(r.is_average) or charts.is_region(r.region, region)
@@ -832,7 +934,7 @@ def _national_chart(table: pd.DataFrame, *, region: str) -> Chart:
                 ],
             )
         ],
-        note="Regionernas andelar gäller hela regionen oavsett valt urval.",
+        note=_("Regionernas andelar gäller hela regionen oavsett valt urval."),
     )
 
 

@@ -1,6 +1,10 @@
-"""Swedish number formatting for display: "2,1 mkr", "300 000 kr", "3,44 %".
+"""Number formatting for display: "2,1 mkr", "300 000 kr", "3,44 %".
 
 Display only; exports (CSV, Excel) should write plain numbers instead.
+
+Swedish as below; in English (the active language, django.utils.translation) the
+separators are Django's for the language (decimal point, comma between thousands)
+and the units are translated ("2.1 MSEK", "300,000 SEK", "+ 6.0 MSEK, up 11 %").
 
 - Decimal comma; U+00A0 NO-BREAK SPACE as the thousands separator and
   between a number and its unit, so "1 234 567 kr" never wraps mid-figure.
@@ -16,25 +20,53 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from functools import cache
 from numbers import Integral
+
+from django.utils.formats import get_format
+from django.utils.translation import gettext, pgettext_lazy
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
 MISSING = "\u2013"
 
 __all__ = [
+    "KR",
     "MINUS",
     "MISSING",
+    "MKR",
     "NBSP",
+    "TKR",
     "format_change_text",
     "format_kr",
     "format_mkr",
     "format_number",
     "format_pct",
     "format_tkr",
+    "plotly_separators",
 ]
 
-_SWEDISH = str.maketrans({",": NBSP, ".": ","})
+# The units as shown; "mkr" is "MSEK" in English (locale/en).
+KR = pgettext_lazy("unit", "kr")
+TKR = pgettext_lazy("unit", "tkr")
+MKR = pgettext_lazy("unit", "mkr")
+
+
+@cache
+def _separators_table(decimal: str, thousands: str) -> dict[int, str]:
+    # Python writes "1,234.5"; NBSP for a space, so a figure never wraps.
+    return str.maketrans({",": NBSP if thousands in (" ", NBSP) else thousands, ".": decimal})
+
+
+def _separators() -> dict[int, str]:
+    """The active language's decimal and thousands separators (Swedish: "," and NBSP)."""
+    return _separators_table(get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR"))
+
+
+def plotly_separators() -> str:
+    """Plotly's layout.separators for the active language: ", " in Swedish, ".," in English."""
+    thousands = get_format("THOUSAND_SEPARATOR")
+    return get_format("DECIMAL_SEPARATOR") + (" " if thousands in (" ", NBSP) else thousands)
 
 
 def _to_decimal(value: object) -> Decimal | None:
@@ -68,7 +100,7 @@ def _round(value: Decimal, decimals: int) -> Decimal:
 
 def _format_decimal(value: Decimal, decimals: int) -> str:
     rounded = _round(value, decimals)
-    digits = format(abs(rounded), f",.{decimals}f").translate(_SWEDISH)
+    digits = format(abs(rounded), f",.{decimals}f").translate(_separators())
     return f"{MINUS}{digits}" if rounded < 0 else digits
 
 
@@ -98,17 +130,17 @@ def format_pct(value: object, decimals: int = 1) -> str:
 
 def format_kr(value_sek: object, decimals: int = 0) -> str:
     """SEK as kronor: 300000 -> "300 000 kr"."""
-    return _with_unit(value_sek, "kr", decimals)
+    return _with_unit(value_sek, str(KR), decimals)
 
 
 def format_tkr(value_sek: object, decimals: int = 0) -> str:
     """SEK as thousands: 1234567 -> "1 235 tkr"."""
-    return _with_unit(value_sek, "tkr", decimals, scale=3)
+    return _with_unit(value_sek, str(TKR), decimals, scale=3)
 
 
 def format_mkr(value_sek: object, decimals: int = 1) -> str:
     """SEK as millions: 2100000 -> "2,1 mkr"."""
-    return _with_unit(value_sek, "mkr", decimals, scale=6)
+    return _with_unit(value_sek, str(MKR), decimals, scale=6)
 
 
 def format_change_text(
@@ -131,15 +163,19 @@ def format_change_text(
     amount = _to_decimal(change_sek)
     if amount is None:
         return MISSING
-    mkr_text = f"{_format_decimal(abs(amount).scaleb(-6), 1)}{NBSP}mkr"
+    mkr_text = f"{_format_decimal(abs(amount).scaleb(-6), 1)}{NBSP}{MKR}"
     if amount == 0:
-        return mkr_text if _to_decimal(change_pct) is None else f"{mkr_text}, oförändrat"
-    sign, word = ("+", "ökning") if amount > 0 else (MINUS, "minskning")
-    text = f"{sign}{NBSP}{mkr_text}"
+        if _to_decimal(change_pct) is None:
+            return mkr_text
+        return gettext("%(amount)s, oförändrat") % {"amount": mkr_text}
+    text = f"{'+' if amount > 0 else MINUS}{NBSP}{mkr_text}"
     pct = _to_decimal(change_pct)
     if pct is None:
         return text
     pct = abs(pct)
     if pct_decimals is None:
         pct_decimals = 0 if _round(pct, 1) >= 10 else 1
-    return f"{text}, {word} {format_pct(pct, pct_decimals)}"
+    values = {"amount": text, "pct": format_pct(pct, pct_decimals)}
+    if amount > 0:
+        return gettext("%(amount)s, ökning %(pct)s") % values
+    return gettext("%(amount)s, minskning %(pct)s") % values

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext_lazy as _
 
 from hyrdash.suppression import LinkedBreakdowns
 
@@ -21,11 +22,12 @@ from .selectors import HSF, SICK_LEAVE_HOURS, CostData, Scope, SickLeaveData
 
 PROFESSIONS = [str(c) for c in AGENCY_CATEGORIES]  # hyr_lakare, hyr_ssk_bm, hyr_ovriga
 OWN_STAFF = [str(c) for c in OWN_STAFF_CATEGORIES]
+# Display labels, lazy (translated when shown): str() them for JSON and Plotly.
 PROFESSION_LABELS = {
-    Category.HYR_LAKARE.value: "Läkare",
-    Category.HYR_SSK_BM.value: "Ssk/Bm",
-    Category.HYR_OVRIGA.value: "Övriga",
-    "total": "Totalt",
+    Category.HYR_LAKARE.value: _("Läkare"),
+    Category.HYR_SSK_BM.value: _("Ssk/Bm"),
+    Category.HYR_OVRIGA.value: _("Övriga"),
+    "total": _("Totalt"),
 }
 
 SERIES = {
@@ -328,12 +330,12 @@ GROUPS = [TOTAL, *GENDERS, *AGE_BANDS]
 # --by of the sick-leave series: the groups shown under the scope's total.
 SICK_LEAVE_BY = ("gender", "age", "area")
 GROUP_LABELS = {
-    TOTAL: "Totalt",
-    "K": "Kvinnor",
-    "M": "Män",
-    "-29": "29 år eller yngre",
-    "30-49": "30–49 år",
-    "50-": "50 år eller äldre",
+    TOTAL: _("Totalt"),
+    "K": _("Kvinnor"),
+    "M": _("Män"),
+    "-29": _("29 år eller yngre"),
+    "30-49": _("30–49 år"),
+    "50-": _("50 år eller äldre"),
 }
 _CELL_VALUES = ["employees", *SICK_LEAVE_HOURS]
 
