@@ -16,7 +16,9 @@
   if (typeof window.Plotly === "undefined") {
     return; // the tables below each chart still carry the numbers
   }
-  var config = {locale: "sv", responsive: true, displaylogo: false, displayModeBar: false};
+  // The page's language: Swedish (static/js/plotly-locale-sv.js) or Plotly's own English.
+  var locale = document.documentElement.lang === "sv" ? "sv" : "en";
+  var config = {locale: locale, responsive: true, displaylogo: false, displayModeBar: false};
 
   document.querySelectorAll("[data-figure]").forEach(function (el) {
     var source = document.getElementById(el.dataset.figure);
