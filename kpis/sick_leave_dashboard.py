@@ -16,9 +16,19 @@ from urllib.parse import urlencode
 import pandas as pd
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from . import charts, series
-from .dashboard import Chart, Column, Table, _clean, parse_month
+from .dashboard import (
+    Chart,
+    Column,
+    Table,
+    _clean,
+    parse_month,
+    preliminary_mark,
+    sentences,
+    table_note,
+)
 from .formatting import format_pct
 from .models import CareType
 from .selectors import HSF, Scope, ScopeError, SickLeaveData
@@ -76,20 +86,23 @@ def parse_selection(params, *, data: SickLeaveData) -> tuple[Selection, list[str
         parsed = parse_month(raw_month)
         if parsed is None:
             problems.append(
-                f"Månaden ”{raw_month}” förstås inte (skriv ÅÅÅÅ-MM); "
-                f"visar {charts.month_label(month)}."
+                _("Månaden ”%(value)s” förstås inte (skriv ÅÅÅÅ-MM); visar %(month)s.")
+                % {"value": raw_month, "month": charts.month_label(month)}
             )
         elif parsed not in data.months:
             problems.append(
-                f"{charts.month_label(parsed).capitalize()} har ingen sjukfrånvaro; "
-                f"visar {charts.month_label(month)}."
+                _("%(month)s har ingen sjukfrånvaro; visar %(shown)s.")
+                % {
+                    "month": charts.month_label(parsed).capitalize(),
+                    "shown": charts.month_label(month),
+                }
             )
         else:
             month = parsed
     try:
         scope = Scope.parse(_clean(params.get(SCOPE)) or None)
     except ScopeError as exc:
-        problems.append(f"{exc} Visar hela förvaltningen.")
+        problems.append(_("%(problem)s Visar hela förvaltningen.") % {"problem": exc})
         scope = Scope()
     return Selection(month, scope), problems
 
@@ -98,12 +111,12 @@ def scope_choices(data: SickLeaveData, selected: Scope) -> list[tuple[str, list]
     """The scope select's groups: (group label, [(key, label)]); "" for no group."""
     groups = [
         ("", [(HSF, Scope().label)]),
-        ("Vårdtyp", [(f"care:{c.value}", str(c.label)) for c in CareType]),
-        ("Område", [(f"area:{name}", name) for name in data.areas]),
-        ("Verksamhet", [(f"department:{name}", name) for name in sorted(data.departments)]),
+        (_("Vårdtyp"), [(f"care:{c.value}", str(c.label)) for c in CareType]),
+        (_("Område"), [(f"area:{name}", name) for name in data.areas]),
+        (_("Verksamhet"), [(f"department:{name}", name) for name in sorted(data.departments)]),
     ]
-    if selected.key not in {key for _, choices in groups for key, _ in choices}:
-        groups.append(("Annat urval", [(selected.key, selected.label)]))
+    if selected.key not in {key for _group, choices in groups for key, _label in choices}:
+        groups.append((_("Annat urval"), [(selected.key, selected.label)]))
     return groups
 
 
@@ -111,7 +124,7 @@ def month_choices(data: SickLeaveData) -> list[tuple[str, str]]:
     return [
         (
             month.strftime("%Y-%m"),
-            charts.month_label(month) + (" (prel.)" if data.is_preliminary(month) else ""),
+            charts.month_label(month) + (preliminary_mark() if data.is_preliminary(month) else ""),
         )
         for month in reversed(data.months)
     ]
@@ -179,19 +192,19 @@ def _table(
 def _month_labels(months, data: SickLeaveData) -> tuple[list[str], list[bool]]:
     flags = [data.is_preliminary(pd.Period(m, freq="M")) for m in months]
     labels = [
-        charts.short_month_label(m) + (" (prel.)" if f else "")
+        charts.short_month_label(m) + (preliminary_mark() if f else "")
         for m, f in zip(months, flags, strict=True)
     ]
     return labels, flags
 
 
 def _note(data: SickLeaveData) -> str:
-    return (
-        f"{SUPPRESSED} i tabellen: värdet visas inte, för att gruppen hade färre än "
-        f"{data.threshold} anställda den månaden (eller, för R12, någon av de tolv "
+    return _(
+        "%(mark)s i tabellen: värdet visas inte, för att gruppen hade färre än "
+        "%(threshold)s anställda den månaden (eller, för R12, någon av de tolv "
         "månaderna), eller för att ett sådant värde annars skulle gå att räkna fram ur de "
         "andra. Samma regel gäller CSV-filerna."
-    )
+    ) % {"mark": SUPPRESSED, "threshold": data.threshold}
 
 
 def _empty_text(table: pd.DataFrame) -> str:
@@ -208,10 +221,16 @@ def _latest(values: pd.Series) -> tuple[str, float] | None:
     return present.index[-1], float(present.iloc[-1])
 
 
+def _heading(what: str) -> str:
+    """'Sjukfrånvaro R12 per kön'; `what` is a translated "per ..." or ""."""
+    if not what:
+        return _("Sjukfrånvaro R12")
+    return _("Sjukfrånvaro R12 %(what)s") % {"what": what}
+
+
 def _lines_chart(
     code: str,
     number: str,
-    heading: str,
     table: pd.DataFrame,
     data: SickLeaveData,
     selection: Selection,
@@ -221,26 +240,34 @@ def _lines_chart(
     with_target: bool = False,
 ) -> Chart:
     wide, withheld = _wide(table, "rate_r12_pct")
-    names = [labels.get(g, g) for g in wide.columns]
+    names = [str(labels.get(g, g)) for g in wide.columns]
     months = list(wide.index)
     month_labels, flags = _month_labels(months, data)
     lines = {name: wide[g] for name, g in zip(names, wide.columns, strict=True)}
     goal = targets(data, selection, months) if with_target else None
+    scope = selection.scope.label
+    if goal is not None and goal.notna().any():
+        subtitle = _(
+            "%(scope)s, procent av ordinarie arbetstid, rullande 12 månader, med mål per år"
+        ) % {"scope": scope}
+    else:
+        subtitle = _("%(scope)s, procent av ordinarie arbetstid, rullande 12 månader") % {
+            "scope": scope
+        }
     figure = charts.sick_leave_lines_figure(
         lines,
-        title=f"Sjukfrånvaro R12 {what}".strip(),
-        subtitle=f"{selection.scope.label}, procent av ordinarie arbetstid, rullande 12 månader"
-        + (", med mål per år" if goal is not None and goal.notna().any() else ""),
+        title=_heading(what),
+        subtitle=subtitle,
         preliminary={m for m, f in zip(months, flags, strict=True) if f},
         emphasis=names[0],
         targets=goal,
         empty=_empty_text(table),
     )
-    columns = [Column("Månad", header=True)] + [Column(n, "pct2") for n in names]
+    columns = [Column(_("Månad"), header=True)] + [Column(n, "pct2") for n in names]
     records = [[label, *row] for label, row in zip(month_labels, wide.to_numpy(), strict=True)]
     hidden = [[False, *row] for row in withheld.to_numpy()]
     if goal is not None and goal.notna().any():
-        columns.append(Column("Mål", "pct2"))
+        columns.append(Column(_("Mål"), "pct2"))
         records = [[*r, t] for r, t in zip(records, goal, strict=True)]
         hidden = [[*h, False] for h in hidden]
     latest = []
@@ -250,21 +277,28 @@ def _lines_chart(
             latest.append(
                 f"{name} {format_pct(found[1], 2)} ({charts.short_month_label(found[0])})"
             )
-    summary = (
-        f"Linjediagram: sjukfrånvaro rullande tolv månader{' ' + what if what else ''}, "
-        f"{selection.scope.label}. "
-        + (f"Senaste värden: {'; '.join(latest)}." if latest else f"{charts.NO_R12.capitalize()}.")
-        + " Siffrorna finns i tabellen under diagrammet."
+    if what:
+        described = _("Linjediagram: sjukfrånvaro rullande tolv månader %(what)s, %(scope)s.")
+        caption = _("Sjukfrånvaro R12 (%%) %(what)s, %(scope)s")
+    else:
+        described = _("Linjediagram: sjukfrånvaro rullande tolv månader, %(scope)s.")
+        caption = _("Sjukfrånvaro R12 (%%), %(scope)s")
+    summary = sentences(
+        described % {"what": what, "scope": scope},
+        _("Senaste värden: %(values)s.") % {"values": "; ".join(latest)}
+        if latest
+        else f"{charts.NO_R12.capitalize()}.",
+        table_note(),
     )
     return Chart(
         code=code,
         number=number,
-        heading=heading,
+        heading=_heading(what),
         summary=summary,
         figure=charts.to_json(figure),
         tables=[
             _table(
-                f"Sjukfrånvaro R12 (%){' ' + what if what else ''}, {selection.scope.label}",
+                caption % {"what": what, "scope": scope},
                 columns,
                 records,
                 hidden,
@@ -281,25 +315,27 @@ def _duration_chart(table: pd.DataFrame, data: SickLeaveData, selection: Selecti
     table = table.set_index("month")
     months = list(table.index)
     month_labels, flags = _month_labels(months, data)
-    share = "Långtidssjukfrånvarons andel R12 (dag 60-)"
+    scope = selection.scope.label
+    share = _("Långtidssjukfrånvarons andel R12 (dag 60-)")
     figure = charts.sick_leave_lines_figure(
         {share: table["long_term_share_r12_pct"]},
-        title="Långtidssjukfrånvarons andel R12",
-        subtitle=(
-            f"{selection.scope.label}: sjuktimmar från dag 60 i sjukperioden i procent av "
-            "alla sjuktimmar, rullande 12 månader"
-        ),
+        title=_("Långtidssjukfrånvarons andel R12"),
+        subtitle=_(
+            "%(scope)s: sjuktimmar från dag 60 i sjukperioden i procent av alla sjuktimmar, "
+            "rullande 12 månader"
+        )
+        % {"scope": scope},
         preliminary={m for m, f in zip(months, flags, strict=True) if f},
         emphasis=share,
         empty=_empty_text(table.reset_index()),
     )
     columns = [
-        Column("Månad", header=True),
-        Column("Sjuktimmar dag 1-14", "num"),
-        Column("Dag 15-59", "num"),
-        Column("Dag 60-", "num"),
-        Column("Korttid R12", "pct2"),
-        Column("Långtidsandel R12", "pct2"),
+        Column(_("Månad"), header=True),
+        Column(_("Sjuktimmar dag 1-14"), "num"),
+        Column(_("Dag 15-59"), "num"),
+        Column(_("Dag 60-"), "num"),
+        Column(_("Korttid R12"), "pct2"),
+        Column(_("Långtidsandel R12"), "pct2"),
     ]
     values = ["sick_hours_1_14", "sick_hours_15_59", "sick_hours_60"]
     values += ["short_term_rate_r12_pct", "long_term_share_r12_pct"]
@@ -308,25 +344,28 @@ def _duration_chart(table: pd.DataFrame, data: SickLeaveData, selection: Selecti
     ]
     withheld = [[False] + [bool(s)] * len(values) for s in table["suppressed"]]
     found = _latest(table["long_term_share_r12_pct"])
-    summary = (
-        "Linjediagram: långtidssjukfrånvarons andel av all sjukfrånvaro, rullande tolv "
-        f"månader, {selection.scope.label}; korttidssjukfrånvaron står i tabellen. "
-        + (
-            f"Långtidsandel {format_pct(found[1], 1)} ({charts.short_month_label(found[0])})."
-            if found
-            else f"{charts.NO_R12.capitalize()}."
+    summary = sentences(
+        _(
+            "Linjediagram: långtidssjukfrånvarons andel av all sjukfrånvaro, rullande tolv "
+            "månader, %(scope)s; korttidssjukfrånvaron står i tabellen."
         )
-        + " Siffrorna finns i tabellen under diagrammet."
+        % {"scope": scope},
+        _("Långtidsandel %(value)s (%(month)s).")
+        % {"value": format_pct(found[1], 1), "month": charts.short_month_label(found[0])}
+        if found
+        else f"{charts.NO_R12.capitalize()}.",
+        table_note(),
     )
     return Chart(
         code=DURATION,
         number="4",
-        heading="Lång och kort sjukfrånvaro",
+        heading=_("Lång och kort sjukfrånvaro"),
         summary=summary,
         figure=charts.to_json(figure),
         tables=[
             _table(
-                f"Sjuktimmar efter dag i sjukperioden och andelar R12, {selection.scope.label}",
+                _("Sjuktimmar efter dag i sjukperioden och andelar R12, %(scope)s")
+                % {"scope": scope},
                 columns,
                 records,
                 withheld,
@@ -347,41 +386,38 @@ def build_charts(data: SickLeaveData, selection: Selection) -> list[Chart]:
     """The page's four charts, in order: R12 with parts, by gender, by age, by duration."""
     tables = {code: series_table(code, data, selection) for code in CHART_CODES}
     parts = {
-        HSF: "per område",
-        "area": "per verksamhet",
+        HSF: _("per område"),
+        "area": _("per verksamhet"),
     }.get(selection.scope.kind, "")
     total = {series.TOTAL: selection.scope.label}
     return [
         _lines_chart(
             R12,
             "1",
-            "Sjukfrånvaro R12" + (f" {parts}" if parts else ""),
             tables[R12],
             data,
             selection,
             labels=total,
-            what=parts or "",
+            what=parts,
             with_target=True,
         ),
         _lines_chart(
             GENDER,
             "2",
-            "Sjukfrånvaro R12 per kön",
             tables[GENDER],
             data,
             selection,
             labels=series.GROUP_LABELS | total,
-            what="per kön",
+            what=_("per kön"),
         ),
         _lines_chart(
             AGE,
             "3",
-            "Sjukfrånvaro R12 per åldersgrupp",
             tables[AGE],
             data,
             selection,
             labels=series.GROUP_LABELS | total,
-            what="per åldersgrupp",
+            what=_("per åldersgrupp"),
         ),
         _duration_chart(tables[DURATION], data, selection),
     ]
