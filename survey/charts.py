@@ -1,7 +1,7 @@
 """Plotly figures for the survey page, built from the page's comparison tables.
 
 Same conventions as kpis.charts (whose layout helpers and colour-blind-safe
-palette are reused): plain dicts turned into a figure once, Swedish number
+palette are reused): plain dicts turned into a figure once, the language's number
 separators, no data embedded beyond what the table under the chart shows.
 A hidden value (anonymity) is simply absent: no bar, and the table says why.
 """
@@ -9,6 +9,7 @@ A hidden value (anonymity) is simply absent: no bar, and the table says why.
 from __future__ import annotations
 
 import plotly.graph_objects as go
+from django.utils.translation import gettext as _
 
 from kpis.charts import GREY, PALETTE, VERMILLION, _hatch, _layout, _value_axis, to_json
 
@@ -84,9 +85,9 @@ def enps_distribution_figure(
     """Stacked horizontal bars per series: critics, passives, promoters in % (sums to 100)."""
     names = [row[0] for row in rows]
     parts = [
-        ("Kritiker (0–6)", CRITIC, [row[3] for row in rows], ""),
-        ("Passiva (7–8)", PASSIVE, [row[2] for row in rows], "/"),
-        ("Ambassadörer (9–10)", PROMOTER, [row[1] for row in rows], ""),
+        (_("Kritiker (0–6)"), CRITIC, [row[3] for row in rows], ""),
+        (_("Passiva (7–8)"), PASSIVE, [row[2] for row in rows], "/"),
+        (_("Ambassadörer (9–10)"), PROMOTER, [row[1] for row in rows], ""),
     ]
     data = []
     for name, colour, values, pattern in parts:

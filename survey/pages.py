@@ -15,8 +15,10 @@ from urllib.parse import urlencode
 import pandas as pd
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from kpis.dashboard import Chart, Column, Table
+from kpis.dashboard import Chart, Column, Table, sentences, table_note
 from kpis.formatting import format_number, format_pct
 
 from . import access, charts, results
@@ -50,8 +52,8 @@ CSV_COLUMNS = [
     "respondents",
     "status",
 ]
-HIDDEN_TEXT = "Dold (anonymitet)"
-NONE_TEXT = "Inga svar"
+HIDDEN_TEXT = gettext_lazy("Dold (anonymitet)")
+NONE_TEXT = gettext_lazy("Inga svar")
 
 
 class SelectionError(Exception):
@@ -94,16 +96,18 @@ def parse_selection(params, *, data: SurveyData, user) -> Selection:
     raw_year = (params.get(YEAR) or "").strip()
     if raw_year:
         if not raw_year.isdigit() or int(raw_year) not in data.years:
-            raise SelectionError(f"Det finns ingen undersökning för {raw_year[:20]}.")
+            raise SelectionError(
+                _("Det finns ingen undersökning för %(year)s.") % {"year": raw_year[:20]}
+            )
         year = int(raw_year)
     else:
         year = data.latest
     scope = "".join(ch for ch in (params.get(SCOPE) or results.HSF) if ch.isprintable())[:200]
     scope = scope.strip() or results.HSF
     if scope != results.HSF and scope not in data.tree.parent:
-        raise SelectionError("Urvalet finns inte.")
+        raise SelectionError(_("Urvalet finns inte."))
     if not access.may_see(user, scope, data.tree):
-        raise SelectionError("Urvalet finns inte.")
+        raise SelectionError(_("Urvalet finns inte."))
     return Selection(year, scope)
 
 
@@ -114,7 +118,7 @@ def scope_choices(data: SurveyData, user) -> list[tuple[str, list[tuple[str, str
     areas = tree.children.get(results.HSF, [])
     groups = [
         ("", [(results.HSF, tree.labels[results.HSF])]),
-        ("Område", [(key, tree.labels[key]) for key in areas]),
+        (_("Område"), [(key, tree.labels[key]) for key in areas]),
     ]
     visible = access.unit_areas(user)
     for area in areas:
@@ -162,7 +166,7 @@ def _measures(code: str, year: YearData) -> list[tuple[str, str]]:
     """(measure code, label) of a chart, from the selected year's questionnaire."""
     spec = year.spec
     if code == RESPONSE:
-        return [("response_rate", "Svarsfrekvens")]
+        return [("response_rate", _("Svarsfrekvens"))]
     if code == HME:
         return [(m.code, m.label) for m in spec.section(SECTION_HME)]
     if code == HSE:
@@ -182,9 +186,9 @@ def _measures(code: str, year: YearData) -> list[tuple[str, str]]:
         if not spec.section(SECTION_ENPS):
             return []
         return [
-            ("enps_promoters_pct", "Ambassadörer (%)"),
-            ("enps_passives_pct", "Passiva (%)"),
-            ("enps_critics_pct", "Kritiker (%)"),
+            ("enps_promoters_pct", _("Ambassadörer (%)")),
+            ("enps_passives_pct", _("Passiva (%)")),
+            ("enps_critics_pct", _("Kritiker (%)")),
         ]
     raise KeyError(code)
 
@@ -224,19 +228,19 @@ def csv_filename(code: str, selection: Selection) -> str:
 
 def _value_text(value, status: str, *, decimals: int = 1, pct: bool = False) -> str:
     if status == results.HIDDEN:
-        return HIDDEN_TEXT
+        return str(HIDDEN_TEXT)
     if status == results.NONE:
-        return NONE_TEXT
+        return str(NONE_TEXT)
     return format_pct(value, decimals) if pct else format_number(value, decimals)
 
 
 def _page_table(caption: str, table: pd.DataFrame, *, pct: bool = False) -> Table:
     columns = [
-        Column("Index", header=True),
-        Column("Grupp"),
-        Column("År", "numtext"),
-        Column("Värde", "numtext"),
-        Column("Svarande", "numtext"),
+        Column(_("Index"), header=True),
+        Column(_("Grupp")),
+        Column(_("År"), "numtext"),
+        Column(_("Värde"), "numtext"),
+        Column(_("Svarande"), "numtext"),
     ]
     rows = []
     for row in table.itertuples(index=False):
@@ -278,18 +282,18 @@ def _values_by_series(table: pd.DataFrame, series: list[Series], measures) -> li
     return out
 
 
-NOTE = (
-    "Inget värde visas för en grupp med färre än {threshold} svarande på indexet, och inte "
+NOTE = gettext_lazy(
+    "Inget värde visas för en grupp med färre än %(threshold)s svarande på indexet, och inte "
     "heller när det skulle kunna räknas fram ur andra visade värden (dold)."
 )
 HEADINGS = {
-    RESPONSE: ("1", "Svarsfrekvens"),
-    HME: ("2", "HME – Hållbart medarbetarengagemang"),
-    HSE: ("3", "HSE – Hållbart säkerhetsengagemang"),
-    DIMENSIONS: ("4", "Psykosocial arbetsmiljö: dimensioner"),
-    THEMES: ("5", "Psykosocial arbetsmiljö: teman"),
-    ENPS: ("6", "eNPS – rekommendation av arbetsgivaren"),
-    ENPS_DISTRIBUTION: ("7", "eNPS: kritiker, passiva och ambassadörer"),
+    RESPONSE: ("1", gettext_lazy("Svarsfrekvens")),
+    HME: ("2", gettext_lazy("HME – Hållbart medarbetarengagemang")),
+    HSE: ("3", gettext_lazy("HSE – Hållbart säkerhetsengagemang")),
+    DIMENSIONS: ("4", gettext_lazy("Psykosocial arbetsmiljö: dimensioner")),
+    THEMES: ("5", gettext_lazy("Psykosocial arbetsmiljö: teman")),
+    ENPS: ("6", gettext_lazy("eNPS – rekommendation av arbetsgivaren")),
+    ENPS_DISTRIBUTION: ("7", gettext_lazy("eNPS: kritiker, passiva och ambassadörer")),
 }
 
 
@@ -297,26 +301,31 @@ def build_charts(data: SurveyData, selection: Selection) -> list[SurveyChart]:
     series = comparison(data, selection)
     year = series[0].data
     scope_label = data.tree.labels.get(selection.scope, selection.scope)
-    note = NOTE.format(threshold=year.threshold)
+    note = NOTE % {"threshold": year.threshold}
     built = []
     for code in CHART_CODES:
         measures = _measures(code, year)
         if not measures:
             continue
         number, heading = HEADINGS[code]
+        heading = str(heading)
         table = section_table(code, data, selection)
-        subtitle = (
-            f"{scope_label} {selection.year} jämfört med föregående år och uppåt i organisationen"
-        )
+        subtitle = _("%(scope)s %(year)s jämfört med föregående år och uppåt i organisationen") % {
+            "scope": scope_label,
+            "year": selection.year,
+        }
         if code == ENPS_DISTRIBUTION:
             rows = []
             for label, values in _values_by_series(table, series, measures):
                 rows.append((label, *values))
             figure = charts.enps_distribution_figure(title=heading, subtitle=subtitle, rows=rows)
             summary_values = rows
-            summary = (
-                "Staplat liggande stapeldiagram: andel kritiker, passiva och ambassadörer per "
-                f"grupp och år. {_summary_text(summary_values, pct=True)}"
+            summary = sentences(
+                _(
+                    "Staplat liggande stapeldiagram: andel kritiker, passiva och ambassadörer "
+                    "per grupp och år."
+                ),
+                _summary_text(summary_values, pct=True),
             )
         else:
             value_range = (0, 100)
@@ -329,17 +338,24 @@ def build_charts(data: SurveyData, selection: Selection) -> list[SurveyChart]:
                 series=_values_by_series(table, series, measures),
                 value_range=value_range,
             )
-            summary = (
-                f"Liggande stapeldiagram: {heading.lower()} för {scope_label} {selection.year}, "
-                f"föregående år och nivåerna ovanför. "
-                + _first_values(table, selection, pct=code == RESPONSE)
+            summary = sentences(
+                _(
+                    "Liggande stapeldiagram: %(measure)s för %(scope)s %(year)s, föregående år "
+                    "och nivåerna ovanför."
+                )
+                % {"measure": heading.lower(), "scope": scope_label, "year": selection.year},
+                _first_values(table, selection, pct=code == RESPONSE),
             )
-        caption = f"{heading}: {scope_label} {selection.year}, föregående år och nivåerna ovanför"
+        caption = _("%(heading)s: %(scope)s %(year)s, föregående år och nivåerna ovanför") % {
+            "heading": heading,
+            "scope": scope_label,
+            "year": selection.year,
+        }
         chart = SurveyChart(
             code=code,
             number=number,
             heading=heading,
-            summary=summary + " Siffrorna finns i tabellen under diagrammet.",
+            summary=sentences(summary, table_note()),
             figure=charts.to_json(figure),
             tables=[_page_table(caption, table, pct=code in (RESPONSE, ENPS_DISTRIBUTION))],
             note=note,
@@ -364,11 +380,15 @@ def _summary_text(rows, *, pct: bool) -> str:
         return ""
     label, promoters, passives, critics = rows[0]
     if promoters is None:
-        return f"{label}: dold eller inga svar."
-    return (
-        f"{label}: ambassadörer {format_pct(promoters)}, passiva {format_pct(passives)}, "
-        f"kritiker {format_pct(critics)}."
-    )
+        return _("%(group)s: dold eller inga svar.") % {"group": label}
+    return _(
+        "%(group)s: ambassadörer %(promoters)s, passiva %(passives)s, kritiker %(critics)s."
+    ) % {
+        "group": label,
+        "promoters": format_pct(promoters),
+        "passives": format_pct(passives),
+        "critics": format_pct(critics),
+    }
 
 
 def key_figures(data: SurveyData, selection: Selection) -> list[dict]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext as _
 
 from hyrdash.suppression_tree import suppress_tree
 
@@ -58,7 +59,7 @@ def tree_of(org: pd.DataFrame) -> Tree:
         }
     )
     units.index = pd.Index(org["unit_id"].astype("int64").to_numpy(), name="unit_id")
-    labels = {HSF: "Hela förvaltningen"}
+    labels = {HSF: _("Hela förvaltningen")}
     labels.update(zip(units["area"], org["area"].astype(str), strict=True))
     labels.update(zip(units["department"], org["department"].astype(str), strict=True))
     labels.update(
