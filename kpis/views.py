@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from . import dashboard as cost_dashboard
@@ -77,9 +77,9 @@ def may_upload(view):
 
 # What the confirmation page calls the figures of a sick-leave check's summary.
 SICK_LEAVE_SUMMARY_LABELS = {
-    "employees": ("Anställda", 0),
-    "ordinary_hours": ("Ordinarie arbetstid (timmar)", 2),
-    "sick_hours": ("Sjuktimmar", 2),
+    "employees": (gettext_lazy("Anställda"), 0),
+    "ordinary_hours": (gettext_lazy("Ordinarie arbetstid (timmar)"), 2),
+    "sick_hours": (gettext_lazy("Sjuktimmar"), 2),
 }
 
 
