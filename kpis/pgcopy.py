@@ -5,6 +5,11 @@ server; for the 1,000,000 rows of a large ledger extract that was most of the
 bulk write. Binary fields are built with array arithmetic and the server
 reads them without parsing. The format: PostgreSQL's documentation of COPY,
 "Binary Format". Nothing here touches Django.
+
+A column is (values, lengths): `values` a numpy array of fixed-size items as
+sent, `lengths` None when every field is the whole item, else per row the
+number of the item's leading bytes to send, -1 for NULL (text is sent
+without its padding, a NULL field without value).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-Column = tuple[np.ndarray, "np.ndarray | None"]  # values as sent, rows where NULL (or None)
+Column = tuple[np.ndarray, "np.ndarray | None"]
 
 HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, no header extension
 TRAILER = b"\xff\xff"
@@ -31,6 +36,8 @@ _NUMERIC = np.dtype(
     ]
 )
 _NUMERIC_NEGATIVE = 0x4000
+# |cents| below this: at most 16 digits before the decimal comma.
+MAX_CENTS = 10**18
 
 
 def bigint(values) -> Column:
@@ -43,6 +50,49 @@ def date(values) -> Column:
     return days, None
 
 
+def text(values) -> Column:
+    """Strings (None: NULL) as text or varchar, UTF-8."""
+    labels = sorted({v for v in values if v is not None})
+    index = {label: i for i, label in enumerate(labels)}
+    return text_codes(np.array([-1 if v is None else index[v] for v in values]), labels)
+
+
+def text_codes(codes, labels: Sequence[str]) -> Column:
+    """Text given as codes into `labels` (-1: NULL), as pandas.factorize returns it:
+    each distinct label is encoded once however many rows it has."""
+    codes = np.asarray(codes, dtype=np.int64)
+    encoded = [label.encode("utf-8") for label in labels]
+    width = max([1, *map(len, encoded)])
+    fixed = np.array([*encoded, b""], dtype=f"S{width}")
+    sizes = np.array([*map(len, encoded), -1], dtype=np.int32)
+    return fixed[codes], sizes[codes]
+
+
+def numeric_cents(cents, null=None) -> Column:
+    """Integers in hundredths (öre) as numeric with two decimals; rows where `null` is
+    true as NULL. Up to 16 digits before the decimal comma."""
+    cents = np.asarray(cents, dtype=np.int64)
+    if null is not None:
+        null = np.asarray(null, dtype=bool)
+        cents = np.where(null, 0, cents)
+    magnitude = np.abs(cents)
+    if len(cents) and not (magnitude < MAX_CENTS).all():
+        raise ValueError("numeric_cents: a value has more than 16 integer digits")
+    whole, fraction = np.divmod(magnitude, 100)
+    out = np.zeros(len(cents), dtype=_NUMERIC)
+    out["ndigits"] = 5
+    out["weight"] = 3
+    out["dscale"] = 2
+    out["sign"] = np.where(cents < 0, _NUMERIC_NEGATIVE, 0)
+    digits = out["digits"]
+    for i, power in enumerate((10**12, 10**8, 10**4, 1)):
+        digits[:, i] = whole // power % 10**4
+    digits[:, 4] = fraction * 100
+    if null is None or not null.any():
+        return out, None
+    return out, np.where(null, -1, _NUMERIC.itemsize).astype(np.int32)
+
+
 def numeric_2dp(values) -> Column:
     """Floats already rounded to two decimals (NaN: NULL) as numeric: the value of
     their "%.2f" text. Integer parts up to 16 digits."""
@@ -51,18 +101,8 @@ def numeric_2dp(values) -> Column:
     magnitude = np.abs(np.where(null, 0.0, values))
     if not (magnitude < 1e16).all():
         raise ValueError("numeric_2dp: a value is infinite or has more than 16 integer digits")
-    cents = np.rint(magnitude * 100).astype(np.int64)
-    whole, fraction = np.divmod(cents, 100)
-    out = np.zeros(len(values), dtype=_NUMERIC)
-    out["ndigits"] = 5
-    out["weight"] = 3
-    out["dscale"] = 2
-    out["sign"] = np.where(values < 0, _NUMERIC_NEGATIVE, 0)
-    digits = out["digits"]
-    for i, power in enumerate((10**12, 10**8, 10**4, 1)):
-        digits[:, i] = whole // power % 10**4
-    digits[:, 4] = fraction * 100
-    return out, (null if null.any() else None)
+    cents = np.rint(np.where(null, 0.0, values) * 100).astype(np.int64)
+    return numeric_cents(cents, null if null.any() else None)
 
 
 def copy_binary(columns: Sequence[Column]) -> bytes:
@@ -74,18 +114,19 @@ def copy_binary(columns: Sequence[Column]) -> bytes:
     record = np.dtype(parts)
     records = np.empty(count, dtype=record)
     records["fields"] = len(columns)
-    keep = None  # which bytes to send: a NULL field has its length (-1) and no value
-    for i, (values, null) in enumerate(columns):
+    keep = None  # which bytes to send: the leading `length` bytes of each value
+    for i, (values, lengths) in enumerate(columns):
         records[f"value{i}"] = values
         size = values.dtype.itemsize
-        if null is None:
+        if lengths is None:
             records[f"length{i}"] = size
             continue
-        records[f"length{i}"] = np.where(null, -1, size)
+        records[f"length{i}"] = lengths
         if keep is None:
             keep = np.ones((count, record.itemsize), dtype=bool)
         offset = record.fields[f"value{i}"][1]
-        keep[null, offset : offset + size] = False
+        sent = np.clip(lengths, 0, size)
+        keep[:, offset : offset + size] = np.arange(size)[None, :] < sent[:, None]
     raw = records.view(np.uint8).reshape(count, record.itemsize)
     body = raw.tobytes() if keep is None else raw[keep].tobytes()
     return HEADER + body + TRAILER

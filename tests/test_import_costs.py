@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from kpis import services
 from kpis.extracts import ExtractError
-from kpis.models import BatchMonth, ImportBatch, LedgerRow, MonthlyCost
+from kpis.models import BatchMonth, DepartmentMonthlyCost, ImportBatch, LedgerRow, MonthlyCost
 from kpis.services import ServiceError, accounts_import, batch_undo, costs_check, costs_import
 
 NBSP = "\u00a0"
@@ -116,6 +116,43 @@ def test_it_stores_monthly_sums_per_unit_and_category(registers, controller_user
     }
     assert [f"{m.period:%Y-%m}" for m in batch.months.all()] == ["2024-03", "2024-04"]
     assert all(m.is_current for m in batch.months.all())
+
+
+def department_snapshot():
+    """Every DepartmentMonthlyCost row as {(kind, month, department, care type, category):
+    (amount, hours)}."""
+    return {
+        (d.kind, f"{d.period:%Y-%m}", d.department.name, d.care_type, d.category): (
+            d.amount,
+            d.hours,
+        )
+        for d in DepartmentMonthlyCost.objects.select_related("department")
+    }
+
+
+def test_the_sums_written_by_an_import_are_those_the_ledger_rebuild_gives(registers):
+    # The import computes the new months' sums from the file in memory; rebuilding
+    # everything from the ledger in SQL (what undo and recategorising do) must agree.
+    run_import(MARCH_APRIL)
+    run_import(APRIL_CORRECTED)
+    run_import(MARCH_APRIL.replace("2024-03", "2024-05").replace("2024-04", "2024-06"))
+    run_import(APRIL_CORRECTED, kind="budget")
+    units, departments = snapshot(), department_snapshot()
+    assert units == {
+        **march_of(MARCH_APRIL_COSTS),
+        **APRIL_CORRECTED_COSTS,
+        **{
+            (kind, month.replace("2024-03", "2024-05").replace("2024-04", "2024-06"), *rest): v
+            for (kind, month, *rest), v in MARCH_APRIL_COSTS.items()
+        },
+        **{("budget", *key[1:]): v for key, v in APRIL_CORRECTED_COSTS.items()},
+    }
+    assert len(departments) > 0
+
+    services.monthly_costs_rebuild()
+
+    assert snapshot() == units
+    assert department_snapshot() == departments
 
 
 def test_it_keeps_every_row_for_drilling_down(registers):
@@ -577,12 +614,12 @@ class Injected(Exception):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failure_after_the_ledger_insert_leaves_nothing(registers, monkeypatch):
-    def failing_refresh(*, kind, periods):
+    def failing_refresh(*, batch, periods):
         # The batch and its ledger rows are written by now.
         assert LedgerRow.objects.count() == 8
         raise Injected
 
-    monkeypatch.setattr(services, "_refresh_months", failing_refresh)
+    monkeypatch.setattr(services, "_make_newest_current", failing_refresh)
 
     with pytest.raises(Injected):
         run_import(MARCH_APRIL)
@@ -594,14 +631,14 @@ def test_a_failure_after_the_ledger_insert_leaves_nothing(registers, monkeypatch
 def test_a_failure_while_rebuilding_the_sums_leaves_the_previous_state(registers, monkeypatch):
     first = run_import(MARCH_APRIL)
     before = snapshot()
-    rebuild = services.monthly_costs_rebuild
+    replace = services._replace_monthly_sums
 
-    def failing_rebuild(**kwargs):
-        rebuild(**kwargs)  # April's old sums are deleted and the new ones written
+    def failing_replace(**kwargs):
+        replace(**kwargs)  # April's old sums are deleted and the new ones written
         assert snapshot() != before
         raise Injected
 
-    monkeypatch.setattr(services, "monthly_costs_rebuild", failing_rebuild)
+    monkeypatch.setattr(services, "_replace_monthly_sums", failing_replace)
 
     with pytest.raises(Injected):
         run_import(APRIL_CORRECTED)

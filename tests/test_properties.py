@@ -490,6 +490,24 @@ def test_parse_amounts_never_raises_and_gives_nan_or_a_finite_number(values):
     assert all(math.isnan(v) or math.isfinite(v) for v in parsed)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.from_regex(r"[0-9,+\-]{1,12}", fullmatch=True), min_size=1, max_size=10))
+@example(["1,5", "1,2,3", "-", "12", "+,5", "7,"])
+def test_parse_amounts_reads_a_finance_system_column_as_each_cell_alone(values):
+    # A column of digits, commas and signs only is read in one pass over its joined text;
+    # each cell read on its own (with a space, so by the general path) must agree.
+    column = parse_amounts(pd.Series(values, dtype="str"))
+    one_by_one = [parse_amounts(pd.Series([value + " "], dtype="str"))[0] for value in values]
+
+    assert column.tolist() == pytest.approx(one_by_one, nan_ok=True)
+
+
+def test_a_finance_system_column_with_a_bad_cell_is_read_cell_by_cell():
+    parsed = parse_amounts(pd.Series(["1,5", "1,2,3", "-", "12", "+,5", "7,"], dtype="str"))
+
+    assert parsed.tolist() == pytest.approx([1.5, math.nan, math.nan, 12, 0.5, 7], nan_ok=True)
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     amounts,
