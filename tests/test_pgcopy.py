@@ -90,3 +90,50 @@ def test_postgresql_stores_what_the_text_would_give():
     ]
     assert stored == expected
     assert Decimal(stored[6][2]) == Decimal("1234567.89")
+
+
+def test_text_leaves_out_the_padding_and_a_null_field_value():
+    stream = pgcopy.copy_binary([pgcopy.text_codes(np.array([1, -1, 0]), ["å", "abc"])])
+    body = stream[len(pgcopy.HEADER) : -len(pgcopy.TRAILER)]
+    assert body == (
+        struct.pack(">hi", 1, 3)
+        + b"abc"
+        + struct.pack(">hi", 1, -1)
+        # "å" is two bytes in UTF-8
+        + struct.pack(">hi", 1, 2)
+        + "å".encode()
+    )
+
+
+def test_numeric_cents_is_exact_beyond_what_a_float_holds():
+    values, null = pgcopy.numeric_cents(np.array([1234567890123456789 // 10]), None)
+    assert null is None
+    # 123456789012345678 hundredths: 1 234 567 890 123 456,78
+    assert struct.unpack(">hhHh5h", values.tobytes()) == (5, 3, 0, 2, 1234, 5678, 9012, 3456, 7800)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="binary COPY is PostgreSQL's")
+def test_postgresql_stores_text_and_cents_as_given():
+    labels = ["hyr_lakare", "Närsjukvård Skellefteå", ""]
+    stream = pgcopy.copy_binary(
+        [
+            pgcopy.text_codes(np.array([0, 1, 2, -1]), labels),
+            pgcopy.numeric_cents(np.array([-5, 123456, 0, 7]), np.array([0, 0, 0, 1], bool)),
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE text_check (name varchar(40), amount numeric(16, 2))"
+        )
+        cursor.cursor.copy_expert(
+            "COPY text_check FROM STDIN WITH (FORMAT binary)", io.BytesIO(stream)
+        )
+        cursor.execute("SELECT name, amount::text FROM text_check")
+        stored = cursor.fetchall()
+    assert stored == [
+        ("hyr_lakare", "-0.05"),
+        ("Närsjukvård Skellefteå", "1234.56"),
+        ("", "0.00"),
+        (None, None),
+    ]
