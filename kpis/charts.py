@@ -108,6 +108,12 @@ PRELIMINARY = gettext_lazy("  (prel.)")
 # --- labels ------------------------------------------------------------------------
 
 
+def upper_first(text: str) -> str:
+    """'Mkr' from 'mkr', 'MSEK' stays 'MSEK' (str.capitalize would lower the rest)."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
 def month_abbr(number: int) -> str:
     """'okt' for 10, in the active language."""
     return str(MONTH_ABBR[number - 1])
@@ -488,7 +494,7 @@ def agency_monthly_figure(
     layout = _layout(
         title=_("Kostnader hyrpersonal totalt per månad – %(year)s–ack %(month)s")
         % {"year": month.year - 2, "month": month_label(month)},
-        subtitle=_("%(unit)s, en linje per år") % {"unit": str(MKR).capitalize()},
+        subtitle=_("%(unit)s, en linje per år") % {"unit": upper_first(MKR)},
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": month_abbrs()},
         yaxis={"title": {"text": str(MKR)}},
     )

@@ -9,6 +9,7 @@ is now. How to update both: README.md, "Languages".
 from __future__ import annotations
 
 import gettext
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from kpis import services
+from kpis import formatting, services
 from kpis.models import ImportBatch
 from tests.test_dashboard import actuals_rows, cost_file
 
@@ -196,6 +197,51 @@ def test_django_uses_the_catalog():
         assert translation.gettext("Hyrpersonal") == "Hyrpersonal"
 
 
+# --- numbers ---------------------------------------------------------------------------
+
+NBSP = formatting.NBSP
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        (
+            "sv",
+            ["1 234 567,89", "\u22122,5", "3,44 %", "300 000 kr", "1 235 tkr", "2,1 mkr"],
+        ),
+        (
+            "en",
+            ["1,234,567.89", "\u22122.5", "3.44 %", "300,000 SEK", "1,235 kSEK", "2.1 MSEK"],
+        ),
+    ],
+)
+def test_numbers_follow_the_language(language, expected):
+    with translation.override(language):
+        shown = [
+            formatting.format_number(1234567.891, 2),
+            formatting.format_number(-2.5, 1),
+            formatting.format_pct(3.444, 2),
+            formatting.format_kr(300_000),
+            formatting.format_tkr(1_234_567),
+            formatting.format_mkr(2_100_000),
+        ]
+    assert [text.replace(NBSP, " ") for text in shown] == expected
+
+
+def test_the_change_against_last_year_in_english():
+    with translation.override("en"):
+        assert (
+            formatting.format_change_text(6_000_000, 11.2) == f"+{NBSP}6.0{NBSP}MSEK, up 11{NBSP}%"
+        )
+        assert formatting.format_change_text(-5_900_000, -0.7) == (
+            f"\u2212{NBSP}5.9{NBSP}MSEK, down 0.7{NBSP}%"
+        )
+        assert formatting.format_change_text(0, 0) == f"0.0{NBSP}MSEK, unchanged"
+        assert formatting.plotly_separators() == ".,"
+    with translation.override("sv"):
+        assert formatting.plotly_separators() == ", "
+
+
 # --- pages -------------------------------------------------------------------------------
 
 
@@ -213,6 +259,14 @@ def text_of(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
+def figure_layout(html: str, code: str) -> dict:
+    match = re.search(
+        rf'<script id="fig-{code}" type="application/json">(.*?)</script>', html, re.S
+    )
+    assert match, code
+    return json.loads(match.group(1))["layout"]
+
+
 def choose(client, language: str, next_path: str = "/"):
     """Pick a language with the switch in the navigation bar (a POST to set_language)."""
     response = client.post(reverse("set_language"), {"language": language, "next": next_path})
@@ -228,21 +282,40 @@ def test_the_cost_dashboard_is_swedish_by_default_and_english_when_chosen(
     url = reverse("kpis:dashboard")
 
     swedish = client.get(url)
+    html, text = swedish.content.decode(), text_of(swedish)
     assert swedish.status_code == 200
-    assert '<html lang="sv">' in swedish.content.decode()
-    assert "Hyrpersonal – Hela förvaltningen" in text_of(swedish)
-    assert "Byt språk till English" in text_of(swedish)
+    assert '<html lang="sv">' in html
+    assert "Hyrpersonal – Hela förvaltningen, mars 2026" in text
+    assert "1. Kostnader hittills i år" in text
+    assert "Byt språk till English" in text
+    # Swedish numbers: decimal comma, space between thousands, mkr/tkr.
+    assert "3,6 mkr + 0,6 mkr, ökning 20 %" in text
+    assert "1 000 tkr" in text
+    assert figure_layout(html, "agency-r12")["separators"] == ", "
 
     choose(client, "en", url)
     english = client.get(url)
     html, text = english.content.decode(), text_of(english)
     assert english.status_code == 200
     assert '<html lang="en">' in html
-    assert "Agency staff – Whole administration" in text
+    assert "Agency staff – Whole administration, March 2026" in text
     assert "Sick leave" in text  # the menu
     assert "Choose month and selection" in html
     assert "Change language to Svenska" in text
-    assert "Hyrpersonal –" not in text
+    # The charts' headings, tables and text summaries, not only the templates.
+    for heading in ["1. Costs so far this year", "4. The SKR measure", "8. Purchased agency hours"]:
+        assert heading in text
+    assert "Agency staff cost R12 per month" in text  # a table caption
+    assert "The figures are in the table below the chart." in html  # a chart's aria-label
+    assert figure_layout(html, "agency-r12")["title"]["text"].startswith(
+        "Agency staff cost R12 (kSEK)"
+    )
+    # English numbers: decimal point, comma between thousands, MSEK/kSEK; never "mkr".
+    assert "3.6 MSEK + 0.6 MSEK, up 20 %" in text
+    assert "1,000 kSEK" in text
+    assert figure_layout(html, "agency-r12")["separators"] == ".,"
+    for swedish_word in ["Hyrpersonal –", "Kostnad R12", "mkr", "tkr", "ökning", "(prel.)"]:
+        assert swedish_word not in text, swedish_word
 
     choose(client, "sv", url)
     assert "Hyrpersonal – Hela förvaltningen" in text_of(client.get(url))
