@@ -27,7 +27,10 @@ from django.contrib.auth.models import Group, User
 from django.db import connections
 
 from kpis import services
-from kpis.models import ImportBatch
+from kpis.models import Area, ImportBatch
+from survey import services as survey_services
+from survey.models import HrAccess
+from tests import sick_leave_data
 from tests.conftest import make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -303,3 +306,71 @@ def year_of_costs(registers, live) -> None:
     )
     national = "Period;Region;Andel\n2026-Q1;Riket;2,5\n2026-Q1;Region Västerbotten;3,9\n"
     services.national_import(data=national.encode("utf-8"))
+
+
+@pytest.fixture
+def sick_leave_months(registers, live) -> None:
+    """The sick-leave extract of tests/sick_leave_data.py (2024-01 .. 2025-03, worked out by
+    hand there), imported through the service: every chart has R12 values and withheld cells."""
+    sick_leave_data.import_sick_leave()
+
+
+# --- the employee survey -------------------------------------------------------------
+
+LSO = "Länssjukvårdsområde 1"
+
+# Per survey year and unit: respondents, and the answer every one of them gives to
+# HME_M1 (motivation, 1-5), HME_L1 (leadership, 1-5) and ENPS (0-10). Every unit has at
+# least 5 respondents (the default threshold), so nothing is hidden. A 1-5 answer x
+# scores (x - 1) x 25; an index is the mean of its answers' scores.
+SURVEY_ANSWERS = {
+    2023: {
+        "0101": (5, 3, 3, 6),
+        "0102": (5, 3, 3, 6),
+        "2001": (5, 3, 3, 6),
+        "2002": (5, 3, 3, 6),
+        "3001": (5, 3, 3, 6),
+    },
+    2024: {
+        "0101": (5, 2, 2, 5),
+        "0102": (5, 5, 5, 10),
+        "2001": (6, 4, 5, 9),
+        "2002": (8, 3, 4, 7),
+        "3001": (5, 3, 3, 8),
+    },
+}
+# Employees per unit in 2024 (response rates); 2023 has none.
+SURVEY_EMPLOYEES = (
+    b"Ansvar;Antal medarbetare\r\n0101;6\r\n0102;7\r\n2001;8\r\n2002;10\r\n3001;9\r\n"
+)
+
+
+def survey_answers(year: int) -> bytes:
+    """The year's answers as a CSV file from Excel: one row per respondent."""
+    lines = ["RespondentID;Ansvar;HME_M1;HME_L1;ENPS"]
+    for ansvar, (count, motivation, leadership, enps) in SURVEY_ANSWERS[year].items():
+        lines += [
+            f"{year}-{ansvar}-{i};{ansvar};{motivation};{leadership};{enps}"
+            for i in range(1, count + 1)
+        ]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+@pytest.fixture
+def survey_years(registers, live) -> None:
+    """The answers of 2023 and 2024 and the employees of 2024, through the services."""
+    for year in SURVEY_ANSWERS:
+        survey_services.answers_import(
+            data=survey_answers(year), file_name=f"mu-{year}.csv", year=year
+        )
+    survey_services.population_import(
+        data=SURVEY_EMPLOYEES, file_name="medarbetare-2024.csv", year=2024
+    )
+
+
+@pytest.fixture
+def hr_partner(people, registers) -> User:
+    """The HR user "hrp", HR partner for Länssjukvårdsområde 1: its departments and units."""
+    access = HrAccess.objects.create(user=people["hr"])
+    access.areas.set(Area.objects.filter(name=LSO))
+    return people["hr"]

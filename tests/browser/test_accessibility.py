@@ -2,6 +2,11 @@
 accessible public digital services requires), and without console errors: a script the
 Content Security Policy blocks, a failed stylesheet or a JavaScript error shows up there.
 
+Covered: the login, the cost dashboard and the controller's tools, sick leave (page per
+scope, upload, refusal, confirmation, history; controller, styrgrupp and hr), the survey
+(administration, area, department, unit comparison, an earlier year, upload, refusal, both
+confirmations, history; hr and styrgrupp), the empty pages, the start page and the admin.
+
 Each test walks a role's pages and reports every page's problems together. Serious and
 critical violations fail; moderate and minor ones are printed (pytest -rP shows them).
 """
@@ -13,6 +18,7 @@ from urllib.parse import quote
 import pytest
 
 from kpis.models import ImportBatch
+from tests.browser.conftest import LSO, SURVEY_EMPLOYEES, survey_answers
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +27,18 @@ FAILING = {"serious", "critical"}
 
 APRIL = "Period;Ansvar;Konto;Belopp;Timmar\n2026-04;0101;4601;1 250 000;11\n2026-04;0101;9999;5\n"
 BROKEN = "Period;Ansvar;Konto;Belopp\n2026-13;0101;4601;tusen\n2026-04;9999;4601;100\n"
+SICK_LEAVE_BROKEN = (
+    "Period;Ansvar;Kön;Åldersgrupp;Antal anställda;Ordinarie arbetstid;"
+    "Sjuktimmar dag 1-14;Sjuktimmar dag 15-59;Sjuktimmar dag 60-\n"
+    "2025-04;0101;X;30-49;20;100;120;0;0\n"
+    "2025-04;9999;K;30-49;20;3000;120;0;0\n"
+)
+SICK_LEAVE_APRIL = (
+    "Period;Ansvar;Kön;Åldersgrupp;Antal anställda;Ordinarie arbetstid;"
+    "Sjuktimmar dag 1-14;Sjuktimmar dag 15-59;Sjuktimmar dag 60-\n"
+    "2025-04;0101;K;30-49;20;3000;120;30;60\n"
+)
+SURVEY_BROKEN = "RespondentID;Ansvar;HME_M1;OKAND\nr1;9999;7;1\nr1;0101;3;1\n"
 
 
 class Audit:
@@ -140,4 +158,109 @@ def test_the_refused_page_the_empty_dashboard_and_the_admin(audit, tab, context,
     context.clear_cookies()
     tab.login("root", next_path="/admin/")
     audit.check("admin-index")
+    audit.assert_clean()
+
+
+def upload_file(tab, *, name: str, data: str | bytes, status: int = 200) -> None:
+    """Choose the file on the upload page now in the browser and have it checked."""
+    page = tab.page
+    buffer = data.encode() if isinstance(data, str) else data
+    page.get_by_label(FILE_LABEL).set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": buffer}]
+    )
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Kontrollera filen").click()
+    assert navigation.value.status == status
+
+
+def test_the_sick_leave_pages(audit, tab, context, people, sick_leave_months):
+    page = tab.page
+    tab.login("ctrl", next_path="/sjukfranvaro/")
+    audit.check("sick-leave-hsf")  # with the controller's "Stäng" for the newest month
+    audit.visit(f"/sjukfranvaro/?urval={quote('care:primärvård')}", "sick-leave-care-type")
+    audit.visit(f"/sjukfranvaro/?urval={quote('area:' + LSO)}", "sick-leave-area")
+    # June 2024: the young men of LSO were 3, withheld with what would give them away.
+    audit.visit(
+        f"/sjukfranvaro/?manad=2024-06&urval={quote('department:Kirurgiskt centrum')}",
+        "sick-leave-department-withheld",
+    )
+
+    audit.visit("/importera/?typ=sick_leave", "upload-sick-leave")
+    upload_file(tab, name="fel.csv", data=SICK_LEAVE_BROKEN, status=400)
+    assert page.get_by_role("alert").is_visible()
+    audit.check("upload-sick-leave-refused")
+    page.get_by_label("Sjukfrånvaro").check()
+    upload_file(tab, name="april.csv", data=SICK_LEAVE_APRIL)
+    assert page.get_by_role("heading", name="Bekräfta import").is_visible()
+    assert page.get_by_text("(Sjukfrånvaro)").is_visible()
+    audit.check("confirm-sick-leave")
+    audit.visit("/importer/", "history-with-sick-leave")
+
+    context.clear_cookies()
+    tab.login("styr", next_path="/sjukfranvaro/")
+    audit.check("sick-leave-styrgrupp")
+
+    # HR imports sick leave too: its upload page offers that kind only.
+    context.clear_cookies()
+    tab.login("hrp", next_path="/importera/")
+    assert page.get_by_role("heading", name="Importera sjukfrånvaro").is_visible()
+    audit.check("upload-hr")
+    audit.visit("/importer/", "history-hr")
+    audit.assert_clean()
+
+
+def test_the_survey_pages(audit, tab, context, people, hr_partner, survey_years):
+    page = tab.page
+    # HR logs in from the site's address and lands on the survey, not on a refusal.
+    tab.login("hrp", next_path="/", lands="/medarbetarundersokning/")
+    audit.check("survey-hsf")
+    audit.visit(f"/medarbetarundersokning/?urval={quote('area:' + LSO)}", "survey-area")
+    audit.visit(
+        f"/medarbetarundersokning/?urval={quote('department:Kirurgiskt centrum')}",
+        "survey-department",
+    )
+    # A unit compared upward (department, area, administration) and with last year.
+    audit.visit("/medarbetarundersokning/?urval=unit:2001", "survey-unit-comparison")
+    audit.visit("/medarbetarundersokning/?ar=2023&urval=unit:2002", "survey-unit-2023")
+
+    audit.visit("/medarbetarundersokning/importera/", "survey-upload")
+    page.get_by_label("Undersökningsår").fill("2024")
+    upload_file(tab, name="fel.csv", data=SURVEY_BROKEN, status=400)
+    assert page.get_by_role("alert").is_visible()
+    audit.check("survey-upload-refused")
+    page.get_by_label("Svar", exact=True).check()
+    page.get_by_label("Undersökningsår").fill("2025")
+    upload_file(tab, name="mu-2025.csv", data=survey_answers(2024))
+    assert page.get_by_role("heading", name="Bekräfta import").is_visible()
+    audit.check("survey-confirm-answers")
+    tab.goto("/medarbetarundersokning/importera/", None)
+    page.get_by_label("Antal medarbetare").check()
+    page.get_by_label("Undersökningsår").fill("2023")
+    upload_file(tab, name="medarbetare-2023.csv", data=SURVEY_EMPLOYEES)
+    assert page.get_by_text("40 medarbetare i 5 enheter").is_visible()
+    audit.check("survey-confirm-employees")
+    audit.visit("/medarbetarundersokning/importer/", "survey-history")
+
+    # The steering group: the administration and the areas, no units.
+    context.clear_cookies()
+    tab.login("styr", next_path="/medarbetarundersokning/")
+    assert page.locator("#id_urval option[value='unit:2001']").count() == 0
+    audit.check("survey-styrgrupp")
+    audit.visit(f"/medarbetarundersokning/?urval={quote('area:Tandvården')}", "survey-area-styr")
+    audit.assert_clean()
+
+
+def test_the_pages_before_any_data_and_the_start_page(audit, tab, context, people):
+    # HR from the site's address: the survey page, with nothing imported yet.
+    tab.login("hrp", next_path="/", lands="/medarbetarundersokning/")
+    assert tab.page.get_by_role("heading", name="Inga resultat ännu").is_visible()
+    audit.check("survey-empty")
+    audit.visit("/sjukfranvaro/", "sick-leave-empty")
+    audit.visit("/medarbetarundersokning/importer/", "survey-history-empty")
+
+    # A user whose group has no permission: the start page says so.
+    context.clear_cookies()
+    tab.login("bem", next_path="/", lands="/start/")
+    assert tab.page.get_by_role("heading", name="Ditt konto har inga sidor ännu").is_visible()
+    audit.check("start-no-pages")
     audit.assert_clean()

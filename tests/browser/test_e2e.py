@@ -1,6 +1,9 @@
-"""The site in headless Chromium: each role logs in through the form; a controller uploads an
-Excel file and a Windows-1252 CSV, confirms, reads the charts and tables, downloads a CSV
-and undoes an import; the upload flow works with the keyboard alone.
+"""The site in headless Chromium: each role logs in through the form and lands on its first
+page; a controller uploads an Excel file and a Windows-1252 CSV, confirms, reads the charts
+and tables, downloads a CSV and undoes an import; a controller uploads sick leave and the
+steering group reads it; an HR partner lands on the survey, uploads two years and the
+employee counts and reads a unit compared upward and with last year; the upload flow works
+with the keyboard alone.
 
 The controller's files (organisation and account mapping of tests/conftest.py):
 
@@ -40,6 +43,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from kpis.models import ImportBatch
+from tests import sick_leave_data
+from tests.browser.conftest import LSO, SURVEY_EMPLOYEES, survey_answers
 
 pytestmark = pytest.mark.browser
 
@@ -260,7 +265,7 @@ def test_a_controller_uploads_excel_and_csv_reads_the_charts_downloads_and_undoe
 
     history = page.locator("table", has=page.locator("caption", has_text="Importer"))
     for batch_id, name in ((xlsx_id, "utfall-jan-feb.xlsx"), (csv_id, "utfall-mars.csv")):
-        row = history.locator("tbody tr", has=page.locator(f"td:text-is('{batch_id}')"))
+        row = history.locator("tbody tr", has=page.locator(f"td:first-child:text-is('{batch_id}')"))
         assert name in row.inner_text()
         assert "Aktiv" in row.inner_text()
     assert set(ImportBatch.objects.values_list("file_name", flat=True)) == {
@@ -335,6 +340,302 @@ def test_a_controller_uploads_excel_and_csv_reads_the_charts_downloads_and_undoe
     assert table_row(page, monthly, "mar 2025").count() == 0
     assert cells(table_row(page, monthly, "feb 2025"))[1] == tkr("235")[0]
     assert page.locator("#id_manad option[value='2025-03']").count() == 0
+    tab.assert_no_console_errors()
+
+
+# --- sick leave ------------------------------------------------------------------------
+
+# The extract of tests/sick_leave_data.py (2024-01 .. 2025-03, five groups a month, worked
+# out by hand there), as Swedish Excel saves it: Windows-1252 ("Kön", "Åldersgrupp"), CRLF.
+SICK_LEAVE_CSV = sick_leave_data.extract().decode("utf-8").replace("\n", "\r\n").encode("cp1252")
+
+
+def confirm_summary(page, month: str, label: str) -> list[str]:
+    """A row of the confirmation page's summary table (month, what, new, stored, difference)."""
+    return cells(
+        page.locator("main table.table-striped").locator(
+            "tbody tr", has=page.locator(f"td:text-is('{month}') + td:text-is('{label}')")
+        )
+    )
+
+
+def test_a_controller_uploads_sick_leave_and_the_steering_group_reads_it(
+    tab, context, people, registers
+):
+    """By hand (tests/sick_leave_data.py), R12 in March 2025 (April 2024 .. March 2025):
+
+    administration  ordinary 11 x 13 950 + 12 150 = 165 600, sick 12 x 816 - 36 + 150 = 9 906
+                    -> 5,98 %; day 1-14: 10 x 446 + 410 + 596 = 5 466 -> short-term 3,30 %;
+                    day 60-: 12 x 240 = 2 880 -> long-term share 2 880 / 9 906 = 29,07 %
+    NSO             46 800, 12 x 237 + 150 = 2 994 -> 6,40 %
+    LSO             11 x 8 250 + 6 450 = 97 200, 11 x 525 + 489 = 6 264 -> 6,44 %
+    Tandvården      54 / 1 800 -> 3,00 %
+    December 2024 (January .. December 2024): administration 9 756 / 165 600 -> 5,89 %.
+    """
+    page = tab.page
+    assert b"K\xf6n" in SICK_LEAVE_CSV  # "ö" in Windows-1252, as Excel saves it
+
+    # 1. The controller uploads the extract: checked, summarised, confirmed.
+    tab.login("ctrl", next_path="/importera/?typ=sick_leave")
+    assert page.get_by_label("Sjukfrånvaro").is_checked()  # preselected by ?typ
+    page.get_by_label(FILE_LABEL).set_input_files(
+        files=[
+            {"name": "sjukfranvaro-2025-03.csv", "mimeType": "text/csv", "buffer": SICK_LEAVE_CSV}
+        ]
+    )
+    tab.shot("chosen")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kontrollera filen").click()
+    assert re.fullmatch(r"/importera/\d+/bekrafta/", tab.path()), page.url
+    tab.shot("confirm")
+    assert page.get_by_text("sjukfranvaro-2025-03.csv").is_visible()
+    # January 2025: 20 + 6 + 40 + 15 + 12 = 93 employees, 13 950 hours, 966 sick hours.
+    assert confirm_summary(page, "2025-01", "Anställda") == [
+        "2025-01",
+        "Anställda",
+        "93",
+        "0",
+        "93",
+    ]
+    assert confirm_summary(page, "2025-01", "Ordinarie arbetstid (timmar)")[2] == f"13{NBSP}950,00"
+    assert confirm_summary(page, "2025-01", "Sjuktimmar")[2] == "966,00"
+    assert confirm_summary(page, "2024-06", "Sjuktimmar")[2] == "780,00"  # 3 young men
+    batch_id = confirm(tab, rows=75, step="sick-leave")
+    row = page.locator("tbody tr", has=page.locator(f"td:first-child:text-is('{batch_id}')"))
+    assert "Sjukfrånvaro" in row.inner_text()
+    assert "Aktiv" in row.inner_text()
+    assert ImportBatch.objects.get(pk=batch_id).kind == ImportBatch.Kind.SICK_LEAVE
+
+    # 2. The page for the administration, March 2025 (preliminary: the newest month).
+    tab.goto("/sjukfranvaro/", None)
+    assert wait_for_charts(page) == 4
+    tab.shot("sick-leave-hsf")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Sjukfrånvaro – Hela förvaltningen, mars 2025"
+    )
+    assert page.get_by_text("Preliminär", exact=True).is_visible()
+    pct = lambda text: text.replace(" ", NBSP)  # noqa: E731
+    r12 = "sick-leave-r12"
+    assert cells(table_row(page, r12, "mar 2025")) == [
+        "mar 2025 (prel.)",
+        pct("5,98 %"),
+        pct("6,44 %"),
+        pct("6,40 %"),
+        pct("3,00 %"),
+    ]
+    assert cells(table_row(page, r12, "dec 2024"))[1] == pct("5,89 %")
+    assert cells(table_row(page, r12, "nov 2024"))[1:] == ["–"] * 4  # no 12 months yet
+    # The 6 men of NSO (and no men in Tandvården) are too few: men, and so women, withheld.
+    assert cells(table_row(page, "sick-leave-gender", "mar 2025"))[1:] == [
+        pct("5,98 %"),
+        "..",
+        "..",
+    ]
+    assert cells(table_row(page, "sick-leave-duration", "mar 2025"))[1:] == [
+        "446",
+        "130",
+        "240",
+        pct("3,30 %"),
+        pct("29,07 %"),
+    ]
+
+    # 3. Länssjukvårdsområde 1 in December 2024, through the form.
+    page.get_by_label("Månad", exact=True).select_option("2024-12")
+    page.get_by_label("Urval", exact=True).select_option("area:Länssjukvårdsområde 1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Visa").click()
+    wait_for_charts(page)
+    tab.shot("sick-leave-lso-december")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Sjukfrånvaro – Länssjukvårdsområde 1, december 2024"
+    )
+    assert cells(table_row(page, r12, "dec 2024"))[1:] == [pct("6,44 %"), pct("6,44 %")]
+
+    # 4. The controller closes March: no longer preliminary.
+    tab.goto("/sjukfranvaro/", None)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Stäng 2025-03").click()
+    wait_for_charts(page)
+    tab.shot("march-closed")
+    assert page.get_by_text("Månaden är stängd.").is_visible()
+    assert cells(table_row(page, r12, "mar 2025"))[0] == "mar 2025"
+
+    # 5. The steering group reads the same page, without the controller's tools.
+    context.clear_cookies()
+    tab.login("styr", next_path="/sjukfranvaro/")
+    wait_for_charts(page)
+    tab.shot("sick-leave-styrgrupp")
+    assert cells(table_row(page, r12, "mar 2025"))[1] == pct("5,98 %")
+    assert page.get_by_role("button", name=re.compile(r"^(Stäng|Öppna) ")).count() == 0
+    navigation = page.get_by_role("navigation", name="Huvudmeny")
+    assert navigation.get_by_role("link", name="Sjukfrånvaro").get_attribute("aria-current") == (
+        "page"
+    )
+    tab.goto("/importera/?typ=sick_leave", "styrgrupp-refused", status=403)
+    tab.assert_no_console_errors()
+
+
+# --- the employee survey ----------------------------------------------------------------
+
+
+def survey_upload(tab, *, kind: str, year: int, name: str, data: bytes, step: str) -> None:
+    page = tab.page
+    tab.goto("/medarbetarundersokning/importera/", None)
+    page.get_by_label(kind, exact=True).check()
+    page.get_by_label("Undersökningsår").fill(str(year))
+    page.get_by_label(FILE_LABEL).set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
+    )
+    tab.shot(f"{step}-chosen")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kontrollera filen").click()
+    assert re.fullmatch(r"/medarbetarundersokning/importera/\d+/bekrafta/", tab.path()), page.url
+    tab.shot(f"{step}-confirm")
+
+
+def survey_confirm(tab, *, rows: int, year: int, step: str) -> int:
+    with tab.page.expect_navigation():
+        tab.page.get_by_role("button", name="Spara importen").click()
+    assert tab.path() == "/medarbetarundersokning/importer/"
+    tab.shot(f"{step}-saved")
+    message = tab.page.get_by_role("status").filter(has_text="sparad").inner_text().strip()
+    match = re.fullmatch(rf"Import (\d+) sparad: {rows} rader för {year}\.", message)
+    assert match, message
+    return int(match.group(1))
+
+
+def survey_rows(page, section: str, index: str) -> list[list[str]]:
+    """The rows of survey chart `section`'s table for one index: group, year, value, respondents."""
+    rows = page.locator(f"#{section} table.chart-data tbody tr").filter(
+        has=page.locator("th", has_text=re.compile(f"^{re.escape(index)}$"))
+    )
+    return [cells(rows.nth(i))[1:] for i in range(rows.count())]
+
+
+def test_hr_lands_on_the_survey_uploads_two_years_and_reads_the_comparison(
+    tab, people, hr_partner, registers
+):
+    """HR partner for Länssjukvårdsområde 1 (LSO). The answers (tests/browser/conftest.py,
+    every respondent of a unit alike; a 1-5 answer x scores (x - 1) x 25):
+
+        unit  2024: n  motivation  leadership  eNPS      2023: n, all 3 / 3 / 6
+        2001        6   4 -> 75     5 -> 100    9 promoter      5
+        2002        8   3 -> 50     4 -> 75     7 passive       5
+        0101        5   2 -> 25     2 -> 25     5 critic        5
+        0102        5   5 -> 100    5 -> 100   10 promoter      5
+        3001        5   3 -> 50     3 -> 50     8 passive       5
+
+    Unit 2001 (Kirurgavdelning 1) in 2024: HME (75 x 6 + 100 x 6) / 12 = 87,5; 2023: 50,0;
+    eNPS 100 - 0 = 100,0; 2023 all critics: -100,0; response rate 6 / 8 employees = 75,0 %.
+    Kirurgiskt centrum = LSO (its one department), 14 respondents: HME (450 + 600 + 400 +
+    600) / 28 = 73,2; motivation 850 / 14 = 60,7; eNPS 6 / 14 promoters = 42,9; rate
+    14 / 18 = 77,8 %. The administration, 29: HME (1 725 + 2 075) / 58 = 65,5; motivation
+    1 725 / 29 = 59,5; eNPS (11 - 5) / 29 = 20,7; rate 29 / 40 = 72,5 %.
+    """
+    page = tab.page
+
+    # 1. From the site's address: the login, then the survey page (not a refusal).
+    tab.goto("/", None)
+    tab.login("hrp", next_path="/", lands="/medarbetarundersokning/")
+    assert page.get_by_role("heading", name="Inga resultat ännu").is_visible()
+    tab.shot("landed-on-the-survey")
+    navigation = page.get_by_role("navigation", name="Huvudmeny")
+    assert navigation.get_by_role("link", name="Hyrpersonal").count() == 0
+
+    # 2. Two years of answers and this year's employees, each checked and confirmed.
+    survey_upload(
+        tab, kind="Svar", year=2023, name="mu-2023.csv", data=survey_answers(2023), step="2023"
+    )
+    assert page.get_by_text("25 svarande i 5 enheter").is_visible()
+    assert cells(page.locator("tbody tr", has=page.locator("td:text-is('Tandvården')"))) == [
+        "Tandvården",
+        "5",
+    ]
+    first = survey_confirm(tab, rows=25, year=2023, step="2023")
+    survey_upload(
+        tab, kind="Svar", year=2024, name="mu-2024.csv", data=survey_answers(2024), step="2024"
+    )
+    assert page.get_by_text("29 svarande i 5 enheter").is_visible()
+    assert cells(page.locator("tbody tr", has=page.locator(f"td:text-is('{LSO}')"))) == [
+        LSO,
+        "14",
+    ]
+    second = survey_confirm(tab, rows=29, year=2024, step="2024")
+    survey_upload(
+        tab,
+        kind="Antal medarbetare",
+        year=2024,
+        name="medarbetare-2024.csv",
+        data=SURVEY_EMPLOYEES,
+        step="employees",
+    )
+    assert page.get_by_text("40 medarbetare i 5 enheter").is_visible()
+    third = survey_confirm(tab, rows=5, year=2024, step="employees")
+    history = page.locator("table", has=page.locator("caption", has_text="Importer"))
+    for batch_id, name in ((first, "mu-2023.csv"), (second, "mu-2024.csv"), (third, "medarbetare")):
+        row = history.locator("tbody tr", has=page.locator(f"td:first-child:text-is('{batch_id}')"))
+        assert name in row.inner_text()
+        assert "Används" in row.inner_text()
+
+    # 3. The administration in 2024, compared with 2023: seven charts and their tables.
+    tab.goto("/medarbetarundersokning/", None)
+    assert wait_for_charts(page) == 7
+    tab.shot("survey-hsf")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Medarbetarundersökning 2024 – Hela förvaltningen"
+    )
+    figures = page.locator("table.survey-figures tbody tr")
+    assert cells(figures.nth(0)) == ["Hela förvaltningen 2024", "29", "40", f"72,5{NBSP}%"]
+    assert cells(figures.nth(1)) == ["Hela förvaltningen 2023", "25", "–", "–"]
+    assert survey_rows(page, "hme", "HME totalt") == [
+        ["Hela förvaltningen", "2024", "65,5", "29"],
+        ["Hela förvaltningen", "2023", "50,0", "25"],
+    ]
+    assert survey_rows(page, "enps", "eNPS") == [
+        ["Hela förvaltningen", "2024", "20,7", "29"],
+        ["Hela förvaltningen", "2023", "\u2212100,0", "25"],
+    ]
+
+    # 4. Unit 2001 of HR's area, through the form: compared upward and with last year.
+    page.get_by_label("Urval", exact=True).select_option("unit:2001")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Visa").click()
+    assert wait_for_charts(page) == 7
+    tab.shot("survey-unit-comparison")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Medarbetarundersökning 2024 – 2001 Kirurgavdelning 1"
+    )
+    assert survey_rows(page, "svarsfrekvens", "Svarsfrekvens") == [
+        ["2001 Kirurgavdelning 1", "2024", f"75,0{NBSP}%", "6"],
+        ["2001 Kirurgavdelning 1", "2023", "–", "5"],
+        ["Kirurgiskt centrum", "2024", f"77,8{NBSP}%", "14"],
+        [LSO, "2024", f"77,8{NBSP}%", "14"],
+        ["Hela förvaltningen", "2024", f"72,5{NBSP}%", "29"],
+    ]
+    assert survey_rows(page, "hme", "HME totalt") == [
+        ["2001 Kirurgavdelning 1", "2024", "87,5", "6"],
+        ["2001 Kirurgavdelning 1", "2023", "50,0", "5"],
+        ["Kirurgiskt centrum", "2024", "73,2", "14"],
+        [LSO, "2024", "73,2", "14"],
+        ["Hela förvaltningen", "2024", "65,5", "29"],
+    ]
+    assert [row[2] for row in survey_rows(page, "hme", "Motivation")] == [
+        "75,0",
+        "50,0",
+        "60,7",
+        "60,7",
+        "59,5",
+    ]
+    assert [row[2] for row in survey_rows(page, "enps", "eNPS")] == [
+        "100,0",
+        "\u2212100,0",
+        "42,9",
+        "42,9",
+        "20,7",
+    ]
+    # Units of other areas are not HR's to choose, nor to open.
+    assert page.locator("#id_urval option[value='unit:0101']").count() == 0
+    tab.goto("/medarbetarundersokning/?urval=unit:0101", "other-area-unit", status=404)
     tab.assert_no_console_errors()
 
 
