@@ -17,6 +17,7 @@ import pandas as pd
 from django.db import connection, transaction
 from django.db.models import Case, Max, ProtectedError, Sum, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import pgcopy
 from .extracts import (
@@ -120,7 +121,7 @@ def costs_check(*, data: bytes, kind: str) -> CostCheck:
     per account). Rows on mapped accounts must name a known unit (ansvar).
     """
     if kind not in COST_KINDS:
-        raise ServiceError(f"Okänd typ av underlag: {kind}.")
+        raise ServiceError(_("Okänd typ av underlag: %(kind)s.") % {"kind": kind})
     digest = checksum(data)
     identical = _identical_batch(kind=kind, digest=digest)
     accounts = {a.konto: (a.id, a.category) for a in Account.objects.all()}
@@ -160,7 +161,7 @@ def costs_check(*, data: bytes, kind: str) -> CostCheck:
                 Problem(
                     None,
                     "Konto",
-                    "ingen rad har ett konto som finns i kontomappningen; inget att importera.",
+                    _("ingen rad har ett konto som finns i kontomappningen; inget att importera."),
                 )
             ]
         )
@@ -224,9 +225,9 @@ def batch_undo(*, batch_id: int, user=None) -> ImportBatch:
         try:
             batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         except ImportBatch.DoesNotExist as exc:
-            raise ServiceError("Importen finns inte.") from exc
+            raise ServiceError(_("Importen finns inte.")) from exc
         if batch.undone_at is not None:
-            raise ServiceError("Importen är redan ångrad.")
+            raise ServiceError(_("Importen är redan ångrad."))
         batch.undone_at = timezone.now()
         batch.undone_by = user
         batch.save(update_fields=["undone_at", "undone_by"])

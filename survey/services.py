@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kpis.models import Unit
 from kpis.services import ServiceError, checksum
@@ -31,9 +32,12 @@ def check_year(year) -> int:
     try:
         year = int(year)
     except (TypeError, ValueError) as exc:
-        raise ServiceError(f"”{year}” är inget årtal.") from exc
+        raise ServiceError(_("”%(year)s” är inget årtal.") % {"year": year}) from exc
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ServiceError(f"Året {year} ligger utanför {FIRST_YEAR}–{LAST_YEAR}.")
+        raise ServiceError(
+            _("Året %(year)s ligger utanför %(first)s–%(last)s.")
+            % {"year": year, "first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     return year
 
 
@@ -92,7 +96,10 @@ def questionnaire_for(year: int) -> Questionnaire:
     questionnaire = Questionnaire.for_year(year)
     if questionnaire is None:
         raise ServiceError(
-            "Det finns ingen enkät att läsa svaren mot; lägg in en under Enkäter i administrationen."
+            _(
+                "Det finns ingen enkät att läsa svaren mot; lägg in en under Enkäter i "
+                "administrationen."
+            )
         )
     return questionnaire
 
@@ -308,9 +315,9 @@ def batch_undo(*, batch_id: int, user=None) -> SurveyBatch:
         try:
             batch = SurveyBatch.objects.select_for_update().get(pk=batch_id)
         except SurveyBatch.DoesNotExist as exc:
-            raise ServiceError("Importen finns inte.") from exc
+            raise ServiceError(_("Importen finns inte.")) from exc
         if batch.undone_at is not None:
-            raise ServiceError("Importen är redan ångrad.")
+            raise ServiceError(_("Importen är redan ångrad."))
         batch.undone_at = timezone.now()
         batch.undone_by = user
         batch.save(update_fields=["undone_at", "undone_by"])
