@@ -137,17 +137,17 @@ def _raw_table(data: bytes) -> tuple[list, pd.DataFrame]:
     if not data:
         raise ExtractError([Problem(None, None, "Filen är tom.")])
     if data.startswith(b"PK\x03\x04"):
-        rows = _xlsx_rows(data)
-        if not rows:
+        columns = _xlsx_columns(data)
+        nonempty = [np.array(column, dtype=object).astype(bool) for column in columns]
+        used = np.flatnonzero(np.logical_or.reduce(nonempty)) if columns else []
+        if not len(used):
             raise ExtractError([Problem(None, None, "Filen är tom.")])
-        header_at = next((i for i, row in enumerate(rows) if any(c != "" for c in row)), None)
-        if header_at is None:
-            raise ExtractError([Problem(None, None, "Filen är tom.")])
-        header = rows[header_at]
-        width = len(header)
-        body = [(row + [""] * width)[:width] for row in rows[header_at + 1 :]]
-        frame = pd.DataFrame(body, columns=range(width), dtype=object)
-        frame.index = pd.RangeIndex(header_at + 2, header_at + 2 + len(body))
+        header_at = int(used[0])
+        header = [column[header_at] for column in columns]
+        frame = pd.DataFrame(
+            {i: column[header_at + 1 :] for i, column in enumerate(columns)}, dtype=object
+        )
+        frame.index = pd.RangeIndex(header_at + 2, header_at + 2 + len(frame))
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ExtractError(
             [
@@ -285,7 +285,8 @@ def _decode(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _xlsx_rows(data: bytes) -> list[list[str]]:
+def _xlsx_columns(data: bytes) -> list[list[str]]:
+    """The first sheet's cells as text (_cell_text), column by column, all of one length."""
     from python_calamine import CalamineWorkbook
 
     unreadable = Problem(None, None, "Filen kunde inte läsas som Excel-arbetsbok (.xlsx).")
@@ -308,7 +309,34 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
         raise
     except Exception as exc:  # calamine raises its own error types for broken files
         raise ExtractError([unreadable]) from exc
-    return [[_cell_text(cell) for cell in row] for row in raw]
+    lengths = set(map(len, raw))
+    width = max(lengths, default=0)
+    if len(lengths) > 1:
+        raw = [[*row, *[None] * (width - len(row))] for row in raw]
+    return [_column_texts(cells) for cells in zip(*raw, strict=True)]
+
+
+def _column_texts(cells: Sequence[object]) -> list[str]:
+    """_cell_text of every cell of a column, a column at a time: in an extract every
+    cell of a column has the same type, and its dates and texts repeat (200,000 rows:
+    0.5 s instead of 3 s cell by cell)."""
+    types = set(map(type, cells))
+    if types <= {str}:
+        return list(map(str.strip, cells))
+    if types <= {float, type(None)}:
+        return ["" if cell is None else _float_text(cell) for cell in cells]
+    known: dict[tuple[type, object], str] = {}
+    texts = []
+    for cell in cells:
+        if type(cell) is float:
+            texts.append(_float_text(cell))
+            continue
+        key = (type(cell), cell)
+        text = known.get(key)
+        if text is None:
+            text = known[key] = _cell_text(cell)
+        texts.append(text)
+    return texts
 
 
 def _cell_text(cell: object) -> str:
@@ -320,14 +348,18 @@ def _cell_text(cell: object) -> str:
     if isinstance(cell, dt.datetime | dt.date):
         return cell.strftime("%Y-%m-%d")
     if isinstance(cell, float):
-        if cell.is_integer():
-            return str(int(cell))
-        text = repr(cell)
-        if "e" in text:
-            # Formula residues such as 1.4e-14: written out, as a CSV export would.
-            text = format(Decimal(text), "f")
-        return text
+        return _float_text(cell)
     return str(cell).strip()
+
+
+def _float_text(cell: float) -> str:
+    if cell.is_integer():
+        return str(int(cell))
+    text = repr(cell)
+    if "e" in text:
+        # Formula residues such as 1.4e-14: written out, as a CSV export would.
+        text = format(Decimal(text), "f")
+    return text
 
 
 # --- parsing columns ------------------------------------------------------------------
@@ -355,11 +387,12 @@ def parse_amounts(values: pd.Series) -> pd.Series:
 def _parse_amount_texts(values: pd.Series) -> pd.Series:
     if not len(values):
         return pd.Series([], index=values.index, name=values.name, dtype="float64")
-    if _only_characters(values, "0123456789,+-"):
-        # What finance systems export: nothing to remove, a comma is the decimal sign.
-        # With only these characters, what float() reads is what AMOUNT_RE accepts, so
-        # one pass over the joined text replaces a regular expression per cell (1M
-        # cells: 0.3 s instead of 1.5 s); any other text goes the general way.
+    if _only_characters(values, "0123456789,+-") or _only_characters(values, "0123456789.+-"):
+        # What finance systems and Excel export: nothing to remove, a comma (or, with no
+        # comma anywhere, a point) is the decimal sign. With only these characters, what
+        # float() reads is what AMOUNT_RE accepts, so one pass over the joined text
+        # replaces a regular expression per cell (1M cells: 0.3 s instead of 1.5 s); any
+        # other text goes the general way.
         cells = "\n".join(values.tolist()).replace(",", ".").split("\n")
         try:
             numbers = np.array(cells, dtype="float64")

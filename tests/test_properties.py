@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 
 from kpis.extracts import (
     ExtractError,
+    _cell_text,
+    _column_texts,
     parse_accounts,
     parse_amounts,
     parse_cost_extract,
@@ -598,3 +600,29 @@ def test_uploading_an_amount_too_long_for_a_float_is_refused_in_swedish(
     assert response.status_code == 400
     assert response.context["problems"] == [f"Rad 2, kolumn Belopp: ”{'9' * 57}…” är inget tal."]
     assert not PendingUpload.objects.exists()
+
+
+excel_cells = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.text(cell_chars, max_size=12),
+    st.dates(min_value=dt.date(1900, 1, 1)),
+    st.datetimes(min_value=dt.datetime(1900, 1, 1)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(excel_cells, max_size=20), st.sampled_from(["mixed", "float", "text"]))
+def test_an_excel_column_reads_as_each_cell_alone(cells, kind):
+    # Columns are converted a column at a time, with shortcuts for one type of cell.
+    if kind == "float":
+        cells = [
+            float(c) if isinstance(c, int | float) and not isinstance(c, bool) else None
+            for c in cells
+        ]
+    elif kind == "text":
+        cells = [str(c) for c in cells]
+
+    assert _column_texts(cells) == [_cell_text(cell) for cell in cells]
