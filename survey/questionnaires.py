@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from .metrics import ENPS, RESPONSE_RATE, Measure
 from .models import Question, Questionnaire
 
@@ -70,10 +72,11 @@ def spec_for(questionnaire: Questionnaire) -> Spec:
     def codes(items) -> tuple[str, ...]:
         return tuple(q.code for q in items)
 
-    measures = [Measure(RESPONSE_RATE, "Svarsfrekvens", RESPONSE_RATE, section=SECTION_RESPONSE)]
+    # Labels in the active language (a Spec is built per page, not cached).
+    measures = [Measure(RESPONSE_RATE, _("Svarsfrekvens"), RESPONSE_RATE, section=SECTION_RESPONSE)]
     hme = by_index.get(Question.Index.HME, [])
     if hme:
-        measures.append(Measure("hme", "HME totalt", "index", codes(hme), SECTION_HME))
+        measures.append(Measure("hme", _("HME totalt"), "index", codes(hme), SECTION_HME))
         for sub in Question.SubIndex:
             items = [q for q in hme if q.sub_index == sub]
             if items:
@@ -89,10 +92,14 @@ def spec_for(questionnaire: Questionnaire) -> Spec:
                 )
     hse = by_index.get(Question.Index.HSE, [])
     if hse:
-        measures.append(Measure("hse", "HSE-index", "index", codes(hse), SECTION_HSE))
+        measures.append(Measure("hse", _("HSE-index"), "index", codes(hse), SECTION_HSE))
     for question in by_index.get(Question.Index.HSE_OUTCOME, []):
         number = question.code.rsplit("_", 1)[-1]
-        label = f"Fråga {number}: {question.text}" if number.isdigit() else question.text
+        label = (
+            _("Fråga %(number)s: %(text)s") % {"number": number, "text": question.text}
+            if number.isdigit()
+            else question.text
+        )
         measures.append(
             Measure(question.code.lower(), label, "index", (question.code,), SECTION_HSE)
         )
