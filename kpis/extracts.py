@@ -21,6 +21,10 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
+from .formatting import digit_separators
 
 # How many problems a report lists before it says "and N more".
 MAX_LISTED_PROBLEMS = 200
@@ -40,13 +44,14 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        values = {"row": self.row, "column": self.column, "message": self.message}
         if self.row is not None and self.column:
-            return f"Rad {self.row}, kolumn {self.column}: {self.message}"
+            return _("Rad %(row)s, kolumn %(column)s: %(message)s") % values
         if self.row is not None:
-            return f"Rad {self.row}: {self.message}"
+            return _("Rad %(row)s: %(message)s") % values
         if self.column:
-            return f"Kolumn {self.column}: {self.message}"
-        return self.message
+            return _("Kolumn %(column)s: %(message)s") % values
+        return str(self.message)
 
 
 class ExtractError(Exception):
@@ -61,7 +66,7 @@ class ExtractError(Exception):
         listed = [str(p) for p in self.problems[:MAX_LISTED_PROBLEMS]]
         rest = len(self.problems) - len(listed)
         if rest > 0:
-            listed.append(f"… och {rest} fel till.")
+            listed.append(_("… och %(count)s fel till.") % {"count": rest})
         return listed
 
 
@@ -72,11 +77,11 @@ class Column:
 
 
 def quote(value: object) -> str:
-    """A value as messages quote it: ”value” (Swedish quotation marks)."""
+    """A value as messages quote it: ”value” (Swedish quotation marks; English “value”)."""
     text = str(value)
     if len(text) > 60:
         text = text[:57] + "…"
-    return f"”{text}”"
+    return pgettext("a value quoted in a message", "”%(value)s”") % {"value": text}
 
 
 # --- reading the raw table ------------------------------------------------------------
@@ -113,11 +118,16 @@ def read_wide_table(data: bytes, columns: Sequence[Column]) -> tuple[pd.DataFram
         if not name:
             if (cells != "").any():
                 problems.append(
-                    Problem(None, None, f"Kolumn nr {position + 1} har värden men ingen rubrik.")
+                    Problem(
+                        None,
+                        None,
+                        _("Kolumn nr %(number)s har värden men ingen rubrik.")
+                        % {"number": position + 1},
+                    )
                 )
             continue
         if name.lower() in seen:
-            problems.append(Problem(None, name, "förekommer flera gånger i rubrikraden."))
+            problems.append(Problem(None, name, _("förekommer flera gånger i rubrikraden.")))
             continue
         seen.add(name.lower())
         others[name] = cells
@@ -135,13 +145,13 @@ def read_wide_table(data: bytes, columns: Sequence[Column]) -> tuple[pd.DataFram
 def _raw_table(data: bytes) -> tuple[list, pd.DataFrame]:
     """The header row and the rows under it (columns numbered, index the file's row)."""
     if not data:
-        raise ExtractError([Problem(None, None, "Filen är tom.")])
+        raise ExtractError([Problem(None, None, _("Filen är tom."))])
     if data.startswith(b"PK\x03\x04"):
         columns = _xlsx_columns(data)
         nonempty = [np.array(column, dtype=object).astype(bool) for column in columns]
         used = np.flatnonzero(np.logical_or.reduce(nonempty)) if columns else []
         if not len(used):
-            raise ExtractError([Problem(None, None, "Filen är tom.")])
+            raise ExtractError([Problem(None, None, _("Filen är tom."))])
         header_at = int(used[0])
         header = [column[header_at] for column in columns]
         frame = pd.DataFrame(
@@ -154,8 +164,10 @@ def _raw_table(data: bytes) -> tuple[list, pd.DataFrame]:
                 Problem(
                     None,
                     None,
-                    "Filen är en äldre Excel-fil (.xls), som inte stöds. "
-                    "Spara den som Excel-arbetsbok (.xlsx) eller CSV och försök igen.",
+                    _(
+                        "Filen är en äldre Excel-fil (.xls), som inte stöds. "
+                        "Spara den som Excel-arbetsbok (.xlsx) eller CSV och försök igen."
+                    ),
                 )
             ]
         )
@@ -176,12 +188,16 @@ def _select_columns(
             series = frame[names.index(key)].astype("str")
             picked[column.name] = _stripped(series)
         elif column.required:
-            problems.append(Problem(None, None, f"Kolumnen {quote(column.name)} saknas."))
+            problems.append(
+                Problem(None, None, _("Kolumnen %(name)s saknas.") % {"name": quote(column.name)})
+            )
         else:
             picked[column.name] = pd.Series("", index=frame.index, dtype="str")
     if problems:
         found = ", ".join(quote(str(h).strip()) for h in header if str(h).strip())
-        problems.append(Problem(None, None, f"Filens kolumner är: {found or 'inga'}."))
+        problems.append(
+            Problem(None, None, _("Filens kolumner är: %(names)s.") % {"names": found or _("inga")})
+        )
         raise ExtractError(problems)
     table = pd.DataFrame(picked, index=frame.index)
     # Drop rows that are empty in every column we read (Excel writes trailing ";;;").
@@ -232,7 +248,7 @@ def _csv_table(data: bytes) -> tuple[list[str], pd.DataFrame]:
             engine="c",
         )
     except pd.errors.EmptyDataError as exc:
-        raise ExtractError([Problem(None, None, "Filen är tom.")]) from exc
+        raise ExtractError([Problem(None, None, _("Filen är tom."))]) from exc
     except pd.errors.ParserError as exc:
         match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if match:
@@ -242,16 +258,19 @@ def _csv_table(data: bytes) -> tuple[list[str], pd.DataFrame]:
                     Problem(
                         int(line) + skipped,
                         None,
-                        f"raden har {saw} fält men rubrikraden har {expected}. "
-                        "Kontrollera avgränsare och citattecken.",
+                        _(
+                            "raden har %(saw)s fält men rubrikraden har %(expected)s. "
+                            "Kontrollera avgränsare och citattecken."
+                        )
+                        % {"saw": saw, "expected": expected},
                     )
                 ]
             ) from exc
         raise ExtractError(
-            [Problem(None, None, "Filen kunde inte läsas som CSV. Kontrollera formatet.")]
+            [Problem(None, None, _("Filen kunde inte läsas som CSV. Kontrollera formatet."))]
         ) from exc
     if frame.empty:
-        raise ExtractError([Problem(None, None, "Filen är tom.")])
+        raise ExtractError([Problem(None, None, _("Filen är tom."))])
     header = [str(v) for v in frame.iloc[0].tolist()]
     body = frame.iloc[1:]
     body.index = pd.RangeIndex(2 + skipped, 2 + skipped + len(body))
@@ -262,7 +281,7 @@ def _decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252, as Swedish Excel writes CSV."""
     if b"\x00" in data[:4096]:
         raise ExtractError(
-            [Problem(None, None, "Filen är varken en CSV-fil eller en Excel-arbetsbok (.xlsx).")]
+            [Problem(None, None, _("Filen är varken en CSV-fil eller en Excel-arbetsbok (.xlsx)."))]
         )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -277,8 +296,10 @@ def _decode(data: bytes) -> str:
                     Problem(
                         None,
                         None,
-                        "Filens teckenkodning känns inte igen. "
-                        "Spara den som CSV (UTF-8) eller CSV (semikolonavgränsad).",
+                        _(
+                            "Filens teckenkodning känns inte igen. "
+                            "Spara den som CSV (UTF-8) eller CSV (semikolonavgränsad)."
+                        ),
                     )
                 ]
             ) from exc
@@ -289,7 +310,7 @@ def _xlsx_columns(data: bytes) -> list[list[str]]:
     """The first sheet's cells as text (_cell_text), column by column, all of one length."""
     from python_calamine import CalamineWorkbook
 
-    unreadable = Problem(None, None, "Filen kunde inte läsas som Excel-arbetsbok (.xlsx).")
+    unreadable = Problem(None, None, _("Filen kunde inte läsas som Excel-arbetsbok (.xlsx)."))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -297,12 +318,12 @@ def _xlsx_columns(data: bytes) -> list[list[str]]:
         raise ExtractError([unreadable]) from exc
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise ExtractError(
-            [Problem(None, None, "Excel-filen är för stor uppackad och har inte lästs.")]
+            [Problem(None, None, _("Excel-filen är för stor uppackad och har inte lästs."))]
         )
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:
-            raise ExtractError([Problem(None, None, "Excel-filen har inget kalkylblad.")])
+            raise ExtractError([Problem(None, None, _("Excel-filen har inget kalkylblad."))])
         sheet = workbook.get_sheet_by_index(0)
         raw = sheet.to_python(skip_empty_area=False)
     except ExtractError:
@@ -463,7 +484,7 @@ def blank_problems(table: pd.DataFrame, columns: Iterable[str]) -> list[Problem]
     problems = []
     for column in columns:
         for row in table.index[~filled(table[column])]:
-            problems.append(Problem(int(row), column, "värde saknas."))
+            problems.append(Problem(int(row), column, _("värde saknas.")))
     return problems
 
 
@@ -481,7 +502,9 @@ def invalid_problems(
 
 def duplicate_problems(table: pd.DataFrame, column: str, what: str) -> list[Problem]:
     dup = table[column].duplicated(keep="first") & (table[column] != "")
-    return invalid_problems(table, column, dup, f"förekommer flera gånger ({what}).")
+    return invalid_problems(
+        table, column, dup, _("förekommer flera gånger (%(what)s).") % {"what": what}
+    )
 
 
 # --- the extracts ---------------------------------------------------------------------
@@ -502,13 +525,16 @@ ORG_COLUMNS = (
 )
 ACCOUNT_COLUMNS = (Column("Konto"), Column("Benämning"), Column("Kategori"))
 
-PERIOD_EXPLANATION = "är ingen giltig månad (skriv ÅÅÅÅ-MM, ÅÅÅÅMM eller ÅÅÅÅ-MM-DD)."
-AMOUNT_EXPLANATION = "är inget tal."
+# What follows a quoted cell in a message (lazy: translated when the message is made).
+PERIOD_EXPLANATION = gettext_lazy("är ingen giltig månad (skriv ÅÅÅÅ-MM, ÅÅÅÅMM eller ÅÅÅÅ-MM-DD).")
+AMOUNT_EXPLANATION = gettext_lazy("är inget tal.")
 # Amounts and hours are stored as decimals with 14 and 12 digits before the comma: a
 # larger value is a mistake in the file (an ansvar or a date in the amount column).
 MAX_AMOUNT = 10**12
-TOO_LARGE_EXPLANATION = "är orimligt stort (högst 999 999 999 999,99)."
-UNKNOWN_ANSVAR_EXPLANATION = "är ett okänt ansvar (finns inte i organisationsregistret)."
+TOO_LARGE_EXPLANATION = gettext_lazy("är orimligt stort (högst 999 999 999 999,99).")
+UNKNOWN_ANSVAR_EXPLANATION = gettext_lazy(
+    "är ett okänt ansvar (finns inte i organisationsregistret)."
+)
 
 
 def parse_cost_extract(
@@ -529,7 +555,7 @@ def parse_cost_extract(
     """
     table = read_table(data, COST_COLUMNS)
     if table.empty:
-        raise ExtractError([Problem(None, None, "Filen innehåller inga rader.")])
+        raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
     problems = blank_problems(table, ["Period", "Ansvar", "Konto", "Belopp"])
     periods = parse_periods(table["Period"])
     amounts = parse_amounts(table["Belopp"])
@@ -577,7 +603,7 @@ def parse_org(data: bytes, care_types: Sequence[str]) -> pd.DataFrame:
     """
     table = read_table(data, ORG_COLUMNS)
     if table.empty:
-        raise ExtractError([Problem(None, None, "Filen innehåller inga rader.")])
+        raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
     problems = blank_problems(table, [c.name for c in ORG_COLUMNS])
     care = table["Vårdtyp"].str.lower()
     allowed = ", ".join(care_types)
@@ -585,9 +611,9 @@ def parse_org(data: bytes, care_types: Sequence[str]) -> pd.DataFrame:
         table,
         "Vårdtyp",
         ~care.isin(list(care_types)) & (care != ""),
-        f"är ingen vårdtyp (tillåtna: {allowed}).",
+        _("är ingen vårdtyp (tillåtna: %(allowed)s).") % {"allowed": allowed},
     )
-    problems += duplicate_problems(table, "Ansvar", "varje ansvar får bara finnas på en rad")
+    problems += duplicate_problems(table, "Ansvar", _("varje ansvar får bara finnas på en rad"))
     areas_per_department = table.groupby("Verksamhet")["Område"].nunique()
     for department in areas_per_department[areas_per_department > 1].index:
         rows = table.index[table["Verksamhet"] == department]
@@ -596,7 +622,8 @@ def parse_org(data: bytes, care_types: Sequence[str]) -> pd.DataFrame:
             Problem(
                 int(rows[0]),
                 "Område",
-                f"verksamheten {quote(department)} står under flera områden ({areas}).",
+                _("verksamheten %(department)s står under flera områden (%(areas)s).")
+                % {"department": quote(department), "areas": areas},
             )
         )
     if problems:
@@ -617,7 +644,7 @@ def parse_accounts(data: bytes, categories: Sequence[str]) -> pd.DataFrame:
     """The account mapping -> frame with konto, name, category (lower case code)."""
     table = read_table(data, ACCOUNT_COLUMNS)
     if table.empty:
-        raise ExtractError([Problem(None, None, "Filen innehåller inga rader.")])
+        raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
     problems = blank_problems(table, [c.name for c in ACCOUNT_COLUMNS])
     category = table["Kategori"].str.lower()
     allowed = ", ".join(categories)
@@ -625,9 +652,9 @@ def parse_accounts(data: bytes, categories: Sequence[str]) -> pd.DataFrame:
         table,
         "Kategori",
         ~category.isin(list(categories)) & (category != ""),
-        f"är ingen kategori (tillåtna: {allowed}).",
+        _("är ingen kategori (tillåtna: %(allowed)s).") % {"allowed": allowed},
     )
-    problems += duplicate_problems(table, "Konto", "varje konto får bara finnas på en rad")
+    problems += duplicate_problems(table, "Konto", _("varje konto får bara finnas på en rad"))
     if problems:
         raise ExtractError(in_column_order(problems, ACCOUNT_COLUMNS))
     return pd.DataFrame(
@@ -647,21 +674,24 @@ def parse_national(data: bytes) -> pd.DataFrame:
     """
     table = read_table(data, NATIONAL_COLUMNS)
     if table.empty:
-        raise ExtractError([Problem(None, None, "Filen innehåller inga rader.")])
+        raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
     problems = blank_problems(table, [c.name for c in NATIONAL_COLUMNS])
     parts = table["Period"].str.extract(f"^{QUARTER_RE}$")
     bad_period = parts[0].isna() & (table["Period"] != "")
     problems += invalid_problems(
-        table, "Period", bad_period, "är inget kvartal (skriv till exempel 2024-Q3 eller 2024 K3)."
+        table,
+        "Period",
+        bad_period,
+        _("är inget kvartal (skriv till exempel 2024-Q3 eller 2024 K3)."),
     )
     shares = parse_amounts(table["Andel"].str.replace("%", "", regex=False))
     bad_share = (shares.isna() | (shares < 0) | (shares > 100)) & (table["Andel"] != "")
-    problems += invalid_problems(table, "Andel", bad_share, "är ingen andel i procent (0–100).")
+    problems += invalid_problems(table, "Andel", bad_share, _("är ingen andel i procent (0–100)."))
     quarter = parts[0] + "-Q" + parts[1]
     keys = quarter.fillna("") + "|" + table["Region"].str.lower()
     duplicated = keys.duplicated() & ~bad_period
     problems += invalid_problems(
-        table, "Region", duplicated, "förekommer flera gånger för samma kvartal."
+        table, "Region", duplicated, _("förekommer flera gånger för samma kvartal.")
     )
     if problems:
         raise ExtractError(problems)
@@ -690,13 +720,14 @@ SICK_HOURS_COLUMNS = ("Sjuktimmar dag 1-14", "Sjuktimmar dag 15-59", "Sjuktimmar
 HOURS_COLUMNS = ("Ordinarie arbetstid", *SICK_HOURS_COLUMNS)
 # A row is one unit's employees of one gender and age band: a million is a mistake.
 MAX_EMPLOYEES = 1_000_000
-NEGATIVE_EXPLANATION = "är negativt; antal och timmar kan inte vara mindre än 0."
+NEGATIVE_EXPLANATION = gettext_lazy("är negativt; antal och timmar kan inte vara mindre än 0.")
 
 
 def _hours_text(value: float) -> str:
-    """Hours as a message shows them: 182, 170,5, 1 234,25 (decimal comma, no trailing 0)."""
+    """Hours as a message shows them: 182, 170,5, 1 234,25 (no trailing 0; in English
+    the decimal point and comma thousands)."""
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u00a0").replace(".", ",")
+    return text.translate(digit_separators())
 
 
 def parse_sick_leave(data: bytes, *, units: Collection[str] | None = None) -> pd.DataFrame:
@@ -714,7 +745,7 @@ def parse_sick_leave(data: bytes, *, units: Collection[str] | None = None) -> pd
     """
     table = read_table(data, SICK_LEAVE_COLUMNS)
     if table.empty:
-        raise ExtractError([Problem(None, None, "Filen innehåller inga rader.")])
+        raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
     problems = blank_problems(table, [c.name for c in SICK_LEAVE_COLUMNS])
     periods = parse_periods(table["Period"])
     problems += invalid_problems(
@@ -729,7 +760,7 @@ def parse_sick_leave(data: bytes, *, units: Collection[str] | None = None) -> pd
         table,
         "Kön",
         ~gender.isin(GENDERS) & (gender != ""),
-        f"är inget kön (tillåtna: {', '.join(GENDERS)}).",
+        _("är inget kön (tillåtna: %(allowed)s).") % {"allowed": ", ".join(GENDERS)},
     )
     age_band = table["Åldersgrupp"].str.replace(r"[\s\u00a0]", "", regex=True)
     age_band = age_band.str.replace(r"[\u2013\u2014\u2212]", "-", regex=True)
@@ -737,7 +768,7 @@ def parse_sick_leave(data: bytes, *, units: Collection[str] | None = None) -> pd
         table,
         "Åldersgrupp",
         ~age_band.isin(AGE_BANDS) & (age_band != ""),
-        f"är ingen åldersgrupp (tillåtna: {', '.join(AGE_BANDS)}).",
+        _("är ingen åldersgrupp (tillåtna: %(allowed)s).") % {"allowed": ", ".join(AGE_BANDS)},
     )
 
     numbers = {}
@@ -752,13 +783,13 @@ def parse_sick_leave(data: bytes, *, units: Collection[str] | None = None) -> pd
         table,
         "Antal anställda",
         (employees >= 0) & (employees != employees.round()),
-        "är inget heltal.",
+        _("är inget heltal."),
     )
     problems += invalid_problems(
         table,
         "Antal anställda",
         employees >= MAX_EMPLOYEES,
-        "är orimligt många anställda för en rad (högst 999 999).",
+        _("är orimligt många anställda för en rad (högst 999 999)."),
     )
     for column in HOURS_COLUMNS:
         numbers[column] = numbers[column].round(2)
@@ -774,8 +805,14 @@ def parse_sick_leave(data: bytes, *, units: Collection[str] | None = None) -> pd
             Problem(
                 int(row),
                 "Ordinarie arbetstid",
-                f"{quote(table.at[row, 'Ordinarie arbetstid'])} är färre timmar än "
-                f"sjuktimmarna (dag 1-14, 15-59 och 60- sammanlagt {_hours_text(sick[row])}).",
+                _(
+                    "%(value)s är färre timmar än sjuktimmarna (dag 1-14, 15-59 och 60- "
+                    "sammanlagt %(sick)s)."
+                )
+                % {
+                    "value": quote(table.at[row, "Ordinarie arbetstid"]),
+                    "sick": _hours_text(sick[row]),
+                },
             )
         )
 
@@ -789,8 +826,11 @@ def parse_sick_leave(data: bytes, *, units: Collection[str] | None = None) -> pd
             Problem(
                 int(row),
                 "Ansvar",
-                f"{quote(table.at[row, 'Ansvar'])} förekommer flera gånger för samma period, "
-                f"kön och åldersgrupp (första gången på rad {first_row[row]}).",
+                _(
+                    "%(value)s förekommer flera gånger för samma period, kön och åldersgrupp "
+                    "(första gången på rad %(first)s)."
+                )
+                % {"value": quote(table.at[row, "Ansvar"]), "first": first_row[row]},
             )
         )
 

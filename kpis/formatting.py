@@ -43,6 +43,7 @@ __all__ = [
     "format_number",
     "format_pct",
     "format_tkr",
+    "digit_separators",
     "plotly_separators",
 ]
 
@@ -58,8 +59,8 @@ def _separators_table(decimal: str, thousands: str) -> dict[int, str]:
     return str.maketrans({",": NBSP if thousands in (" ", NBSP) else thousands, ".": decimal})
 
 
-def _separators() -> dict[int, str]:
-    """The active language's decimal and thousands separators (Swedish: "," and NBSP)."""
+def digit_separators() -> dict[int, str]:
+    """For str.translate: Python's "1,234.5" in the active language (Swedish "1 234,5")."""
     return _separators_table(get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR"))
 
 
@@ -100,7 +101,7 @@ def _round(value: Decimal, decimals: int) -> Decimal:
 
 def _format_decimal(value: Decimal, decimals: int) -> str:
     rounded = _round(value, decimals)
-    digits = format(abs(rounded), f",.{decimals}f").translate(_separators())
+    digits = format(abs(rounded), f",.{decimals}f").translate(digit_separators())
     return f"{MINUS}{digits}" if rounded < 0 else digits
 
 

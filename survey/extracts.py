@@ -14,6 +14,7 @@ from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext as _
 
 from kpis.extracts import (
     UNKNOWN_ANSVAR_EXPLANATION,
@@ -27,6 +28,7 @@ from kpis.extracts import (
     read_table,
     read_wide_table,
 )
+from kpis.formatting import format_number
 
 from .questionnaires import QuestionSpec
 
@@ -58,17 +60,20 @@ def parse_answers(
                 Problem(
                     None,
                     name,
-                    f"är ingen fråga i enkäten för {year} "
-                    "(frågekoderna finns under Enkäter i administrationen).",
+                    _(
+                        "är ingen fråga i enkäten för %(year)s "
+                        "(frågekoderna finns under Enkäter i administrationen)."
+                    )
+                    % {"year": year},
                 )
             )
     if problems:
         raise ExtractError(problems)
     if table.empty:
-        raise ExtractError([Problem(None, None, "Filen innehåller inga rader.")])
+        raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
     problems += blank_problems(table, ["RespondentID", "Ansvar"])
     problems += duplicate_problems(
-        table, "RespondentID", "varje respondent får bara finnas på en rad"
+        table, "RespondentID", _("varje respondent får bara finnas på en rad")
     )
     unknown = ~table["Ansvar"].isin(list(units)) & (table["Ansvar"] != "")
     problems += invalid_problems(table, "Ansvar", unknown, UNKNOWN_ANSVAR_EXPLANATION)
@@ -94,7 +99,11 @@ def parse_answers(
                     others,
                     header,
                     bad,
-                    f"är inget svar på frågans skala {low}–{high} (ett heltal, tomt om obesvarad).",
+                    _(
+                        "är inget svar på frågans skala %(low)s–%(high)s (ett heltal, tomt om "
+                        "obesvarad)."
+                    )
+                    % {"low": low, "high": high},
                 )
             ]
         columns[code] = numbers.where(given & ~bad).astype("float64")
@@ -108,9 +117,9 @@ def parse_population(data: bytes, *, units: Collection[str]) -> pd.DataFrame:
     """Employee counts -> frame with ansvar and employees (int), on the file's rows."""
     table = read_table(data, POPULATION_COLUMNS)
     if table.empty:
-        raise ExtractError([Problem(None, None, "Filen innehåller inga rader.")])
+        raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
     problems = blank_problems(table, ["Ansvar", "Antal medarbetare"])
-    problems += duplicate_problems(table, "Ansvar", "varje ansvar får bara finnas på en rad")
+    problems += duplicate_problems(table, "Ansvar", _("varje ansvar får bara finnas på en rad"))
     unknown = ~table["Ansvar"].isin(list(units)) & (table["Ansvar"] != "")
     problems += invalid_problems(table, "Ansvar", unknown, UNKNOWN_ANSVAR_EXPLANATION)
     counts = parse_amounts(table["Antal medarbetare"])
@@ -120,7 +129,8 @@ def parse_population(data: bytes, *, units: Collection[str]) -> pd.DataFrame:
         table,
         "Antal medarbetare",
         bad,
-        f"är inget antal medarbetare (ett heltal 0–{MAX_EMPLOYEES:,}).".replace(",", "\u00a0"),
+        _("är inget antal medarbetare (ett heltal 0–%(max)s).")
+        % {"max": format_number(MAX_EMPLOYEES)},
     )
     if problems:
         raise ExtractError(_column_order(problems, ["Ansvar", "Antal medarbetare"]))
