@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from kpis import formatting, services
+from kpis.extracts import ExtractError, parse_cost_extract
 from kpis.models import ImportBatch
 from tests.test_dashboard import actuals_rows, cost_file
 
@@ -240,6 +241,19 @@ def test_the_change_against_last_year_in_english():
         assert formatting.plotly_separators() == ".,"
     with translation.override("sv"):
         assert formatting.plotly_separators() == ", "
+
+
+def test_an_upload_checks_problems_in_english():
+    broken = b"Period;Ansvar;Konto;Belopp\n2024-13;0101;4601;abc\n"
+    lines = {}
+    for language in ("sv", "en"):
+        with translation.override(language):
+            with pytest.raises(ExtractError) as error:
+                parse_cost_extract(broken)
+            lines[language] = error.value.lines()
+    assert lines["sv"][1] == "Rad 2, kolumn Belopp: ”abc” är inget tal."
+    assert lines["en"][1] == "Row 2, column Belopp: “abc” is not a number."
+    assert lines["en"][0].startswith("Row 2, column Period: “2024-13” is not a valid month")
 
 
 # --- pages -------------------------------------------------------------------------------
