@@ -1,7 +1,8 @@
 """Create the role groups and give them their permissions."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from hyrdash.migration_helpers import grant_permissions
 
 # Frozen here: later permission changes get migrations of their own.
 CONTROLLER_PERMS = [
@@ -21,21 +22,7 @@ GROUP_PERMISSIONS = {
 
 
 def create_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations; make sure they exist now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, perms in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    grant_permissions(apps, GROUP_PERMISSIONS)
 
 
 def remove_groups(apps, schema_editor):

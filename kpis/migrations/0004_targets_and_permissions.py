@@ -2,8 +2,9 @@
 
 from decimal import Decimal
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from hyrdash.migration_helpers import grant_permissions
 
 SEED_TARGETS = [
     # (year, scope_kind, care_type, pct): 2025 3,7 %; 2026 3,44 % (sjukhusvård 2,0 %,
@@ -29,18 +30,7 @@ def forwards(apps, schema_editor):
             year=year, scope_kind=kind, care_type=care_type, area=None,
             defaults={"pct": Decimal(pct)},
         )
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    controller, _ = Group.objects.get_or_create(name="controller")
-    for perm in CONTROLLER_PERMS:
-        app_label, codename = perm.split(".")
-        controller.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
+    grant_permissions(apps, {"controller": CONTROLLER_PERMS})
 
 
 def backwards(apps, schema_editor):

@@ -5,8 +5,9 @@
   undo sick-leave imports (the import history shows them the kinds they import).
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from hyrdash.migration_helpers import grant_permissions, revoke_permissions
 
 # Frozen here: later permission changes get migrations of their own.
 GROUP_PERMISSIONS = {
@@ -17,34 +18,11 @@ GROUP_PERMISSIONS = {
 
 
 def forwards(apps, schema_editor):
-    # Permissions are normally created after all migrations; make sure they exist now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, perms in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    grant_permissions(apps, GROUP_PERMISSIONS)
 
 
 def backwards(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, perms in GROUP_PERMISSIONS.items():
-        group = Group.objects.filter(name=group_name).first()
-        if group is None:
-            continue
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.remove(
-                *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            )
+    revoke_permissions(apps, GROUP_PERMISSIONS)
 
 
 class Migration(migrations.Migration):
