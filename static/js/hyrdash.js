@@ -1,7 +1,4 @@
 /* Behaviour without inline script (the Content Security Policy forbids it). */
-document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
-  el.addEventListener("change", function () { el.form.submit(); });
-});
 document.querySelectorAll("form[data-confirm]").forEach(function (form) {
   form.addEventListener("submit", function (event) {
     if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
