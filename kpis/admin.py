@@ -55,6 +55,18 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     list_display = ["id", "kind", "file_name", "created_at", "created_by", "row_count", "undone_at"]
     list_filter = ["kind"]
+    # In the order the page has always shown them (UploadBatch's would come first).
+    fields = [
+        "kind",
+        "file_name",
+        "checksum",
+        "created_by",
+        "row_count",
+        "totals",
+        "skipped",
+        "undone_at",
+        "undone_by",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -101,15 +101,16 @@ class Account(models.Model):
         return f"{self.konto} {self.name}"
 
 
-class ImportBatch(models.Model):
-    class Kind(models.TextChoices):
-        ACTUALS = "actuals", _("Utfall")
-        BUDGET = "budget", _("Budget")
-        SICK_LEAVE = "sick_leave", _("Sjukfrånvaro")
+class UploadBatch(models.Model):
+    """What every import keeps: the file, who imported it and when, who undid it and when.
 
-    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    ImportBatch (the ledger's and payroll's extracts) and survey.SurveyBatch (the
+    survey's answers and employee counts) are uploads of this kind.
+    """
+
     file_name = models.CharField(_("filnamn"), max_length=255)
-    checksum = models.CharField(_("kontrollsumma (SHA-256)"), max_length=64, db_index=True)
+    checksum = models.CharField(_("kontrollsumma (SHA-256)"), max_length=64)
+    row_count = models.PositiveIntegerField(_("rader"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -119,9 +120,6 @@ class ImportBatch(models.Model):
         verbose_name=_("importerad av"),
     )
     created_at = models.DateTimeField(_("importerad"), auto_now_add=True)
-    row_count = models.PositiveIntegerField(_("rader"), default=0)
-    totals = models.JSONField(_("summor per kategori"), default=dict)
-    skipped = models.JSONField(_("överhoppade konton"), default=list)
     undone_at = models.DateTimeField(_("ångrad"), null=True, blank=True)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -133,7 +131,27 @@ class ImportBatch(models.Model):
     )
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None
+
+
+class ImportBatch(UploadBatch):
+    class Kind(models.TextChoices):
+        ACTUALS = "actuals", _("Utfall")
+        BUDGET = "budget", _("Budget")
+        SICK_LEAVE = "sick_leave", _("Sjukfrånvaro")
+
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    # Indexed here: each check looks for an import of the same file by its checksum.
+    checksum = models.CharField(_("kontrollsumma (SHA-256)"), max_length=64, db_index=True)
+    totals = models.JSONField(_("summor per kategori"), default=dict)
+    skipped = models.JSONField(_("överhoppade konton"), default=list)
+
+    class Meta(UploadBatch.Meta):
         permissions = [
             ("view_dashboard", _("Kan se instrumentpanelerna")),
             ("import_data", _("Kan importera och ångra underlag")),
@@ -145,10 +163,6 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    @property
-    def is_undone(self) -> bool:
-        return self.undone_at is not None
 
     def month_range(self) -> str:
         """'2024-01 – 2024-12 (12)': the months the batch covers (uses prefetched months)."""

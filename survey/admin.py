@@ -122,6 +122,19 @@ class SurveyBatchAdmin(admin.ModelAdmin):
 
     list_display = ["id", "year", "kind", "file_name", "created_at", "created_by", "row_count"]
     list_filter = ["year", "kind"]
+    # In the order the page has always shown them (UploadBatch's would come first).
+    fields = [
+        "year",
+        "kind",
+        "questionnaire",
+        "file_name",
+        "checksum",
+        "row_count",
+        "created_by",
+        "undone_at",
+        "undone_by",
+        "is_current",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -23,7 +23,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kpis.models import Area, Unit
+from kpis.models import Area, Unit, UploadBatch
 
 DEFAULT_THRESHOLD = 5
 
@@ -211,7 +211,7 @@ class SurveyYear(models.Model):
         return f"Medarbetarundersökning {self.year}"
 
 
-class SurveyBatch(models.Model):
+class SurveyBatch(UploadBatch):
     """One upload: a year's answers or a year's employee counts."""
 
     class Kind(models.TextChoices):
@@ -228,44 +228,18 @@ class SurveyBatch(models.Model):
         related_name="+",
         verbose_name=_("enkät"),
     )
-    file_name = models.CharField(_("filnamn"), max_length=255)
-    checksum = models.CharField(_("kontrollsumma (SHA-256)"), max_length=64)
-    row_count = models.PositiveIntegerField(_("rader"), default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("importerad av"),
-    )
-    created_at = models.DateTimeField(_("importerad"), auto_now_add=True)
-    undone_at = models.DateTimeField(_("ångrad"), null=True, blank=True)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ångrad av"),
-    )
     is_current = models.BooleanField(_("används"), default=False)
     # The respondents' answers as imported (gzip CSV: RespondentID, unit id, one column
     # per question code), to rebuild the sums when the questionnaire changes.
     answers = models.BinaryField(_("svar"), null=True, editable=False)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(UploadBatch.Meta):
         verbose_name = _("MU-import")
         verbose_name_plural = _("MU-importer")
         indexes = [models.Index(fields=["year", "kind", "is_current"])]
 
     def __str__(self):
         return f"{self.year} {self.get_kind_display()} {self.file_name}"
-
-    @property
-    def is_undone(self) -> bool:
-        return self.undone_at is not None
 
 
 class UnitResult(models.Model):
