@@ -389,6 +389,18 @@ def _month_cells(months, preliminary: set[str]) -> tuple[list[str], list[bool]]:
     return labels, flags
 
 
+def _month_table(
+    caption: str, columns: list[Column], months, values: pd.DataFrame, preliminary: set[str]
+) -> Table:
+    """A row per month: the month as the row header, marked where it is preliminary, then
+    that month's row of `values` (a column each in `columns`)."""
+    labels, flags = _month_cells(months, preliminary)
+    records = [
+        [label, *row] for label, row in zip(labels, values.itertuples(index=False), strict=True)
+    ]
+    return _table(caption, [Column(_("Månad"), header=True), *columns], records, flags)
+
+
 def _span(months) -> str:
     months = list(months)
     if not months:
@@ -463,13 +475,6 @@ def _monthly_chart(table: pd.DataFrame, selection: Selection, preliminary: set[s
     ).reindex(columns=PROFESSIONS)
     wide = wide[wide.notna().any(axis=1)] if len(wide) else wide
     wide["total"] = wide[PROFESSIONS].sum(axis=1, min_count=1)
-    labels, flags = _month_cells(wide.index, preliminary)
-    columns = [Column(_("Månad"), header=True)] + [
-        Column(PROFESSION_LABELS[c], "tkr") for c in [*PROFESSIONS, "total"]
-    ]
-    records = [
-        [label, *row] for label, row in zip(labels, wide.itertuples(index=False), strict=True)
-    ]
     current = wide["total"].get(selection.month_text)
     summary = sentences(
         _(
@@ -493,19 +498,19 @@ def _monthly_chart(table: pd.DataFrame, selection: Selection, preliminary: set[s
             charts.agency_monthly_figure(table, month=month, preliminary=preliminary)
         ),
         tables=[
-            _table(
+            _month_table(
                 _("Kostnader hyrpersonal per månad och yrkesgrupp %(first)s–%(month)s")
                 % {"first": month.year - 2, "month": charts.month_label(month)},
-                columns,
-                records,
-                flags,
+                [Column(PROFESSION_LABELS[c], "tkr") for c in [*PROFESSIONS, "total"]],
+                wide.index,
+                wide,
+                preliminary,
             )
         ],
     )
 
 
 def _r12_chart(table: pd.DataFrame, preliminary: set[str]) -> Chart:
-    labels, flags = _month_cells(table["month"], preliminary)
     last = charts.latest(table, "agency_r12_sek")
     summary = sentences(
         _("Linjediagram: kostnaden för hyrpersonal rullande tolv månader, %(span)s.")
@@ -526,18 +531,18 @@ def _r12_chart(table: pd.DataFrame, preliminary: set[str]) -> Chart:
         summary=summary,
         figure=charts.to_json(charts.agency_r12_figure(table, preliminary=preliminary)),
         tables=[
-            _table(
+            _month_table(
                 _("Kostnaden för hyrpersonal R12 per månad"),
-                [Column(_("Månad"), header=True), Column(_("Kostnad R12"), "tkr")],
-                [[label, v] for label, v in zip(labels, table["agency_r12_sek"], strict=True)],
-                flags,
+                [Column(_("Kostnad R12"), "tkr")],
+                table["month"],
+                table[["agency_r12_sek"]],
+                preliminary,
             )
         ],
     )
 
 
 def _skr_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str]) -> Chart:
-    labels, flags = _month_cells(table["month"], preliminary)
     last = charts.latest(table, "ratio_pct")
     if last is not None:
         last_row = table[table["ratio_pct"].notna()].iloc[-1]
@@ -563,16 +568,12 @@ def _skr_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str])
         table_note(),
     )
     columns = [
-        Column(_("Månad"), header=True),
         Column(_("Hyrpersonal R12"), "tkr"),
         Column(_("Egen personal R12"), "tkr"),
         Column(_("SKR-mått"), "pct2"),
         Column(_("Mål"), "pct2"),
     ]
-    records = [
-        [label, r.agency_r12_sek, r.own_staff_r12_sek, r.ratio_pct, r.target_pct]
-        for label, r in zip(labels, table.itertuples(index=False), strict=True)
-    ]
+    values = table[["agency_r12_sek", "own_staff_r12_sek", "ratio_pct", "target_pct"]]
     return Chart(
         code="skr-measure",
         number="4",
@@ -584,12 +585,13 @@ def _skr_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str])
             )
         ),
         tables=[
-            _table(
+            _month_table(
                 _("%(title)s, %(scope)s, per månad")
                 % {"title": charts.SKR_TITLE, "scope": selection.scope.label},
                 columns,
-                records,
-                flags,
+                table["month"],
+                values,
+                preliminary,
             )
         ],
     )
@@ -604,12 +606,12 @@ def _skr_scopes_chart(table: pd.DataFrame, data: CostData, preliminary: set[str]
     wide = table.pivot(index="month", columns="scope", values="ratio_pct").reindex(
         columns=[s.key for s in scopes]
     )
-    labels, flags = _month_cells(wide.index, preliminary)
-    ratio_table = _table(
+    ratio_table = _month_table(
         _("SKR-mått R12 (%) per månad för hela förvaltningen, varje vårdtyp och varje område"),
-        [Column(_("Månad"), header=True)] + [Column(s.label, "pct2") for s in scopes],
-        [[label, *row] for label, row in zip(labels, wide.itertuples(index=False), strict=True)],
-        flags,
+        [Column(s.label, "pct2") for s in scopes],
+        wide.index,
+        wide,
+        preliminary,
     )
     years = table.assign(year=table["month"].str[:4])
     targets = (
@@ -654,7 +656,6 @@ def _skr_scopes_chart(table: pd.DataFrame, data: CostData, preliminary: set[str]
 
 def _r12_area_chart(table: pd.DataFrame, preliminary: set[str]) -> Chart:
     wide = table.pivot(index="month", columns="area", values="agency_r12_sek")
-    labels, flags = _month_cells(wide.index, preliminary)
     latest = (
         [f"{area} {format_mkr(value)}" for area, value in wide.iloc[-1].dropna().items()]
         if len(wide)
@@ -679,14 +680,12 @@ def _r12_area_chart(table: pd.DataFrame, preliminary: set[str]) -> Chart:
         summary=summary,
         figure=charts.to_json(charts.agency_r12_by_area_figure(table, preliminary=preliminary)),
         tables=[
-            _table(
+            _month_table(
                 _("Kostnad hyrpersonal R12 per område och månad"),
-                [Column(_("Månad"), header=True)] + [Column(str(a), "mkr") for a in wide.columns],
-                [
-                    [label, *row]
-                    for label, row in zip(labels, wide.itertuples(index=False), strict=True)
-                ],
-                flags,
+                [Column(str(a), "mkr") for a in wide.columns],
+                wide.index,
+                wide,
+                preliminary,
             )
         ],
     )
@@ -696,7 +695,6 @@ def _personnel_chart(table: pd.DataFrame, selection: Selection, preliminary: set
     year = selection.month.year
     # Only months with actuals are preliminary here; the rest of the year is budget.
     with_actuals = set(table.loc[table["actual_sek"].notna(), "month"]) & preliminary
-    labels, flags = _month_cells(table["month"], with_actuals)
     so_far = table[table["month"] <= selection.month_text]
     actual = so_far["actual_sek"].sum(min_count=1)
     budget = so_far["budget_sek"].sum(min_count=1)
@@ -724,20 +722,17 @@ def _personnel_chart(table: pd.DataFrame, selection: Selection, preliminary: set
             charts.personnel_cost_figure(table, year=year, preliminary=preliminary)
         ),
         tables=[
-            _table(
+            _month_table(
                 _("Personalkostnader %(year)s per månad: utfall, budget och utfall %(previous)s")
                 % {"year": year, "previous": year - 1},
                 [
-                    Column(_("Månad"), header=True),
                     Column(_("Utfall %(year)s") % {"year": year}, "tkr"),
                     Column(_("Budget %(year)s") % {"year": year}, "tkr"),
                     Column(_("Utfall %(year)s") % {"year": year - 1}, "tkr"),
                 ],
-                [
-                    [label, r.actual_sek, r.budget_sek, r.actual_prev_year_sek]
-                    for label, r in zip(labels, table.itertuples(index=False), strict=True)
-                ],
-                flags,
+                table["month"],
+                table[["actual_sek", "budget_sek", "actual_prev_year_sek"]],
+                with_actuals,
             )
         ],
     )
@@ -813,26 +808,12 @@ def _hours_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str
     per_hour = table.pivot(index="month", columns="profession", values="cost_per_hour_sek").reindex(
         columns=PROFESSIONS
     )
-    labels, flags = _month_cells(hours.index, preliminary)
-    columns = (
-        [Column(_("Månad"), header=True)]
-        + [
-            Column(_("%(profession)s, timmar") % {"profession": PROFESSION_LABELS[c]}, "num")
-            for c in PROFESSIONS
-        ]
-        + [
-            Column(_("%(profession)s, kr/tim") % {"profession": PROFESSION_LABELS[c]}, "kr")
-            for c in PROFESSIONS
-        ]
-    )
-    records = [
-        [label, *h, *k]
-        for label, h, k in zip(
-            labels,
-            hours.itertuples(index=False),
-            per_hour.itertuples(index=False),
-            strict=True,
-        )
+    columns = [
+        Column(_("%(profession)s, timmar") % {"profession": PROFESSION_LABELS[c]}, "num")
+        for c in PROFESSIONS
+    ] + [
+        Column(_("%(profession)s, kr/tim") % {"profession": PROFESSION_LABELS[c]}, "kr")
+        for c in PROFESSIONS
     ]
     month_hours = (
         hours.loc[selection.month_text].sum(min_count=1)
@@ -858,11 +839,12 @@ def _hours_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str
         summary=summary,
         figure=charts.to_json(charts.agency_hours_figure(table, preliminary=preliminary)),
         tables=[
-            _table(
+            _month_table(
                 _("Köpta hyrtimmar och kostnad per timme per månad och yrkesgrupp"),
                 columns,
-                records,
-                flags,
+                hours.index,
+                pd.concat([hours, per_hour], axis=1),
+                preliminary,
             )
         ],
     )
