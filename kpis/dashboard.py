@@ -111,13 +111,14 @@ def _clean(text: str | None, limit: int = 200) -> str:
     return "".join(ch for ch in (text or "") if ch.isprintable())[:limit]
 
 
-def parse_selection(params, *, data: CostData) -> tuple[Selection, list[str]]:
-    """The selection in `params` (a QueryDict or dict), and messages for what was ignored.
-
-    Needs data.last_month (the page shows the empty state before calling this).
-    """
+def parse_month_and_scope(
+    params, *, months, default: pd.Period, no_data: str
+) -> tuple[pd.Period, Scope, list[str]]:
+    """The month (one of `months`, else `default`) and the scope in `params`, and messages
+    for what was ignored; `no_data` says that a month has no data ("%(month)s har inga
+    utfall; visar %(shown)s."). The cost dashboard's and the sick-leave page's."""
     problems: list[str] = []
-    month = data.last_month
+    month = default
     raw_month = _clean(params.get(MONTH))
     if raw_month:
         parsed = parse_month(raw_month)
@@ -126,9 +127,9 @@ def parse_selection(params, *, data: CostData) -> tuple[Selection, list[str]]:
                 _("Månaden ”%(value)s” förstås inte (skriv ÅÅÅÅ-MM); visar %(month)s.")
                 % {"value": raw_month, "month": charts.month_label(month)}
             )
-        elif parsed not in data.months_actuals:
+        elif parsed not in months:
             problems.append(
-                _("%(month)s har inga utfall; visar %(shown)s.")
+                no_data
                 % {
                     "month": charts.month_label(parsed).capitalize(),
                     "shown": charts.month_label(month),
@@ -136,13 +137,25 @@ def parse_selection(params, *, data: CostData) -> tuple[Selection, list[str]]:
             )
         else:
             month = parsed
-
     try:
         scope = Scope.parse(_clean(params.get(SCOPE)) or None)
     except ScopeError as exc:
         problems.append(_("%(problem)s Visar hela förvaltningen.") % {"problem": exc})
         scope = Scope()
+    return month, scope, problems
 
+
+def parse_selection(params, *, data: CostData) -> tuple[Selection, list[str]]:
+    """The selection in `params` (a QueryDict or dict), and messages for what was ignored.
+
+    Needs data.last_month (the page shows the empty state before calling this).
+    """
+    month, scope, problems = parse_month_and_scope(
+        params,
+        months=data.months_actuals,
+        default=data.last_month,
+        no_data=_("%(month)s har inga utfall; visar %(shown)s."),
+    )
     start, end, range_given = month - 2, month, False
     raw_from, raw_to = _clean(params.get(FROM)), _clean(params.get(TO))
     if raw_from or raw_to:
@@ -181,12 +194,17 @@ def scope_choices(data: CostData, selected: Scope) -> list[tuple[str, list[tuple
 
 def month_choices(data: CostData) -> list[tuple[str, str]]:
     """(YYYY-MM, label) for every month with actuals, newest first."""
+    return month_options(data.months_actuals, data.is_preliminary)
+
+
+def month_options(months, is_preliminary) -> list[tuple[str, str]]:
+    """(YYYY-MM, label) for each of `months`, newest first, marked where preliminary."""
     return [
         (
             month.strftime("%Y-%m"),
-            charts.month_label(month) + (preliminary_mark() if data.is_preliminary(month) else ""),
+            charts.month_label(month) + (preliminary_mark() if is_preliminary(month) else ""),
         )
-        for month in reversed(data.months_actuals)
+        for month in reversed(months)
     ]
 
 

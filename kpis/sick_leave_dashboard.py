@@ -23,15 +23,15 @@ from .dashboard import (
     Chart,
     Column,
     Table,
-    _clean,
-    parse_month,
+    month_options,
+    parse_month_and_scope,
     preliminary_mark,
     sentences,
     table_note,
 )
 from .formatting import format_pct
 from .models import CareType
-from .selectors import HSF, Scope, ScopeError, SickLeaveData
+from .selectors import HSF, Scope, SickLeaveData
 
 MONTH = "manad"
 SCOPE = "urval"
@@ -79,31 +79,12 @@ class Selection:
 
 def parse_selection(params, *, data: SickLeaveData) -> tuple[Selection, list[str]]:
     """The month and scope in `params`, and messages for what was ignored (needs data)."""
-    problems: list[str] = []
-    month = data.last_month
-    raw_month = _clean(params.get(MONTH))
-    if raw_month:
-        parsed = parse_month(raw_month)
-        if parsed is None:
-            problems.append(
-                _("Månaden ”%(value)s” förstås inte (skriv ÅÅÅÅ-MM); visar %(month)s.")
-                % {"value": raw_month, "month": charts.month_label(month)}
-            )
-        elif parsed not in data.months:
-            problems.append(
-                _("%(month)s har ingen sjukfrånvaro; visar %(shown)s.")
-                % {
-                    "month": charts.month_label(parsed).capitalize(),
-                    "shown": charts.month_label(month),
-                }
-            )
-        else:
-            month = parsed
-    try:
-        scope = Scope.parse(_clean(params.get(SCOPE)) or None)
-    except ScopeError as exc:
-        problems.append(_("%(problem)s Visar hela förvaltningen.") % {"problem": exc})
-        scope = Scope()
+    month, scope, problems = parse_month_and_scope(
+        params,
+        months=data.months,
+        default=data.last_month,
+        no_data=_("%(month)s har ingen sjukfrånvaro; visar %(shown)s."),
+    )
     return Selection(month, scope), problems
 
 
@@ -121,13 +102,7 @@ def scope_choices(data: SickLeaveData, selected: Scope) -> list[tuple[str, list]
 
 
 def month_choices(data: SickLeaveData) -> list[tuple[str, str]]:
-    return [
-        (
-            month.strftime("%Y-%m"),
-            charts.month_label(month) + (preliminary_mark() if data.is_preliminary(month) else ""),
-        )
-        for month in reversed(data.months)
-    ]
+    return month_options(data.months, data.is_preliminary)
 
 
 # --- the tables ----------------------------------------------------------------------------
