@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -333,11 +333,7 @@ def dashboard_csv(request, series):
         return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
     national = selectors.national_shares() if series == cost_dashboard.NATIONAL else None
     table = cost_dashboard.series_table(series, data, selection, national=national)
-    body = "\ufeff" + exports.to_csv(table, swedish=True)  # BOM: Excel then reads UTF-8
-    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    filename = cost_dashboard.csv_filename(series, selection, table)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.download(table, cost_dashboard.csv_filename(series, selection, table))
 
 
 @permission_required(roles.VIEW_SICK_LEAVE, raise_exception=True)
@@ -377,8 +373,4 @@ def sick_leave_csv(request, code):
     if problems:
         return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
     table = sick_leave_page.series_table(code, data, selection)
-    body = "\ufeff" + exports.to_csv(table, swedish=True)  # BOM: Excel then reads UTF-8
-    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    filename = sick_leave_page.csv_filename(code, selection)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.download(table, sick_leave_page.csv_filename(code, selection))

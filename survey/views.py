@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,11 +56,7 @@ def results_csv(request, chart):
     except pages.SelectionError as exc:
         raise Http404(str(exc)) from exc
     table = pages.section_table(chart, data, selection)
-    body = "\ufeff" + exports.to_csv(table, swedish=True)
-    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    filename = pages.csv_filename(chart, selection)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.download(table, pages.csv_filename(chart, selection))
 
 
 @permission_required(access.IMPORT, raise_exception=True)
