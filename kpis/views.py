@@ -1,6 +1,5 @@
 """Views: permission check, form, one service or selector call, render."""
 
-import datetime as dt
 from functools import wraps
 
 from django.conf import settings
@@ -31,6 +30,7 @@ from .services import (
     national_import,
 )
 from .services import batch_undo as undo_service
+from .uploads import cancel, forget_stale, problem_lines
 
 
 @permission_required(roles.VIEW_DASHBOARD, raise_exception=True)
@@ -96,10 +96,8 @@ def upload(request):
             kind = form.cleaned_data["kind"]
             try:
                 check = extract_check(data=data, kind=kind)
-            except ExtractError as exc:
-                problems = exc.lines()
-            except ServiceError as exc:
-                problems = [str(exc)]
+            except (ExtractError, ServiceError) as exc:
+                problems = problem_lines(exc)
             else:
                 if check.identical_to is not None:
                     messages.info(
@@ -117,9 +115,7 @@ def upload(request):
                         },
                     )
                     return redirect("kpis:upload")
-                PendingUpload.objects.filter(
-                    created_at__lt=timezone.now() - dt.timedelta(days=1)
-                ).delete()
+                forget_stale(PendingUpload)
                 pending = PendingUpload.objects.create(
                     kind=kind,
                     file_name=upload_file.name[:255],
@@ -150,9 +146,7 @@ def upload_confirm(request, pending_id):
         raise PermissionDenied
     if request.method == "POST":
         if "cancel" in request.POST:
-            pending.delete()
-            messages.info(request, _("Importen avbröts; inget har sparats."))
-            return redirect("kpis:upload")
+            return cancel(request, pending, "kpis:upload")
         try:
             batch, check = extract_import(
                 data=bytes(pending.data),
@@ -161,7 +155,7 @@ def upload_confirm(request, pending_id):
                 user=request.user,
             )
         except (ExtractError, ServiceError) as exc:
-            lines = exc.lines() if isinstance(exc, ExtractError) else [str(exc)]
+            lines = problem_lines(exc)
             pending.delete()
             kinds = roles.importable_kinds(request.user)
             return render(

@@ -1,19 +1,17 @@
 """Survey views: permission check, form, one service or selector call, render."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kpis import exports
 from kpis.extracts import ExtractError
 from kpis.services import ServiceError
+from kpis.uploads import cancel, forget_stale, problem_lines
 
 from . import access, pages, selectors, services
 from .forms import SurveyUploadForm
@@ -74,10 +72,8 @@ def upload(request):
                     check = services.answers_check(data=data, year=year)
                 else:
                     check = services.population_check(data=data, year=year)
-            except ExtractError as exc:
-                problems = exc.lines()
-            except ServiceError as exc:
-                problems = [str(exc)]
+            except (ExtractError, ServiceError) as exc:
+                problems = problem_lines(exc)
             else:
                 if check.identical_to is not None:
                     messages.info(
@@ -93,9 +89,7 @@ def upload(request):
                         },
                     )
                     return redirect("survey:upload")
-                PendingSurveyUpload.objects.filter(
-                    created_at__lt=timezone.now() - dt.timedelta(days=1)
-                ).delete()
+                forget_stale(PendingSurveyUpload)
                 pending = PendingSurveyUpload.objects.create(
                     kind=kind,
                     year=year,
@@ -122,9 +116,7 @@ def upload_confirm(request, upload_id):
     pending = get_object_or_404(PendingSurveyUpload, pk=upload_id, created_by=request.user)
     if request.method == "POST":
         if "cancel" in request.POST:
-            pending.delete()
-            messages.info(request, _("Importen avbröts; inget har sparats."))
-            return redirect("survey:upload")
+            return cancel(request, pending, "survey:upload")
         service = (
             services.answers_import
             if pending.kind == SurveyBatch.Kind.ANSWERS
@@ -138,7 +130,7 @@ def upload_confirm(request, upload_id):
                 user=request.user,
             )
         except (ExtractError, ServiceError) as exc:
-            lines = exc.lines() if isinstance(exc, ExtractError) else [str(exc)]
+            lines = problem_lines(exc)
             pending.delete()
             return render(
                 request,
