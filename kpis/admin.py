@@ -49,8 +49,21 @@ class AccountAdmin(admin.ModelAdmin):
                 monthly_costs_rebuild()
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A history to read: nothing is added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
     """Read-only history; imports and undo go through the upload pages."""
 
     list_display = ["id", "kind", "file_name", "created_at", "created_by", "row_count", "undone_at"]
@@ -67,15 +80,6 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "undone_at",
         "undone_by",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Target)

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from kpis.admin import ReadOnlyAdmin
+
 from .models import Dimension, HrAccess, Question, Questionnaire, SurveyBatch, SurveyYear, Theme
 from .services import questionnaire_results_rebuild
 
@@ -117,7 +119,7 @@ class SurveyYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyBatch)
-class SurveyBatchAdmin(admin.ModelAdmin):
+class SurveyBatchAdmin(ReadOnlyAdmin):
     """Read-only history; imports and undo go through the HR pages."""
 
     list_display = ["id", "year", "kind", "file_name", "created_at", "created_by", "row_count"]
@@ -135,15 +137,6 @@ class SurveyBatchAdmin(admin.ModelAdmin):
         "undone_by",
         "is_current",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(HrAccess)
