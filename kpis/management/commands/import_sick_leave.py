@@ -1,14 +1,10 @@
-from pathlib import Path
-
-from django.utils import timezone
-
 from kpis.formatting import format_number, format_pct
 from kpis.services import sick_leave_import
 
-from ._base import ImportCommand
+from ._base import BatchImportCommand
 
 
-class Command(ImportCommand):
+class Command(BatchImportCommand):
     help = (
         "Importera ett sjukfrånvarounderlag ur lönesystemet (kolumner: Period;Ansvar;Kön;"
         "Åldersgrupp;Antal anställda;Ordinarie arbetstid;Sjuktimmar dag 1-14;"
@@ -16,23 +12,12 @@ class Command(ImportCommand):
         "tidigare data för månaden."
     )
 
-    def add_arguments(self, parser):
-        super().add_arguments(parser)
-        parser.add_argument("--user", help="användarnamn som importen registreras på")
+    def store(self, *, data, file_name, user, options):
+        return sick_leave_import(data=data, file_name=file_name, user=user)
 
-    def handle(self, *args, **options):
-        path = options["file"]
-        data = self.read_file(path)
-        user = self.user(options["user"])
-        batch, check = self.run_service(
-            lambda: sick_leave_import(data=data, file_name=Path(path).name, user=user)
-        )
+    def report(self, batch, check):
         if batch is None:
-            other = check.identical_to
-            self.stdout.write(
-                f"Filen är identisk med import {other.id} ({other.file_name}, "
-                f"{timezone.localtime(other.created_at):%Y-%m-%d %H:%M}); inget har ändrats."
-            )
+            self.write_identical(check.identical_to)
             return
         self.stdout.write(
             f"Import {batch.id}: {batch.row_count} rader, månader {check.months[0]}"

@@ -1,38 +1,22 @@
-from pathlib import Path
-
-from django.utils import timezone
-
-from kpis.management.commands._base import ImportCommand
+from kpis.management.commands._base import BatchImportCommand
 from survey.services import population_import
 
 
-class Command(ImportCommand):
+class Command(BatchImportCommand):
     help = (
         "Importera antal medarbetare per enhet för ett år i medarbetarundersökningen "
         "(kolumner: Ansvar;Antal medarbetare). En ny fil för ett år ersätter årets antal."
     )
 
-    def add_arguments(self, parser):
-        super().add_arguments(parser)
+    def add_own_arguments(self, parser):
         parser.add_argument("--year", required=True, type=int, help="undersökningsåret, t.ex. 2024")
-        parser.add_argument("--user", help="användarnamn som importen registreras på")
 
-    def handle(self, *args, **options):
-        path = options["file"]
-        data = self.read_file(path)
-        user = self.user(options["user"])
-        batch, check = self.run_service(
-            lambda: population_import(
-                data=data, file_name=Path(path).name, year=options["year"], user=user
-            )
-        )
+    def store(self, *, data, file_name, user, options):
+        return population_import(data=data, file_name=file_name, year=options["year"], user=user)
+
+    def report(self, batch, check):
         if batch is None:
-            other = check.identical_to
-            self.stdout.write(
-                f"Filen är identisk med import {other.id} ({other.file_name}, "
-                f"{timezone.localtime(other.created_at):%Y-%m-%d %H:%M}) som används för "
-                f"{check.year}; inget har ändrats."
-            )
+            self.write_identical(check.identical_to, year=check.year)
             return
         summary = check.summary()
         self.stdout.write(
