@@ -120,6 +120,13 @@ def main() -> int:
         "Docker image runs)",
     )
     parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=None,
+        help="gunicorn's --keep-alive seconds for gthread workers (gunicorn's default: 2; 0 "
+        "closes each connection after its answer)",
+    )
+    parser.add_argument(
         "--rows", type=int, default=1_000_000, help="ledger rows of actuals loaded (1,000,000)"
     )
     parser.add_argument(
@@ -175,7 +182,9 @@ def main() -> int:
 
         logging.getLogger("axes").setLevel(logging.WARNING)
         setup = prepare(args, static_root)
-        server = Server(args.workers, args.threads, server_env, work / "gunicorn.log")
+        server = Server(
+            args.workers, args.threads, server_env, work / "gunicorn.log", args.keep_alive
+        )
         server.start()
         return run(args, setup, server)
     except KeyboardInterrupt:
@@ -317,8 +326,16 @@ def free_port() -> int:
 class Server:
     """gunicorn in its own session (process group), its output in a log file."""
 
-    def __init__(self, workers: int, threads: int, env: dict[str, str], log: Path):
+    def __init__(
+        self,
+        workers: int,
+        threads: int,
+        env: dict[str, str],
+        log: Path,
+        keep_alive: int | None = None,
+    ):
         self.workers, self.threads, self.env, self.log = workers, threads, env, log
+        self.keep_alive = keep_alive
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -341,6 +358,7 @@ class Server:
                 if self.threads > 1
                 else []
             ),
+            *(["--keep-alive", str(self.keep_alive)] if self.keep_alive is not None else []),
             "--chdir",
             str(ROOT),
         ]
@@ -355,6 +373,8 @@ class Server:
                 start_new_session=True,
             )
         kind = "sync" if self.threads == 1 else f"gthread x {self.threads} threads"
+        if self.keep_alive is not None:
+            kind += f", keep-alive {self.keep_alive} s"
         print(f"gunicorn: {self.workers} {kind} workers on {self.base} (pid {self.process.pid})")
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
