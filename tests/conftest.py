@@ -3,8 +3,10 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,6 +17,15 @@ ORG_CSV = """Ansvar;Enhet;Verksamhet;Område;Vårdtyp
 2002;Operation;Kirurgiskt centrum;Länssjukvårdsområde 1;SJUKHUSVÅRD
 3001;Folktandvården Lycksele;Tandvård Södra Lappland;Tandvården;tandvård
 """
+
+
+@pytest.fixture(autouse=True)
+def swedish_after_each_test():
+    """Every test starts in Swedish: a request in English leaves English active in the
+    thread (LocaleMiddleware activates a language and never deactivates it), and the
+    next test's messages would come out in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def make_user(username: str, *groups: str, **extra) -> User:
