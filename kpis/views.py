@@ -33,9 +33,16 @@ from .services import batch_undo as undo_service
 from .uploads import cancel, forget_stale, problem_lines
 
 
-@permission_required(roles.VIEW_DASHBOARD, raise_exception=True)
 def dashboard(request):
-    """The steering group's monthly cost dashboard for a month and a scope (GET parameters)."""
+    """The steering group's monthly cost dashboard for a month and a scope (GET parameters).
+
+    It is the site's address (/): someone without access who types it is sent to their
+    own start page; a link with a selection is refused (403), saying why.
+    """
+    if not request.user.has_perm(roles.VIEW_DASHBOARD):
+        if not request.GET:
+            return redirect("start")
+        raise PermissionDenied
     data = selectors.cost_data()
     if data.last_month is None:
         return render(request, "kpis/dashboard.html", {"nav": "dashboard", "empty": True})

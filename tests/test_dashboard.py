@@ -334,8 +334,15 @@ def test_the_steering_group_and_controllers_can_view_it(
 
 def test_hr_gets_403(client, costs, hr_user):
     client.force_login(hr_user)
-    assert client.get(reverse("kpis:dashboard")).status_code == 403
+    assert client.get(reverse("kpis:dashboard") + "?urval=hsf").status_code == 403
     assert client.get(reverse("kpis:dashboard_csv", args=["agency-r12"])).status_code == 403
+
+
+def test_hr_typing_the_site_address_goes_to_their_start_page(client, costs, hr_user):
+    client.force_login(hr_user)
+    response = client.get(reverse("kpis:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("start")
 
 
 def test_anonymous_users_are_sent_to_the_login(client, costs):

@@ -174,14 +174,14 @@ ROLES = {
             "/medarbetarundersokning/importera/",
             "/medarbetarundersokning/importer/",
         ],
-        ["/", "/nationell-jamforelse/"],
+        ["/?urval=hsf", "/nationell-jamforelse/"],
     ),
     # bemanning: no page at all; the start page says so instead of refusing.
     "bemanning": (
         "bem",
         "/start/",
         [],
-        ["/", "/sjukfranvaro/", "/medarbetarundersokning/", "/importera/"],
+        ["/?urval=hsf", "/sjukfranvaro/", "/medarbetarundersokning/", "/importera/"],
     ),
     "superuser": ("root", "/", ["/importera/", "/admin/", "/medarbetarundersokning/"], []),
 }
