@@ -198,7 +198,20 @@ def install(apps, schema_editor):
 
 
 def remove(apps, schema_editor):
-    apps.get_model("survey", "Questionnaire").objects.filter(year=YEAR).delete()
+    # Children first and without Django's delete collector: a question's theme is
+    # protected while the question exists, and the collector trips over the
+    # historical models of a migration run backwards several steps at once.
+    # Uploaded survey data still refers to the questionnaire: then the database
+    # refuses, as it should.
+    filters = {
+        "Question": {"questionnaire__year": YEAR},
+        "Theme": {"dimension__questionnaire__year": YEAR},
+        "Dimension": {"questionnaire__year": YEAR},
+        "Questionnaire": {"year": YEAR},
+    }
+    for name, condition in filters.items():
+        rows = apps.get_model("survey", name).objects.filter(**condition)
+        rows._raw_delete(schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
