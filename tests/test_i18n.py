@@ -11,11 +11,13 @@ from __future__ import annotations
 import gettext
 import json
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -163,6 +165,23 @@ def test_translations_keep_every_placeholder():
             if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(text)):
                 problems.append(f"django.po:{entry.line}: {source!r} -> {text!r}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="makemessages needs GNU gettext")
+def test_every_text_marked_for_translation_is_in_the_catalog(tmp_path, settings, monkeypatch):
+    # makemessages as the README runs it, on a copy of the code, templates and locale/
+    # (it writes the catalog next to the sources): a text marked for translation but
+    # missing from the committed .po would show in English pages as Swedish.
+    for folder in ("hyrdash", "kpis", "survey", "templates", "locale"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    monkeypatch.chdir(tmp_path)
+    call_command("makemessages", locale=["en"], verbosity=0)
+
+    fresh = read_po(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po")
+    assert len(fresh) > 500  # it did read the sources
+    missing = {entry.key for entry in fresh} - {entry.key for entry in read_po(PO)}
+    assert sorted(missing) == []
 
 
 def test_the_committed_mo_is_compiled_from_the_po():
