@@ -155,6 +155,7 @@ def costs_check(*, data: bytes, kind: str) -> CostCheck:
         index=frame.index,
     )
     months = sorted(rows["period"].unique().tolist())
+    _refuse_sums_too_large(rows)
     if not months:
         raise ExtractError(
             [
@@ -173,6 +174,29 @@ def costs_check(*, data: bytes, kind: str) -> CostCheck:
         skipped=skipped,
         identical_to=identical,
     )
+
+
+# The monthly sums are stored with 14 digits before the decimal comma (amounts) and 12
+# (hours). A month's sum of absolute values bounds every sum of its rows.
+MAX_MONTH_SUMS = {"amount": (10**14, "Belopp"), "hours": (10**12, "Timmar")}
+
+
+def _refuse_sums_too_large(rows: pd.DataFrame) -> None:
+    """Refuse a file whose monthly sums could not be stored (a clear error, not a
+    database error half-way through the import)."""
+    problems = []
+    for column, (limit, name) in MAX_MONTH_SUMS.items():
+        magnitude = rows[column].abs().groupby(rows["period"]).sum()
+        for period in magnitude.index[magnitude >= limit]:
+            problems.append(
+                Problem(
+                    None,
+                    name,
+                    _("summan för %(month)s är orimligt stor för att lagras.") % {"month": period},
+                )
+            )
+    if problems:
+        raise ExtractError(problems)
 
 
 def _identical_batch(*, kind: str, digest: str) -> ImportBatch | None:
@@ -270,7 +294,7 @@ def _write_rows(table: str, columns: list[tuple[str, str, object]]) -> None:
     pandas.factorize returns them, -1 for NULL; "cents": (hundredths as int64,
     where NULL or None) for a decimal with two decimals.
     """
-    names = ", ".join(name for name, _, _ in columns)
+    names = ", ".join(name for name, _type, _values in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             encoders = {
@@ -279,7 +303,7 @@ def _write_rows(table: str, columns: list[tuple[str, str, object]]) -> None:
                 "text": lambda values: pgcopy.text_codes(*values),
                 "cents": lambda values: pgcopy.numeric_cents(*values),
             }
-            stream = pgcopy.copy_binary([encoders[kind](values) for _, kind, values in columns])
+            stream = pgcopy.copy_binary([encoders[kind](values) for _name, kind, values in columns])
             cursor.cursor.copy_expert(
                 f"COPY {table} ({names}) FROM STDIN WITH (FORMAT binary)",
                 io.BytesIO(stream),
@@ -287,7 +311,7 @@ def _write_rows(table: str, columns: list[tuple[str, str, object]]) -> None:
             )
             return
         placeholders = ", ".join(["%s"] * len(columns))
-        values = [_python_values(kind, values) for _, kind, values in columns]
+        values = [_python_values(kind, values) for _name, kind, values in columns]
         cursor.executemany(
             f"INSERT INTO {table} ({names}) VALUES ({placeholders})",
             list(zip(*values, strict=True)),
@@ -325,7 +349,7 @@ def unit_month_sums(rows: pd.DataFrame) -> pd.DataFrame:
     amount_cents and hours_cents (int64, hundredths: exact sums, no float rounding)
     and no_hours (true where no row of the group has hours: SUM is NULL in SQL).
     """
-    amount, _ = _cents(rows["amount"])
+    amount, _no_amount = _cents(rows["amount"])
     hours, null = _cents(rows["hours"])
     keys = [rows["period"], rows["unit_id"], rows["category"]]
     frame = pd.DataFrame(
@@ -365,7 +389,7 @@ def _replace_monthly_sums(*, kind: str, periods: list[dt.date], rows: pd.DataFra
         stale = model.objects.filter(kind=kind, period__in=periods)
         stale._raw_delete(stale.db)
     unit_sums = unit_month_sums(rows)
-    _write_sums(MonthlyCost, kind, unit_sums, ["unit_id"])
+    _write_sums(MonthlyCost, kind, unit_sums, {"unit_id": "bigint"})
     units = pd.DataFrame.from_records(
         list(Unit.objects.values_list("id", "department_id", "care_type")),
         columns=["id", "department_id", "care_type"],
@@ -375,12 +399,13 @@ def _replace_monthly_sums(*, kind: str, periods: list[dt.date], rows: pd.DataFra
         DepartmentMonthlyCost,
         kind,
         department_month_sums(unit_sums, units),
-        ["department_id", "care_type"],
+        {"department_id": "bigint", "care_type": "text"},
     )
 
 
-def _write_sums(model, kind: str, sums: pd.DataFrame, keys: list[str]) -> None:
-    """Write unit_month_sums or department_month_sums into `model` as `kind`."""
+def _write_sums(model, kind: str, sums: pd.DataFrame, keys: dict[str, str]) -> None:
+    """Write unit_month_sums or department_month_sums into `model` as `kind`; `keys`:
+    the columns besides period and category, with their _write_rows type."""
     period_codes, months = pd.factorize(sums["period"])
     columns = [
         ("kind", "text", (np.zeros(len(sums), dtype=np.int64), [kind])),
@@ -390,11 +415,9 @@ def _write_sums(model, kind: str, sums: pd.DataFrame, keys: list[str]) -> None:
             np.array([f"{m}-01" for m in months], dtype="datetime64[D]")[period_codes],
         ),
     ]
-    for key in keys:
-        if key.endswith("_id"):
-            columns.append((key, "bigint", sums[key].to_numpy()))
-        else:
-            columns.append((key, "text", pd.factorize(sums[key])))
+    for key, kind_of_key in keys.items():
+        values = sums[key].to_numpy() if kind_of_key == "bigint" else pd.factorize(sums[key])
+        columns.append((key, kind_of_key, values))
     columns += [
         ("category", "text", pd.factorize(sums["category"])),
         ("amount", "cents", (sums["amount_cents"].to_numpy(), None)),

@@ -298,6 +298,20 @@ def test_it_refuses_an_amount_too_large_to_store(registers):
     assert nothing_stored()
 
 
+def test_it_refuses_monthly_sums_too_large_to_store(registers):
+    # Each amount fits, but March's sums would not (14 digits before the comma).
+    row = "2024-03;0101;4601;999 999 999 999,99;\n"
+    text = "Period;Ansvar;Konto;Belopp;Timmar\n" + row * 101 + "2024-04;0101;4601;1;\n"
+
+    with pytest.raises(ExtractError) as info:
+        run_import(text)
+
+    assert info.value.lines() == [
+        "Kolumn Belopp: summan för 2024-03 är orimligt stor för att lagras."
+    ]
+    assert nothing_stored()
+
+
 def test_it_refuses_a_file_with_only_unmapped_accounts(registers):
     with pytest.raises(ExtractError) as info:
         run_import("Period;Ansvar;Konto;Belopp\n2024-03;0101;9999;10\n")
