@@ -320,6 +320,17 @@ def test_it_shows_the_empty_state_without_data(client, controller_user, styrgrup
     assert 'class="btn btn-primary" href="/importera/"' not in html
 
 
+def test_every_figure_on_the_page_is_valid_plotly(styr_client, costs, national):
+    # The page builds its figures without plotly.py's validation (kpis/charts.py,
+    # _figure); here each one goes through it, so a wrong property name still fails.
+    for url in ("/", "/?urval=care:primärvård", "/?urval=area:Länssjukvårdsområde 1"):
+        page = styr_client.get(url).content.decode()
+        figures = re.findall(r'<script id="fig-[^"]*" type="application/json">(.*?)</script>', page)
+        assert len(figures) >= 9
+        for figure in figures:
+            go.Figure(json.loads(figure))  # raises ValueError on an invalid property
+
+
 # --- permissions ---------------------------------------------------------------------
 
 
