@@ -9,7 +9,9 @@ from decimal import Decimal
 
 import numpy as np
 
+from kpis.dashboard import Column, Table
 from kpis.formatting import (
+    NBSP,
     format_change_text,
     format_kr,
     format_mkr,
@@ -17,6 +19,7 @@ from kpis.formatting import (
     format_pct,
     format_tkr,
 )
+from kpis.templatetags.swedish import table_rows
 
 
 def shown(text: str) -> str:
@@ -124,3 +127,27 @@ def test_it_takes_the_direction_from_the_amount():
     # last year's net was negative (corrections): -1 mkr -> +0,5 mkr is an increase
     # of 1,5 mkr although (0,5 - -1) / -1 = -150 %
     assert shown(format_change_text(1_500_000, -150.0)) == "+·1,5·mkr, ökning 150·%"
+
+
+def test_a_chart_table_row_is_escaped_formatted_and_marked():
+    table = Table(
+        caption="Tabell",
+        columns=[Column("Område"), Column("Kostnad", "tkr"), Column("Andel", "pct2")],
+        rows=[
+            {
+                "cells": [
+                    {"value": "<b>Norr</b>", "unit": "text", "header": True},
+                    {"value": 1234567.0, "unit": "tkr"},
+                    {"value": 3.4449, "unit": "pct2"},
+                ],
+                "emphasis": True,
+            },
+            {"cells": [{"value": "..", "unit": "numtext"}], "preliminary": True},
+        ],
+    )
+
+    assert table_rows(table) == (
+        '\n    <tr class=" emphasis"><th scope="row">&lt;b&gt;Norr&lt;/b&gt;</th>'
+        f'<td class="num">1{NBSP}235{NBSP}tkr</td><td class="num">3,44{NBSP}%</td></tr>\n    '
+        '\n    <tr class="preliminary"><td class="num">..</td></tr>\n    '
+    )
