@@ -50,13 +50,6 @@ def date(values) -> Column:
     return days, None
 
 
-def text(values) -> Column:
-    """Strings (None: NULL) as text or varchar, UTF-8."""
-    labels = sorted({v for v in values if v is not None})
-    index = {label: i for i, label in enumerate(labels)}
-    return text_codes(np.array([-1 if v is None else index[v] for v in values]), labels)
-
-
 def text_codes(codes, labels: Sequence[str]) -> Column:
     """Text given as codes into `labels` (-1: NULL), as pandas.factorize returns it:
     each distinct label is encoded once however many rows it has."""
@@ -93,16 +86,26 @@ def numeric_cents(cents, null=None) -> Column:
     return out, np.where(null, -1, _NUMERIC.itemsize).astype(np.int32)
 
 
+def integer(values) -> Column:
+    return np.asarray(values).astype(">i4"), None
+
+
+def cents(values) -> tuple[np.ndarray, np.ndarray | None]:
+    """Floats already rounded to two decimals (NaN: none) -> (hundredths as int64, where
+    none, or None when every value is given): what numeric_cents takes."""
+    values = np.asarray(values, dtype="float64")
+    null = np.isnan(values)
+    hundredths = np.rint(np.where(null, 0.0, values) * 100).astype(np.int64)
+    return hundredths, (null if null.any() else None)
+
+
 def numeric_2dp(values) -> Column:
     """Floats already rounded to two decimals (NaN: NULL) as numeric: the value of
     their "%.2f" text. Integer parts up to 16 digits."""
     values = np.asarray(values, dtype="float64")
-    null = np.isnan(values)
-    magnitude = np.abs(np.where(null, 0.0, values))
-    if not (magnitude < 1e16).all():
+    if not (np.abs(values[~np.isnan(values)]) < 1e16).all():
         raise ValueError("numeric_2dp: a value is infinite or has more than 16 integer digits")
-    cents = np.rint(np.where(null, 0.0, values) * 100).astype(np.int64)
-    return numeric_cents(cents, null if null.any() else None)
+    return numeric_cents(*cents(values))
 
 
 def copy_binary(columns: Sequence[Column]) -> bytes:
