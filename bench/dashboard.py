@@ -51,7 +51,7 @@ import time
 from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "bench" / "output"
@@ -59,6 +59,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # The import benchmark's account mapping, areas, care types, unit codes, months and CSV
 # writer: the same extracts, so the two benchmarks describe the same region.
+import scratch  # noqa: E402
 from import_costs import (  # noqa: E402
     ACCOUNTS,
     AREAS,
@@ -105,15 +106,8 @@ def main() -> int:
     args = parser.parse_args()
 
     admin_url = os.environ.get("DATABASE_URL", "")
-    if urlsplit(admin_url).scheme not in {"postgres", "postgresql", "pgsql"}:
-        print(
-            "bench/dashboard.py measures the page on PostgreSQL and does not run on SQLite.\n"
-            "Set DATABASE_URL to a PostgreSQL server it may create scratch databases on "
-            "(hyrdash_bench_dash_small, hyrdash_bench_dash_large), e.g.\n"
-            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DEBUG=1 "
-            ".venv/bin/python bench/dashboard.py",
-            file=sys.stderr,
-        )
+    databases = "hyrdash_bench_dash_small, hyrdash_bench_dash_large"
+    if not scratch.postgres_url_or_help(admin_url, "dashboard.py", databases):
         return 2
     sets = [
         DataSet("10k", args.small_rows, "hyrdash_bench_dash_small"),
@@ -127,10 +121,10 @@ def main() -> int:
     for data_set in sets:
         reuse = args.reuse_db and _loaded(admin_url, data_set)
         if not reuse:
-            create_database(admin_url, data_set.database)
+            scratch.create(admin_url, data_set.database)
         fresh[data_set.database] = not reuse
 
-    os.environ["DATABASE_URL"] = _url(admin_url, sets[0].database)
+    os.environ["DATABASE_URL"] = scratch.url_for(admin_url, sets[0].database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hyrdash.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -150,41 +144,11 @@ def main() -> int:
         connections.close_all()
         if not args.keep_db:
             for data_set in sets:
-                drop_database(admin_url, data_set.database)
+                scratch.drop(admin_url, data_set.database)
     return 0
 
 
 # --- scratch databases ------------------------------------------------------------
-
-
-def _url(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-def _maintenance_dsn(url: str) -> str:
-    name = urlsplit(url).path.lstrip("/") or "postgres"
-    if name.startswith("hyrdash_bench_dash"):
-        name = "postgres"
-    return _url(url, name)
-
-
-def _admin(url: str, sql: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(_maintenance_dsn(url))
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(sql)
-    conn.close()
-
-
-def create_database(url: str, name: str) -> None:
-    _admin(url, f"DROP DATABASE IF EXISTS {name}")
-    _admin(url, f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
-
-
-def drop_database(url: str, name: str) -> None:
-    _admin(url, f"DROP DATABASE IF EXISTS {name}")
 
 
 def _loaded(url: str, data_set: DataSet) -> bool:
@@ -192,7 +156,7 @@ def _loaded(url: str, data_set: DataSet) -> bool:
     import psycopg2
 
     try:
-        conn = psycopg2.connect(_url(url, data_set.database))
+        conn = psycopg2.connect(scratch.url_for(url, data_set.database))
     except psycopg2.OperationalError:
         return False
     try:

@@ -35,7 +35,8 @@ import time
 from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+import scratch
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "bench" / "output"
@@ -100,17 +101,9 @@ def main() -> int:
     args = parser.parse_args()
 
     admin_url = os.environ.get("DATABASE_URL", "")
-    if urlsplit(admin_url).scheme not in {"postgres", "postgresql", "pgsql"}:
-        print(
-            "bench/import_costs.py measures the PostgreSQL path (COPY) and does not run on "
-            "SQLite.\nSet DATABASE_URL to a PostgreSQL server it may create a scratch database "
-            f"on ({SCRATCH_DB}), e.g.\n"
-            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DEBUG=1 "
-            ".venv/bin/python bench/import_costs.py",
-            file=sys.stderr,
-        )
+    if not scratch.postgres_url_or_help(admin_url, "import_costs.py", SCRATCH_DB):
         return 2
-    scratch_url = recreate_scratch_database(admin_url)
+    scratch_url = scratch.create(admin_url, SCRATCH_DB)
     os.environ["DATABASE_URL"] = scratch_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hyrdash.settings")
     sys.path.insert(0, str(ROOT))
@@ -124,42 +117,8 @@ def main() -> int:
 
         connections.close_all()
         if not args.keep_db:
-            drop_scratch_database(admin_url)
+            scratch.drop(admin_url, SCRATCH_DB)
     return 0
-
-
-# --- the scratch database ---------------------------------------------------------
-
-
-def _maintenance_dsn(url: str) -> str:
-    """The server of `url`, on a database other than the scratch one."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") or "postgres"
-    if name == SCRATCH_DB:
-        name = "postgres"
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-def recreate_scratch_database(url: str) -> str:
-    import psycopg2
-
-    conn = psycopg2.connect(_maintenance_dsn(url))
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
-        cursor.execute(f"CREATE DATABASE {SCRATCH_DB} ENCODING 'UTF8' TEMPLATE template0")
-    conn.close()
-    return urlunsplit(urlsplit(url)._replace(path="/" + SCRATCH_DB))
-
-
-def drop_scratch_database(url: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(_maintenance_dsn(url))
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
-    conn.close()
 
 
 # --- generated files ----------------------------------------------------------------

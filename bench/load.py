@@ -69,7 +69,7 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -77,6 +77,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # The dashboard benchmark's data (registers, 60 months of actuals, budget, closed months)
 # and extract writer; the import benchmark's month labels.
 import dashboard as dashboard_bench  # noqa: E402
+import scratch  # noqa: E402
 from import_costs import month_labels  # noqa: E402
 
 SCRATCH_DB = "hyrdash_bench_load"
@@ -137,15 +138,7 @@ def main() -> int:
     args = parser.parse_args()
 
     admin_url = os.environ.get("DATABASE_URL", "")
-    if urlsplit(admin_url).scheme not in {"postgres", "postgresql", "pgsql"}:
-        print(
-            "bench/load.py runs the site on PostgreSQL, as in production, and does not run on "
-            "SQLite.\nSet DATABASE_URL to a PostgreSQL server it may create a scratch database "
-            f"on ({SCRATCH_DB}), e.g.\n"
-            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres "
-            ".venv/bin/python bench/load.py",
-            file=sys.stderr,
-        )
+    if not scratch.postgres_url_or_help(admin_url, "load.py", SCRATCH_DB):
         return 2
 
     # SIGTERM as Ctrl-C: the finally blocks stop gunicorn and drop the database.
@@ -153,7 +146,7 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="hyrdash-load-"))  # STATIC_ROOT and gunicorn's log
     static_root = work / "static"
-    scratch_url = _url(admin_url, SCRATCH_DB)
+    scratch_url = scratch.url_for(admin_url, SCRATCH_DB)
     server_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "hyrdash.settings",
@@ -171,8 +164,7 @@ def main() -> int:
     server = None
     created = False
     try:
-        _admin(admin_url, f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
-        _admin(admin_url, f"CREATE DATABASE {SCRATCH_DB} ENCODING 'UTF8' TEMPLATE template0")
+        scratch.create(admin_url, SCRATCH_DB)
         created = True
         sys.path.insert(0, str(ROOT))
         import django
@@ -199,7 +191,7 @@ def main() -> int:
 
             connections.close_all()
             if not args.keep_db:
-                _admin(admin_url, f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
+                scratch.drop(admin_url, SCRATCH_DB)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -208,24 +200,6 @@ def _interrupt(signum, frame):
 
 
 # --- the scratch database -----------------------------------------------------------
-
-
-def _url(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-def _admin(url: str, sql: str) -> None:
-    """Run `sql` on the server's maintenance database (never on the scratch one)."""
-    import psycopg2
-
-    name = urlsplit(url).path.lstrip("/") or "postgres"
-    conn = psycopg2.connect(_url(url, "postgres" if name == SCRATCH_DB else name))
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        conn.close()
 
 
 # --- data, users, static files --------------------------------------------------------

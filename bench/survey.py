@@ -31,7 +31,8 @@ import platform
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+import scratch
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRATCH_DB = "hyrdash_bench_survey"
@@ -49,16 +50,9 @@ def main() -> int:
     args = parser.parse_args()
 
     admin_url = os.environ.get("DATABASE_URL", "")
-    if urlsplit(admin_url).scheme not in {"postgres", "postgresql", "pgsql"}:
-        print(
-            "bench/survey.py runs on PostgreSQL. Set DATABASE_URL to a server it may create "
-            f"a scratch database on ({SCRATCH_DB}), e.g.\n"
-            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DEBUG=1 "
-            ".venv/bin/python bench/survey.py",
-            file=sys.stderr,
-        )
+    if not scratch.postgres_url_or_help(admin_url, "survey.py", SCRATCH_DB):
         return 2
-    os.environ["DATABASE_URL"] = recreate_scratch_database(admin_url)
+    os.environ["DATABASE_URL"] = scratch.create(admin_url, SCRATCH_DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hyrdash.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -71,36 +65,8 @@ def main() -> int:
 
         connections.close_all()
         if not args.keep_db:
-            drop_scratch_database(admin_url)
+            scratch.drop(admin_url, SCRATCH_DB)
     return 0
-
-
-def _maintenance_dsn(url: str) -> str:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") or "postgres"
-    return urlunsplit(parts._replace(path="/" + ("postgres" if name == SCRATCH_DB else name)))
-
-
-def recreate_scratch_database(url: str) -> str:
-    import psycopg2
-
-    conn = psycopg2.connect(_maintenance_dsn(url))
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
-        cursor.execute(f"CREATE DATABASE {SCRATCH_DB} ENCODING 'UTF8' TEMPLATE template0")
-    conn.close()
-    return urlunsplit(urlsplit(url)._replace(path="/" + SCRATCH_DB))
-
-
-def drop_scratch_database(url: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(_maintenance_dsn(url))
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
-    conn.close()
 
 
 def timed(label: str, call, results: dict | None = None):
