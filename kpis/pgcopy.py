@@ -109,27 +109,84 @@ def numeric_2dp(values) -> Column:
 
 
 def copy_binary(columns: Sequence[Column]) -> bytes:
-    """The rows of `columns` (equal lengths) as a COPY ... (FORMAT binary) stream."""
+    """The rows of `columns` (equal lengths) as a COPY ... (FORMAT binary) stream.
+
+    Rows go out grouped by the number of bytes each of their fields sends (a NULL
+    or a shorter text sends fewer), in their given order within a group: a table
+    has no row order, and a group of rows of one size is one numpy array of fixed
+    records written in one piece. Picking the sent bytes out of padded records
+    row by row took 1.1 s of the 1.4 s of encoding 1,000,000 ledger rows.
+    """
     count = len(columns[0][0])
+    sent = [_sent_sizes(values, lengths) for values, lengths in columns]
+    varying = [i for i, sizes in enumerate(sent) if sizes is not None]
+    if not varying or not count:
+        groups = [(np.arange(count), [values.dtype.itemsize for values, _ in columns])]
+    else:
+        groups = _groups_by_size(columns, sent, varying)
+    parts = [HEADER]
+    for rows, sizes in groups:
+        parts.append(_records(columns, rows, sizes).tobytes())
+    parts.append(TRAILER)
+    return b"".join(parts)
+
+
+def _sent_sizes(values: np.ndarray, lengths: np.ndarray | None) -> np.ndarray | None:
+    """Per row, how many bytes of the value are sent (None: all of them, every row)."""
+    if lengths is None:
+        return None
+    return np.clip(lengths, 0, values.dtype.itemsize)
+
+
+def _groups_by_size(columns, sent, varying) -> list[tuple[np.ndarray, list[int]]]:
+    """The rows grouped by the sizes of their varying fields: [(rows, size per column)]."""
+    if np.prod([columns[i][0].dtype.itemsize + 1 for i in varying], dtype=float) < 2**40:
+        key = np.zeros(len(columns[0][0]), dtype=np.int64)
+        for i in varying:
+            key = key * (columns[i][0].dtype.itemsize + 1) + sent[i]
+    else:  # too many sizes to number them in one integer
+        sizes = np.stack([sent[i] for i in varying], axis=1)
+        key = np.unique(sizes, axis=0, return_inverse=True)[1].ravel()
+    if key.max() < 1 << 22:
+        counts = np.bincount(key)
+        distinct = np.flatnonzero(counts)
+        counts = counts[distinct]
+    else:
+        distinct, counts = np.unique(key, return_counts=True)
+    if len(distinct) <= 32:  # the usual case: one pass per group, no sorting
+        grouped = [np.flatnonzero(key == value) for value in distinct]
+    else:
+        grouped = np.split(np.argsort(key, kind="stable"), np.cumsum(counts)[:-1])
+    groups = []
+    for rows in grouped:
+        first = rows[0]
+        sizes = [
+            values.dtype.itemsize if sizes_sent is None else int(sizes_sent[first])
+            for (values, _), sizes_sent in zip(columns, sent, strict=True)
+        ]
+        groups.append((rows, sizes))
+    return groups
+
+
+def _records(columns: Sequence[Column], rows: np.ndarray, sizes: list[int]) -> np.ndarray:
+    """The given rows as fixed records: field count, then per column its length and
+    the first `size` bytes of its value (none for NULL or an empty text)."""
     parts = [("fields", ">i2")]
-    for i, (values, _) in enumerate(columns):
-        parts += [(f"length{i}", ">i4"), (f"value{i}", values.dtype)]
-    record = np.dtype(parts)
-    records = np.empty(count, dtype=record)
+    for i, ((values, _), size) in enumerate(zip(columns, sizes, strict=True)):
+        parts.append((f"length{i}", ">i4"))
+        if size:
+            full = size == values.dtype.itemsize
+            parts.append((f"value{i}", values.dtype if full else f"S{size}"))
+    records = np.empty(len(rows), dtype=np.dtype(parts))
     records["fields"] = len(columns)
-    keep = None  # which bytes to send: the leading `length` bytes of each value
-    for i, (values, lengths) in enumerate(columns):
-        records[f"value{i}"] = values
-        size = values.dtype.itemsize
-        if lengths is None:
-            records[f"length{i}"] = size
+    everything = len(rows) == len(columns[0][0])
+    for i, ((values, lengths), size) in enumerate(zip(columns, sizes, strict=True)):
+        records[f"length{i}"] = size if lengths is None else lengths[rows]
+        if not size:
             continue
-        records[f"length{i}"] = lengths
-        if keep is None:
-            keep = np.ones((count, record.itemsize), dtype=bool)
-        offset = record.fields[f"value{i}"][1]
-        sent = np.clip(lengths, 0, size)
-        keep[:, offset : offset + size] = np.arange(size)[None, :] < sent[:, None]
-    raw = records.view(np.uint8).reshape(count, record.itemsize)
-    body = raw.tobytes() if keep is None else raw[keep].tobytes()
-    return HEADER + body + TRAILER
+        picked = values if everything else values[rows]
+        if size < values.dtype.itemsize:
+            # The value's leading bytes: seen as bytes, cut to the size sent.
+            picked = np.ascontiguousarray(picked).view(f"S{values.dtype.itemsize}")
+        records[f"value{i}"] = picked
+    return records
