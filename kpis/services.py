@@ -104,7 +104,7 @@ class CostCheck:
 def stored_totals(*, kind: str, months: list[str]) -> pd.DataFrame:
     """What is stored now per month and category (SEK): columns period, category, stored."""
     rows = (
-        MonthlyCost.objects.filter(kind=kind, period__in=[period_date(m) for m in months])
+        DepartmentMonthlyCost.objects.filter(kind=kind, period__in=[period_date(m) for m in months])
         .values("period", "category")
         .annotate(stored=Sum("amount"))
     )
@@ -377,13 +377,11 @@ def department_month_sums(unit_sums: pd.DataFrame, units: pd.DataFrame) -> pd.Da
 
 
 def _replace_monthly_sums(*, kind: str, periods: list[dt.date], rows: pd.DataFrame) -> None:
-    """Make MonthlyCost and DepartmentMonthlyCost of these months the sums of `rows`,
-    the rows of the batch that is now current for each of them."""
-    for model in (MonthlyCost, DepartmentMonthlyCost):
-        stale = model.objects.filter(kind=kind, period__in=periods)
-        stale._raw_delete(stale.db)
+    """Make DepartmentMonthlyCost of these months the sums of `rows`, the rows of the
+    batch that is now current for each of them (MonthlyCost, a view, follows by itself)."""
+    stale = DepartmentMonthlyCost.objects.filter(kind=kind, period__in=periods)
+    stale._raw_delete(stale.db)
     unit_sums = unit_month_sums(rows)
-    _write_sums(MonthlyCost, kind, unit_sums, {"unit_id": "bigint"})
     units = pd.DataFrame.from_records(
         list(Unit.objects.values_list("id", "department_id", "care_type")),
         columns=["id", "department_id", "care_type"],
@@ -437,46 +435,12 @@ def _refresh_months(*, kind: str, periods: list[dt.date]) -> None:
 
 
 def monthly_costs_rebuild(*, kind: str | None = None, periods: list[dt.date] | None = None):
-    """Recompute MonthlyCost (month x unit x category) from the current ledger rows.
+    """Recompute DepartmentMonthlyCost from MonthlyCost (the view of the current ledger
+    rows' sums) and the current organisation.
 
-    With no arguments everything is rebuilt (after an account changes category).
+    With no arguments everything is rebuilt (after an account changes category or
+    units move).
     """
-    where, params = ["bm.is_current = %s"], [True]
-    delete = MonthlyCost.objects.all()
-    if kind is not None:
-        where.append("b.kind = %s")
-        params.append(kind)
-        delete = delete.filter(kind=kind)
-    if periods is not None:
-        if not periods:
-            return
-        where.append(f"l.period IN ({', '.join(['%s'] * len(periods))})")
-        params.extend(periods)
-        delete = delete.filter(period__in=periods)
-    delete._raw_delete(delete.db)
-    sql = f"""
-        INSERT INTO {MonthlyCost._meta.db_table} (kind, period, unit_id, category, amount, hours)
-        SELECT b.kind, l.period, l.unit_id, a.category, SUM(l.amount), SUM(l.hours)
-        FROM {LedgerRow._meta.db_table} l
-        JOIN {BatchMonth._meta.db_table} bm ON bm.batch_id = l.batch_id AND bm.period = l.period
-        JOIN {ImportBatch._meta.db_table} b ON b.id = l.batch_id
-        JOIN {Account._meta.db_table} a ON a.id = l.account_id
-        WHERE {" AND ".join(where)}
-        GROUP BY b.kind, l.period, l.unit_id, a.category
-    """
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Statistics that know the newest rows: without them the planner may take a
-            # batch for a handful of rows and look up the account of every ledger row
-            # one at a time. ANALYZE reads a sample of at most 30,000 rows.
-            cursor.execute(f"ANALYZE {LedgerRow._meta.db_table}")
-        _sum_in_memory(cursor)
-        cursor.execute(sql, params)
-    department_costs_rebuild(kind=kind, periods=periods)
-
-
-def department_costs_rebuild(*, kind: str | None = None, periods: list[dt.date] | None = None):
-    """Recompute DepartmentMonthlyCost from MonthlyCost and the current organisation."""
     where, params = ["1 = 1"], []
     delete = DepartmentMonthlyCost.objects.all()
     if kind is not None:
@@ -484,6 +448,8 @@ def department_costs_rebuild(*, kind: str | None = None, periods: list[dt.date] 
         params.append(kind)
         delete = delete.filter(kind=kind)
     if periods is not None:
+        if not periods:
+            return
         where.append(f"m.period IN ({', '.join(['%s'] * len(periods))})")
         params.extend(periods)
         delete = delete.filter(period__in=periods)
@@ -499,6 +465,11 @@ def department_costs_rebuild(*, kind: str | None = None, periods: list[dt.date] 
         GROUP BY m.kind, m.period, u.department_id, u.care_type, m.category
     """
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Statistics that know the newest rows: without them the planner may take a
+            # batch for a handful of rows and look up the account of every ledger row
+            # one at a time. ANALYZE reads a sample of at most 30,000 rows.
+            cursor.execute(f"ANALYZE {LedgerRow._meta.db_table}")
         _sum_in_memory(cursor)
         cursor.execute(sql, params)
 
@@ -579,7 +550,7 @@ def org_import(*, data: bytes) -> OrgResult:
         absent = Unit.objects.exclude(ansvar__in=frame["ansvar"].tolist())
         with_data = set(
             LedgerRow.objects.filter(unit__in=absent).values_list("unit_id", flat=True).distinct()
-        ) | set(MonthlyCost.objects.filter(unit__in=absent).values_list("unit_id", flat=True))
+        )
         for unit in absent.order_by("ansvar"):
             if unit.id in with_data:
                 result.kept.append(unit.ansvar)
@@ -593,7 +564,7 @@ def org_import(*, data: bytes) -> OrgResult:
                 result.removed += 1
         if result.updated or result.removed:
             # Units moved or changed care type: the per-department sums follow them.
-            department_costs_rebuild()
+            monthly_costs_rebuild()
         Department.objects.filter(units__isnull=True).delete()
         Area.objects.filter(departments__isnull=True, target__isnull=True).delete()
     return result
