@@ -87,14 +87,21 @@ def quote(value: object) -> str:
 # --- reading the raw table ------------------------------------------------------------
 
 
-def read_table(data: bytes, columns: Sequence[Column]) -> pd.DataFrame:
+def read_table(
+    data: bytes, columns: Sequence[Column], *, numbers: Collection[str] = ()
+) -> pd.DataFrame:
     """Read an uploaded file into a frame of stripped strings, one column per `columns`.
 
     Columns are matched case-insensitively on their header; other columns are
     ignored; absent optional columns are filled with "". The frame's index is
     the file row number. Fully empty rows are dropped.
+
+    The columns named in `numbers` may come back as float64 instead: exactly
+    `parse_amounts` of their text (NaN where blank, and no cell that is not a
+    number), read by the CSV reader itself (see `_csv_numbers`). Otherwise, and
+    always for XLSX, they come back as text like the others.
     """
-    header, frame = _raw_table(data)
+    header, frame = _raw_table(data, numbers)
     return _select_columns(header, frame, columns)
 
 
@@ -142,8 +149,9 @@ def read_wide_table(data: bytes, columns: Sequence[Column]) -> tuple[pd.DataFram
     return declared, rest
 
 
-def _raw_table(data: bytes) -> tuple[list, pd.DataFrame]:
-    """The header row and the rows under it (columns numbered, index the file's row)."""
+def _raw_table(data: bytes, numbers: Collection[str] = ()) -> tuple[list, pd.DataFrame]:
+    """The header row and the rows under it (columns numbered, index the file's row);
+    a CSV's `numbers` columns perhaps as floats (`read_table`)."""
     if not data:
         raise ExtractError([Problem(None, None, _("Filen är tom."))])
     if data.startswith(b"PK\x03\x04"):
@@ -172,21 +180,23 @@ def _raw_table(data: bytes) -> tuple[list, pd.DataFrame]:
             ]
         )
     else:
-        header, frame = _csv_table(data)
+        header, frame = _csv_table(data, numbers)
     return header, frame
 
 
 def _select_columns(
     header: list, frame: pd.DataFrame, columns: Sequence[Column], *, drop_empty: bool = True
 ) -> pd.DataFrame:
-    names = [str(h).strip().lstrip("\ufeff").lower() for h in header]
+    names = [_header_key(h) for h in header]
     problems = []
     picked: dict[str, pd.Series] = {}
     for column in columns:
         key = column.name.lower()
         if key in names:
-            series = frame[names.index(key)].astype("str")
-            picked[column.name] = _stripped(series)
+            series = frame[names.index(key)]
+            if series.dtype != "float64":  # not amounts the CSV reader parsed already
+                series = _stripped(series.astype("str"))
+            picked[column.name] = series
         elif column.required:
             problems.append(
                 Problem(None, None, _("Kolumnen %(name)s saknas.") % {"name": quote(column.name)})
@@ -208,9 +218,17 @@ def _select_columns(
     return table
 
 
+def _header_key(cell: object) -> str:
+    """A header cell as columns are matched on it: stripped, without BOM, lower case."""
+    return str(cell).strip().lstrip("\ufeff").lower()
+
+
 def filled(values: pd.Series) -> np.ndarray:
     """Where a column of text cells is not blank (""), as a numpy array: three times
-    faster than `values != ""` on pandas' string columns, which matters at 1M rows."""
+    faster than `values != ""` on pandas' string columns, which matters at 1M rows.
+    For amounts read as numbers (`read_table`), where they are not NaN."""
+    if values.dtype == "float64":
+        return values.notna().to_numpy()
     try:
         return values.to_numpy(dtype=object).astype(bool)
     except TypeError:  # a missing value (pd.NA has no truth value)
@@ -227,7 +245,7 @@ def _stripped(values: pd.Series) -> pd.Series:
     return values if text.split(None, 1) == [text] else values.str.strip()
 
 
-def _csv_table(data: bytes) -> tuple[list[str], pd.DataFrame]:
+def _csv_table(data: bytes, numbers: Collection[str] = ()) -> tuple[list[str], pd.DataFrame]:
     text = _decode(data)
     # Skip blank lines (or lines of bare separators) above the header, keeping row numbers.
     skipped = 0
@@ -236,6 +254,11 @@ def _csv_table(data: bytes) -> tuple[list[str], pd.DataFrame]:
         skipped += 1
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
+    if numbers:
+        body = _csv_numbers(text, first_line, delimiter, numbers)
+        if body is not None:
+            body.index = pd.RangeIndex(2 + skipped, 2 + skipped + len(body))
+            return first_line.split(delimiter), body
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -275,6 +298,63 @@ def _csv_table(data: bytes) -> tuple[list[str], pd.DataFrame]:
     body = frame.iloc[1:]
     body.index = pd.RangeIndex(2 + skipped, 2 + skipped + len(body))
     return header, body
+
+
+# Every character that may follow the header of a CSV whose amounts the CSV reader
+# parses itself: digits, signs, decimal and field separators, spaces, quotes, line
+# ends, and the "-" and ":" of dates. The reader's number parser accepts more than
+# AMOUNT_RE, but only with letters (1e5, inf, Infinity); with these characters alone,
+# a cell it reads as a number is one AMOUNT_RE accepts, read to the same float, and
+# every other cell makes it fail.
+PLAIN_CSV_BYTES = b'0123456789+-.,:;\t "\n'
+
+
+def _csv_numbers(
+    text: str, first_line: str, delimiter: str, numbers: Collection[str]
+) -> pd.DataFrame | None:
+    """The rows under the header line with the `numbers` columns read as floats by
+    pandas' CSV reader, or None when that could differ from `parse_amounts` of their
+    text, which the caller then reads.
+
+    Parsing in the reader spares making a million strings and reading them again
+    (1M rows: 0.17 s to read instead of 0.38 s, and no 0.4 s in parse_amounts). It
+    is used only when it must agree: a header without quotes (so its line is its
+    row), nothing but PLAIN_CSV_BYTES below it, one decimal sign (a comma, or a
+    point in a comma-separated file), every cell a number or blank, no infinity
+    (more digits than a float holds), and as many columns as the header.
+    """
+    if '"' in first_line:
+        return None
+    header = first_line.split(delimiter)
+    names = [_header_key(h) for h in header]
+    positions = {names.index(name.lower()) for name in numbers if name.lower() in names}
+    rest = text[len(first_line) + 1 :]
+    if not positions or not rest.isascii():
+        return None
+    rest = rest.encode("ascii")
+    if rest.translate(None, PLAIN_CSV_BYTES):
+        return None
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(rest),
+            sep=delimiter,
+            header=None,
+            dtype={i: "float64" if i in positions else "str" for i in range(len(header))},
+            decimal="." if delimiter == "," else ",",
+            # Only a blank cell is missing (not "NA" and the like, as in the text).
+            na_values={i: [""] for i in positions},
+            keep_default_na=False,
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_MINIMAL,
+            engine="c",
+        )
+    except ValueError:  # a cell that is no plain number, a long row, no rows at all
+        return None
+    if frame.shape[1] != len(header):
+        return None
+    if any(np.isinf(frame[i].to_numpy()).any() for i in positions):
+        return None
+    return frame
 
 
 def _decode(data: bytes) -> str:
@@ -516,6 +596,8 @@ COST_COLUMNS = (
     Column("Belopp"),
     Column("Timmar", required=False),
 )
+# The cost extract's columns of amounts (read as numbers when the CSV reader can).
+AMOUNT_COLUMNS = ("Belopp", "Timmar")
 ORG_COLUMNS = (
     Column("Ansvar"),
     Column("Enhet"),
@@ -553,13 +635,20 @@ def parse_cost_extract(
 
     Raises ExtractError listing every blank, malformed or unknown cell.
     """
-    table = read_table(data, COST_COLUMNS)
+    table = read_table(data, COST_COLUMNS, numbers=AMOUNT_COLUMNS)
     if table.empty:
         raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
+    if any(
+        table[column].dtype == "float64" and (table[column].round(2).abs() >= MAX_AMOUNT).any()
+        for column in AMOUNT_COLUMNS
+    ):
+        # Amounts read as numbers, and one is too large: its message quotes the cell as
+        # written, so read the file as text after all (only files in error pay this).
+        table = read_table(data, COST_COLUMNS)
     problems = blank_problems(table, ["Period", "Ansvar", "Konto", "Belopp"])
     periods = parse_periods(table["Period"])
-    amounts = parse_amounts(table["Belopp"])
-    hours = parse_amounts(table["Timmar"])
+    amounts = _amounts(table["Belopp"])
+    hours = _amounts(table["Timmar"])
     problems += invalid_problems(
         table, "Period", periods.isna() & filled(table["Period"]), PERIOD_EXPLANATION
     )
@@ -593,6 +682,11 @@ def parse_cost_extract(
         },
         index=table.index,
     )
+
+
+def _amounts(values: pd.Series) -> pd.Series:
+    """parse_amounts of a column of `read_table`, which may have read it so already."""
+    return values if values.dtype == "float64" else parse_amounts(values)
 
 
 def parse_org(data: bytes, care_types: Sequence[str]) -> pd.DataFrame:

@@ -685,3 +685,130 @@ def test_it_reads_a_csv_with_blank_lines_above_the_header_keeping_row_numbers():
         "Rad 5, kolumn Period: ”2024-3” är ingen giltig månad "
         "(skriv ÅÅÅÅ-MM, ÅÅÅÅMM eller ÅÅÅÅ-MM-DD)."
     ]
+
+
+# --- amounts read as numbers by the CSV reader (a fast path) ---------------------------
+# A CSV of nothing but digits, signs and separators below its header has its amounts
+# parsed by the CSV reader; any other file, or a cell the reader cannot parse, is read
+# as text. Both ways must give the same frame and the same messages.
+
+
+def amount_column_type(data: bytes) -> str:
+    """How read_table hands back Belopp: "float64" (read as numbers) or "str" (text)."""
+    table = extracts.read_table(data, extracts.COST_COLUMNS, numbers=extracts.AMOUNT_COLUMNS)
+    return str(table["Belopp"].dtype)
+
+
+def test_it_reads_plain_amounts_as_numbers_as_it_reads_them_as_text():
+    data = (
+        b"Period;Ansvar;Konto;Belopp;Timmar\r\n"
+        b"2024-03;0101;4601;1234567,5;\r\n"
+        b"2024-03;0101;4601;-2500,25;7,\r\n"
+        b"2024-03;0101;4601;+,5; 12 \r\n"
+        b'2024-03;0101;4601;"0,005";-0\r\n'
+        b"2024-03-01 00:00:00;0101;4601;10,125;\r\n"
+    )
+
+    assert amount_column_type(data) == "float64"
+    assert records(parse_cost_extract(data)) == [
+        (2, "2024-03", "0101", "4601", 1234567.5, None),
+        (3, "2024-03", "0101", "4601", -2500.25, 7.0),
+        (4, "2024-03", "0101", "4601", 0.5, 12.0),
+        # Rounded half to even, as before: 0,005 is 0.005000000000000000104 as a float,
+        # 0.5 once times 100, so 0; 10,125 is exact in binary, 1012.5 times 100, so 10.12.
+        (5, "2024-03", "0101", "4601", 0.0, -0.0),
+        (6, "2024-03", "0101", "4601", 10.12, None),
+    ]
+
+
+def test_it_reads_plain_amounts_with_a_decimal_point_in_a_comma_separated_file():
+    data = b"Period,Ansvar,Konto,Belopp\n2024-03,0101,4601,1234.50\n2024-03,0101,4601,-.75\n"
+
+    assert amount_column_type(data) == "float64"
+    assert [r[4] for r in records(parse_cost_extract(data))] == [1234.5, -0.75]
+
+
+def test_it_reads_the_amounts_as_text_when_one_cell_has_a_space():
+    data = b"Period;Ansvar;Konto;Belopp\n2024-03;0101;4601;1000\n2024-03;0101;4601;1 234,50\n"
+
+    assert amount_column_type(data) == "str"
+    assert [r[4] for r in records(parse_cost_extract(data))] == [1000.0, 1234.5]
+
+
+def test_it_quotes_a_bad_cell_with_a_space_as_written():
+    # Without its space, 1234,5,6 has two decimal commas: no number.
+    data = b"Period;Ansvar;Konto;Belopp\n2024-03;0101;4601;1000\n2024-03;0101;4601;1 234,5,6\n"
+
+    assert amount_column_type(data) == "str"
+    assert problems_of(data) == ["Rad 3, kolumn Belopp: ”1 234,5,6” är inget tal."]
+
+
+def test_it_reads_points_in_a_semicolon_separated_file_as_text():
+    data = b"Period;Ansvar;Konto;Belopp\n2024-03;0101;4601;1234.50\n2024-03;0101;4601;2,5\n"
+
+    assert amount_column_type(data) == "str"
+    assert [r[4] for r in records(parse_cost_extract(data))] == [1234.5, 2.5]
+
+
+@pytest.mark.parametrize("written", ["1e5", "1,5E3", "inf", "-Infinity", "nan", "NA", "0x10"])
+def test_it_rejects_what_the_csv_reader_would_read_as_a_number(written):
+    # The reader's own number parser takes 1e5, inf and Infinity; letters in the file
+    # keep it from parsing the amounts, so they are refused as before.
+    data = f"Period;Ansvar;Konto;Belopp;Timmar\n2024-03;0101;4601;1;{written}\n".encode()
+
+    assert amount_column_type(data) == "str"
+    assert problems_of(data) == [f"Rad 2, kolumn Timmar: ”{written}” är inget tal."]
+
+
+@pytest.mark.parametrize("written", [",", "-", "+,", "1,2,3", "--5", "5-"])
+def test_it_rejects_a_plain_cell_that_is_no_number(written):
+    data = f"Period;Ansvar;Konto;Belopp\n2024-03;0101;4601;1\n2024-03;0101;4601;{written}\n"
+
+    assert problems_of(data.encode()) == [f"Rad 3, kolumn Belopp: ”{written}” är inget tal."]
+
+
+def test_it_quotes_too_large_plain_amounts_as_written():
+    # Read as numbers first; the messages need the cells' text, so it is read again.
+    data = (
+        b"Period;Ansvar;Konto;Belopp;Timmar\n"
+        b"2024-03;0101;4601;999999999999,994;\n"  # rounds to 999 999 999 999,99: fits
+        b"2024-03;0101;4601;-999999999999,995;\n"  # rounds to -1 000 000 000 000,00
+        b"2024-03;0101;4601;1;1000000000000\n"
+    )
+
+    assert amount_column_type(data) == "float64"
+    assert problems_of(data) == [
+        "Rad 3, kolumn Belopp: ”-999999999999,995” är orimligt stort (högst 999 999 999 999,99).",
+        "Rad 4, kolumn Timmar: ”1000000000000” är orimligt stort (högst 999 999 999 999,99).",
+    ]
+
+
+def test_it_reports_blank_plain_amounts():
+    data = b"Period;Ansvar;Konto;Belopp;Timmar\n2024-03;0101;4601;;\n2024-03;0101;4601;5;\n"
+
+    assert amount_column_type(data) == "float64"
+    assert problems_of(data) == ["Rad 2, kolumn Belopp: värde saknas."]
+
+
+def test_it_reports_a_first_row_longer_than_the_header_in_a_plain_file():
+    data = b"Period;Ansvar;Konto;Belopp\n2024-03;0101;4601;1;2\n2024-03;0101;4601;1;2\n"
+
+    assert problems_of(data) == [
+        "Rad 2: raden har 5 fält men rubrikraden har 4. Kontrollera avgränsare och citattecken."
+    ]
+
+
+def test_it_reads_a_short_first_row_in_a_plain_file_as_blank_cells():
+    data = b"Period;Ansvar;Konto;Belopp\n2024-03;0101\n2024-03;0101;4601;1\n"
+
+    assert problems_of(data) == [
+        "Rad 2, kolumn Konto: värde saknas.",
+        "Rad 2, kolumn Belopp: värde saknas.",
+    ]
+
+
+def test_it_reads_the_amounts_of_a_file_with_a_quoted_header_as_text():
+    data = b'"Period";"Ansvar";"Konto";"Belopp"\n2024-03;0101;4601;12,5\n'
+
+    assert amount_column_type(data) == "str"
+    assert records(parse_cost_extract(data)) == [(2, "2024-03", "0101", "4601", 12.5, None)]

@@ -12,6 +12,7 @@ import math
 import re
 import zipfile
 from decimal import Decimal
+from unittest import mock
 
 import openpyxl
 import pandas as pd
@@ -21,6 +22,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
+from kpis import extracts
 from kpis.extracts import (
     ExtractError,
     _cell_text,
@@ -531,6 +533,79 @@ def test_parse_periods_never_raises_and_gives_months_or_missing(values):
 
     assert len(parsed) == len(values)
     assert all(pd.isna(p) or PERIOD.fullmatch(p) for p in parsed)
+
+
+# --- 5b. amounts read as numbers by the CSV reader --------------------------------------------
+
+# The characters of a CSV whose amounts the CSV reader parses itself (PLAIN_CSV_BYTES).
+plain_cell = st.one_of(
+    st.text(st.sampled_from(list('0123456789+-.,: "')), max_size=8),
+    st.builds(amount_text, amounts, st.sampled_from(["swedish-plain", "english"])),
+    st.sampled_from(["", "-", ",", "+,5", "7,", " 12 ", "0,005", "1" + "0" * 12, "9" * 400]),
+)
+
+
+@st.composite
+def plain_csv_files(draw) -> bytes:
+    """A cost header in random order, rows of plain cells (now and then one short or
+    long), quoted by the csv module or not, LF or CRLF, blank lines above the header."""
+    names = draw(st.permutations(COST_HEADER[:4] + draw(st.sampled_from([[], ["Timmar"]]))))
+    separator = draw(st.sampled_from([";", ","]))
+    # Mostly the decimal sign the reader expects with this separator (see _csv_numbers).
+    style = "english" if separator == "," else "swedish-plain"
+    amount = st.builds(amount_text, amounts, st.just(style))
+    valid = {**VALID_TEXT, "belopp": amount, "timmar": st.one_of(st.just(""), amount)}
+    noisy = noise(draw)
+    rows = []
+    for _ in range(draw(st.integers(1, 8))):
+        row = [draw(plain_cell if noisy() else valid[n.lower()]) for n in names]
+        if noisy():
+            row = row[:-1] if draw(st.booleans()) else [*row, draw(plain_cell)]
+        rows.append(row)
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    if separator == "," or draw(st.booleans()):
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=separator, lineterminator=newline).writerows(rows)
+        body = buffer.getvalue()
+    else:
+        body = "".join(separator.join(r) + newline for r in rows)
+    above = draw(st.sampled_from(["", newline, ";;" + newline]))
+    return (above + separator.join(names) + newline + body).encode()
+
+
+def cost_outcome(data: bytes):
+    """parse_cost_extract's frame, or its error's lines."""
+    try:
+        return parse_cost_extract(data)
+    except ExtractError as error:
+        return error.lines()
+
+
+@settings(max_examples=300, deadline=None)
+@given(plain_csv_files())
+@example(b"Period;Ansvar;Konto;Belopp\n2024-03;0101;4601;1e5\n")
+def test_amounts_read_by_the_csv_reader_are_read_as_from_their_text(data):
+    read_as_numbers = []
+
+    def spy(*args):
+        body = csv_numbers(*args)
+        read_as_numbers.append(body is not None)
+        return body
+
+    csv_numbers = extracts._csv_numbers
+    with mock.patch.object(extracts, "_csv_numbers", spy):
+        fast = cost_outcome(data)
+    with mock.patch.object(extracts, "_csv_numbers", lambda *args: None):
+        text = cost_outcome(data)
+
+    kind = "error" if isinstance(text, list) else "frame"
+    event(f"{kind}, amounts read as numbers: {any(read_as_numbers)}")
+    if isinstance(text, list):
+        assert fast == text
+        return
+    pd.testing.assert_frame_equal(fast, text, check_exact=True)
+    for column in ("amount", "hours"):  # bit for bit: the sign of a zero too
+        assert fast[column].to_numpy().tobytes() == text[column].to_numpy().tobytes()
 
 
 # --- regressions found by the properties above ------------------------------------------------
