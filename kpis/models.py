@@ -290,25 +290,28 @@ class DepartmentMonthlyCost(models.Model):
     Its size depends on the organisation and the number of months, not on the
     ledger, so dashboard time does not grow with the ledger. Written by every
     import, undo and mapping change, and whenever units move.
+
+    Its key is its primary key, its only index (migration 0011): an `id` column
+    and a unique constraint beside it made writing an import's 90,000 sums take
+    0.75-0.96 s instead of 0.37 s.
     """
 
+    pk = models.CompositePrimaryKey("kind", "period", "department", "care_type", "category")
     kind = models.CharField(max_length=20, choices=ImportBatch.Kind.choices)
     period = models.DateField()
+    # Not indexed: a department is deleted only when the register loses it, and
+    # finding its sums then reads the table once.
     department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="+", db_constraint=False
+        Department,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     care_type = models.CharField(max_length=20, choices=CareType.choices)
     category = models.CharField(max_length=20, choices=Category.choices)
     amount = models.DecimalField(max_digits=16, decimal_places=2)
     hours = models.DecimalField(max_digits=14, decimal_places=2, null=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "period", "department", "care_type", "category"],
-                name="departmentmonthlycost_unique",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.kind} {self.period:%Y-%m} {self.department_id} {self.category}"
