@@ -14,7 +14,7 @@ without its padding, a NULL field without value).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -109,7 +109,13 @@ def numeric_2dp(values) -> Column:
 
 
 def copy_binary(columns: Sequence[Column]) -> bytes:
-    """The rows of `columns` (equal lengths) as a COPY ... (FORMAT binary) stream.
+    """The rows of `columns` (equal lengths) as a COPY ... (FORMAT binary) stream."""
+    return b"".join(copy_binary_parts(columns))
+
+
+def copy_binary_parts(columns: Sequence[Column], rows_per_part: int = 65536) -> Iterator[bytes]:
+    """copy_binary's stream in parts of at most `rows_per_part` rows, each built when
+    asked for: while PostgreSQL stores one part, the next one is being built.
 
     Rows go out grouped by the number of bytes each of their fields sends (a NULL
     or a shorter text sends fewer), in their given order within a group: a table
@@ -124,11 +130,25 @@ def copy_binary(columns: Sequence[Column]) -> bytes:
         groups = [(np.arange(count), [values.dtype.itemsize for values, _ in columns])]
     else:
         groups = _groups_by_size(columns, sent, varying)
-    parts = [HEADER]
+    yield HEADER
     for rows, sizes in groups:
-        parts.append(_records(columns, rows, sizes).tobytes())
-    parts.append(TRAILER)
-    return b"".join(parts)
+        for start in range(0, len(rows), rows_per_part):
+            yield _records(columns, rows[start : start + rows_per_part], sizes).tobytes()
+    yield TRAILER
+
+
+class PartsReader:
+    """A file to read a sequence of byte strings from, one per read(): what
+    psycopg2's copy_expert takes, without joining the parts first."""
+
+    def __init__(self, parts: Iterable[bytes]):
+        self._parts = iter(parts)
+
+    def read(self, size: int = -1) -> bytes:
+        for part in self._parts:
+            if part:  # an empty read is the end of the file
+                return part
+        return b""
 
 
 def _sent_sizes(values: np.ndarray, lengths: np.ndarray | None) -> np.ndarray | None:

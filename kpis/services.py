@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -297,11 +296,10 @@ def _write_rows(table: str, columns: list[tuple[str, str, object]]) -> None:
                 "text": lambda values: pgcopy.text_codes(*values),
                 "cents": lambda values: pgcopy.numeric_cents(*values),
             }
-            stream = pgcopy.copy_binary([encoders[kind](values) for _name, kind, values in columns])
+            encoded = [encoders[kind](values) for _name, kind, values in columns]
             cursor.cursor.copy_expert(
                 f"COPY {table} ({names}) FROM STDIN WITH (FORMAT binary)",
-                io.BytesIO(stream),
-                size=1 << 20,
+                pgcopy.PartsReader(pgcopy.copy_binary_parts(encoded)),
             )
             return
         placeholders = ", ".join(["%s"] * len(columns))

@@ -193,3 +193,21 @@ def test_postgresql_stores_text_and_cents_as_given():
         ],
         key=repr,
     )
+
+
+def test_a_stream_in_parts_holds_the_same_rows():
+    codes = np.array([0, 1, -1, 1, 0, 0, 1])
+    columns = [
+        pgcopy.bigint(np.arange(7)),
+        pgcopy.text_codes(codes, ["lång text", "x"]),
+        pgcopy.numeric_cents(np.arange(7) * 101, codes < 0),
+    ]
+    parts = list(pgcopy.copy_binary_parts(columns, rows_per_part=2))
+    # Header; rows of "x" (3), "lång text" (3) and NULL (1) in parts of 2; trailer.
+    assert len(parts) == 1 + 2 + 2 + 1 + 1
+    joined = b"".join(parts)
+    assert sorted(decoded(joined), key=repr) == sorted(
+        decoded(pgcopy.copy_binary(columns)), key=repr
+    )
+    reader = pgcopy.PartsReader([b"", parts[0], b"", *parts[1:]])
+    assert b"".join(iter(lambda: reader.read(1 << 20), b"")) == joined
