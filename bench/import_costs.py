@@ -15,7 +15,9 @@ Steps:
 3. A raw `COPY` of that file into an UNLOGGED table of text columns: the
    floor, what PostgreSQL alone needs to take the bytes in.
 4. The real service, `costs_import(data=..., kind="actuals")`, end to end
-   (reading the file included), with the time of each of its steps.
+   (reading the file included), with the time of each of its steps; then the
+   stored ledger rows copied in again by binary COPY alone, the floor of
+   storing them durably.
 5. A 200,000-row XLSX (12 months, a corrected extract replacing the last year)
    through the same service, and its parsing alone. The workbook is generated
    once and cached in bench/output/ (git-ignored).
