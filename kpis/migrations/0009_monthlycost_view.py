@@ -7,9 +7,9 @@ Unapplying drops the view and fills the table again from the ledger.
 import django.db.models.deletion
 from django.db import migrations, models
 
-# The current batch of each kind and month is the one BatchMonth marks.
-VIEW_SQL = """
-CREATE VIEW kpis_monthlycost AS
+# The current rows' sums: the current batch of each kind and month is the one
+# BatchMonth marks.
+SUMS_SQL = """
 SELECT b.kind AS kind, l.period AS period, l.unit_id AS unit_id, a.category AS category,
        SUM(l.amount) AS amount, SUM(l.hours) AS hours
 FROM kpis_ledgerrow l
@@ -20,17 +20,12 @@ WHERE bm.is_current
 GROUP BY b.kind, l.period, l.unit_id, a.category
 """
 
+VIEW_SQL = "CREATE VIEW kpis_monthlycost AS " + SUMS_SQL
+
 # What migration 0008's table held, when going back to it.
-REFILL_SQL = """
-INSERT INTO kpis_monthlycost (kind, period, unit_id, category, amount, hours)
-SELECT b.kind, l.period, l.unit_id, a.category, SUM(l.amount), SUM(l.hours)
-FROM kpis_ledgerrow l
-JOIN kpis_batchmonth bm ON bm.batch_id = l.batch_id AND bm.period = l.period
-JOIN kpis_importbatch b ON b.id = l.batch_id
-JOIN kpis_account a ON a.id = l.account_id
-WHERE bm.is_current
-GROUP BY b.kind, l.period, l.unit_id, a.category
-"""
+REFILL_SQL = (
+    "INSERT INTO kpis_monthlycost (kind, period, unit_id, category, amount, hours) " + SUMS_SQL
+)
 
 
 class Migration(migrations.Migration):
