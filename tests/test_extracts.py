@@ -812,3 +812,26 @@ def test_it_reads_the_amounts_of_a_file_with_a_quoted_header_as_text():
 
     assert amount_column_type(data) == "str"
     assert records(parse_cost_extract(data)) == [(2, "2024-03", "0101", "4601", 12.5, None)]
+
+
+# --- line ends -------------------------------------------------------------------------
+
+
+def test_it_reads_old_mac_line_ends_keeping_row_numbers():
+    data = b"\r;;;\rPeriod;Ansvar;Konto;Belopp\r2024-03;0101;4601;1,5\r\r2024-3;0101;4601;2\r"
+
+    # Rows 1-2 are blank, the header is row 3, the data rows 4 and 6 (5 is blank).
+    assert problems_of(data) == [f"Rad 6, kolumn Period: ”2024-3” {PERIOD_HINT}"]
+
+
+def test_it_reads_mixed_line_ends_as_the_lines_they_end():
+    # "\r\r\n" ends two lines, "\n\r" too: the data rows are 2 and 4.
+    data = b"Period;Ansvar;Konto;Belopp\r\n2024-03;0101;4601;1\r\r\n2024-03;0101;4601;2\n\r"
+
+    assert [r[0] for r in records(parse_cost_extract(data))] == [2, 4]
+
+
+def test_it_keeps_a_line_end_in_a_quoted_cell_as_a_newline():
+    data = b'Period;Ansvar;Konto;Belopp\r\n2024-03;"01\r\n02";4601;1\r\n'
+
+    assert records(parse_cost_extract(data)) == [(2, "2024-03", "01\n02", "4601", 1.0, None)]

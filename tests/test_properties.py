@@ -548,7 +548,8 @@ plain_cell = st.one_of(
 @st.composite
 def plain_csv_files(draw) -> bytes:
     """A cost header in random order, rows of plain cells (now and then one short or
-    long), quoted by the csv module or not, LF or CRLF, blank lines above the header."""
+    long), quoted by the csv module or not, lines ended by LF, CRLF or CR (or a mix),
+    blank lines above the header."""
     names = draw(st.permutations(COST_HEADER[:4] + draw(st.sampled_from([[], ["Timmar"]]))))
     separator = draw(st.sampled_from([";", ","]))
     # Mostly the decimal sign the reader expects with this separator (see _csv_numbers).
@@ -562,14 +563,15 @@ def plain_csv_files(draw) -> bytes:
         if noisy():
             row = row[:-1] if draw(st.booleans()) else [*row, draw(plain_cell)]
         rows.append(row)
-    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
     if separator == "," or draw(st.booleans()):
         buffer = io.StringIO()
         csv.writer(buffer, delimiter=separator, lineterminator=newline).writerows(rows)
         body = buffer.getvalue()
     else:
-        body = "".join(separator.join(r) + newline for r in rows)
-    above = draw(st.sampled_from(["", newline, ";;" + newline]))
+        ends = st.sampled_from([newline, newline, "\n", "\r\n", "\r", "\r\r\n", "\n\r"])
+        body = "".join(separator.join(r) + draw(ends) for r in rows)
+    above = draw(st.sampled_from(["", newline, ";;" + newline, "\r\n;\r"]))
     return (above + separator.join(names) + newline + body).encode()
 
 
