@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -212,8 +212,14 @@ def _select_columns(
     table = pd.DataFrame(picked, index=frame.index)
     # Drop rows that are empty in every column we read (Excel writes trailing ";;;").
     if drop_empty and len(table):
-        nonempty = np.logical_or.reduce([filled(table[name]) for name in table.columns])
-        if not nonempty.all():
+        # A row stays if any column has a value: look at columns until every row has one,
+        # amounts read as numbers first (NaN is quicker to find than "" among 1M strings).
+        nonempty = np.zeros(len(table), dtype=bool)
+        for name in sorted(table.columns, key=lambda name: table[name].dtype != "float64"):
+            nonempty |= filled(table[name])
+            if nonempty.all():
+                break
+        else:
             table = table[nonempty]
     return table
 
@@ -585,10 +591,14 @@ def in_column_order(problems: list[Problem], columns: Sequence[Column]) -> list[
     return sorted(problems, key=lambda p: order.get(p.column or "", -1))
 
 
-def blank_problems(table: pd.DataFrame, columns: Iterable[str]) -> list[Problem]:
+def blank_problems(
+    table: pd.DataFrame, columns: Iterable[str], given: Mapping[str, np.ndarray] | None = None
+) -> list[Problem]:
+    """A problem for every blank cell of `columns`; `given` may hold their `filled`."""
     problems = []
     for column in columns:
-        for row in table.index[~filled(table[column])]:
+        present = given[column] if given is not None else filled(table[column])
+        for row in table.index[~present]:
             problems.append(Problem(int(row), column, _("värde saknas.")))
     return problems
 
@@ -670,18 +680,20 @@ def parse_cost_extract(
         # Amounts read as numbers, and one is too large: its message quotes the cell as
         # written, so read the file as text after all (only files in error pay this).
         table = read_table(data, COST_COLUMNS)
-    problems = blank_problems(table, ["Period", "Ansvar", "Konto", "Belopp"])
+    # Where each column has a value, found once (1M rows: 15 ms a column of text).
+    given = {column: filled(table[column]) for column in table.columns}
+    problems = blank_problems(table, ["Period", "Ansvar", "Konto", "Belopp"], given)
     periods = parse_periods(table["Period"])
     amounts = _amounts(table["Belopp"])
     hours = _amounts(table["Timmar"])
     problems += invalid_problems(
-        table, "Period", periods.isna() & filled(table["Period"]), PERIOD_EXPLANATION
+        table, "Period", periods.isna() & given["Period"], PERIOD_EXPLANATION
     )
     problems += invalid_problems(
-        table, "Belopp", amounts.isna() & filled(table["Belopp"]), AMOUNT_EXPLANATION
+        table, "Belopp", amounts.isna() & given["Belopp"], AMOUNT_EXPLANATION
     )
     problems += invalid_problems(
-        table, "Timmar", hours.isna() & filled(table["Timmar"]), AMOUNT_EXPLANATION
+        table, "Timmar", hours.isna() & given["Timmar"], AMOUNT_EXPLANATION
     )
     amounts, hours = amounts.round(2), hours.round(2)
     problems += invalid_problems(
@@ -692,7 +704,7 @@ def parse_cost_extract(
         unknown = (
             table["Konto"].isin(list(accounts))
             & ~table["Ansvar"].isin(list(units))
-            & filled(table["Ansvar"])
+            & given["Ansvar"]
         )
         problems += invalid_problems(table, "Ansvar", unknown, UNKNOWN_ANSVAR_EXPLANATION)
     if problems:
