@@ -195,7 +195,9 @@ def _select_columns(
         if key in names:
             series = frame[names.index(key)]
             if series.dtype != "float64":  # not amounts the CSV reader parsed already
-                series = _stripped(series.astype("str"))
+                series = series.astype("str")
+                if not frame.attrs.get("stripped"):  # see _csv_numbers
+                    series = _stripped(series)
             picked[column.name] = series
         elif column.required:
             problems.append(
@@ -364,6 +366,10 @@ def _csv_numbers(
         return None
     if any(np.isinf(frame[i].to_numpy()).any() for i in positions):
         return None
+    # Of PLAIN_CSV_BYTES, a cell can only begin or end with a space or a tab, or with a
+    # line end inside quotes: with none of them in the file, every cell is stripped
+    # already and _select_columns need not look (1M rows: 20 ms a column).
+    frame.attrs["stripped"] = not any(byte in rest for byte in (b" ", b"\t", b'"'))
     return frame
 
 

@@ -807,6 +807,14 @@ def test_it_reads_a_short_first_row_in_a_plain_file_as_blank_cells():
     ]
 
 
+def test_it_strips_the_cells_of_a_plain_file_with_spaces_tabs_or_quotes():
+    # The cells of a plain file are stripped only if it has a space, a tab or a quote.
+    data = b'Period;Ansvar;Konto;Belopp\n 2024-03 ;\t0101;"4601\n";1,5 \n'
+
+    assert amount_column_type(data) == "float64"
+    assert records(parse_cost_extract(data)) == [(2, "2024-03", "0101", "4601", 1.5, None)]
+
+
 def test_it_reads_the_amounts_of_a_file_with_a_quoted_header_as_text():
     data = b'"Period";"Ansvar";"Konto";"Belopp"\n2024-03;0101;4601;12,5\n'
 
