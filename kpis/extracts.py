@@ -431,7 +431,8 @@ def _xlsx_columns(data: bytes) -> list[list[str]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    # NotImplementedError: a zip whose entries need a newer zip version than Python reads.
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError) as exc:
         raise ExtractError([unreadable]) from exc
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise ExtractError(

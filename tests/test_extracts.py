@@ -343,6 +343,19 @@ def test_it_refuses_a_broken_zip():
     ]
 
 
+def test_it_refuses_a_zip_of_a_version_python_cannot_read():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    data = bytearray(buffer.getvalue())
+    # The central directory's "version needed to extract" (after its signature and
+    # "version made by"): 6.4, which Python's zipfile refuses with NotImplementedError.
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6 : entry + 8] = (64).to_bytes(2, "little")
+
+    assert problems_of(bytes(data)) == ["Filen kunde inte läsas som Excel-arbetsbok (.xlsx)."]
+
+
 # --- bad input -----------------------------------------------------------------------
 
 
