@@ -153,8 +153,7 @@ def costs_check(*, data: bytes, kind: str) -> CostCheck:
         },
         index=frame.index,
     )
-    months = sorted(rows["period"].unique().tolist())
-    _refuse_sums_too_large(rows)
+    months = _refuse_sums_too_large(rows)
     if not months:
         raise ExtractError(
             [
@@ -180,13 +179,14 @@ def costs_check(*, data: bytes, kind: str) -> CostCheck:
 MAX_MONTH_SUMS = {"amount": (10**14, "Belopp"), "hours": (10**12, "Timmar")}
 
 
-def _refuse_sums_too_large(rows: pd.DataFrame) -> None:
+def _refuse_sums_too_large(rows: pd.DataFrame) -> list[str]:
     """Refuse a file whose monthly sums could not be stored (a clear error, not a
-    database error half-way through the import)."""
+    database error half-way through the import). Returns the file's months, sorted:
+    the rows are grouped by month here anyway."""
+    magnitude = rows[list(MAX_MONTH_SUMS)].abs().groupby(rows["period"], sort=True).sum()
     problems = []
     for column, (limit, name) in MAX_MONTH_SUMS.items():
-        magnitude = rows[column].abs().groupby(rows["period"]).sum()
-        for period in magnitude.index[magnitude >= limit]:
+        for period in magnitude.index[magnitude[column] >= limit]:
             problems.append(
                 Problem(
                     None,
@@ -196,6 +196,7 @@ def _refuse_sums_too_large(rows: pd.DataFrame) -> None:
             )
     if problems:
         raise ExtractError(problems)
+    return magnitude.index.tolist()
 
 
 def _identical_batch(*, kind: str, digest: str) -> ImportBatch | None:
