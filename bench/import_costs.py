@@ -50,6 +50,7 @@ MONTHS = 60
 FIRST_MONTH = (2021, 1)
 UNITS = 2000
 SEED = 20240301
+RAW_COPY_RUNS = 3
 
 # 30 accounts: 8 agency, 20 own staff, 2 ignored.
 ACCOUNTS = [
@@ -521,9 +522,15 @@ def run(args) -> None:
         )
         print(f"load average before the runs: {os.getloadavg()[0]:.1f} (1 min)")
 
-        copy, copied = raw_copy(path)
-        if copied != args.rows:
-            raise SystemExit(f"raw COPY loaded {copied} rows, expected {args.rows}")
+        # The raw COPY is short and its time varies by half from run to run here
+        # (0.4-0.7 s): the median of three is the yardstick.
+        copies = []
+        for _ in range(RAW_COPY_RUNS):
+            spent, copied = raw_copy(path)
+            if copied != args.rows:
+                raise SystemExit(f"raw COPY loaded {copied} rows, expected {args.rows}")
+            copies.append(spent)
+        copy = sorted(copies)[len(copies) // 2]
         total, batch, seconds = timed_import(path, kind="actuals")
     verify(batch, args.rows, expected, monthly_too=True)
     monthly = DepartmentMonthlyCost.objects.filter(kind="actuals").count()
@@ -532,7 +539,8 @@ def run(args) -> None:
     print()
     print(f"CSV extract, {args.rows:,} rows, {size / 1e6:.0f} MB ({monthly:,} department sums)")
     print("                                     wall s   CPU s (client + server)")
-    print(f"  raw COPY into an unlogged table  {copy[0]:7.2f} {copy[1]:7.2f}")
+    each = ", ".join(f"{wall:.2f}" for wall, _cpu in copies)
+    print(f"  raw COPY into an unlogged table  {copy[0]:7.2f} {copy[1]:7.2f}   median of {each}")
     print(
         f"  costs_import end to end          {total[0]:7.2f} {total[1]:7.2f}"
         f"   {args.rows / total[0]:,.0f} rows/s"
