@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -151,21 +152,11 @@ def read_wide_table(data: bytes, columns: Sequence[Column]) -> tuple[pd.DataFram
 
 def _raw_table(data: bytes, numbers: Collection[str] = ()) -> tuple[list, pd.DataFrame]:
     """The header row and the rows under it (columns numbered, index the file's row);
-    a CSV's `numbers` columns perhaps as floats (`read_table`)."""
+    the `numbers` columns perhaps as floats (`read_table`)."""
     if not data:
         raise ExtractError([Problem(None, None, _("Filen är tom."))])
     if data.startswith(b"PK\x03\x04"):
-        columns = _xlsx_columns(data)
-        nonempty = [np.array(column, dtype=object).astype(bool) for column in columns]
-        used = np.flatnonzero(np.logical_or.reduce(nonempty)) if columns else []
-        if not len(used):
-            raise ExtractError([Problem(None, None, _("Filen är tom."))])
-        header_at = int(used[0])
-        header = [column[header_at] for column in columns]
-        frame = pd.DataFrame(
-            {i: column[header_at + 1 :] for i, column in enumerate(columns)}, dtype=object
-        )
-        frame.index = pd.RangeIndex(header_at + 2, header_at + 2 + len(frame))
+        header, frame = _xlsx_table(data, numbers)
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ExtractError(
             [
@@ -423,8 +414,29 @@ def _decode(data: bytes) -> str:
     return text
 
 
-def _xlsx_columns(data: bytes) -> list[list[str]]:
-    """The first sheet's cells as text (_cell_text), column by column, all of one length."""
+def _xlsx_table(data: bytes, numbers: Collection[str] = ()) -> tuple[list[str], pd.DataFrame]:
+    """The first sheet's header row (its first row with a cell that is not blank) and
+    the rows under it, as text (_cell_text)."""
+    rows = _xlsx_rows(data)
+    header_at = next((i for i, row in enumerate(rows) if any(map(_cell_text, row))), None)
+    if header_at is None:
+        raise ExtractError([Problem(None, None, _("Filen är tom."))])
+    header = [_cell_text(cell) for cell in rows[header_at]]
+    body = rows[header_at + 1 :]
+    index = pd.RangeIndex(header_at + 2, header_at + 2 + len(body))
+    columns = {}
+    for i in range(len(header)):
+        # A column at a time: a cell of each row (200,000 rows: 5 ms a column, where
+        # transposing the rows with zip(*rows) took 0.13 s).
+        cells = list(map(itemgetter(i), body))
+        columns[i] = pd.Series(_column_texts(cells), index=index, dtype=object)
+    frame = pd.DataFrame(columns, index=index)
+    frame.attrs["stripped"] = True  # _cell_text strips every cell (see _select_columns)
+    return header, frame
+
+
+def _xlsx_rows(data: bytes) -> list[list]:
+    """The first sheet's cells as calamine reads them, row by row, all of one length."""
     from python_calamine import CalamineWorkbook
 
     unreadable = Problem(None, None, _("Filen kunde inte läsas som Excel-arbetsbok (.xlsx)."))
@@ -452,7 +464,7 @@ def _xlsx_columns(data: bytes) -> list[list[str]]:
     width = max(lengths, default=0)
     if len(lengths) > 1:
         raw = [[*row, *[None] * (width - len(row))] for row in raw]
-    return [_column_texts(cells) for cells in zip(*raw, strict=True)]
+    return raw
 
 
 def _column_texts(cells: Sequence[object]) -> list[str]:
