@@ -9,6 +9,7 @@ import io
 import math
 import zipfile
 
+import numpy as np
 import openpyxl
 import pytest
 
@@ -833,6 +834,170 @@ def test_it_reads_the_amounts_of_a_file_with_a_quoted_header_as_text():
 
     assert amount_column_type(data) == "str"
     assert records(parse_cost_extract(data)) == [(2, "2024-03", "0101", "4601", 12.5, None)]
+
+
+# --- amounts taken from a workbook's number cells (a fast path) --------------------------
+# A workbook's amount column of nothing but finite floats and blank cells is taken as
+# the floats calamine reads; any other column is read as text (_cell_text), as before.
+# Both ways must give the same frame and the same messages.
+
+
+def amount_column_types(data: bytes) -> tuple[str, str]:
+    """How read_table hands back Belopp and Timmar: "float64" or "str"."""
+    table = extracts.read_table(data, extracts.COST_COLUMNS, numbers=extracts.AMOUNT_COLUMNS)
+    return str(table["Belopp"].dtype), str(table["Timmar"].dtype)
+
+
+def with_values(data: bytes, values: dict[str, str]) -> bytes:
+    """The workbook `data` with cell values written as `values` says ({"111": "inf"}),
+    as openpyxl would not write them (17 digits, inf, NaN)."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                for old, new in values.items():
+                    assert f"<v>{old}</v>".encode() in body
+                    body = body.replace(f"<v>{old}</v>".encode(), f"<v>{new}</v>".encode())
+            archive.writestr(info, body)
+    return buffer.getvalue()
+
+
+def test_it_takes_number_cells_in_a_workbook_as_the_amounts():
+    data = with_values(
+        xlsx(
+            [
+                ["Period", "Ansvar", "Konto", "Belopp", "Timmar"],
+                ["2024-03", "0101", 4601, 1234.5, 12.25],
+                ["2024-03", "0101", 4601, 111, ""],
+                ["2024-03", "0101", 4601, 222, None],
+                ["2024-03", "0101", 4601, -0.0, 7],
+            ]
+        ),
+        {"111": "0.30000000000000004", "222": "1.4210854715202004E-14"},
+    )
+
+    assert amount_column_types(data) == ("float64", "float64")
+    table = extracts.read_table(data, extracts.COST_COLUMNS, numbers=extracts.AMOUNT_COLUMNS)
+    # As their text reads: 0.30000000000000004 and the residue written out in full,
+    # "0.000000000000014210854715202004", read back to the same floats; -0 as "0": 0.0.
+    assert table["Belopp"].tolist() == [1234.5, 0.30000000000000004, 1.4210854715202004e-14, 0.0]
+    assert not math.copysign(1, table["Belopp"].iloc[3]) < 0
+    assert table["Timmar"].tolist()[::3] == [12.25, 7.0]
+    assert table["Timmar"].isna().tolist() == [False, True, True, False]
+    assert records(parse_cost_extract(data)) == [
+        (2, "2024-03", "0101", "4601", 1234.5, 12.25),
+        (3, "2024-03", "0101", "4601", 0.3, None),
+        (4, "2024-03", "0101", "4601", 0.0, None),
+        (5, "2024-03", "0101", "4601", 0.0, 7.0),
+    ]
+    assert not math.copysign(1, parse_cost_extract(data)["amount"].iloc[3]) < 0
+
+
+def test_it_reports_blank_number_cells_in_a_workbook():
+    data = xlsx(
+        [
+            ["Period", "Ansvar", "Konto", "Belopp", "Timmar"],
+            ["2024-03", "0101", 4601, None, None],
+            ["2024-03", "0101", 4601, 5, None],
+        ]
+    )
+
+    assert amount_column_types(data) == ("float64", "float64")
+    assert problems_of(data) == ["Rad 2, kolumn Belopp: värde saknas."]
+
+
+def test_it_quotes_too_large_number_cells_in_a_workbook_as_their_text():
+    # Taken as numbers first; the messages quote the cells' text, so it is read again.
+    data = with_values(
+        xlsx(
+            [
+                ["Period", "Ansvar", "Konto", "Belopp", "Timmar"],
+                ["2024-03", "0101", 4601, 111, None],
+                ["2024-03", "0101", 4601, 222, None],
+                ["2024-03", "0101", 4601, 1e300, None],
+                ["2024-03", "0101", 4601, 333, None],
+                ["2024-03", "0101", 4601, 1, 444],
+            ]
+        ),
+        {
+            "111": "999999999999.994",  # rounds to 999 999 999 999,99: fits
+            "222": "-999999999999.995",  # rounds to -1 000 000 000 000,00
+            "333": "9007199254740993",  # 2**53 + 1: the float 2**53, an integer written out
+            "444": "1000000000000",
+        },
+    )
+
+    assert amount_column_types(data) == ("float64", "float64")
+    too_large = "är orimligt stort (högst 999 999 999 999,99)."
+    assert problems_of(data) == [
+        f"Rad 3, kolumn Belopp: ”-999999999999.995” {too_large}",
+        # The float nearest 1e300, an integer, written out exactly: 1000…00052504760…
+        f"Rad 4, kolumn Belopp: ”{'1' + '0' * 16 + '5250476025520442024870446858110815915491'}…” "
+        f"{too_large}",
+        f"Rad 5, kolumn Belopp: ”9007199254740992” {too_large}",
+        f"Rad 6, kolumn Timmar: ”1000000000000” {too_large}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "written", "problems"),
+    [
+        ("1 234,50", None, []),
+        (True, None, ["Rad 3, kolumn Belopp: ”SANT” är inget tal."]),
+        (False, None, ["Rad 3, kolumn Belopp: ”FALSKT” är inget tal."]),
+        (dt.date(2024, 3, 1), None, ["Rad 3, kolumn Belopp: ”2024-03-01” är inget tal."]),
+        (111, "inf", ["Rad 3, kolumn Belopp: ”inf” är inget tal."]),
+        (111, "-inf", ["Rad 3, kolumn Belopp: ”-inf” är inget tal."]),
+        (111, "NaN", ["Rad 3, kolumn Belopp: ”nan” är inget tal."]),
+    ],
+)
+def test_it_reads_a_workbook_amount_column_with_another_cell_as_text(cell, written, problems):
+    data = xlsx(
+        [
+            ["Period", "Ansvar", "Konto", "Belopp", "Timmar"],
+            ["2024-03", "0101", 4601, 1234.5, 2.5],
+            ["2024-03", "0101", 4601, cell, None],
+        ]
+    )
+    if written:  # calamine reads inf and NaN as floats; openpyxl will not write them
+        data = with_values(data, {str(cell): written})
+
+    # Only the column with the other cell is read as text.
+    assert amount_column_types(data) == ("str", "float64")
+    if problems:
+        assert problems_of(data) == problems
+    else:
+        assert [r[4] for r in records(parse_cost_extract(data))] == [1234.5, 1234.5]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ([], []),
+        ([1.5, None, "", -0.0, 2.0**60], [1.5, math.nan, math.nan, 0.0, 2.0**60]),
+        ([None, ""], [math.nan, math.nan]),
+        ([1.5, " "], None),  # blank once stripped, but left to the text
+        ([1.5, "1,5"], None),
+        ([1.5, 2], None),  # calamine reads no integers from XLSX: left to the text
+        ([1.5, True], None),
+        ([1.5, dt.date(2024, 3, 1)], None),
+        ([1.5, dt.datetime(2024, 3, 1)], None),
+        ([1.5, math.inf], None),
+        ([1.5, "", -math.inf], None),
+        ([1.5, math.nan], None),
+        ([math.nan, ""], None),
+    ],
+)
+def test_xlsx_numbers_takes_only_finite_floats_and_blank_cells(cells, expected):
+    values = extracts._xlsx_numbers(cells)
+
+    if expected is None:
+        assert values is None
+    else:
+        assert values.dtype == "float64"
+        # Bit for bit: NaN where blank, and no zero with a minus sign.
+        assert values.tobytes() == np.array(expected, dtype="float64").tobytes()
 
 
 # --- line ends -------------------------------------------------------------------------
