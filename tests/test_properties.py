@@ -691,9 +691,14 @@ excel_cells = st.one_of(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(excel_cells, max_size=20), st.sampled_from(["mixed", "float", "text"]))
-def test_an_excel_column_reads_as_each_cell_alone(cells, kind):
-    # Columns are converted a column at a time, with shortcuts for one type of cell.
+@given(
+    st.lists(excel_cells, max_size=20),
+    st.sampled_from(["mixed", "float", "text", "one type"]),
+    st.booleans(),
+)
+def test_an_excel_column_reads_as_each_cell_alone(cells, kind, repeated):
+    # Columns are converted a column at a time, with shortcuts for one type of cell
+    # and for cells that repeat.
     if kind == "float":
         cells = [
             float(c) if isinstance(c, int | float) and not isinstance(c, bool) else None
@@ -701,6 +706,10 @@ def test_an_excel_column_reads_as_each_cell_alone(cells, kind):
         ]
     elif kind == "text":
         cells = [str(c) for c in cells]
+    elif kind == "one type":
+        cells = [c for c in cells if type(c) is type(cells[0])]
+    if repeated:
+        cells = cells * 3
 
     assert _column_texts(cells) == [_cell_text(cell) for cell in cells]
 
