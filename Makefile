@@ -54,7 +54,7 @@ install: $(STAMP)
 
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate
-	DEBUG=1 $(BIN)/python manage.py load_demo --if-empty
+	DEBUG=1 $(BIN)/python manage.py load_demo --if-empty --address $(ADDR)
 	DEBUG=1 $(BIN)/python manage.py runserver $(ADDR)
 
 test: install

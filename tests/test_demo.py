@@ -364,9 +364,11 @@ def test_load_demo_small_through_the_import_commands():
 
     # --if-empty: nothing more is imported, the logins are printed again.
     out = io.StringIO()
-    call_command("load_demo", if_empty=True, small=True, stdout=out)
+    call_command("load_demo", if_empty=True, small=True, address="0.0.0.0:8765", stdout=out)
     assert ImportBatch.objects.count() == files
     assert "Demoanvändare (lösenord)" in out.getvalue()
+    # make run passes its address (ADDR) on.
+    assert "Öppna http://0.0.0.0:8765/" in out.getvalue()
 
 
 @pytest.mark.django_db

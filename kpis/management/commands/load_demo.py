@@ -69,6 +69,11 @@ class Command(BaseCommand):
             help="liten demo: två områden, några enheter, de senaste 15 månaderna",
         )
         parser.add_argument(
+            "--address",
+            default="127.0.0.1:8000",
+            help="adressen som skrivs ut för att öppna webbplatsen (make run: ADDR)",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="kör även när DEBUG är av (skapar användare med kända lösenord!)",
@@ -84,7 +89,7 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         if options["if_empty"] and Unit.objects.exists():
             self.stdout.write("Det finns redan enheter i databasen; ingen demodata läses in.")
-            self.print_logins()
+            self.print_logins(options["address"])
             return
         if not settings.DEBUG and not options["force"]:
             raise CommandError(
@@ -108,7 +113,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demodata inläst på {time.monotonic() - started:.1f} s.")
         )
-        self.print_logins()
+        self.print_logins(options["address"])
 
     def load(
         self, data: demo.DemoData, directory: Path, *, seed: int = demo.DEFAULT_SEED, small=False
@@ -208,7 +213,7 @@ class Command(BaseCommand):
                 user.groups.add(Group.objects.get(name=group_name))
             self.stdout.write(f"Skapade demoanvändaren {username}.")
 
-    def print_logins(self) -> None:
+    def print_logins(self, address: str) -> None:
         existing = set(
             get_user_model()
             .objects.filter(username__in=[u for u, *_ in DEMO_USERS])
@@ -219,4 +224,4 @@ class Command(BaseCommand):
         logins = ", ".join(f"{u} / {demo_password(u)}" for u, *_ in DEMO_USERS if u in existing)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demoanvändare (lösenord): {logins}"))
-        self.stdout.write(self.style.SUCCESS("Öppna http://127.0.0.1:8000/"))
+        self.stdout.write(self.style.SUCCESS(f"Öppna http://{address}/"))
