@@ -94,18 +94,11 @@ def cents(values) -> tuple[np.ndarray, np.ndarray | None]:
     """Floats already rounded to two decimals (NaN: none) -> (hundredths as int64, where
     none, or None when every value is given): what numeric_cents takes."""
     values = np.asarray(values, dtype="float64")
+    if np.isinf(values).any():
+        raise ValueError("cents: a value is infinite")
     null = np.isnan(values)
     hundredths = np.rint(np.where(null, 0.0, values) * 100).astype(np.int64)
     return hundredths, (null if null.any() else None)
-
-
-def numeric_2dp(values) -> Column:
-    """Floats already rounded to two decimals (NaN: NULL) as numeric: the value of
-    their "%.2f" text. Integer parts up to 16 digits."""
-    values = np.asarray(values, dtype="float64")
-    if not (np.abs(values[~np.isnan(values)]) < 1e16).all():
-        raise ValueError("numeric_2dp: a value is infinite or has more than 16 integer digits")
-    return numeric_cents(*cents(values))
 
 
 def copy_binary(columns: Sequence[Column]) -> bytes:
