@@ -259,16 +259,21 @@ def batch_undo(*, batch_id: int, user=None) -> ImportBatch:
     return batch
 
 
+def _first_days(periods: pd.Series) -> np.ndarray:
+    """'YYYY-MM' texts -> the first day of each month as numpy datetime64[D], what
+    _write_rows takes for a date; each distinct month is converted once."""
+    codes, months = pd.factorize(periods)
+    return np.array([f"{m}-01" for m in months], dtype="datetime64[D]")[codes]
+
+
 def _insert_ledger_rows(batch_id: int, rows: pd.DataFrame) -> None:
-    period_codes, months = pd.factorize(rows["period"])
-    first_days = np.array([f"{m}-01" for m in months], dtype="datetime64[D]")
     amount = pgcopy.cents(rows["amount"])
     hours = pgcopy.cents(rows["hours"])
     _write_rows(
         LedgerRow._meta.db_table,
         [
             ("batch_id", "bigint", np.full(len(rows), batch_id)),
-            ("period", "date", first_days[period_codes]),
+            ("period", "date", _first_days(rows["period"])),
             ("unit_id", "bigint", rows["unit_id"].to_numpy()),
             ("account_id", "bigint", rows["account_id"].to_numpy()),
             ("amount", "cents", amount),
@@ -393,35 +398,19 @@ def _replace_monthly_sums(*, kind: str, periods: list[dt.date], rows: pd.DataFra
         columns=["id", "department_id", "care_type"],
         index="id",
     )
-    _write_sums(
-        DepartmentMonthlyCost,
-        kind,
-        department_month_sums(rows, units),
-        {"department_id": "bigint", "care_type": "text"},
+    sums = department_month_sums(rows, units)
+    _write_rows(
+        DepartmentMonthlyCost._meta.db_table,
+        [
+            ("kind", "text", (np.zeros(len(sums), dtype=np.int64), [kind])),
+            ("period", "date", _first_days(sums["period"])),
+            ("department_id", "bigint", sums["department_id"].to_numpy()),
+            ("care_type", "text", pd.factorize(sums["care_type"])),
+            ("category", "text", pd.factorize(sums["category"])),
+            ("amount", "cents", (sums["amount_cents"].to_numpy(), None)),
+            ("hours", "cents", (sums["hours_cents"].to_numpy(), sums["no_hours"].to_numpy())),
+        ],
     )
-
-
-def _write_sums(model, kind: str, sums: pd.DataFrame, keys: dict[str, str]) -> None:
-    """Write department_month_sums into `model` as `kind`; `keys`:
-    the columns besides period and category, with their _write_rows type."""
-    period_codes, months = pd.factorize(sums["period"])
-    columns = [
-        ("kind", "text", (np.zeros(len(sums), dtype=np.int64), [kind])),
-        (
-            "period",
-            "date",
-            np.array([f"{m}-01" for m in months], dtype="datetime64[D]")[period_codes],
-        ),
-    ]
-    for key, kind_of_key in keys.items():
-        values = sums[key].to_numpy() if kind_of_key == "bigint" else pd.factorize(sums[key])
-        columns.append((key, kind_of_key, values))
-    columns += [
-        ("category", "text", pd.factorize(sums["category"])),
-        ("amount", "cents", (sums["amount_cents"].to_numpy(), None)),
-        ("hours", "cents", (sums["hours_cents"].to_numpy(), sums["no_hours"].to_numpy())),
-    ]
-    _write_rows(model._meta.db_table, columns)
 
 
 def _refresh_months(*, kind: str, periods: list[dt.date]) -> None:
@@ -802,16 +791,11 @@ def sick_leave_import(
 def _insert_sick_leave_rows(batch_id: int, rows: pd.DataFrame) -> None:
     """Insert a batch's rows in one statement (PostgreSQL: binary COPY), as the ledger's
     are: bulk_create spent 10 of 11 s of a year's extract (17 500 rows) making objects."""
-    period_codes, months = pd.factorize(rows["period"])
     _write_rows(
         SickLeaveRow._meta.db_table,
         [
             ("batch_id", "bigint", np.full(len(rows), batch_id)),
-            (
-                "period",
-                "date",
-                np.array([f"{m}-01" for m in months], "datetime64[D]")[period_codes],
-            ),
+            ("period", "date", _first_days(rows["period"])),
             ("unit_id", "bigint", rows["unit_id"].to_numpy()),
             ("gender", "text", pd.factorize(rows["gender"])),
             ("age_band", "text", pd.factorize(rows["age_band"])),
