@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .extracts import ExtractError
+from .services import ServiceError
 
 # A pending upload nobody confirms or cancels is forgotten after this long.
 PENDING_KEPT = dt.timedelta(days=1)
@@ -31,3 +32,25 @@ def cancel(request, pending, upload_url: str):
     pending.delete()
     messages.info(request, _("Importen avbröts; inget har sparats."))
     return redirect(upload_url)
+
+
+def store(request, pending, import_file, *, refused, stored, done_url: str):
+    """Step 2 confirmed: `import_file()` stores the file, returning (batch, check).
+
+    The pending upload is forgotten either way. A file the import refuses (the
+    registers may have changed since its check) gives `refused(problem lines)`, the
+    upload page again; else the uploader is told what was stored, `stored(batch,
+    check)`, or that the file was identical to an import in use, and goes to
+    `done_url`.
+    """
+    try:
+        batch, check = import_file()
+    except (ExtractError, ServiceError) as exc:
+        pending.delete()
+        return refused(problem_lines(exc))
+    pending.delete()
+    if batch is None:
+        messages.info(request, _("Filen är identisk med en import som redan används."))
+    else:
+        messages.success(request, stored(batch, check))
+    return redirect(done_url)

@@ -30,7 +30,7 @@ from .services import (
     national_import,
 )
 from .services import batch_undo as undo_service
-from .uploads import cancel, forget_stale, problem_lines
+from .uploads import cancel, forget_stale, problem_lines, store
 
 
 def dashboard(request):
@@ -154,18 +154,17 @@ def upload_confirm(request, pending_id):
     if request.method == "POST":
         if "cancel" in request.POST:
             return cancel(request, pending, "kpis:upload")
-        try:
-            batch, check = extract_import(
+        kinds = roles.importable_kinds(request.user)
+        return store(
+            request,
+            pending,
+            lambda: extract_import(
                 data=bytes(pending.data),
                 file_name=pending.file_name,
                 kind=pending.kind,
                 user=request.user,
-            )
-        except (ExtractError, ServiceError) as exc:
-            lines = problem_lines(exc)
-            pending.delete()
-            kinds = roles.importable_kinds(request.user)
-            return render(
+            ),
+            refused=lambda lines: render(
                 request,
                 "kpis/upload.html",
                 {
@@ -175,21 +174,17 @@ def upload_confirm(request, pending_id):
                     "kinds": kinds,
                 },
                 status=400,
-            )
-        pending.delete()
-        if batch is None:
-            messages.info(request, _("Filen är identisk med en import som redan används."))
-        else:
-            messages.success(
-                request,
+            ),
+            stored=lambda batch, check: (
                 ngettext(
                     "Import %(id)s sparad: %(rows)s rader, %(months)s månad.",
                     "Import %(id)s sparad: %(rows)s rader, %(months)s månader.",
                     len(check.months),
                 )
-                % {"id": batch.id, "rows": batch.row_count, "months": len(check.months)},
-            )
-        return redirect("kpis:batches")
+                % {"id": batch.id, "rows": batch.row_count, "months": len(check.months)}
+            ),
+            done_url="kpis:batches",
+        )
     if pending.kind == ImportBatch.Kind.SICK_LEAVE:
         labels = SICK_LEAVE_SUMMARY_LABELS
         caption = _("Anställda och timmar per månad")

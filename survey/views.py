@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from kpis import exports
 from kpis.extracts import ExtractError
 from kpis.services import ServiceError
-from kpis.uploads import cancel, forget_stale, problem_lines
+from kpis.uploads import cancel, forget_stale, problem_lines, store
 
 from . import access, pages, selectors, services
 from .forms import SurveyUploadForm
@@ -122,32 +122,27 @@ def upload_confirm(request, upload_id):
             if pending.kind == SurveyBatch.Kind.ANSWERS
             else services.population_import
         )
-        try:
-            batch, _check = service(
+        return store(
+            request,
+            pending,
+            lambda: service(
                 data=bytes(pending.data),
                 file_name=pending.file_name,
                 year=pending.year,
                 user=request.user,
-            )
-        except (ExtractError, ServiceError) as exc:
-            lines = problem_lines(exc)
-            pending.delete()
-            return render(
+            ),
+            refused=lambda lines: render(
                 request,
                 "survey/upload.html",
                 {"form": SurveyUploadForm(), "problems": lines, "nav": "survey_import"},
                 status=400,
-            )
-        pending.delete()
-        if batch is None:
-            messages.info(request, _("Filen är identisk med en import som redan används."))
-        else:
-            messages.success(
-                request,
+            ),
+            stored=lambda batch, _check: (
                 _("Import %(id)s sparad: %(rows)s rader för %(year)s.")
-                % {"id": batch.id, "rows": batch.row_count, "year": batch.year},
-            )
-        return redirect("survey:batches")
+                % {"id": batch.id, "rows": batch.row_count, "year": batch.year}
+            ),
+            done_url="survey:batches",
+        )
     return render(
         request,
         "survey/upload_confirm.html",

@@ -306,6 +306,25 @@ def test_cancel_deletes_the_pending_upload(ctrl):
     assert nothing_stored()
 
 
+def test_a_file_the_registers_no_longer_accept_is_refused_at_confirmation(ctrl):
+    from kpis.models import Unit
+
+    upload(ctrl, MARCH_APRIL)
+    pending = PendingUpload.objects.get()
+    # Between the check and the confirmation the register loses a unit the file uses.
+    Unit.objects.filter(ansvar="2001").delete()
+
+    response = ctrl.post(confirm_url(pending), {"confirm": "1"})
+
+    assert response.status_code == 400
+    assert all("”2001” är ett okänt ansvar" in line for line in response.context["problems"])
+    assert len(response.context["problems"]) == 3  # its rows 5, 6 and 11
+    assert response.context["form"].initial == {"kind": "actuals"}
+    assert "Filen importerades inte. Inget har sparats." in response.content.decode()
+    assert not PendingUpload.objects.exists()
+    assert nothing_stored()
+
+
 def test_a_bad_file_shows_the_problems_and_stores_nothing(ctrl):
     text = (
         "Period;Ansvar;Konto;Belopp\n"
