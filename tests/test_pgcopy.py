@@ -11,6 +11,7 @@ from django.db import connection
 
 from kpis import pgcopy
 
+
 def numeric_2dp(values):
     """Floats rounded to two decimals (NaN: NULL) as numeric, as the services send them."""
     return pgcopy.numeric_cents(*pgcopy.cents(values))
