@@ -23,11 +23,11 @@ and filled here and dropped at the end; no real data is touched. Steps:
 4. Queries per page (connection.queries), to show the count is fixed.
 5. Raw SQL: the GROUP BY over the ledger's current rows that computes the
    page's aggregates without the monthly sums, and the page's own query over
-   DepartmentMonthlyCost (captured from `selectors.cost_frame`, so the exact
+   DepartmentMonthlyCost (captured from `cost_selectors.cost_frame`, so the exact
    SQL the page sends).
 6. Where the page's time goes: time.perf_counter around the public functions
-   the view calls (selectors.cost_data, dashboard.series_table,
-   dashboard.build_charts, the charts.*_figure functions, charts.to_json,
+   the view calls (cost_selectors.cost_data, cost_selection.series_table,
+   cost_page.build_charts, the charts.*_figure functions, charts.to_json,
    the view's render), patched for those runs only.
 
 Goals (issue 3, "Fast"): the 1M-row page within 1.5x of the 10k-row page; the
@@ -306,14 +306,11 @@ def load(data_set: DataSet) -> None:
     from django.db import connection
 
     from kpis import roles
-    from kpis.services import (
-        accounts_import,
-        commentary_save,
-        costs_import,
-        month_status_set,
-        national_import,
-        org_import,
-    )
+    from kpis.accounts.services import accounts_import
+    from kpis.batches import month_status_set
+    from kpis.costs.services import commentary_save, costs_import
+    from kpis.national.services import national_import
+    from kpis.organisation.services import org_import
 
     start = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -421,9 +418,9 @@ class Phases:
 
 
 PHASE_ROWS = [
-    ("cost_data", "selectors.cost_data (2 queries of sums + registers)"),
-    ("other_reads", "selectors.commentaries, national_shares"),
-    ("series", "series tables (dashboard.series_table x 10)"),
+    ("cost_data", "cost_selectors.cost_data (2 queries of sums + registers)"),
+    ("other_reads", "cost_selectors.commentaries, national_shares"),
+    ("series", "series tables (cost_selection.series_table x 10)"),
     ("figures", "Plotly figures (charts.*_figure)"),
     ("to_json", "figures to JSON (charts.to_json)"),
     ("build_other", "tables and texts (rest of build_charts)"),
@@ -433,15 +430,20 @@ PHASE_ROWS = [
 
 
 def phase_targets():
-    from kpis import charts, dashboard, selectors, views
+    from hyrdash.lib import chart_style
+    from kpis.costs import charts, views
+    from kpis.costs import page as cost_page
+    from kpis.costs import selection as cost_selection
+    from kpis.costs import selectors as cost_selectors
+    from kpis.national import selectors as national_selectors
 
     targets = [
-        (selectors, "cost_data", "cost_data"),
-        (selectors, "commentaries", "other_reads"),
-        (selectors, "national_shares", "other_reads"),
-        (dashboard, "series_table", "series"),
-        (dashboard, "build_charts", "build_charts"),
-        (charts, "to_json", "to_json"),
+        (cost_selectors, "cost_data", "cost_data"),
+        (cost_selectors, "commentaries", "other_reads"),
+        (national_selectors, "national_shares", "other_reads"),
+        (cost_selection, "series_table", "series"),
+        (cost_page, "build_charts", "build_charts"),
+        (chart_style, "to_json", "to_json"),
         (views, "render", "template"),
     ]
     targets += [
@@ -511,15 +513,15 @@ def raw_sqls() -> dict[str, str]:
 
 
 def page_sql() -> list[str]:
-    """The SQL the page sends for its sums, captured from selectors.cost_frame."""
+    """The SQL the page sends for its sums, captured from cost_selectors.cost_frame."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from kpis import selectors
+    from kpis.costs import selectors as cost_selectors
 
     with CaptureQueriesContext(connection) as captured:
         for kind in ("actuals", "budget"):
-            selectors.cost_frame(kind=kind)
+            cost_selectors.cost_frame(kind=kind)
     return [q["sql"] for q in captured.captured_queries]
 
 

@@ -290,7 +290,7 @@ class Clock:
 
 
 class Phases:
-    """Wall and CPU seconds spent in named functions of kpis.services, patched for one run."""
+    """Wall and CPU seconds spent in named functions of kpis.costs.services, patched for one run."""
 
     def __init__(self, clock: Clock):
         self.clock = clock
@@ -346,7 +346,7 @@ class Phases:
 
 def timed_import(path: Path, kind: str):
     """costs_import end to end, reading the file included: (wall, cpu), batch, phases."""
-    from kpis import services
+    from kpis.costs import services
 
     phases = Phases(Clock())
     names = {
@@ -485,9 +485,10 @@ def run(args) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from kpis.extracts import parse_cost_extract
+    from kpis.accounts.services import accounts_import
+    from kpis.costs.extracts import parse_cost_extract
     from kpis.models import DepartmentMonthlyCost
-    from kpis.services import accounts_import, org_import
+    from kpis.organisation.services import org_import
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")

@@ -225,7 +225,7 @@ def prepare(args, static_root: Path) -> Setup:
 
     from kpis import roles
     from kpis.models import Area, ImportBatch, LedgerRow
-    from kpis.selectors import DASHBOARD_CARE_TYPES
+    from kpis.organisation.selectors import DASHBOARD_CARE_TYPES
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
@@ -483,7 +483,8 @@ def expect_csv(response):
 
 
 def dashboard_user(client: Client, setup: Setup, args, stop: threading.Event, seed: int):
-    from kpis.dashboard import CHART_CODES, MONTH, SCOPE
+    from hyrdash.lib.page import MONTH, SCOPE
+    from kpis.costs.selection import CHART_CODES
 
     rng = random.Random(seed)
     page = expect_status(200, DASHBOARD_MARK)

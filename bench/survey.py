@@ -110,9 +110,10 @@ def run(args) -> None:
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    from kpis import demo as cost_demo
+    from kpis import demo
     from kpis.models import Area
-    from kpis.services import org_import
+    from kpis.organisation import demo as org_demo
+    from kpis.organisation.services import org_import
     from survey import demo as survey_demo
     from survey import services
     from survey.models import Questionnaire
@@ -125,8 +126,8 @@ def run(args) -> None:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
     print(f"Python {platform.python_version()}, PostgreSQL {version}, {os.cpu_count()} CPU")
-    units = cost_demo._build_units(np.random.default_rng(cost_demo.DEFAULT_SEED))
-    org = cost_demo.org_frame(units).to_csv(sep=";", index=False).encode("utf-8")
+    units = org_demo._build_units(np.random.default_rng(demo.DEFAULT_SEED))
+    org = org_demo.org_frame(units).to_csv(sep=";", index=False).encode("utf-8")
     org_import(data=org)
     spec = spec_for(Questionnaire.objects.get(year=2024))
     staff = survey_demo.population(units)

@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from kpis import roles
+from kpis import registry, roles
 from survey import access
 
 
@@ -27,7 +27,7 @@ def first_page(request) -> str | None:
         return "survey:results"  # hr
     if user.has_perm(roles.VIEW_SICK_LEAVE):
         return "kpis:sick_leave"
-    if roles.importable_kinds(user):
+    if registry.importable_kinds(user):
         return "kpis:upload"
     if user.has_perm(access.IMPORT):
         return "survey:upload"

@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.db import transaction
 
+from hyrdash.lib.admin import ReadOnlyAdmin
+from kpis.signals import registers_changed
+
 from .models import (
     Account,
     Area,
@@ -12,7 +15,6 @@ from .models import (
     Target,
     Unit,
 )
-from .services import monthly_costs_rebuild
 
 
 @admin.register(Area)
@@ -46,20 +48,7 @@ class AccountAdmin(admin.ModelAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             if change and "category" in form.changed_data:
-                monthly_costs_rebuild()
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A history to read: nothing is added, changed or deleted here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+                registers_changed.send(sender=Account)
 
 
 @admin.register(ImportBatch)

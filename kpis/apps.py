@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class KpisConfig(AppConfig):
     name = "kpis"
     verbose_name = _("Nyckeltal: personalkostnader och hyrpersonal")
+
+    def ready(self):
+        # The registry imports every subject's services, whose signal receivers (the
+        # cost sums' rebuild after a register change) must be connected at start-up.
+        from kpis import registry  # noqa: F401

@@ -1,4 +1,5 @@
 from . import roles as r
+from .registry import importable_kinds
 
 
 def roles(request):
@@ -12,7 +13,7 @@ def roles(request):
             "can_import_sick_leave": False,
             "can_upload": False,
         }
-    kinds = r.importable_kinds(user)
+    kinds = importable_kinds(user)
     return {
         "can_view_dashboard": user.has_perm(r.VIEW_DASHBOARD),
         # The ledger's controller tools (commentary, month closing, national table).

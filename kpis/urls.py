@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from kpis import views
+from kpis.costs import views as cost_views
+from kpis.national import views as national_views
+from kpis.sick_leave import views as sick_leave_views
 
 app_name = "kpis"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", cost_views.dashboard, name="dashboard"),
     path("importera/", views.upload, name="upload"),
     path("importera/<int:pending_id>/bekrafta/", views.upload_confirm, name="upload_confirm"),
     path("importer/", views.batches, name="batches"),
@@ -14,15 +17,15 @@ urlpatterns = [
 
 urlpatterns += [
     path("manad/status/", views.month_status, name="month_status"),
-    path("kommentar/", views.commentary, name="commentary"),
-    path("nationell-jamforelse/", views.national_upload, name="national_upload"),
+    path("kommentar/", cost_views.commentary, name="commentary"),
+    path("nationell-jamforelse/", national_views.national_upload, name="national_upload"),
 ]
 
 urlpatterns += [
-    path("csv/<slug:series>/", views.dashboard_csv, name="dashboard_csv"),
+    path("csv/<slug:series>/", cost_views.dashboard_csv, name="dashboard_csv"),
 ]
 
 urlpatterns += [
-    path("sjukfranvaro/", views.sick_leave, name="sick_leave"),
-    path("sjukfranvaro/csv/<slug:code>/", views.sick_leave_csv, name="sick_leave_csv"),
+    path("sjukfranvaro/", sick_leave_views.sick_leave, name="sick_leave"),
+    path("sjukfranvaro/csv/<slug:code>/", sick_leave_views.sick_leave_csv, name="sick_leave_csv"),
 ]

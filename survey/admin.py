@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from kpis.admin import ReadOnlyAdmin
+from hyrdash.lib.admin import ReadOnlyAdmin
 
 from .models import Dimension, HrAccess, Question, Questionnaire, SurveyBatch, SurveyYear, Theme
 from .services import questionnaire_results_rebuild

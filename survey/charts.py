@@ -11,7 +11,15 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from kpis.charts import GREY, PALETTE, VERMILLION, _hatch, _layout, _value_axis, to_json
+from hyrdash.lib.chart_style import (
+    GREY,
+    PALETTE,
+    VERMILLION,
+    chart_layout,
+    hatch,
+    to_json,
+    value_axis,
+)
 
 __all__ = ["comparison_figure", "enps_distribution_figure", "to_json"]
 
@@ -52,7 +60,7 @@ def comparison_figure(
     for i, (name, values) in enumerate(series):
         marker = {"color": PALETTE[i % len(PALETTE)]}
         if PATTERNS[i % len(PATTERNS)]:
-            marker["pattern"] = _hatch(PATTERNS[i % len(PATTERNS)])
+            marker["pattern"] = hatch(PATTERNS[i % len(PATTERNS)])
         data.append(
             {
                 "type": "bar",
@@ -65,7 +73,7 @@ def comparison_figure(
             }
         )
     height = 170 + 18 * len(labels) * max(1, len(series)) + 12 * len(labels)
-    layout = _layout(
+    layout = chart_layout(
         title=title,
         subtitle=subtitle,
         height=min(max(height, 280), 2400),
@@ -73,7 +81,7 @@ def comparison_figure(
         legend=LEGEND,
         barmode="group",
         hovermode="closest",
-        xaxis=_value_axis(range=list(value_range), rangemode="normal"),
+        xaxis=value_axis(range=list(value_range), rangemode="normal"),
         yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
     )
     return go.Figure(data=data, layout=layout)
@@ -93,7 +101,7 @@ def enps_distribution_figure(
     for name, colour, values, pattern in parts:
         marker = {"color": colour}
         if pattern:
-            marker["pattern"] = _hatch(pattern)
+            marker["pattern"] = hatch(pattern)
         data.append(
             {
                 "type": "bar",
@@ -105,7 +113,7 @@ def enps_distribution_figure(
                 "hovertemplate": f"%{{x:,.1f}} %<extra>{name}</extra>",
             }
         )
-    layout = _layout(
+    layout = chart_layout(
         title=title,
         subtitle=subtitle,
         height=max(280, 170 + 34 * len(rows)),
@@ -113,7 +121,7 @@ def enps_distribution_figure(
         legend=LEGEND,
         barmode="stack",
         hovermode="closest",
-        xaxis=_value_axis(range=[0, 100], ticksuffix=" %"),
+        xaxis=value_axis(range=[0, 100], ticksuffix=" %"),
         yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
     )
     return go.Figure(data=data, layout=layout)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpis.selectors import ScopeError
-from kpis.services import ServiceError
+from hyrdash.lib.errors import ServiceError
+from kpis.organisation.selectors import ScopeError
 
 from . import results
 from .selectors import SurveyData, survey_data

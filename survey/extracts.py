@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from kpis.extracts import (
-    UNKNOWN_ANSVAR_EXPLANATION,
+from hyrdash.lib.formatting import format_number
+from hyrdash.lib.tabular import (
     Column,
     ExtractError,
     Problem,
@@ -28,7 +28,7 @@ from kpis.extracts import (
     read_table,
     read_wide_table,
 )
-from kpis.formatting import format_number
+from kpis.organisation.extracts import UNKNOWN_ANSVAR_EXPLANATION
 
 from .questionnaires import QuestionSpec
 

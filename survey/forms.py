@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kpis.forms import UploadForm
+from hyrdash.lib.forms import UploadForm
 
 from .models import SurveyBatch
 

@@ -156,7 +156,7 @@ class Question(models.Model):
     def __str__(self):
         return f"{self.code} {self.text[:60]}"
 
-    def clean(self):
+    def clean(self):  # noqa: C901 (one independent check per field rule)
         errors = {}
         if self.index == self.Index.ENPS and self.scale != self.Scale.ZERO_TO_TEN:
             errors["scale"] = _("eNPS-frågan besvaras på skalan 0–10.")

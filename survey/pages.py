@@ -18,8 +18,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kpis.dashboard import Chart, Column, Table, sentences, table_note
-from kpis.formatting import format_number, format_pct
+from hyrdash.lib.formatting import format_number, format_pct
+from hyrdash.lib.page import Chart, Column, Table, sentences, table_note
 
 from . import access, charts, results
 from .questionnaires import (

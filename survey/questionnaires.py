@@ -61,7 +61,7 @@ class Spec:
         return codes
 
 
-def spec_for(questionnaire: Questionnaire) -> Spec:
+def spec_for(questionnaire: Questionnaire) -> Spec:  # noqa: C901 (one pass over the questions, one branch per index kind)
     questions = list(
         questionnaire.questions.select_related("theme__dimension").order_by("order", "code")
     )

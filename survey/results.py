@@ -21,11 +21,11 @@ import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from hyrdash.suppression_tree import suppress_tree
+from hyrdash.lib.suppression_tree import suppress_tree
+from kpis.organisation.scopes import HSF
 
 from . import metrics
 
-HSF = "hsf"
 SHOWN, HIDDEN, NONE = "shown", "hidden", "none"  # NONE: nobody in the group answered
 RESULT_COLUMNS = ["value", "respondents", "status"]
 

@@ -17,8 +17,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hyrdash.lib.errors import ServiceError
+from hyrdash.lib.uploads import checksum
 from kpis.models import Unit
-from kpis.services import ServiceError, checksum
 
 from . import metrics
 from .extracts import parse_answers, parse_population

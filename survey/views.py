@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kpis import exports
-from kpis.extracts import ExtractError
-from kpis.services import ServiceError
-from kpis.uploads import cancel, forget_stale, problem_lines, store
+from hyrdash.lib import exports
+from hyrdash.lib.errors import ServiceError
+from hyrdash.lib.tabular import ExtractError
+from hyrdash.lib.uploads import cancel, pending_upload_create, problem_lines, store
 
 from . import access, pages, selectors, services
 from .forms import SurveyUploadForm
@@ -89,15 +89,15 @@ def upload(request):
                         },
                     )
                     return redirect("survey:upload")
-                forget_stale(PendingSurveyUpload)
-                pending = PendingSurveyUpload.objects.create(
-                    kind=kind,
-                    year=year,
-                    file_name=upload_file.name[:255],
+                pending = pending_upload_create(
+                    PendingSurveyUpload,
+                    upload_file=upload_file,
                     data=data,
                     checksum=check.checksum,
+                    user=request.user,
+                    kind=kind,
+                    year=year,
                     summary=check.summary(),
-                    created_by=request.user,
                 )
                 return redirect("survey:upload_confirm", upload_id=pending.id)
     else:

@@ -21,7 +21,7 @@ Who is too small (fewer than 10): NSO's 6 men every month; Tandvården has no me
 all; 2024-06 also LSO's and the administration's 3 young men.
 """
 
-from kpis import services
+from kpis.sick_leave import services
 
 NSO = "Närsjukvårdsområde Skellefteå"
 LSO = "Länssjukvårdsområde 1"

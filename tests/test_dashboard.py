@@ -33,9 +33,12 @@ import plotly.graph_objects as go
 import pytest
 from django.urls import reverse
 
-from kpis import dashboard, services
-from kpis.formatting import NBSP, format_mkr
+from hyrdash.lib.formatting import NBSP, format_mkr
+from kpis import batches
+from kpis.costs import selection as dashboard
+from kpis.costs import services as cost_services
 from kpis.models import ImportBatch
+from kpis.national import services as national_services
 
 NSO = "Närsjukvårdsområde Skellefteå"
 LSO = "Länssjukvårdsområde 1"
@@ -98,20 +101,20 @@ def actuals_rows():
 
 @pytest.fixture
 def costs(registers):
-    services.costs_import(
+    cost_services.costs_import(
         data=cost_file(list(actuals_rows())),
         file_name="utfall.csv",
         kind=ImportBatch.Kind.ACTUALS,
     )
     budget = [(f"2026-{m:02d}", "0101", "5111", 11_000_000, None) for m in range(1, 13)]
-    services.costs_import(
+    cost_services.costs_import(
         data=cost_file(budget), file_name="budget.csv", kind=ImportBatch.Kind.BUDGET
     )
 
 
 @pytest.fixture
 def national(db):
-    services.national_import(data=NATIONAL_CSV.encode("utf-8"))
+    national_services.national_import(data=NATIONAL_CSV.encode("utf-8"))
 
 
 @pytest.fixture
@@ -197,7 +200,7 @@ def test_it_marks_the_selected_month_preliminary_until_it_is_closed(styr_client,
     assert "mar 2026 (prel.)" in html
     assert '<tr class="preliminary">' in html
 
-    services.month_status_set(period=dt.date(2026, 3, 1), closed=True)
+    batches.month_status_set(period=dt.date(2026, 3, 1), closed=True)
     _, html = page(styr_client)
     assert 'class="badge badge-preliminary"' not in html
 
@@ -258,7 +261,7 @@ def test_it_shows_a_months_range_for_the_department_chart(styr_client, costs):
 
 
 def test_it_shows_the_months_commentary_under_its_chart(styr_client, costs):
-    services.commentary_save(
+    cost_services.commentary_save(
         period=dt.date(2026, 3, 1), chart="skr-measure", text="Under målet sedan januari."
     )
     _, html = page(styr_client)

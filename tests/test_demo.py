@@ -13,6 +13,8 @@ import pytest
 from django.core.management import call_command
 
 from kpis import demo
+from kpis.costs import demo as cost_demo
+from kpis.organisation import demo as org_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 22)  # a fixed "today" so the checks do not move with the calendar
@@ -27,7 +29,7 @@ def data() -> demo.DemoData:
 def costs(data) -> pd.DataFrame:
     """Actuals with category, year, area and care type."""
     units = data.org.set_index("Ansvar")
-    frame = demo.with_category(data.actuals)
+    frame = cost_demo.with_category(data.actuals)
     return frame.assign(
         Område=frame["Ansvar"].map(units["Område"]),
         Vårdtyp=frame["Ansvar"].map(units["Vårdtyp"]),
@@ -60,7 +62,7 @@ def year_to_date(costs: pd.DataFrame, year: int, month: int, category: str) -> f
 def test_organisation_has_the_six_areas_about_300_units_and_40_departments(data):
     org = data.org
     assert list(org.columns) == ["Ansvar", "Enhet", "Verksamhet", "Område", "Vårdtyp"]
-    assert set(org["Område"]) == set(demo.AREAS)
+    assert set(org["Område"]) == set(org_demo.AREAS)
     assert 270 <= len(org) <= 330
     assert 35 <= org["Verksamhet"].nunique() <= 50
     assert set(org["Vårdtyp"]) == {"sjukhusvård", "primärvård", "tandvård", "övrigt"}
@@ -78,10 +80,10 @@ def test_ansvar_codes_are_unique_digit_strings_some_with_a_leading_zero(data):
 def test_care_types_follow_the_areas(data):
     org = data.org
     by_area = org.groupby("Område")["Vårdtyp"].agg(set)
-    assert by_area[demo.LSO1] <= {"sjukhusvård", "övrigt"}
-    assert by_area[demo.LSO2] <= {"sjukhusvård", "övrigt"}
-    assert by_area[demo.TANDVARDEN] <= {"tandvård", "övrigt"}
-    for area in (demo.NSO_UMEA, demo.NSO_SKE, demo.NSO_SL):
+    assert by_area[org_demo.LSO1] <= {"sjukhusvård", "övrigt"}
+    assert by_area[org_demo.LSO2] <= {"sjukhusvård", "övrigt"}
+    assert by_area[org_demo.TANDVARDEN] <= {"tandvård", "övrigt"}
+    for area in (org_demo.NSO_UMEA, org_demo.NSO_SKE, org_demo.NSO_SL):
         assert {"primärvård", "sjukhusvård"} <= by_area[area]
     primary = org[org["Vårdtyp"] == "primärvård"]
     assert primary["Enhet"].str.contains("hälsocentral").sum() >= 30
@@ -93,7 +95,7 @@ def test_care_types_follow_the_areas(data):
 def test_accounts_match_the_shipped_mapping(data):
     with open(ROOT / "fixtures" / "konton.csv", encoding="utf-8-sig", newline="") as handle:
         mapping = {row["Konto"]: row["Kategori"] for row in csv.DictReader(handle, delimiter=";")}
-    assert all(mapping[konto] == category for konto, category in demo.ACCOUNT_CATEGORY.items())
+    assert all(mapping[konto] == category for konto, category in cost_demo.ACCOUNT_CATEGORY.items())
     assert set(data.actuals["Konto"]) <= set(mapping)
     assert set(data.budget["Konto"]) <= set(mapping)
 
@@ -147,7 +149,7 @@ def test_agency_share_peaks_2023_and_falls_toward_3_5_percent(costs):
 
 
 def test_primary_care_in_the_north_is_far_above_hospital_care_well_below(costs):
-    for area in (demo.NSO_SKE, demo.NSO_SL):
+    for area in (org_demo.NSO_SKE, org_demo.NSO_SL):
         sums = yearly(costs, 2024, Område=area, Vårdtyp="primärvård")
         assert 0.12 <= sums["hyr"] / sums["egen"] <= 0.25, area
     hospital = yearly(costs, 2024, Vårdtyp="sjukhusvård")
@@ -199,8 +201,8 @@ def test_hours_only_on_agency_rows_at_plausible_prices(costs):
     assert 1300 <= doctors.median() <= 2000
     assert 800 <= nurses.median() <= 1100
     # Remote areas pay more per hour (price zones).
-    remote = agency["Område"] == demo.NSO_SL
-    umea = agency["Område"] == demo.NSO_UMEA
+    remote = agency["Område"] == org_demo.NSO_SL
+    umea = agency["Område"] == org_demo.NSO_UMEA
     assert price[remote & (agency["Kategori"] == "hyr_lakare")].median() > (
         1.1 * price[umea & (agency["Kategori"] == "hyr_lakare")].median()
     )
@@ -220,7 +222,7 @@ def test_agency_cost_only_in_some_units_some_corrections(data, costs):
 
 
 def test_budget_is_close_to_actuals_and_lower_for_agency(data, costs):
-    budget = demo.with_category(data.budget)
+    budget = cost_demo.with_category(data.budget)
     assert sorted(budget["År"].unique()) == [str(y) for y in range(2021, 2027)]
     assert budget.groupby("År")["Period"].nunique().eq(12).all()
     budget = budget.assign(Grupp=budget["Kategori"].str.split("_").str[0])
@@ -245,7 +247,7 @@ def test_same_seed_same_data_other_seed_other_data(data):
 
 def test_small_demo_is_a_slice_of_the_full_one(data):
     small = demo.generate(today=TODAY, small=True)
-    assert set(small.org["Område"]) == set(demo.SMALL_AREAS)
+    assert set(small.org["Område"]) == set(org_demo.SMALL_AREAS)
     assert len(small.org) == 12
     assert small.actuals["Period"].nunique() == demo.SMALL_MONTHS
     assert small.org["Ansvar"].str.startswith("0").any()
@@ -256,8 +258,9 @@ def test_small_demo_is_a_slice_of_the_full_one(data):
 
 
 def test_extract_files_read_back_as_written(tmp_path):
-    from kpis.extracts import parse_cost_extract, parse_org
+    from kpis.costs.extracts import parse_cost_extract
     from kpis.models import CareType
+    from kpis.organisation.extracts import parse_org
 
     small = demo.generate(today=TODAY, small=True)
     extracts = demo.write_extracts(small, tmp_path)
@@ -315,7 +318,10 @@ def test_load_demo_small_through_the_import_commands():
         }
         wanted = {
             (row.Period, row.Kategori): Decimal(f"{row.Belopp:.2f}")
-            for row in demo.category_totals(frame).itertuples()
+            for row in cost_demo.with_category(frame)
+            .groupby(["Period", "Kategori"], as_index=False)["Belopp"]
+            .sum()
+            .itertuples()
         }
         assert stored.keys() == wanted.keys(), kind
         assert all(abs(stored[key] - wanted[key]) <= Decimal("0.01") for key in wanted), kind
@@ -354,7 +360,7 @@ def test_load_demo_small_through_the_import_commands():
     ]
     assert {b.created_by.username for b in survey_batches} == {"hr-strateg"}
     partner = HrAccess.objects.get(user__username="hr")
-    assert list(partner.areas.values_list("name", flat=True)) == [demo.NSO_SKE]
+    assert list(partner.areas.values_list("name", flat=True)) == [org_demo.NSO_SKE]
     strategist = HrAccess.objects.get(user__username="hr-strateg")
     assert strategist.areas.count() == len(expected.org["Område"].unique())
     text = out.getvalue()

@@ -8,8 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpis import demo, selectors, series, services
-from kpis.extracts import parse_sick_leave
+from kpis import demo
+from kpis.organisation import selectors as org_selectors
+from kpis.organisation import services as org_services
+from kpis.sick_leave import selectors as sick_leave_selectors
+from kpis.sick_leave import series
+from kpis.sick_leave import services as sick_leave_services
+from kpis.sick_leave.extracts import parse_sick_leave
 
 TODAY = dt.date(2026, 11, 22)
 HOURS = ["Sjuktimmar dag 1-14", "Sjuktimmar dag 15-59", "Sjuktimmar dag 60-"]
@@ -103,18 +108,20 @@ def test_sick_leave_files_read_back_as_written(tmp_path):
 @pytest.mark.django_db
 def test_the_small_demo_through_the_import_withholds_some_groups(tmp_path):
     small = demo.generate(today=TODAY, small=True)
-    services.org_import(data=demo_org_csv(small))
+    org_services.org_import(data=demo_org_csv(small))
     for extract in demo.write_extracts(small, tmp_path):
         if extract.kind == "sick_leave":
-            services.sick_leave_import(data=extract.path.read_bytes(), file_name="x")
-    data = selectors.sick_leave_data()
+            sick_leave_services.sick_leave_import(data=extract.path.read_bytes(), file_name="x")
+    data = sick_leave_selectors.sick_leave_data()
 
     department = small.org[small.org["Vårdtyp"] == "tandvård"]["Verksamhet"].iloc[0]
-    table = series.sick_leave(data, scope=selectors.Scope("department", department), by="gender")
+    table = series.sick_leave(
+        data, scope=org_selectors.Scope("department", department), by="gender"
+    )
     men = table[table["group"] == "M"]
     assert men["suppressed"].any()
     assert men.loc[men["suppressed"], "employees"].isna().all()
-    total = series.sick_leave(data, scope=selectors.Scope())
+    total = series.sick_leave(data, scope=org_selectors.Scope())
     assert not total["suppressed"].any()
     assert total["rate_pct"].between(3, 10).all()
 

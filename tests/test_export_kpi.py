@@ -29,10 +29,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from kpis import series
+from kpis.costs import series
 from kpis.management.commands.export_kpi import EXPORTS
 from kpis.models import Area, ImportBatch, Target
-from kpis.services import batch_undo
+from kpis.registry import batch_undo
+from kpis.sick_leave import series as sick_leave_series
 from tests.conftest import ROOT
 from tests.test_series import import_csv, import_main, row
 
@@ -56,8 +57,8 @@ def main_data(registers, tmp_path):
     return tmp_path
 
 
-def test_it_offers_exactly_the_series_of_kpis_series_and_the_survey():
-    assert list(EXPORTS) == [*series.SERIES, "survey"]
+def test_it_offers_exactly_the_series_of_the_subjects_and_the_survey():
+    assert list(EXPORTS) == [*series.SERIES, *sick_leave_series.SERIES, "survey"]
 
 
 # --- agency-ytd ------------------------------------------------------------------

@@ -13,8 +13,12 @@ import numpy as np
 import openpyxl
 import pytest
 
-from kpis import extracts
-from kpis.extracts import ExtractError, parse_accounts, parse_cost_extract, parse_org
+from hyrdash.lib import tabular
+from hyrdash.lib.tabular import ExtractError
+from kpis.accounts.extracts import parse_accounts
+from kpis.costs import extracts as cost_extracts
+from kpis.costs.extracts import parse_cost_extract
+from kpis.organisation.extracts import parse_org
 
 CARE_TYPES = ["sjukhusvård", "primärvård", "tandvård", "övrigt"]
 CATEGORIES = [
@@ -325,7 +329,7 @@ def test_it_refuses_an_empty_workbook():
 
 def test_it_refuses_a_workbook_that_would_unpack_too_large(monkeypatch):
     data = xlsx([["Period", "Ansvar", "Konto", "Belopp"], ["2024-03", "0101", 4601, 1]])
-    monkeypatch.setattr(extracts, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(tabular, "MAX_XLSX_UNPACKED_BYTES", 1000)
 
     assert problems_of(data) == ["Excel-filen är för stor uppackad och har inte lästs."]
 
@@ -589,7 +593,7 @@ def test_it_lists_at_most_200_problems_and_counts_the_rest():
 
 
 def test_it_truncates_by_the_configured_limit(monkeypatch):
-    monkeypatch.setattr(extracts, "MAX_LISTED_PROBLEMS", 2)
+    monkeypatch.setattr(tabular, "MAX_LISTED_PROBLEMS", 2)
     data = b"Period;Ansvar;Konto;Belopp\n2024-03;0101;4601;a\n2024-03;0101;4601;b\n;;;c\n"
 
     assert problems_of(data) == [
@@ -711,7 +715,9 @@ def test_it_reads_a_csv_with_blank_lines_above_the_header_keeping_row_numbers():
 
 def amount_column_type(data: bytes) -> str:
     """How read_table hands back Belopp: "float64" (read as numbers) or "str" (text)."""
-    table = extracts.read_table(data, extracts.COST_COLUMNS, numbers=extracts.AMOUNT_COLUMNS)
+    table = tabular.read_table(
+        data, cost_extracts.COST_COLUMNS, numbers=cost_extracts.AMOUNT_COLUMNS
+    )
     return str(table["Belopp"].dtype)
 
 
@@ -838,7 +844,9 @@ def test_it_reads_the_amounts_of_a_file_with_a_quoted_header_as_text():
 
 def amount_column_types(data: bytes) -> tuple[str, str]:
     """How read_table hands back Belopp and Timmar: "float64" or "str"."""
-    table = extracts.read_table(data, extracts.COST_COLUMNS, numbers=extracts.AMOUNT_COLUMNS)
+    table = tabular.read_table(
+        data, cost_extracts.COST_COLUMNS, numbers=cost_extracts.AMOUNT_COLUMNS
+    )
     return str(table["Belopp"].dtype), str(table["Timmar"].dtype)
 
 
@@ -872,7 +880,9 @@ def test_it_takes_number_cells_in_a_workbook_as_the_amounts():
     )
 
     assert amount_column_types(data) == ("float64", "float64")
-    table = extracts.read_table(data, extracts.COST_COLUMNS, numbers=extracts.AMOUNT_COLUMNS)
+    table = tabular.read_table(
+        data, cost_extracts.COST_COLUMNS, numbers=cost_extracts.AMOUNT_COLUMNS
+    )
     # As their text reads: 0.30000000000000004 and the residue written out in full,
     # "0.000000000000014210854715202004", read back to the same floats; -0 as "0": 0.0.
     assert table["Belopp"].tolist() == [1234.5, 0.30000000000000004, 1.4210854715202004e-14, 0.0]
@@ -984,7 +994,7 @@ def test_it_reads_a_workbook_amount_column_with_another_cell_as_text(cell, writt
     ],
 )
 def test_xlsx_numbers_takes_only_finite_floats_and_blank_cells(cells, expected):
-    values = extracts._xlsx_numbers(cells)
+    values = tabular._xlsx_numbers(cells)
 
     if expected is None:
         assert values is None

@@ -9,8 +9,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from kpis.dashboard import Column, Table
-from kpis.formatting import (
+from hyrdash.lib.formatting import (
     NBSP,
     format_change_text,
     format_kr,
@@ -19,6 +18,7 @@ from kpis.formatting import (
     format_pct,
     format_tkr,
 )
+from hyrdash.lib.page import Column, Table
 from kpis.templatetags.swedish import table_rows
 
 

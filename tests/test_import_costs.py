@@ -11,10 +11,13 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from kpis import services
-from kpis.extracts import ExtractError
+from hyrdash.lib.errors import ServiceError
+from hyrdash.lib.tabular import ExtractError
+from kpis.accounts.services import accounts_import
+from kpis.costs import services as cost_services
+from kpis.costs.services import costs_check, costs_import
 from kpis.models import BatchMonth, DepartmentMonthlyCost, ImportBatch, LedgerRow, MonthlyCost
-from kpis.services import ServiceError, accounts_import, batch_undo, costs_check, costs_import
+from kpis.registry import batch_undo
 
 NBSP = "\u00a0"
 
@@ -149,7 +152,7 @@ def test_the_sums_written_by_an_import_are_those_the_ledger_rebuild_gives(regist
     }
     assert len(departments) > 0
 
-    services.monthly_costs_rebuild()
+    cost_services.monthly_costs_rebuild()
 
     assert snapshot() == units
     assert department_snapshot() == departments
@@ -177,7 +180,7 @@ def test_department_month_sums_adds_up_rows_per_department_care_type_and_categor
             "hours": [1.5, np.nan, np.nan, 2.25, np.nan, np.nan],
         }
     )
-    sums = services.department_month_sums(rows, units)
+    sums = cost_services.department_month_sums(rows, units)
     got = {
         (r.period, r.department_id, r.care_type, r.category): (
             r.amount_cents,
@@ -211,7 +214,7 @@ def test_department_month_sums_refuses_a_unit_no_longer_registered():
         }
     )
     with pytest.raises(ServiceError, match="finns inte längre i organisationsregistret"):
-        services.department_month_sums(rows, units)
+        cost_services.department_month_sums(rows, units)
 
 
 def test_it_keeps_every_row_for_drilling_down(registers):
@@ -692,7 +695,7 @@ def test_a_failure_after_the_ledger_insert_leaves_nothing(registers, monkeypatch
         assert LedgerRow.objects.count() == 8
         raise Injected
 
-    monkeypatch.setattr(services, "_make_newest_current", failing_refresh)
+    monkeypatch.setattr(cost_services, "make_newest_current", failing_refresh)
 
     with pytest.raises(Injected):
         run_import(MARCH_APRIL)
@@ -704,14 +707,14 @@ def test_a_failure_after_the_ledger_insert_leaves_nothing(registers, monkeypatch
 def test_a_failure_while_rebuilding_the_sums_leaves_the_previous_state(registers, monkeypatch):
     first = run_import(MARCH_APRIL)
     before = snapshot()
-    replace = services._replace_monthly_sums
+    replace = cost_services._replace_monthly_sums
 
     def failing_replace(**kwargs):
         replace(**kwargs)  # April's old sums are deleted and the new ones written
         assert snapshot() != before
         raise Injected
 
-    monkeypatch.setattr(services, "_replace_monthly_sums", failing_replace)
+    monkeypatch.setattr(cost_services, "_replace_monthly_sums", failing_replace)
 
     with pytest.raises(Injected):
         run_import(APRIL_CORRECTED)
@@ -732,7 +735,7 @@ def test_a_failure_during_undo_leaves_the_batch_in_use(registers, monkeypatch):
     def failing_rebuild(**kwargs):
         raise Injected
 
-    monkeypatch.setattr(services, "monthly_costs_rebuild", failing_rebuild)
+    monkeypatch.setattr(cost_services, "monthly_costs_rebuild", failing_rebuild)
 
     with pytest.raises(Injected):
         batch_undo(batch_id=batch.id)

@@ -6,9 +6,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from kpis.extracts import ExtractError
+from hyrdash.lib.tabular import ExtractError
+from kpis.accounts.services import accounts_import
+from kpis.costs.services import costs_import
 from kpis.models import Account, Area, Department, LedgerRow, MonthlyCost, Unit
-from kpis.services import accounts_import, costs_import, org_import
+from kpis.organisation.services import org_import
 from tests.conftest import ORG_CSV, ROOT
 
 HEADER = "Ansvar;Enhet;Verksamhet;Område;Vårdtyp\n"

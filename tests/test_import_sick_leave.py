@@ -14,16 +14,13 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from kpis.extracts import ExtractError, parse_sick_leave
+from hyrdash.lib.errors import ServiceError
+from hyrdash.lib.tabular import ExtractError
+from kpis.costs.services import costs_check, costs_import
 from kpis.models import BatchMonth, ImportBatch, LedgerRow, MonthlyCost, SickLeaveRow
-from kpis.services import (
-    ServiceError,
-    batch_undo,
-    costs_check,
-    costs_import,
-    sick_leave_check,
-    sick_leave_import,
-)
+from kpis.registry import batch_undo
+from kpis.sick_leave.extracts import parse_sick_leave
+from kpis.sick_leave.services import sick_leave_check, sick_leave_import
 
 NBSP = "\u00a0"
 HEADER = (

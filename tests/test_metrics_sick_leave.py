@@ -21,7 +21,7 @@ import math
 import pandas as pd
 import pytest
 
-from kpis.metrics import sick_leave_measures
+from kpis.sick_leave.metrics import sick_leave_measures
 
 MONTHS = pd.period_range("2024-01", "2025-01", freq="M")
 

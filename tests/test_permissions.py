@@ -27,8 +27,9 @@ from django.contrib.auth.models import Group, Permission, User
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from kpis import services
+from kpis.costs import services as cost_services
 from kpis.models import Area, Commentary, ImportBatch, MonthStatus, NationalShare, PendingUpload
+from kpis.sick_leave import services as sick_leave_services
 from survey import services as survey_services
 from survey.models import HrAccess, PendingSurveyUpload
 from tests.conftest import make_user
@@ -50,7 +51,7 @@ IMPORTERS = row(LOGIN, 403, 200, 403, 403, 200)
 # Who may see sick leave (kpis.view_sick_leave): styrgrupp, controller, hr, superuser.
 SICK_LEAVE_VIEWERS = row(LOGIN, 200, 200, 200, 403, 200)
 # The upload page and the import history: whoever may import some kind of extract
-# (roles.IMPORT_PERMISSIONS: the controller the ledger and sick leave, hr sick leave).
+# (kpis.registry's permissions: the controller the ledger and sick leave, hr sick leave).
 UPLOADERS = row(LOGIN, 403, 200, 200, 403, 200)
 # Who may see the survey (survey.view_survey): styrgrupp, controller, hr, superuser.
 SURVEY_VIEWERS = row(LOGIN, 200, 200, 200, 403, 200)
@@ -254,7 +255,7 @@ def site(registers, settings):
         "bemanning": make_user("bem", "bemanning"),
         "superuser": User.objects.create_superuser("root", password="pw-root"),
     }
-    batch, _check = services.costs_import(
+    batch, _check = cost_services.costs_import(
         data=COSTS.encode(), file_name="utfall.csv", kind=ImportBatch.Kind.ACTUALS
     )
     pending = PendingUpload.objects.create(
@@ -263,7 +264,7 @@ def site(registers, settings):
     MonthStatus.objects.create(period=dt.date(2024, 3, 1), closed=True)
     Commentary.objects.create(period=dt.date(2024, 3, 1), chart="agency-r12", text="Text")
     NationalShare.objects.create(quarter="2024-Q1", region="Riket", share_pct=2)
-    services.sick_leave_import(data=SICK_LEAVE.encode(), file_name="sjuk.csv")
+    sick_leave_services.sick_leave_import(data=SICK_LEAVE.encode(), file_name="sjuk.csv")
     survey_batch, _check = survey_services.answers_import(
         data=SURVEY_ANSWERS.encode(), file_name="mu.csv", year=2024
     )

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from django.db import connection
 
-from kpis import pgcopy
+from hyrdash.lib import pgcopy
 
 
 def numeric_2dp(values):

@@ -22,19 +22,19 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from kpis import extracts
-from kpis.extracts import (
+from hyrdash.lib import tabular as extracts
+from hyrdash.lib.tabular import (
     ExtractError,
     _cell_text,
     _column_texts,
-    parse_accounts,
     parse_amounts,
-    parse_cost_extract,
-    parse_national,
-    parse_org,
     parse_periods,
 )
+from kpis.accounts.extracts import parse_accounts
+from kpis.costs.extracts import parse_cost_extract
 from kpis.models import PendingUpload
+from kpis.national.extracts import parse_national
+from kpis.organisation.extracts import parse_org
 
 CARE_TYPES = ["sjukhusvård", "primärvård", "tandvård", "övrigt"]
 CATEGORIES = ["hyr_lakare", "hyr_ssk_bm", "hyr_ovriga", "egen_lon", "ignorera"]

@@ -28,10 +28,15 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from kpis import dashboard, extracts, services
-from kpis.exports import FORMULA_PREFIXES
+from hyrdash.lib import tabular as extracts
+from hyrdash.lib.exports import FORMULA_PREFIXES
+from kpis.costs import selection as dashboard
+from kpis.costs import services as cost_services
 from kpis.management.commands.export_kpi import EXPORTS, MONTH, RANGE, YEAR
 from kpis.models import Area, Commentary, Department, ImportBatch, PendingUpload
+from kpis.national import services as national_services
+from kpis.organisation import services as org_services
+from kpis.sick_leave import services as sick_leave_services
 from tests.conftest import make_user
 from tests.test_settings import PROJECT_ROOT, SETTINGS_VARIABLES
 
@@ -201,12 +206,14 @@ def cost_rows() -> str:
 @pytest.fixture
 def hostile(db, accounts, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed
-    services.org_import(data=ORG.encode())
-    services.costs_import(
+    org_services.org_import(data=ORG.encode())
+    cost_services.costs_import(
         data=cost_rows().encode(), file_name="utfall.csv", kind=ImportBatch.Kind.ACTUALS
     )
-    services.national_import(data=NATIONAL.encode())
-    services.sick_leave_import(data=sick_leave_rows().encode(), file_name="sjukfranvaro.csv")
+    national_services.national_import(data=NATIONAL.encode())
+    sick_leave_services.sick_leave_import(
+        data=sick_leave_rows().encode(), file_name="sjukfranvaro.csv"
+    )
     Commentary.objects.create(
         period="2025-03-01", chart="agency-r12", text="<script>alert('kommentar')</script>"
     )

@@ -54,8 +54,8 @@ import pandas as pd
 import pytest
 from django.core.management import call_command
 
-from kpis import selectors, series
-from kpis.selectors import Scope
+from kpis.costs import selectors, series
+from kpis.organisation.selectors import Scope
 
 HEADER = "Period;Ansvar;Konto;Belopp;Timmar"
 NSO = "Närsjukvårdsområde Skellefteå"

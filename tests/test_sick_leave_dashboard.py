@@ -15,9 +15,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from kpis import services
-from kpis.formatting import NBSP
+from hyrdash.lib.formatting import NBSP
 from kpis.models import Area, Department, Target
+from kpis.sick_leave import services
 from tests.sick_leave_data import KIRURGI, LSO, NSO, PV_SKE, TANDVARDEN, import_sick_leave
 from tests.test_security import assert_no_inline_script
 

@@ -12,9 +12,15 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from kpis import selectors, series, services
+from hyrdash.lib import periods
+from kpis import batches
+from kpis.costs import selectors as cost_selectors
+from kpis.costs import series as cost_series
 from kpis.models import Department, ImportBatch, Target
-from kpis.services import batch_undo
+from kpis.organisation import selectors as org_selectors
+from kpis.registry import batch_undo
+from kpis.sick_leave import selectors as sick_leave_selectors
+from kpis.sick_leave import series as sick_leave_series
 from tests.sick_leave_data import (
     KIRURGI,
     LSO,
@@ -86,15 +92,15 @@ def test_the_newest_month_is_preliminary_until_it_is_closed(sick_leave):
     rows_ = records("sick-leave", "--from", "2025-02")
     assert [(r["month"], r["preliminary"]) for r in rows_] == [("2025-02", "0"), ("2025-03", "1")]
 
-    services.month_status_set(period=_date("2025-03"), closed=True, kind="sick_leave")
+    batches.month_status_set(period=_date("2025-03"), closed=True, kind="sick_leave")
     assert records("sick-leave", "--month", "2025-03")[0]["preliminary"] == "0"
     # The ledger's month closing is another matter.
-    services.month_status_set(period=_date("2025-03"), closed=False)
+    batches.month_status_set(period=_date("2025-03"), closed=False)
     assert records("sick-leave", "--month", "2025-03")[0]["preliminary"] == "0"
 
 
 def _date(month: str):
-    return services.period_date(month)
+    return periods.period_date(month)
 
 
 def test_the_duration_series_splits_sick_hours_by_day_of_the_sick_period(sick_leave):
@@ -278,12 +284,12 @@ def test_a_target_of_the_scope_or_else_the_administrations(sick_leave):
         area=Department.objects.get(name=PV_SKE).area, pct="6.20",
     )  # fmt: skip
     Target.objects.create(measure="skr", year=2024, scope_kind="hsf", pct="9.99")
-    data = selectors.sick_leave_data()
-    march = series.month_text  # noqa: F841 (keeps the import list honest)
+    data = sick_leave_selectors.sick_leave_data()
+    march = cost_series.month_text  # noqa: F841 (keeps the import list honest)
 
     def target(scope, month):
-        return series.sick_leave_target(
-            data, scope=selectors.Scope.parse(scope), month=_period(month)
+        return sick_leave_series.sick_leave_target(
+            data, scope=org_selectors.Scope.parse(scope), month=_period(month)
         )
 
     assert target("hsf", "2025-01") == 5.5
@@ -291,7 +297,7 @@ def test_a_target_of_the_scope_or_else_the_administrations(sick_leave):
     assert target(f"area:{LSO}", "2025-01") == 5.5
     assert target(f"department:{PV_SKE}", "2025-01") == 5.5
     assert target("hsf", "2024-12") is None  # the SKR target is not sick leave's
-    assert selectors.targets() == {(2024, "hsf"): 9.99, **_seed_targets()}
+    assert cost_selectors.targets() == {(2024, "hsf"): 9.99, **_seed_targets()}
 
 
 def _period(month):
@@ -386,5 +392,5 @@ def test_the_sick_leave_series_are_offered_by_export_kpi():
     from kpis.management.commands.export_kpi import EXPORTS
 
     assert EXPORTS["sick-leave"].by == ("gender", "age", "area")
-    assert EXPORTS["sick-leave"].load is selectors.sick_leave_data
+    assert EXPORTS["sick-leave"].load is sick_leave_selectors.sick_leave_data
     assert ImportBatch.Kind.SICK_LEAVE == "sick_leave"

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hyrdash.suppression import disclosed, is_hidden, suppress, suppress_linked
+from hyrdash.lib.suppression import disclosed, is_hidden, suppress, suppress_linked
 
 
 def test_a_group_below_the_threshold_is_hidden():

@@ -3,7 +3,7 @@
 The tree in most tests: hsf -> areas A, B -> departments -> units, sizes given per unit.
 """
 
-from hyrdash.suppression_tree import suppress_tree
+from hyrdash.lib.suppression_tree import suppress_tree
 
 
 def tree(units: dict[str, tuple[str, str, int]]):

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from kpis import demo as cost_demo
+from kpis.organisation import demo as org_demo
 from survey import demo, metrics
 from survey.models import Questionnaire
 from survey.questionnaires import spec_for
@@ -12,7 +13,7 @@ from survey.questionnaires import spec_for
 
 @pytest.fixture(scope="module")
 def units():
-    return cost_demo._build_units(np.random.default_rng(cost_demo.DEFAULT_SEED))
+    return org_demo._build_units(np.random.default_rng(cost_demo.DEFAULT_SEED))
 
 
 def totals(year_data, spec) -> dict[str, float]:

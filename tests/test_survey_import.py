@@ -5,8 +5,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from kpis.extracts import ExtractError
-from kpis.services import ServiceError
+from hyrdash.lib.errors import ServiceError
+from hyrdash.lib.tabular import ExtractError
 from survey import services
 from survey.models import Question, Questionnaire, SurveyBatch, UnitResult
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kpis import urls as kpis_urls
+from kpis.costs.services import costs_import
 from kpis.models import (
     BatchMonth,
     ImportBatch,
@@ -20,7 +21,7 @@ from kpis.models import (
     MonthStatus,
     PendingUpload,
 )
-from kpis.services import costs_import, sick_leave_import
+from kpis.sick_leave.services import sick_leave_import
 from tests.conftest import make_user
 
 NBSP = "\u00a0"

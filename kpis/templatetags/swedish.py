@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from kpis import formatting
+from hyrdash.lib import formatting
 
 register = template.Library()
 

@@ -26,8 +26,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.db import connections
 
-from kpis import services
+from kpis.costs import services as cost_services
 from kpis.models import Area, ImportBatch
+from kpis.national import services as national_services
 from survey import services as survey_services
 from survey.models import HrAccess
 from tests import sick_leave_data
@@ -297,15 +298,15 @@ def year_of_costs(registers, live) -> None:
                 (period, "3001", "4621", 100_000, 1),
                 (period, "3001", "5111", 5_000_000, None),
             ]
-    services.costs_import(
+    cost_services.costs_import(
         data=cost_file(rows), file_name="utfall.csv", kind=ImportBatch.Kind.ACTUALS
     )
     budget = [(f"2026-{m:02d}", "0101", "5111", 11_000_000, None) for m in range(1, 13)]
-    services.costs_import(
+    cost_services.costs_import(
         data=cost_file(budget), file_name="budget.csv", kind=ImportBatch.Kind.BUDGET
     )
     national = "Period;Region;Andel\n2026-Q1;Riket;2,5\n2026-Q1;Region Västerbotten;3,9\n"
-    services.national_import(data=national.encode("utf-8"))
+    national_services.national_import(data=national.encode("utf-8"))
 
 
 @pytest.fixture

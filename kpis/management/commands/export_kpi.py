@@ -5,72 +5,26 @@
     python manage.py export_kpi survey --year YYYY --scope SCOPE
 
 The numbers come from the same selectors and series functions as the pages
-(kpis.selectors, kpis.series); this command only reads the arguments, loads the
-data once, calls the series function and writes kpis.exports.to_csv. A new
-series is one entry in EXPORTS (its loader, its function and which months it
-takes) plus its columns in kpis.series.SERIES. The employee survey is an entry
-too, with its own loader, scope and columns (survey.exports), taking --year.
+(each subject's selectors and series); this command only reads the arguments, loads
+the data once, calls the series function and writes hyrdash.lib.exports.to_csv. A new
+series is one entry in kpis.registry.SERIES_EXPORTS (its loader, its function, its
+columns and which months it takes). The employee survey adds its entry when its app
+is ready (survey.apps), with its own loader, scope and columns, taking --year.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 
-from kpis import selectors, series
-from kpis.exports import to_csv
-from kpis.services import ServiceError
-from survey import exports as survey_exports
+from hyrdash.lib.errors import ServiceError
+from hyrdash.lib.exports import to_csv
+from kpis.organisation import selectors as org_selectors
+from kpis.registry import MONTH, RANGE, SERIES_EXPORTS, YEAR, SeriesExport
 
-# Which months a series takes.
-MONTHLY = "monthly"  # optional: --month (one month) or --from/--to (a range, either end open)
-MONTH = "month"  # required: --month
-RANGE = "range"  # required: --from and --to
-YEAR = "year"  # required: --year (the survey)
-
-
-@dataclass(frozen=True)
-class Export:
-    """How to produce one series: build(load(), scope=, start=, end=) -> table, or
-    build(load(), scope=, year=) for a series by year (YEAR)."""
-
-    build: Callable[..., pd.DataFrame]
-    months: str = MONTHLY
-    load: Callable[[], object] = selectors.cost_data
-    by: tuple[str, ...] = ()  # what --by may choose; build then gets by= too
-    columns: Sequence[str] | None = None  # None: kpis.series.SERIES[name]
-    parse_scope: Callable[[str], object] = selectors.Scope.parse
-
-
-def _agency_ytd(data, *, scope, start, end):
-    return series.agency_ytd(data, scope=scope, month=end)
-
-
-EXPORTS: dict[str, Export] = {
-    "agency-ytd": Export(_agency_ytd, months=MONTH),
-    "agency-monthly": Export(series.agency_monthly),
-    "agency-r12": Export(series.agency_r12),
-    "skr-measure": Export(series.skr_measure),
-    "agency-r12-by-area": Export(series.agency_r12_by_area),
-    "personnel-cost": Export(series.personnel_cost),
-    "agency-by-department": Export(series.agency_by_department, months=RANGE),
-    "agency-hours": Export(series.agency_hours),
-    "sick-leave": Export(
-        series.sick_leave, load=selectors.sick_leave_data, by=series.SICK_LEAVE_BY
-    ),
-    "sick-leave-duration": Export(series.sick_leave_duration, load=selectors.sick_leave_data),
-    "survey": Export(
-        survey_exports.build,
-        months=YEAR,
-        load=survey_exports.load,
-        columns=survey_exports.COLUMNS,
-        parse_scope=survey_exports.parse_scope,
-    ),
-}
+EXPORTS = SERIES_EXPORTS
 
 MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
@@ -122,9 +76,13 @@ class Command(BaseCommand):
         parser.add_argument("series", metavar="SERIES", help="serien: " + ", ".join(EXPORTS))
         parser.add_argument(
             "--scope",
-            default=selectors.HSF,
-            help="hsf (standard), care:<vårdtyp>, area:<område> eller department:<verksamhet>; "
-            f"för survey: {survey_exports.SCOPE_HELP}",
+            default=org_selectors.HSF,
+            help="hsf (standard), care:<vårdtyp>, area:<område> eller department:<verksamhet>"
+            + "".join(
+                f"; för {name}: {export.scope_help}"
+                for name, export in EXPORTS.items()
+                if export.scope_help
+            ),
         )
         parser.add_argument("--year", type=int, help="undersökningsåret (krävs för survey)")
         parser.add_argument("--month", help="en månad, ÅÅÅÅ-MM (krävs för agency-ytd)")
@@ -162,13 +120,13 @@ class Command(BaseCommand):
         try:
             scope = export.parse_scope(options["scope"])
             table = export.build(export.load(), scope=scope, **extra, **period)
-        except (selectors.ScopeError, ServiceError) as exc:
+        except (org_selectors.ScopeError, ServiceError) as exc:
             raise CommandError(str(exc)) from exc
-        columns = list(export.columns or series.SERIES[name])
+        columns = list(export.columns)
         self.stdout.write(to_csv(table[columns]), ending="")
 
 
-def by_option(name: str, export: Export, options: dict) -> dict:
+def by_option(name: str, export: SeriesExport, options: dict) -> dict:
     """`by=` for a series that takes --by; --by for one that does not is refused."""
     by = options["by"]
     if not export.by:

@@ -1,6 +1,5 @@
-from kpis.services import accounts_import
-
-from ._base import ImportCommand
+from hyrdash.lib.commands import ImportCommand
+from kpis.accounts.services import accounts_import
 
 
 class Command(ImportCommand):

@@ -1,8 +1,7 @@
-from kpis.formatting import format_number
+from hyrdash.lib.commands import BatchImportCommand
+from hyrdash.lib.formatting import format_number
+from kpis.costs.services import costs_import
 from kpis.models import Category, ImportBatch
-from kpis.services import costs_import
-
-from ._base import BatchImportCommand
 
 
 class Command(BatchImportCommand):

@@ -1,6 +1,5 @@
-from kpis.services import national_import
-
-from ._base import ImportCommand
+from hyrdash.lib.commands import ImportCommand
+from kpis.national.services import national_import
 
 
 class Command(ImportCommand):

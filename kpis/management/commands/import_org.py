@@ -1,6 +1,5 @@
-from kpis.services import org_import
-
-from ._base import ImportCommand
+from hyrdash.lib.commands import ImportCommand
+from kpis.organisation.services import org_import
 
 
 class Command(ImportCommand):

@@ -1,7 +1,8 @@
-from kpis.formatting import format_number, format_pct
-from kpis.services import sick_leave_import
-
-from ._base import BatchImportCommand
+from hyrdash.lib.commands import BatchImportCommand
+from hyrdash.lib.formatting import format_number, format_pct
+from hyrdash.lib.periods import ratio_pct
+from kpis.sick_leave.extracts import SICK_HOURS
+from kpis.sick_leave.services import sick_leave_import
 
 
 class Command(BatchImportCommand):
@@ -24,12 +25,11 @@ class Command(BatchImportCommand):
             f"–{check.months[-1]} ({len(check.months)} st)."
         )
         totals = check.totals()
-        sick = sum(
-            totals[column] for column in ("sick_hours_1_14", "sick_hours_15_59", "sick_hours_60")
-        )
+        sick = sum(totals[column] for column in SICK_HOURS)
         ordinary = totals["ordinary_hours"]
+        rate = ratio_pct(sick, ordinary)
         self.stdout.write(
             f"  Ordinarie arbetstid: {format_number(ordinary, 2)} timmar; sjuktimmar: "
             f"{format_number(sick, 2)} timmar"
-            + (f" ({format_pct(sick / ordinary * 100, 2)})." if ordinary else ".")
+            + (f" ({format_pct(rate, 2)})." if rate is not None else ".")
         )

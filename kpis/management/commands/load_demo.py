@@ -13,7 +13,6 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-import numpy as np
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -21,11 +20,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from kpis import demo, roles
-from kpis.models import Area, Target, Unit
-from survey import demo as survey_demo
-from survey.models import HrAccess, Questionnaire
-from survey.questionnaires import spec_for
+from kpis import demo, registry, roles
+from kpis.models import Target, Unit
 
 # username, first name, last name, group, is_staff, is_superuser
 DEMO_USERS = [
@@ -35,13 +31,9 @@ DEMO_USERS = [
     ("hr-strateg", "Demo", "HR-strateg", roles.HR, False, False),
     ("admin", "Demo", "Admin", None, True, True),
 ]
-IMPORTING_USER = "controller"
-SICK_LEAVE_USER = "hr"
 # The demo's sick-leave targets (Target, measure sick_leave) for the administration.
 SICK_LEAVE_TARGETS = {2025: Decimal("6.00"), 2026: Decimal("5.80")}
-SURVEY_USER = "hr-strateg"
 # The demo HR partner's area (in the small demo too); the strategist gets every area.
-HR_PARTNER_AREA = demo.NSO_SKE
 
 
 def demo_password(username: str) -> str:
@@ -109,7 +101,8 @@ class Command(BaseCommand):
         else:
             with tempfile.TemporaryDirectory(prefix="hyrdash-demo-") as directory:
                 self.load(data, Path(directory), seed=options["seed"], small=options["small"])
-        self.assign_hr_areas()
+        for step in registry.DEMO_AFTER_STEPS:
+            step(self)
         self.stdout.write(
             self.style.SUCCESS(f"Demodata inläst på {time.monotonic() - started:.1f} s.")
         )
@@ -128,16 +121,16 @@ class Command(BaseCommand):
                 if extract.kind == "org":
                     self.stdout.write(f"Läser in organisationen ({extract.path.name}) …")
                     self.run("import_org", str(extract.path))
-                elif extract.kind == "sick_leave":
-                    self.stdout.write(
-                        f"Läser in sjukfrånvaro {extract.year} ({extract.path.name}) …"
-                    )
-                    self.run("import_sick_leave", str(extract.path), user=SICK_LEAVE_USER)
                 else:
-                    label = "utfall" if extract.kind == "actuals" else "budget"
-                    self.stdout.write(f"Läser in {label} {extract.year} ({extract.path.name}) …")
+                    entry = registry.extract_kind(extract.kind)
+                    self.stdout.write(
+                        f"Läser in {entry.demo_label} {extract.year} ({extract.path.name}) …"
+                    )
                     self.run(
-                        "import_costs", str(extract.path), kind=extract.kind, user=IMPORTING_USER
+                        entry.command,
+                        str(extract.path),
+                        **entry.command_options,
+                        user=entry.demo_user,
                     )
             national = Path(settings.BASE_DIR) / "fixtures" / "nationell_jamforelse.csv"
             self.stdout.write(f"Läser in nationell jämförelse ({national.name}) …")
@@ -149,37 +142,8 @@ class Command(BaseCommand):
                     scope_kind=Target.ScopeKind.HSF,
                     defaults={"pct": pct},
                 )
-            self.load_survey(data, directory, seed=seed, small=small)
-
-    def load_survey(self, data: demo.DemoData, directory: Path, *, seed: int, small: bool) -> None:
-        """The survey years 2023 and 2024 for the same units, through HR's import commands."""
-        questionnaire = Questionnaire.for_year(max(survey_demo.YEARS))
-        if questionnaire is None:
-            return
-        # A reduced demo's units keep the sizes they have in the full region.
-        full = demo._build_units(np.random.default_rng(seed)) if small else None
-        years = survey_demo.generate(
-            data.units,
-            survey_demo.questions_of(spec_for(questionnaire)),
-            seed=seed,
-            scale_from=full,
-        )
-        for year, answers, staff in survey_demo.write_files(years, directory):
-            self.stdout.write(f"Läser in medarbetarundersökningen {year} ({answers.name}) …")
-            self.run("import_survey", str(answers), year=year, user=SURVEY_USER)
-            self.run("import_survey_population", str(staff), year=year, user=SURVEY_USER)
-
-    def assign_hr_areas(self) -> None:
-        """The HR partner sees one area's units, the HR strategist every area's."""
-        User = get_user_model()
-        partner = User.objects.filter(username="hr").first()
-        if partner is not None:
-            access, _ = HrAccess.objects.get_or_create(user=partner)
-            access.areas.set(Area.objects.filter(name=HR_PARTNER_AREA))
-        strategist = User.objects.filter(username="hr-strateg").first()
-        if strategist is not None:
-            access, _ = HrAccess.objects.get_or_create(user=strategist)
-            access.areas.set(Area.objects.all())
+            for step in registry.DEMO_STEPS:
+                step(self, data, directory, seed=seed, small=small)
 
     def run(self, command: str, *args, **options) -> None:
         """Run an import command; its report is shown with --verbosity 2."""

@@ -1,4 +1,4 @@
-from kpis.management.commands._base import BatchImportCommand
+from hyrdash.lib.commands import BatchImportCommand
 from survey.services import answers_import
 
 

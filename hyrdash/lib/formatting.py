@@ -27,8 +27,11 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext, pgettext_lazy
 
 NBSP = "\u00a0"
+
 MINUS = "\u2212"
+
 MISSING = "\u2013"
+
 
 __all__ = [
     "KR",
@@ -47,9 +50,12 @@ __all__ = [
     "plotly_separators",
 ]
 
+
 # The units as shown; "mkr" is "MSEK" in English (locale/en).
 KR = pgettext_lazy("unit", "kr")
+
 TKR = pgettext_lazy("unit", "tkr")
+
 MKR = pgettext_lazy("unit", "mkr")
 
 

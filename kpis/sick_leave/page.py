@@ -1,10 +1,10 @@
 """The sick-leave page (KPI 9): from GET parameters and one SickLeaveData to charts.
 
 - `parse_selection` reads `manad` and `urval` as the cost dashboard does.
-- `series_table` is the table behind each chart (kpis.series, already with the
+- `series_table` is the table behind each chart (kpis.sick_leave.series, already with the
   small-group rule applied): the page shows it and the CSV download returns it.
 - `build_charts` turns the tables into what the template draws, with the same
-  Chart and Table shapes as the cost dashboard (kpis.dashboard). A withheld
+  Chart and Table shapes as the cost dashboard (hyrdash.lib.page). A withheld
   value is shown as ".." in the tables and as a gap in the lines.
 """
 
@@ -18,31 +18,41 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import charts, series
-from .dashboard import (
+from hyrdash.lib import chart_style
+from hyrdash.lib.formatting import format_pct
+from hyrdash.lib.page import (
     Chart,
     Column,
     Table,
     month_options,
-    parse_month_and_scope,
     preliminary_mark,
     sentences,
     table_note,
 )
-from .formatting import format_pct
-from .models import CareType
-from .selectors import HSF, Scope, SickLeaveData
+from kpis.models import CareType
+from kpis.organisation.selectors import HSF, Scope, parse_month_and_scope
+from kpis.sick_leave import charts as sick_leave_charts
+from kpis.sick_leave import series
+from kpis.sick_leave.selectors import SickLeaveData
 
 MONTH = "manad"
+
 SCOPE = "urval"
+
 # How many months the charts and tables show, ending with the selected one.
 WINDOW = 36
+
 SUPPRESSED = ".."
 
+
 R12 = "sick-leave-r12"
+
 GENDER = "sick-leave-gender"
+
 AGE = "sick-leave-age"
+
 DURATION = "sick-leave-duration"
+
 # chart code -> (series, by): the series function and breakdown behind each chart.
 CHARTS = {
     R12: ("sick-leave", "area"),
@@ -50,6 +60,7 @@ CHARTS = {
     AGE: ("sick-leave", "age"),
     DURATION: ("sick-leave-duration", None),
 }
+
 CHART_CODES = list(CHARTS)
 
 
@@ -64,7 +75,7 @@ class Selection:
 
     @property
     def month_label(self) -> str:
-        return charts.month_label(self.month)
+        return chart_style.month_label(self.month)
 
     @property
     def start(self) -> pd.Period:
@@ -144,7 +155,7 @@ def _wide(table: pd.DataFrame, value: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return wide, flags.reindex(columns=order).fillna(False).astype(bool)
 
 
-def _table(
+def make_table(
     caption: str,
     columns: list[Column],
     records: list[list],
@@ -167,7 +178,7 @@ def _table(
 def _month_labels(months, data: SickLeaveData) -> tuple[list[str], list[bool]]:
     flags = [data.is_preliminary(pd.Period(m, freq="M")) for m in months]
     labels = [
-        charts.short_month_label(m) + (preliminary_mark() if f else "")
+        chart_style.short_month_label(m) + (preliminary_mark() if f else "")
         for m, f in zip(months, flags, strict=True)
     ]
     return labels, flags
@@ -185,8 +196,8 @@ def _note(data: SickLeaveData) -> str:
 def _empty_text(table: pd.DataFrame) -> str:
     """What an empty chart says: withheld values, or too few months for R12."""
     if table["suppressed"].astype(bool).any():
-        return charts.SICK_LEAVE_WITHHELD
-    return charts.NO_SICK_LEAVE_R12
+        return sick_leave_charts.SICK_LEAVE_WITHHELD
+    return sick_leave_charts.NO_SICK_LEAVE_R12
 
 
 def _latest(values: pd.Series) -> tuple[str, float] | None:
@@ -229,7 +240,7 @@ def _lines_chart(
         subtitle = _("%(scope)s, procent av ordinarie arbetstid, rullande 12 månader") % {
             "scope": scope
         }
-    figure = charts.sick_leave_lines_figure(
+    figure = sick_leave_charts.sick_leave_lines_figure(
         lines,
         title=_heading(what),
         subtitle=subtitle,
@@ -250,7 +261,7 @@ def _lines_chart(
         found = _latest(wide[g])
         if found is not None:
             latest.append(
-                f"{name} {format_pct(found[1], 2)} ({charts.short_month_label(found[0])})"
+                f"{name} {format_pct(found[1], 2)} ({chart_style.short_month_label(found[0])})"
             )
     if what:
         described = _("Linjediagram: sjukfrånvaro rullande tolv månader %(what)s, %(scope)s.")
@@ -262,7 +273,7 @@ def _lines_chart(
         described % {"what": what, "scope": scope},
         _("Senaste värden: %(values)s.") % {"values": "; ".join(latest)}
         if latest
-        else f"{charts.NO_R12.capitalize()}.",
+        else f"{chart_style.NO_R12.capitalize()}.",
         table_note(),
     )
     return Chart(
@@ -270,9 +281,9 @@ def _lines_chart(
         number=number,
         heading=_heading(what),
         summary=summary,
-        figure=charts.to_json(figure),
+        figure=chart_style.to_json(figure),
         tables=[
-            _table(
+            make_table(
                 caption % {"what": what, "scope": scope},
                 columns,
                 records,
@@ -292,7 +303,7 @@ def _duration_chart(table: pd.DataFrame, data: SickLeaveData, selection: Selecti
     month_labels, flags = _month_labels(months, data)
     scope = selection.scope.label
     share = _("Långtidssjukfrånvarons andel R12 (dag 60-)")
-    figure = charts.sick_leave_lines_figure(
+    figure = sick_leave_charts.sick_leave_lines_figure(
         {share: table["long_term_share_r12_pct"]},
         title=_("Långtidssjukfrånvarons andel R12"),
         subtitle=_(
@@ -326,9 +337,9 @@ def _duration_chart(table: pd.DataFrame, data: SickLeaveData, selection: Selecti
         )
         % {"scope": scope},
         _("Långtidsandel %(value)s (%(month)s).")
-        % {"value": format_pct(found[1], 1), "month": charts.short_month_label(found[0])}
+        % {"value": format_pct(found[1], 1), "month": chart_style.short_month_label(found[0])}
         if found
-        else f"{charts.NO_R12.capitalize()}.",
+        else f"{chart_style.NO_R12.capitalize()}.",
         table_note(),
     )
     return Chart(
@@ -336,9 +347,9 @@ def _duration_chart(table: pd.DataFrame, data: SickLeaveData, selection: Selecti
         number="4",
         heading=_("Lång och kort sjukfrånvaro"),
         summary=summary,
-        figure=charts.to_json(figure),
+        figure=chart_style.to_json(figure),
         tables=[
-            _table(
+            make_table(
                 _("Sjuktimmar efter dag i sjukperioden och andelar R12, %(scope)s")
                 % {"scope": scope},
                 columns,

@@ -1,6 +1,6 @@
 """Suppression over a tree of nested groups (an organisation), for the employee survey.
 
-The tree form of hyrdash.suppression's breakdown rule: a survey value exists
+The tree form of hyrdash.lib.suppression's breakdown rule: a survey value exists
 for the administration, every area, department and unit at once, and an
 attacker may subtract any shown group from any shown group above it. Kept in
 a module of its own: the walk over the tree (what is *uncovered* below a
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 
-from hyrdash.suppression import is_hidden
+from hyrdash.lib.suppression import is_hidden
 
 
-def suppress_tree(
+def suppress_tree(  # noqa: C901 (the tree walk's rules in one place; replaced by hyrdash.lib.disclosure)
     sizes: Mapping[Hashable, int | float | None],
     children: Mapping[Hashable, Sequence[Hashable]],
     *,

@@ -1,16 +1,27 @@
-"""What the upload pages of the ledger and payroll extracts (kpis.views) and of the
-survey (survey.views) share: step 1 keeps a checked file as a pending upload until
-the uploader confirms it, step 2 stores it or forgets it."""
+"""What every two-step upload shares (the ledger and payroll extracts in kpis.views, the
+national table, the survey in survey.views): step 1 keeps a checked file as a pending
+upload until the uploader confirms it, step 2 stores it or forgets it; the file's
+checksum; where a small form returns to.
+"""
+
+from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from .extracts import ExtractError
-from .services import ServiceError
+from hyrdash.lib.errors import ServiceError
+from hyrdash.lib.tabular import ExtractError
+
+
+def checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
 
 # A pending upload nobody confirms or cancels is forgotten after this long.
 PENDING_KEPT = dt.timedelta(days=1)
@@ -25,6 +36,25 @@ def problem_lines(exc: Exception) -> list[str]:
 def forget_stale(pending_model) -> None:
     """Delete the pending uploads (PendingUpload, PendingSurveyUpload) left too long."""
     pending_model.objects.filter(created_at__lt=timezone.now() - PENDING_KEPT).delete()
+
+
+def pending_upload_create(
+    pending_model, *, upload_file, data: bytes, checksum: str, user, **fields
+):
+    """Step 1's only write: keep a checked file until its uploader confirms or cancels it.
+
+    `pending_model` is the app's pending-upload model (PendingUpload, PendingSurveyUpload);
+    `fields` what it keeps besides the file (kind, summary, year, ...). Pending uploads
+    nobody confirmed within PENDING_KEPT are forgotten first.
+    """
+    forget_stale(pending_model)
+    return pending_model.objects.create(
+        file_name=upload_file.name[:255],
+        data=data,
+        checksum=checksum,
+        created_by=user,
+        **fields,
+    )
 
 
 def cancel(request, pending, upload_url: str):
@@ -54,3 +84,13 @@ def store(request, pending, import_file, *, refused, stored, done_url: str):
     else:
         messages.success(request, stored(batch, check))
     return redirect(done_url)
+
+
+def back_url(request, fallback: str):
+    """Where a controller's small form returns to: the page it was posted from."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)

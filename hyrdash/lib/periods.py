@@ -1,4 +1,7 @@
-"""Pure KPI maths: R12, year to date, the SKR measure, sick leave, targets.
+"""Pure maths over monthly series: R12, year to date, ranges, change, ratio of sums,
+months as dates and texts, SEK as tkr and mkr. The subjects' own formulas (the SKR
+measure, sick-leave rates, survey indices) live in their `metrics` modules and build on
+these.
 
 Everything here works on plain values and pandas objects and knows nothing
 about Django, so it can be unit-tested without a database and called from
@@ -19,40 +22,30 @@ Conventions used throughout:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
 import pandas as pd
 
-__all__ = [
-    "change",
-    "complete_series",
-    "cost_per_hour",
-    "mkr",
-    "range_sum",
-    "range_sum_previous_year",
-    "range_sums",
-    "ratio_pct",
-    "ratio_pct_series",
-    "rolling_12",
-    "same_period_last_year",
-    "sick_leave_measures",
-    "skr_measure",
-    "target_for",
-    "tkr",
-    "year_lines",
-    "year_to_date",
-]
 
-HSF_SCOPE = "hsf"
+def period_date(period: str) -> dt.date:
+    """'YYYY-MM' -> the first day of that month."""
+    return dt.date(int(period[:4]), int(period[5:7]), 1)
+
+
+def first_days(periods: pd.Series) -> np.ndarray:
+    """'YYYY-MM' texts -> the first day of each month as numpy datetime64[D], what
+    _write_rows takes for a date; each distinct month is converted once."""
+    codes, months = pd.factorize(periods)
+    return np.array([f"{m}-01" for m in months], dtype="datetime64[D]")[codes]
 
 
 # --- helpers -----------------------------------------------------------------
 
 
-def _is_missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
     if value is None:
         return True
     try:
@@ -61,7 +54,7 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def _monthly(series: pd.Series) -> pd.Series:
+def as_monthly(series: pd.Series) -> pd.Series:
     """Check the monthly-series convention and return the series as float."""
     if len(series) == 0:
         return pd.Series([], index=pd.PeriodIndex([], freq="M"), dtype="float64", name=series.name)
@@ -75,7 +68,7 @@ def _monthly(series: pd.Series) -> pd.Series:
 
 def _contiguous(series: pd.Series) -> pd.Series:
     """Reindex onto every month from the first to the last; gaps become NaN."""
-    series = _monthly(series)
+    series = as_monthly(series)
     if len(series) == 0:
         return series
     months = pd.period_range(series.index[0], series.index[-1], freq="M")
@@ -83,7 +76,7 @@ def _contiguous(series: pd.Series) -> pd.Series:
 
 
 def _sum_months(series: pd.Series, months: pd.PeriodIndex) -> float | None:
-    values = _monthly(series).reindex(months)
+    values = as_monthly(series).reindex(months)
     if values.isna().any():
         return None
     return float(values.sum())
@@ -208,7 +201,7 @@ def change(current: float | None, previous: float | None) -> tuple[float | None,
     either input is ``None`` or NaN. A negative ``previous`` is used as is,
     so the percent then has the opposite sign of the absolute change.
     """
-    if _is_missing(current) or _is_missing(previous):
+    if is_missing(current) or is_missing(previous):
         return None, None
     difference = float(current) - float(previous)  # type: ignore[arg-type]
     if previous == 0:
@@ -221,7 +214,7 @@ def ratio_pct(numerator: float | None, denominator: float | None) -> float | Non
 
     ``None`` when either is ``None`` or NaN, or when the denominator is 0.
     """
-    if _is_missing(numerator) or _is_missing(denominator) or denominator == 0:
+    if is_missing(numerator) or is_missing(denominator) or denominator == 0:
         return None
     return float(numerator) / float(denominator) * 100  # type: ignore[arg-type]
 
@@ -234,139 +227,6 @@ def ratio_pct_series(num: pd.Series, den: pd.Series) -> pd.Series:
     """
     num, den = num.astype("float64").align(den.astype("float64"), join="outer")
     return (num / den.where(den != 0)) * 100
-
-
-def skr_measure(agency: pd.Series, own_staff: pd.Series) -> pd.DataFrame:
-    """The SKR measure (KPI 4): agency cost R12 / own-staff cost R12 * 100, monthly.
-
-    ratio_pct(m) = R12(agency)(m) / R12(own_staff)(m) * 100, in %. A ratio of
-    sums, never an average of monthly ratios. Inputs are monthly SEK series
-    (pass them through ``complete_series`` so months without rows are 0).
-
-    Returns a DataFrame indexed by every month from the first to the last of
-    both inputs, with columns ``agency_r12`` and ``own_staff_r12`` (SEK) and
-    ``ratio_pct`` (%). ``ratio_pct`` is NaN where either R12 is missing or
-    ``own_staff_r12`` is 0.
-    """
-    agency = _monthly(agency)
-    own_staff = _monthly(own_staff)
-    starts = [s.index[0] for s in (agency, own_staff) if len(s)]
-    ends = [s.index[-1] for s in (agency, own_staff) if len(s)]
-    if starts:
-        months = pd.period_range(min(starts), max(ends), freq="M")
-    else:
-        months = pd.PeriodIndex([], freq="M")
-    agency_r12 = rolling_12(agency.reindex(months))
-    own_staff_r12 = rolling_12(own_staff.reindex(months))
-    return pd.DataFrame(
-        {
-            "agency_r12": agency_r12.to_numpy(),
-            "own_staff_r12": own_staff_r12.to_numpy(),
-            "ratio_pct": ratio_pct_series(agency_r12, own_staff_r12).to_numpy(),
-        },
-        index=months,
-    )
-
-
-def sick_leave_measures(
-    *,
-    ordinary: pd.Series,
-    sick_1_14: pd.Series,
-    sick_15_59: pd.Series,
-    sick_60: pd.Series,
-) -> pd.DataFrame:
-    """Sick leave (KPI 9) for one group, per month and R12, from its monthly hours.
-
-    Inputs are monthly series of hours (pass them through ``complete_series`` so
-    a month with data but no rows is 0): ``ordinary`` = O, the ordinary
-    (scheduled) working hours; ``sick_1_14``, ``sick_15_59``, ``sick_60`` = the
-    sick hours that fell on day 1-14, 15-59 and 60 or later of a sick period.
-    With S = sick_1_14 + sick_15_59 + sick_60 (all sick hours) and R12(x)(m) =
-    x(m-11) + ... + x(m):
-
-    - ``rate_pct``(m) = S(m) / O(m) * 100, the month's sick-leave rate, in %;
-    - ``rate_r12_pct``(m) = R12(S)(m) / R12(O)(m) * 100, in %: a ratio of
-      12-month sums, never an average of the monthly rates;
-    - ``short_term_rate_pct``(m) = sick_1_14(m) / O(m) * 100, and
-      ``short_term_rate_r12_pct`` the same with R12 sums, in %;
-    - ``long_term_share_r12_pct``(m) = R12(sick_60)(m) / R12(S)(m) * 100: the
-      share of all sick hours that were day 60 or later, in %.
-
-    Returns a DataFrame indexed by every month from the first to the last of the
-    inputs, with those columns and ``ordinary_hours`` and ``sick_hours`` (O and
-    S, hours). A value is NaN where a month it needs is missing (R12: any of the
-    12) or its denominator is 0.
-    """
-    series = [_monthly(s) for s in (ordinary, sick_1_14, sick_15_59, sick_60)]
-    starts = [s.index[0] for s in series if len(s)]
-    ends = [s.index[-1] for s in series if len(s)]
-    if starts:
-        months = pd.period_range(min(starts), max(ends), freq="M")
-    else:
-        months = pd.PeriodIndex([], freq="M")
-    ordinary, short, middle, long = (s.reindex(months) for s in series)
-    sick = short + middle + long
-    ordinary_r12, sick_r12 = rolling_12(ordinary), rolling_12(sick)
-    return pd.DataFrame(
-        {
-            "ordinary_hours": ordinary.to_numpy(),
-            "sick_hours": sick.to_numpy(),
-            "rate_pct": ratio_pct_series(sick, ordinary).to_numpy(),
-            "rate_r12_pct": ratio_pct_series(sick_r12, ordinary_r12).to_numpy(),
-            "short_term_rate_pct": ratio_pct_series(short, ordinary).to_numpy(),
-            "short_term_rate_r12_pct": ratio_pct_series(rolling_12(short), ordinary_r12).to_numpy(),
-            "long_term_share_r12_pct": ratio_pct_series(rolling_12(long), sick_r12).to_numpy(),
-        },
-        index=months,
-    )
-
-
-def cost_per_hour(cost: pd.Series, hours: pd.Series) -> pd.Series:
-    """Cost per purchased hour (KPI 7): cost / hours, in SEK per hour.
-
-    Aligned on the index; NaN where either side is NaN or missing, or where
-    hours is 0.
-    """
-    cost, hours = cost.astype("float64").align(hours.astype("float64"), join="outer")
-    return cost / hours.where(hours != 0)
-
-
-# --- targets and chart shapes ------------------------------------------------
-
-
-def target_for(
-    targets: Mapping[tuple[int, str], float | None], *, year: int, scope: str
-) -> float | None:
-    """The target agency share (%) for a scope and year.
-
-    ``targets`` maps ``(year, scope)`` to a percentage; scopes are ``"hsf"``
-    (the whole administration), ``"care:<vårdtyp>"`` or ``"area:<name>"``.
-    A scope without its own target falls back to ``(year, "hsf")``; if that
-    is missing too, ``None``.
-    """
-    for key in ((year, scope), (year, HSF_SCOPE)):
-        value = targets.get(key)
-        if not _is_missing(value):
-            return float(value)  # type: ignore[arg-type]
-    return None
-
-
-def year_lines(series: pd.Series, *, year: int, years_back: int = 2) -> dict[int, pd.Series]:
-    """One line per year for KPI 2 (cost per month, one line per year).
-
-    For each year from ``year - years_back`` to ``year`` (ascending), a
-    12-element series indexed by month number 1..12 holding that year's
-    monthly values (units of ``series``), NaN where there is no data.
-    """
-    series = _monthly(series)
-    lines: dict[int, pd.Series] = {}
-    for line_year in range(year - years_back, year + 1):
-        months = pd.period_range(f"{line_year}-01", f"{line_year}-12", freq="M")
-        values = series.reindex(months).to_numpy(dtype="float64")
-        lines[line_year] = pd.Series(
-            values, index=pd.Index(range(1, 13), name="month"), name=line_year
-        )
-    return lines
 
 
 # --- units -------------------------------------------------------------------
@@ -388,3 +248,8 @@ def tkr(x: float | pd.Series | None) -> float | pd.Series | None:
     if isinstance(x, Real) and not isinstance(x, bool):
         return float(x) / 1_000
     return x / 1_000
+
+
+def month_text(periods) -> list[str]:
+    """Periods as 'YYYY-MM' texts (the exports' month column)."""
+    return [p.strftime("%Y-%m") for p in periods]

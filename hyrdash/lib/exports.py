@@ -19,6 +19,7 @@ import pandas as pd
 from django.http import HttpResponse
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
 NEGATIVE_NUMBER = re.compile(r"-\d+(?:[.,]\d+)?")
 
 

@@ -1,4 +1,4 @@
-"""Reading extract files (CSV or XLSX, as Swedish Excel writes them) into clean frames.
+"""Reading Swedish extract files (CSV or XLSX, as Swedish Excel writes them) into clean frames.
 
 Nothing here touches the database. Every problem found is collected with its
 row and column, in Swedish, and raised together as one `ExtractError`, so the
@@ -6,6 +6,9 @@ user can fix the whole file at once.
 
 Row numbers are the file's own: the header is row 1, the first data row is row 2,
 as Excel shows them.
+
+The reading and the column parsers every subject's extract uses; each subject's
+`extracts` module declares its own columns and rules on top of these.
 """
 
 from __future__ import annotations
@@ -25,14 +28,15 @@ import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from .formatting import digit_separators
-
 # How many problems a report lists before it says "and N more".
 MAX_LISTED_PROBLEMS = 200
+
 # An XLSX is a zip: refuse archives that would unpack to more than this (zip bombs).
 MAX_XLSX_UNPACKED_BYTES = 500 * 1024 * 1024
 
+
 AMOUNT_RE = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+
 PERIOD_RE = r"(\d{4})-?(\d{2})(?:-(\d{2}))?(?:[ T]00:00(?::00(?:\.0+)?)?)?"
 
 
@@ -685,362 +689,18 @@ def duplicate_problems(table: pd.DataFrame, column: str, what: str) -> list[Prob
     )
 
 
-# --- the extracts ---------------------------------------------------------------------
-
-COST_COLUMNS = (
-    Column("Period"),
-    Column("Ansvar"),
-    Column("Konto"),
-    Column("Belopp"),
-    Column("Timmar", required=False),
-)
-# The cost extract's columns of amounts (read as numbers where they can be, see read_table).
-AMOUNT_COLUMNS = ("Belopp", "Timmar")
-ORG_COLUMNS = (
-    Column("Ansvar"),
-    Column("Enhet"),
-    Column("Verksamhet"),
-    Column("Område"),
-    Column("Vårdtyp"),
-)
-ACCOUNT_COLUMNS = (Column("Konto"), Column("Benämning"), Column("Kategori"))
-
 # What follows a quoted cell in a message (lazy: translated when the message is made).
 PERIOD_EXPLANATION = gettext_lazy("är ingen giltig månad (skriv ÅÅÅÅ-MM, ÅÅÅÅMM eller ÅÅÅÅ-MM-DD).")
+
 AMOUNT_EXPLANATION = gettext_lazy("är inget tal.")
+
 # Amounts and hours are stored as decimals with 14 and 12 digits before the comma: a
 # larger value is a mistake in the file (an ansvar or a date in the amount column).
 MAX_AMOUNT = 10**12
+
 TOO_LARGE_EXPLANATION = gettext_lazy("är orimligt stort (högst 999 999 999 999,99).")
-UNKNOWN_ANSVAR_EXPLANATION = gettext_lazy(
-    "är ett okänt ansvar (finns inte i organisationsregistret)."
-)
 
 
-def parse_cost_extract(
-    data: bytes,
-    *,
-    units: Collection[str] | None = None,
-    accounts: Collection[str] | None = None,
-) -> pd.DataFrame:
-    """A ledger extract -> frame indexed by file row with columns
-    period ('YYYY-MM'), ansvar, konto (strings), amount (SEK, float, rounded to
-    öre) and hours (float, NaN when blank).
-
-    Given the known `units` (ansvar codes) and mapped `accounts` (konto), rows on a
-    mapped account must name a known unit; rows on other accounts are not checked,
-    they are skipped by the import.
-
-    Raises ExtractError listing every blank, malformed or unknown cell.
-    """
-    table = read_table(data, COST_COLUMNS, numbers=AMOUNT_COLUMNS)
-    if table.empty:
-        raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
-    if any(
-        table[column].dtype == "float64" and (table[column].round(2).abs() >= MAX_AMOUNT).any()
-        for column in AMOUNT_COLUMNS
-    ):
-        # Amounts read as numbers, and one is too large: its message quotes the cell as
-        # written, so read the file as text after all (only files in error pay this).
-        table = read_table(data, COST_COLUMNS)
-    # Where each column has a value, found once (1M rows: 15 ms a column of text).
-    given = {column: filled(table[column]) for column in table.columns}
-    problems = blank_problems(table, ["Period", "Ansvar", "Konto", "Belopp"], given)
-    periods = parse_periods(table["Period"])
-    amounts = _amounts(table["Belopp"])
-    hours = _amounts(table["Timmar"])
-    problems += invalid_problems(
-        table, "Period", periods.isna() & given["Period"], PERIOD_EXPLANATION
-    )
-    problems += invalid_problems(
-        table, "Belopp", amounts.isna() & given["Belopp"], AMOUNT_EXPLANATION
-    )
-    problems += invalid_problems(
-        table, "Timmar", hours.isna() & given["Timmar"], AMOUNT_EXPLANATION
-    )
-    amounts, hours = amounts.round(2), hours.round(2)
-    problems += invalid_problems(
-        table, "Belopp", amounts.abs() >= MAX_AMOUNT, TOO_LARGE_EXPLANATION
-    )
-    problems += invalid_problems(table, "Timmar", hours.abs() >= MAX_AMOUNT, TOO_LARGE_EXPLANATION)
-    if units is not None and accounts is not None:
-        unknown = (
-            table["Konto"].isin(list(accounts))
-            & ~table["Ansvar"].isin(list(units))
-            & given["Ansvar"]
-        )
-        problems += invalid_problems(table, "Ansvar", unknown, UNKNOWN_ANSVAR_EXPLANATION)
-    if problems:
-        raise ExtractError(in_column_order(problems, COST_COLUMNS))
-    return pd.DataFrame(
-        {
-            "period": periods.astype("str"),
-            "ansvar": table["Ansvar"],
-            "konto": table["Konto"],
-            "amount": amounts,
-            "hours": hours,
-        },
-        index=table.index,
-    )
-
-
-def _amounts(values: pd.Series) -> pd.Series:
+def as_amounts(values: pd.Series) -> pd.Series:
     """parse_amounts of a column of `read_table`, which may have read it so already."""
     return values if values.dtype == "float64" else parse_amounts(values)
-
-
-def parse_org(data: bytes, care_types: Sequence[str]) -> pd.DataFrame:
-    """The organisation register -> frame with ansvar, unit, department, area, care_type.
-
-    `care_types` are the allowed codes (lower case); the file may use any case.
-    A department must belong to one area only.
-    """
-    table = read_table(data, ORG_COLUMNS)
-    if table.empty:
-        raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
-    problems = blank_problems(table, [c.name for c in ORG_COLUMNS])
-    care = table["Vårdtyp"].str.lower()
-    allowed = ", ".join(care_types)
-    problems += invalid_problems(
-        table,
-        "Vårdtyp",
-        ~care.isin(list(care_types)) & (care != ""),
-        _("är ingen vårdtyp (tillåtna: %(allowed)s).") % {"allowed": allowed},
-    )
-    problems += duplicate_problems(table, "Ansvar", _("varje ansvar får bara finnas på en rad"))
-    areas_per_department = table.groupby("Verksamhet")["Område"].nunique()
-    for department in areas_per_department[areas_per_department > 1].index:
-        rows = table.index[table["Verksamhet"] == department]
-        areas = ", ".join(quote(a) for a in sorted(table.loc[rows, "Område"].unique()))
-        problems.append(
-            Problem(
-                int(rows[0]),
-                "Område",
-                _("verksamheten %(department)s står under flera områden (%(areas)s).")
-                % {"department": quote(department), "areas": areas},
-            )
-        )
-    if problems:
-        raise ExtractError(in_column_order(problems, ORG_COLUMNS))
-    return pd.DataFrame(
-        {
-            "ansvar": table["Ansvar"],
-            "unit": table["Enhet"],
-            "department": table["Verksamhet"],
-            "area": table["Område"],
-            "care_type": care,
-        },
-        index=table.index,
-    )
-
-
-def parse_accounts(data: bytes, categories: Sequence[str]) -> pd.DataFrame:
-    """The account mapping -> frame with konto, name, category (lower case code)."""
-    table = read_table(data, ACCOUNT_COLUMNS)
-    if table.empty:
-        raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
-    problems = blank_problems(table, [c.name for c in ACCOUNT_COLUMNS])
-    category = table["Kategori"].str.lower()
-    allowed = ", ".join(categories)
-    problems += invalid_problems(
-        table,
-        "Kategori",
-        ~category.isin(list(categories)) & (category != ""),
-        _("är ingen kategori (tillåtna: %(allowed)s).") % {"allowed": allowed},
-    )
-    problems += duplicate_problems(table, "Konto", _("varje konto får bara finnas på en rad"))
-    if problems:
-        raise ExtractError(in_column_order(problems, ACCOUNT_COLUMNS))
-    return pd.DataFrame(
-        {"konto": table["Konto"], "name": table["Benämning"], "category": category},
-        index=table.index,
-    )
-
-
-NATIONAL_COLUMNS = (Column("Period"), Column("Region"), Column("Andel"))
-QUARTER_RE = r"(\d{4})\s*[-\s]?\s*[QqKk]([1-4])"
-
-
-def parse_national(data: bytes) -> pd.DataFrame:
-    """SKR's agency share per region -> frame with quarter ('2024-Q3'), region, share_pct.
-
-    Period as 2024-Q3, 2024 K3 or 2024K3; Andel in % ("3,1" or "3,1 %").
-    """
-    table = read_table(data, NATIONAL_COLUMNS)
-    if table.empty:
-        raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
-    problems = blank_problems(table, [c.name for c in NATIONAL_COLUMNS])
-    parts = table["Period"].str.extract(f"^{QUARTER_RE}$")
-    bad_period = parts[0].isna() & (table["Period"] != "")
-    problems += invalid_problems(
-        table,
-        "Period",
-        bad_period,
-        _("är inget kvartal (skriv till exempel 2024-Q3 eller 2024 K3)."),
-    )
-    shares = parse_amounts(table["Andel"].str.replace("%", "", regex=False))
-    bad_share = (shares.isna() | (shares < 0) | (shares > 100)) & (table["Andel"] != "")
-    problems += invalid_problems(table, "Andel", bad_share, _("är ingen andel i procent (0–100)."))
-    quarter = parts[0] + "-Q" + parts[1]
-    keys = quarter.fillna("") + "|" + table["Region"].str.lower()
-    duplicated = keys.duplicated() & ~bad_period
-    problems += invalid_problems(
-        table, "Region", duplicated, _("förekommer flera gånger för samma kvartal.")
-    )
-    if problems:
-        raise ExtractError(problems)
-    return pd.DataFrame(
-        {"quarter": quarter, "region": table["Region"], "share_pct": shares.round(2)},
-        index=table.index,
-    )
-
-
-# --- sick leave -----------------------------------------------------------------------
-
-SICK_LEAVE_COLUMNS = (
-    Column("Period"),
-    Column("Ansvar"),
-    Column("Kön"),
-    Column("Åldersgrupp"),
-    Column("Antal anställda"),
-    Column("Ordinarie arbetstid"),
-    Column("Sjuktimmar dag 1-14"),
-    Column("Sjuktimmar dag 15-59"),
-    Column("Sjuktimmar dag 60-"),
-)
-GENDERS = ("K", "M")
-AGE_BANDS = ("-29", "30-49", "50-")
-SICK_HOURS_COLUMNS = ("Sjuktimmar dag 1-14", "Sjuktimmar dag 15-59", "Sjuktimmar dag 60-")
-HOURS_COLUMNS = ("Ordinarie arbetstid", *SICK_HOURS_COLUMNS)
-# A row is one unit's employees of one gender and age band: a million is a mistake.
-MAX_EMPLOYEES = 1_000_000
-NEGATIVE_EXPLANATION = gettext_lazy("är negativt; antal och timmar kan inte vara mindre än 0.")
-
-
-def _hours_text(value: float) -> str:
-    """Hours as a message shows them: 182, 170,5, 1 234,25 (no trailing 0; in English
-    the decimal point and comma thousands)."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.translate(digit_separators())
-
-
-def parse_sick_leave(data: bytes, *, units: Collection[str] | None = None) -> pd.DataFrame:
-    """A sick-leave extract from the payroll system -> frame indexed by file row with
-    columns period ('YYYY-MM'), ansvar, gender ('K'/'M'), age_band ('-29', '30-49',
-    '50-'), employees (int), ordinary_hours, sick_hours_1_14, sick_hours_15_59 and
-    sick_hours_60 (hours, float, rounded to 2 decimals).
-
-    Kön may be written in lower case; Åldersgrupp with an en dash or spaces
-    ("30 – 49"). A row's sick hours together may not exceed its ordinary hours; no
-    value may be negative; one period, ansvar, gender and age band per row. Given
-    the known `units` (ansvar codes), every row must name one of them.
-
-    Raises ExtractError listing every blank, malformed, unknown or impossible cell.
-    """
-    table = read_table(data, SICK_LEAVE_COLUMNS)
-    if table.empty:
-        raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
-    problems = blank_problems(table, [c.name for c in SICK_LEAVE_COLUMNS])
-    periods = parse_periods(table["Period"])
-    problems += invalid_problems(
-        table, "Period", periods.isna() & (table["Period"] != ""), PERIOD_EXPLANATION
-    )
-    if units is not None:
-        unknown = ~table["Ansvar"].isin(list(units)) & (table["Ansvar"] != "")
-        problems += invalid_problems(table, "Ansvar", unknown, UNKNOWN_ANSVAR_EXPLANATION)
-
-    gender = table["Kön"].str.upper()
-    problems += invalid_problems(
-        table,
-        "Kön",
-        ~gender.isin(GENDERS) & (gender != ""),
-        _("är inget kön (tillåtna: %(allowed)s).") % {"allowed": ", ".join(GENDERS)},
-    )
-    age_band = table["Åldersgrupp"].str.replace(r"[\s\u00a0]", "", regex=True)
-    age_band = age_band.str.replace(r"[\u2013\u2014\u2212]", "-", regex=True)
-    problems += invalid_problems(
-        table,
-        "Åldersgrupp",
-        ~age_band.isin(AGE_BANDS) & (age_band != ""),
-        _("är ingen åldersgrupp (tillåtna: %(allowed)s).") % {"allowed": ", ".join(AGE_BANDS)},
-    )
-
-    numbers = {}
-    for column in ("Antal anställda", *HOURS_COLUMNS):
-        values = parse_amounts(table[column])
-        given = table[column] != ""
-        problems += invalid_problems(table, column, values.isna() & given, AMOUNT_EXPLANATION)
-        problems += invalid_problems(table, column, values < 0, NEGATIVE_EXPLANATION)
-        numbers[column] = values
-    employees = numbers["Antal anställda"]
-    problems += invalid_problems(
-        table,
-        "Antal anställda",
-        (employees >= 0) & (employees != employees.round()),
-        _("är inget heltal."),
-    )
-    problems += invalid_problems(
-        table,
-        "Antal anställda",
-        employees >= MAX_EMPLOYEES,
-        _("är orimligt många anställda för en rad (högst 999 999)."),
-    )
-    for column in HOURS_COLUMNS:
-        numbers[column] = numbers[column].round(2)
-        problems += invalid_problems(
-            table, column, numbers[column] >= MAX_AMOUNT, TOO_LARGE_EXPLANATION
-        )
-
-    sick = sum(numbers[column] for column in SICK_HOURS_COLUMNS)
-    ordinary = numbers["Ordinarie arbetstid"]
-    too_many = (sick > ordinary + 0.005) & (ordinary >= 0)
-    for row in table.index[too_many.to_numpy()]:
-        problems.append(
-            Problem(
-                int(row),
-                "Ordinarie arbetstid",
-                _(
-                    "%(value)s är färre timmar än sjuktimmarna (dag 1-14, 15-59 och 60- "
-                    "sammanlagt %(sick)s)."
-                )
-                % {
-                    "value": quote(table.at[row, "Ordinarie arbetstid"]),
-                    "sick": _hours_text(sick[row]),
-                },
-            )
-        )
-
-    keys = periods.fillna("") + "|" + table["Ansvar"] + "|" + gender + "|" + age_band
-    complete = periods.notna() & (table["Ansvar"] != "") & gender.isin(GENDERS)
-    complete &= age_band.isin(AGE_BANDS)
-    first_row = pd.Series(table.index, index=table.index).groupby(keys.to_numpy()).transform("min")
-    repeated = keys.duplicated(keep="first") & complete
-    for row in table.index[repeated.to_numpy()]:
-        problems.append(
-            Problem(
-                int(row),
-                "Ansvar",
-                _(
-                    "%(value)s förekommer flera gånger för samma period, kön och åldersgrupp "
-                    "(första gången på rad %(first)s)."
-                )
-                % {"value": quote(table.at[row, "Ansvar"]), "first": first_row[row]},
-            )
-        )
-
-    if problems:
-        raise ExtractError(in_column_order(problems, SICK_LEAVE_COLUMNS))
-    return pd.DataFrame(
-        {
-            "period": periods.astype("str"),
-            "ansvar": table["Ansvar"],
-            "gender": gender,
-            "age_band": age_band,
-            "employees": employees.astype("int64"),
-            "ordinary_hours": ordinary,
-            "sick_hours_1_14": numbers["Sjuktimmar dag 1-14"],
-            "sick_hours_15_59": numbers["Sjuktimmar dag 15-59"],
-            "sick_hours_60": numbers["Sjuktimmar dag 60-"],
-        },
-        index=table.index,
-    )

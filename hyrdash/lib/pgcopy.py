@@ -4,7 +4,8 @@ Text COPY needs every value formatted in Python and parsed again by the
 server; for the 1,000,000 rows of a large ledger extract that was most of the
 bulk write. Binary fields are built with array arithmetic and the server
 reads them without parsing. The format: PostgreSQL's documentation of COPY,
-"Binary Format". Nothing here touches Django.
+"Binary Format". The encoders touch nothing of Django; `write_rows` and `copy_frame` use its connection
+to send and read a whole table at once (SQLite gets plain executemany).
 
 A column is (values, lengths): `values` a numpy array of fixed-size items as
 sent, `lengths` None when every field is the whole item, else per row the
@@ -14,15 +15,102 @@ without its padding, a NULL field without value).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import nullcontext
 
 import numpy as np
+import pandas as pd
+from django.db import connection
+
+from hyrdash.lib import pgcopy
+
+
+def write_rows(table: str, columns: list[tuple[str, str, object]]) -> None:
+    """Insert rows given column by column, in one statement: binary COPY on PostgreSQL.
+
+    Each column is (name, type, values) with type and values one of
+    "bigint" and "integer": integers (8 and 4 bytes); "date": numpy datetime64[D];
+    "text": (codes, labels) as
+    pandas.factorize returns them, -1 for NULL; "cents": (hundredths as int64,
+    where NULL or None) for a decimal with two decimals.
+    """
+    names = ", ".join(name for name, _type, _values in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            encoders = {
+                "bigint": pgcopy.bigint,
+                "integer": pgcopy.integer,
+                "date": pgcopy.date,
+                "text": lambda values: pgcopy.text_codes(*values),
+                "cents": lambda values: pgcopy.numeric_cents(*values),
+            }
+            encoded = [encoders[kind](values) for _name, kind, values in columns]
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({names}) FROM STDIN WITH (FORMAT binary)",
+                pgcopy.PartsReader(pgcopy.copy_binary_parts(encoded)),
+            )
+            return
+        placeholders = ", ".join(["%s"] * len(columns))
+        values = [_python_values(kind, values) for _name, kind, values in columns]
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",
+            list(zip(*values, strict=True)),
+        )
+
+
+def _python_values(kind: str, values) -> list:
+    """A column of write_rows as the values the database driver takes (SQLite)."""
+    if kind in ("bigint", "integer"):
+        return [int(v) for v in values]
+    if kind == "date":
+        return [str(v) for v in np.asarray(values, dtype="datetime64[D]")]
+    if kind == "text":
+        codes, labels = values
+        return [None if code < 0 else labels[code] for code in codes]
+    cents, null = values
+    text = [f"{'-' if c < 0 else ''}{abs(c) // 100}.{abs(c) % 100:02d}" for c in cents.tolist()]
+    if null is None:
+        return text
+    return [None if n else t for t, n in zip(text, null.tolist(), strict=True)]
+
+
+def copy_frame(
+    cursor, sql: str, params: list, *, columns: list[str], dtype: dict, na_values: dict
+) -> pd.DataFrame:
+    """The rows of `sql` (named `columns`) through PostgreSQL's COPY TO STDOUT as CSV.
+
+    The same frame as DataFrame.from_records on the fetched rows: text as str,
+    amounts and hours as floats, NULL hours as NaN. Recorded in
+    connection.queries like any other query.
+    """
+    copy = f"COPY ({connection.ops.compose_sql(sql, params)}) TO STDOUT WITH (FORMAT csv)"
+    buffer = io.StringIO()
+    debug_sql = getattr(cursor, "debug_sql", None)  # Django's debug cursor (DEBUG, tests)
+    with debug_sql(sql=copy) if debug_sql else nullcontext():
+        cursor.cursor.copy_expert(copy, buffer)
+    if not buffer.tell():
+        return pd.DataFrame.from_records([], columns=columns)
+    buffer.seek(0)
+    return pd.read_csv(
+        buffer,
+        header=None,
+        names=columns,
+        dtype=dtype,
+        keep_default_na=False,  # a name such as "NA" stays a name
+        na_values=na_values,  # COPY writes NULL as an empty, unquoted field
+    )
+
 
 Column = tuple[np.ndarray, "np.ndarray | None"]
 
+
 HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, no header extension
+
 TRAILER = b"\xff\xff"
+
 PG_EPOCH = np.datetime64("2000-01-01", "D")
+
 
 # numeric as sent: every value with the same five base-10000 digits, the first
 # of weight 10000**3, and two decimals; PostgreSQL drops the leading zero digits.
@@ -35,7 +123,9 @@ _NUMERIC = np.dtype(
         ("digits", ">i2", (5,)),
     ]
 )
+
 _NUMERIC_NEGATIVE = 0x4000
+
 # |cents| below this: at most 16 digits before the decimal comma.
 MAX_CENTS = 10**18
 

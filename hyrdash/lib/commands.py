@@ -1,4 +1,8 @@
-"""Shared plumbing for the import commands: read the file, report problems in Swedish."""
+"""Shared plumbing for the import commands of every subject: read the file, report
+problems in Swedish, print the new import's number.
+"""
+
+from __future__ import annotations
 
 from pathlib import Path
 
@@ -6,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from kpis.extracts import ExtractError
-from kpis.services import ServiceError
+from hyrdash.lib.errors import ServiceError
+from hyrdash.lib.tabular import ExtractError
 
 
 class ImportCommand(BaseCommand):

@@ -1,0 +1,457 @@
+"""The house style of every Plotly chart: palette, fonts, axes, month labels, preliminary
+markers and the building blocks (lines, panels, empty figures) the subjects' `charts`
+modules put together.
+
+Figures carry titles and number separators in the active language (Swedish: layout.separators
+", ", decimal comma, space between thousands; English ".,"). Nothing here touches
+the database.
+
+The figures are put together as plain dicts and turned into a Figure once:
+plotly's incremental `update_layout`/`add_trace` calls cost milliseconds each,
+which added up to seconds for a page of ten charts.
+
+Colours come from the Okabe-Ito and Paul Tol palettes (colour-blind safe), all
+with at least 3:1 contrast against white; lines also differ by marker symbol,
+so colour is never the only cue. Preliminary months (not yet closed by a
+controller) are drawn with hollow markers and a dotted last segment, bars with
+a hatch pattern.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from hyrdash.lib.formatting import plotly_separators
+
+# Plotly's "none" template as a figure's JSON holds it: figures are built without
+# validation (make_figure), which would otherwise expand the name.
+NO_TEMPLATE = pio.templates["none"].to_plotly_json()
+
+
+# Lazy: str() them where they are used (month_label, month_abbr, month_abbrs).
+MONTH_NAMES = [
+    pgettext_lazy("month", "januari"),
+    pgettext_lazy("month", "februari"),
+    pgettext_lazy("month", "mars"),
+    pgettext_lazy("month", "april"),
+    pgettext_lazy("month", "maj"),
+    pgettext_lazy("month", "juni"),
+    pgettext_lazy("month", "juli"),
+    pgettext_lazy("month", "augusti"),
+    pgettext_lazy("month", "september"),
+    pgettext_lazy("month", "oktober"),
+    pgettext_lazy("month", "november"),
+    pgettext_lazy("month", "december"),
+]
+
+MONTH_ABBR = [
+    pgettext_lazy("month abbreviation", "jan"),
+    pgettext_lazy("month abbreviation", "feb"),
+    pgettext_lazy("month abbreviation", "mar"),
+    pgettext_lazy("month abbreviation", "apr"),
+    pgettext_lazy("month abbreviation", "maj"),
+    pgettext_lazy("month abbreviation", "jun"),
+    pgettext_lazy("month abbreviation", "jul"),
+    pgettext_lazy("month abbreviation", "aug"),
+    pgettext_lazy("month abbreviation", "sep"),
+    pgettext_lazy("month abbreviation", "okt"),
+    pgettext_lazy("month abbreviation", "nov"),
+    pgettext_lazy("month abbreviation", "dec"),
+]
+
+
+# Okabe-Ito, then Paul Tol's darker colours; every one >= 3:1 against white.
+PALETTE = [
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#332288",
+    "#882255",
+    "#117733",
+    "#000000",
+    "#999933",
+]
+
+SYMBOLS = [
+    "circle",
+    "square",
+    "diamond",
+    "triangle-up",
+    "cross",
+    "x",
+    "star",
+    "pentagon",
+    "hexagon",
+]
+
+BLUE = "#0072B2"
+
+VERMILLION = "#D55E00"
+
+GREY = "#7F7F7F"  # 4:1 against white
+
+TEXT = "#212529"
+
+GRID = "#dee2e6"
+
+TARGET_COLOUR = "#000000"
+
+HIGHLIGHT = VERMILLION
+
+
+FONT = {
+    "family": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+    "size": 13,
+    "color": TEXT,
+}
+
+PRELIMINARY = gettext_lazy("  (prel.)")
+NO_R12 = gettext_lazy("R12 kräver utfall för tolv månader i följd")
+
+
+# --- labels ------------------------------------------------------------------------
+
+
+def upper_first(text: str) -> str:
+    """'Mkr' from 'mkr', 'MSEK' stays 'MSEK' (str.capitalize would lower the rest)."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+def month_abbr(number: int) -> str:
+    """'okt' for 10, in the active language."""
+    return str(MONTH_ABBR[number - 1])
+
+
+def month_abbrs() -> list[str]:
+    return [str(abbr) for abbr in MONTH_ABBR]
+
+
+def month_label(month: pd.Period) -> str:
+    """'oktober 2024'."""
+    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+
+
+def short_month_label(month: pd.Period | str) -> str:
+    """'okt 2024'."""
+    month = pd.Period(month, freq="M")
+    return f"{month_abbr(month.month)} {month.year}"
+
+
+def range_label(start: pd.Period, end: pd.Period) -> str:
+    """'jul–sep 2024', 'nov 2023–feb 2024', 'okt 2024'."""
+    if start == end:
+        return short_month_label(start)
+    if start.year == end.year:
+        return f"{month_abbr(start.month)}–{month_abbr(end.month)} {end.year}"
+    return f"{short_month_label(start)}–{short_month_label(end)}"
+
+
+def is_region(name: str, region: str) -> bool:
+    """Whether a region name in SKR's table is `region`: 'Region Västerbotten' is 'Västerbotten'."""
+
+    def bare(text: str) -> str:
+        text = " ".join(str(text).split()).casefold()
+        return text.removeprefix("region ").strip()
+
+    return bare(name) == bare(region)
+
+
+def latest(table: pd.DataFrame, column: str) -> float | None:
+    """The last non-missing value of a column (for the charts' text summaries)."""
+    values = table[column].dropna()
+    return None if values.empty else float(values.iloc[-1])
+
+
+# --- building blocks ---------------------------------------------------------------
+
+
+def to_json(fig: go.Figure) -> dict:
+    """The figure as JSON-ready data for Django's json_script (plotly.js is not embedded)."""
+    return json.loads(pio.to_json(fig, validate=False, remove_uids=True))
+
+
+def plot_values(series: Iterable) -> list[float | None]:
+    """Floats, None for NaN: the JSON then holds null (a gap in the line), never NaN."""
+    out: list[float | None] = []
+    for value in series:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            out.append(None)
+            continue
+        out.append(None if math.isnan(number) else number)
+    return out
+
+
+def scaled_values(series: Iterable, divisor: float) -> list[float | None]:
+    return [None if v is None else v / divisor for v in plot_values(series)]
+
+
+def base_axis(**extra) -> dict:
+    return {
+        "showgrid": False,
+        "linecolor": "#6c757d",
+        "ticks": "outside",
+        "automargin": True,
+    } | extra
+
+
+def value_axis(**extra) -> dict:
+    return {
+        "gridcolor": GRID,
+        "zerolinecolor": "#adb5bd",
+        "rangemode": "tozero",
+        "tickformat": ",~r",
+        "automargin": True,
+    } | extra
+
+
+def month_axis(**extra) -> dict:
+    return base_axis(type="date", tickformat="%b %Y", hoverformat="%b %Y") | extra
+
+
+def chart_layout(*, title: str, subtitle: str = "", height: int = 420, **extra) -> dict:
+    text = str(title) if not subtitle else f"{title}<br><sup>{subtitle}</sup>"
+    layout = {
+        "template": NO_TEMPLATE,
+        "separators": plotly_separators(),
+        "title": {"text": text, "x": 0, "xanchor": "left", "pad": {"l": 6}, "font": {"size": 16}},
+        "font": FONT,
+        "height": height,
+        "margin": {"l": 70, "r": 24, "t": 80 if subtitle else 60, "b": 70},
+        "hovermode": "x unified",
+        "hoverlabel": {"namelength": -1},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "xaxis": base_axis(),
+        "yaxis": value_axis(),
+    }
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(layout.get(key), dict):
+            layout[key] = layout[key] | value
+        else:
+            layout[key] = value
+    return layout
+
+
+def make_figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain data and layout, not validated by plotly.py: validation
+    took a third of a dashboard page's chart time (tests validate every figure)."""
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
+def empty_figure(layout: dict, text: str) -> go.Figure:
+    """A figure without data that says why."""
+    layout = layout | {
+        "annotations": [
+            {
+                "text": str(text),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+                "font": {"size": 15, "color": TEXT},
+            }
+        ]
+    }
+    for key in list(layout):
+        if key.startswith(("xaxis", "yaxis")):
+            layout[key] = {"visible": False}
+    return make_figure([], layout)
+
+
+def _unit(value: float) -> float:
+    """A domain bound in [0, 1], without float residue like -5.5e-17."""
+    return min(1.0, max(0.0, round(value, 6)))
+
+
+def panel_grid(rows: int, cols: int, *, hgap: float, vgap: float) -> list[dict]:
+    """Axis names and domains of a rows x cols grid of panels, left to right, top down."""
+    width = (1 - (cols - 1) * hgap) / cols
+    height = (1 - (rows - 1) * vgap) / rows
+    cells = []
+    for i in range(rows * cols):
+        row, col = divmod(i, cols)
+        n = "" if i == 0 else str(i + 1)
+        x0 = col * (width + hgap)
+        y1 = 1 - row * (height + vgap)
+        cells.append(
+            {
+                "x": f"x{n}",
+                "y": f"y{n}",
+                "xaxis": f"xaxis{n}",
+                "yaxis": f"yaxis{n}",
+                "xdomain": [_unit(x0), _unit(x0 + width)],
+                "ydomain": [_unit(y1 - height), _unit(y1)],
+                "row": row,
+                "col": col,
+            }
+        )
+    return cells
+
+
+def panel_title(text: str, cell: dict) -> dict:
+    return {
+        "text": f"<b>{text}</b>",
+        "xref": "paper",
+        "yref": "paper",
+        "x": cell["xdomain"][0],
+        "y": cell["ydomain"][1],
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 13, "color": TEXT},
+    }
+
+
+def hatch(shape) -> dict:
+    """White hatching over the bar's own colour (preliminary months, our region)."""
+    return {"shape": shape, "fgcolor": "#ffffff", "fillmode": "overlay", "solidity": 0.25}
+
+
+def preliminary_flags(months: Iterable[str], preliminary: set[str]) -> list[bool]:
+    return [m in preliminary for m in months]
+
+
+def line_traces(
+    x: Sequence,
+    y: Sequence[float | None],
+    *,
+    name: str,
+    colour: str,
+    preliminary: Sequence[bool],
+    unit: str,
+    decimals: int = 0,
+    symbol: str = "circle",
+    width: float = 2.5,
+    showlegend: bool = True,
+    axes: dict | None = None,
+) -> list[dict]:
+    """Traces for one line whose trailing preliminary months are dotted, hollow-marked.
+
+    Up to three traces in one legend group: the closed months (solid), a
+    connector from the last closed month to the first preliminary one (dotted,
+    no hover), and the preliminary months (dotted).
+    """
+    x, y, preliminary = list(x), list(y), list(preliminary)
+    name = str(name)  # a lazy label (series.GROUP_LABELS) is no JSON string
+    refs = {"xaxis": axes["x"], "yaxis": axes["y"]} if axes else {}
+    cut = len(x)
+    while cut > 0 and preliminary[cut - 1]:
+        cut -= 1
+    # Long series: markers only on preliminary months, so the line stays readable.
+    closed_mode = "lines+markers" if len(x) <= 24 else "lines"
+    status = [str(PRELIMINARY) if p else "" for p in preliminary]
+    symbols = [f"{symbol}-open" if p else symbol for p in preliminary]
+    common = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": name,
+        "legendgroup": name,
+        "hovertemplate": f"%{{y:,.{decimals}f}} {unit}%{{customdata}}<extra>{name}</extra>",
+    } | refs
+    traces = []
+    if cut:
+        traces.append(
+            common
+            | {
+                "x": x[:cut],
+                "y": y[:cut],
+                "mode": closed_mode,
+                "customdata": status[:cut],
+                "showlegend": showlegend,
+                "line": {"color": colour, "width": width},
+                "marker": {"symbol": symbols[:cut], "size": 7, "color": colour},
+            }
+        )
+    if cut < len(x):
+        if cut:
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": x[cut - 1 : cut + 1],
+                    "y": y[cut - 1 : cut + 1],
+                    "mode": "lines",
+                    "showlegend": False,
+                    "legendgroup": name,
+                    "line": {"color": colour, "width": width, "dash": "dot"},
+                    "hoverinfo": "skip",
+                }
+                | refs
+            )
+        traces.append(
+            common
+            | {
+                "x": x[cut:],
+                "y": y[cut:],
+                "customdata": status[cut:],
+                "showlegend": showlegend and not cut,
+                "line": {"color": colour, "width": width, "dash": "dot"},
+                "marker": {"symbol": symbols[cut:], "size": 8, "color": colour},
+            }
+        )
+    return traces
+
+
+def preliminary_key(*, bars: bool = False) -> dict:
+    """A legend entry explaining how preliminary months look."""
+    if bars:
+        return {
+            "type": "bar",
+            "x": [None],
+            "y": [None],
+            "name": _("Preliminär månad"),
+            "marker": {"color": GREY, "pattern": hatch("/")},
+            "hoverinfo": "skip",
+        }
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "lines+markers",
+        "name": _("Preliminär månad"),
+        "line": {"color": GREY, "dash": "dot", "width": 2},
+        "marker": {"symbol": "circle-open", "size": 8, "color": GREY},
+        "hoverinfo": "skip",
+    }
+
+
+def target_steps(
+    months: Sequence[str], targets: Iterable, *, showlegend: bool = True, axes=None
+) -> list[dict]:
+    values = plot_values(targets)
+    if all(v is None for v in values):
+        return []
+    trace = {
+        "type": "scatter",
+        "x": list(months),
+        "y": values,
+        "mode": "lines",
+        "name": _("Mål"),
+        "legendgroup": "target",
+        "showlegend": showlegend,
+        "line": {"color": TARGET_COLOUR, "width": 2, "dash": "dash", "shape": "hv"},
+        "hovertemplate": "%{y:,.2f} %<extra>" + _("Mål") + "</extra>",
+    }
+    if axes:
+        trace |= {"xaxis": axes["x"], "yaxis": axes["y"]}
+    return [trace]
+
+
+def trim_leading_missing(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    present = table[column].notna().to_numpy()
+    if not present.any():
+        return table.iloc[0:0]
+    return table.iloc[present.argmax() :]

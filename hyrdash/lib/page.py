@@ -1,0 +1,154 @@
+"""What a dashboard page draws, whatever its subject: `Chart` (a figure, its summary for
+screen readers, its tables and CSV link), `Table` and `Column`; the month selector's
+options, the table notes and the GET parameters every page shares (manad, urval).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.utils.translation import gettext as _
+
+from hyrdash.lib import chart_style as charts
+
+MONTH = "manad"
+
+SCOPE = "urval"
+
+
+COLLAPSE_ROWS = 12
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_month(text: str | None) -> pd.Period | None:
+    """'2024-10' -> Period; None for anything else."""
+    match = _MONTH_RE.match((text or "").strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return pd.Period(year=int(match.group(1)), month=int(match.group(2)), freq="M")
+
+
+def clean_param(text: str | None, limit: int = 200) -> str:
+    """A parameter as safe text: no control characters (a NUL breaks PostgreSQL), bounded."""
+    return "".join(ch for ch in (text or "") if ch.isprintable())[:limit]
+
+
+def month_options(months, is_preliminary) -> list[tuple[str, str]]:
+    """(YYYY-MM, label) for each of `months`, newest first, marked where preliminary."""
+    return [
+        (
+            month.strftime("%Y-%m"),
+            charts.month_label(month) + (preliminary_mark() if is_preliminary(month) else ""),
+        )
+        for month in reversed(months)
+    ]
+
+
+def preliminary_mark() -> str:
+    """' (prel.)' after a month that is not closed yet."""
+    return " " + _("(prel.)")
+
+
+def table_note() -> str:
+    """The last sentence of every chart's text summary."""
+    return _("Siffrorna finns i tabellen under diagrammet.")
+
+
+def sentences(*parts: str) -> str:
+    """Sentences joined by spaces, empty ones left out."""
+    return " ".join(str(part) for part in parts if part)
+
+
+# --- what the template draws -------------------------------------------------------
+
+
+@dataclass
+class Column:
+    label: str
+    unit: str = "text"  # text, tkr, mkr, kr, pct, pct2, num
+    header: bool = False  # a row header (th scope="row")
+
+
+@dataclass
+class Table:
+    caption: str
+    columns: list[Column]
+    rows: list[dict]  # {"cells": [{"value", "unit", "header"}], "preliminary": bool}
+
+    @property
+    def collapsed(self) -> bool:
+        return len(self.rows) > COLLAPSE_ROWS
+
+
+@dataclass
+class Chart:
+    code: str
+    number: str
+    heading: str
+    summary: str  # the chart's aria-label
+    figure: dict | None = None
+    tables: list[Table] = field(default_factory=list)
+    cards: list[dict] = field(default_factory=list)
+    note: str = ""
+    comment: object = None  # a Commentary or None
+    downloadable: bool = True
+    file_stem: str = "hyrdash"  # the downloads' file name without extension
+    csv_url: str = ""  # the CSV download; "" for the cost dashboard's own (dashboard_csv)
+
+    @property
+    def figure_id(self) -> str:
+        return f"fig-{self.code}"
+
+
+def make_table(
+    caption: str,
+    columns: list[Column],
+    records: list[list],
+    preliminary: list[bool] | None = None,
+    emphasis: list[bool] | None = None,
+) -> Table:
+    """Rows of cells with their units; `preliminary` and `emphasis` flag rows."""
+    rows = []
+    for i, record in enumerate(records):
+        cells = [
+            {"value": value, "unit": column.unit, "header": column.header}
+            for value, column in zip(record, columns, strict=True)
+        ]
+        rows.append(
+            {
+                "cells": cells,
+                "preliminary": bool(preliminary and preliminary[i]),
+                "emphasis": bool(emphasis and emphasis[i]),
+            }
+        )
+    return Table(caption, columns, rows)
+
+
+def _month_cells(months, preliminary: set[str]) -> tuple[list[str], list[bool]]:
+    flags = [m in preliminary for m in months]
+    labels = [
+        charts.short_month_label(m) + (preliminary_mark() if f else "")
+        for m, f in zip(months, flags, strict=True)
+    ]
+    return labels, flags
+
+
+def month_table(
+    caption: str, columns: list[Column], months, values: pd.DataFrame, preliminary: set[str]
+) -> Table:
+    """A row per month: the month as the row header, marked where it is preliminary, then
+    that month's row of `values` (a column each in `columns`)."""
+    labels, flags = _month_cells(months, preliminary)
+    records = [
+        [label, *row] for label, row in zip(labels, values.itertuples(index=False), strict=True)
+    ]
+    return make_table(caption, [Column(_("Månad"), header=True), *columns], records, flags)
+
+
+def span_label(months) -> str:
+    months = list(months)
+    if not months:
+        return ""
+    return f"{charts.short_month_label(months[0])}–{charts.short_month_label(months[-1])}"

@@ -1,0 +1,638 @@
+"""Plotly figures for the cost dashboard, one function per chart.
+
+Each function takes a series table (kpis.costs.series: the same table the page shows
+and the CSV download returns) and returns a `plotly.graph_objects.Figure` with
+titles and number separators in the active language (Swedish: layout.separators
+", ", decimal comma, space between thousands; English ".,"). Nothing here touches
+the database.
+
+The figures are put together as plain dicts and turned into a Figure once:
+plotly's incremental `update_layout`/`add_trace` calls cost milliseconds each,
+which added up to seconds for a page of ten charts.
+
+Colours come from the Okabe-Ito and Paul Tol palettes (colour-blind safe), all
+with at least 3:1 contrast against white; lines also differ by marker symbol,
+so colour is never the only cue. Preliminary months (not yet closed by a
+controller) are drawn with hollow markers and a dotted last segment, bars with
+a hatch pattern.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hyrdash.lib import chart_style
+from hyrdash.lib.chart_style import (
+    BLUE,
+    GREY,
+    HIGHLIGHT,
+    PALETTE,
+    PRELIMINARY,
+    SYMBOLS,
+    VERMILLION,
+    base_axis,
+    chart_layout,
+    empty_figure,
+    hatch,
+    is_region,
+    line_traces,
+    make_figure,
+    month_abbr,
+    month_abbrs,
+    month_axis,
+    month_label,
+    panel_grid,
+    panel_title,
+    plot_values,
+    preliminary_flags,
+    preliminary_key,
+    range_label,
+    scaled_values,
+    target_steps,
+    trim_leading_missing,
+    upper_first,
+    value_axis,
+)
+from hyrdash.lib.formatting import KR, MKR, TKR, format_mkr, format_pct
+from kpis.costs import metrics
+from kpis.costs.series import PROFESSION_LABELS, PROFESSIONS
+
+PROFESSION_COLOURS = {"hyr_lakare": "#0072B2", "hyr_ssk_bm": "#D55E00", "hyr_ovriga": "#009E73"}
+
+SKR_TITLE = gettext_lazy("Hyrkostnadernas andel av kostnaden för egen personal R12 (SKR-mått)")
+
+
+# --- chart 1: year to date per profession --------------------------------------------
+
+
+def agency_ytd_figure(table: pd.DataFrame, *, month: pd.Period) -> go.Figure:
+    """KPI 1: agency cost Jan..month this year and last year per profession (Mkr)."""
+    layout = chart_layout(
+        title=_("Kostnader hyrpersonal – ack %(month)s") % {"month": month_label(month)},
+        subtitle=_("Jämfört med samma period %(year)s (%(unit)s)")
+        % {"year": month.year - 1, "unit": MKR},
+        height=380,
+        barmode="group",
+        hovermode="closest",
+        yaxis={"title": {"text": str(MKR)}},
+    )
+    rows = table[table["profession"].isin(PROFESSIONS)]
+    if rows[["ytd_sek", "ytd_prev_sek"]].isna().all().all():
+        return empty_figure(layout, _("Inga utfall för perioden"))
+    labels = [str(PROFESSION_LABELS[p]) for p in rows["profession"]]
+    january = month_abbr(1).capitalize()
+    period = f"{january}–{month_abbr(month.month)}" if month.month > 1 else january
+    data = []
+    for column, year, colour in (
+        ("ytd_prev_sek", month.year - 1, GREY),
+        ("ytd_sek", month.year, BLUE),
+    ):
+        values = scaled_values(rows[column], 1e6)
+        data.append(
+            {
+                "type": "bar",
+                "x": labels,
+                "y": values,
+                "name": f"{period} {year}",
+                "marker": {"color": colour},
+                "text": [None if v is None else format_mkr(v * 1e6) for v in values],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertemplate": f"%{{y:,.1f}} {MKR}<extra>%{{fullData.name}}</extra>",
+            }
+        )
+    return make_figure(data, layout)
+
+
+# --- chart 2: per month, one line per year --------------------------------------------
+
+
+def agency_monthly_figure(
+    table: pd.DataFrame, *, month: pd.Period, preliminary: set[str]
+) -> go.Figure:
+    """KPI 2: all agency cost per month (Mkr), one line for each of the last three years."""
+    layout = chart_layout(
+        title=_("Kostnader hyrpersonal totalt per månad – %(year)s–ack %(month)s")
+        % {"year": month.year - 2, "month": month_label(month)},
+        subtitle=_("%(unit)s, en linje per år") % {"unit": upper_first(MKR)},
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": month_abbrs()},
+        yaxis={"title": {"text": str(MKR)}},
+    )
+    if table.empty or table["amount_sek"].isna().all():
+        return empty_figure(layout, _("Inga utfall för perioden"))
+    total = table.groupby("month")["amount_sek"].sum(min_count=1)
+    total.index = pd.PeriodIndex(total.index, freq="M")
+    lines = metrics.year_lines(total, year=month.year)
+    styles = {
+        month.year - 2: (GREY, "square", 2),
+        month.year - 1: (BLUE, "diamond", 2),
+        month.year: (VERMILLION, "circle", 3.5),
+    }
+    data: list[dict] = []
+    any_preliminary = False
+    for year, line in lines.items():
+        colour, symbol, width = styles[year]
+        keep = line.notna().to_numpy()
+        if not keep.any():
+            continue
+        months = [f"{year}-{m:02d}" for m, k in zip(line.index, keep, strict=True) if k]
+        flags = preliminary_flags(months, preliminary)
+        any_preliminary |= any(flags)
+        data += line_traces(
+            [month_abbr(int(m[5:])) for m in months],
+            scaled_values(line[keep], 1e6),
+            name=str(year),
+            colour=colour,
+            symbol=symbol,
+            width=width,
+            preliminary=flags,
+            unit=str(MKR),
+            decimals=1,
+        )
+    if any_preliminary:
+        data.append(preliminary_key())
+    return make_figure(data, layout)
+
+
+# --- chart 3: R12 -----------------------------------------------------------------
+
+
+def agency_r12_figure(table: pd.DataFrame, *, preliminary: set[str]) -> go.Figure:
+    """KPI 3: agency cost R12 per month (Tkr)."""
+    layout = chart_layout(
+        title=_("Kostnaden för hyrpersonal R12 (%(unit)s)") % {"unit": TKR},
+        subtitle=_("Rullande 12 månader"),
+        xaxis=month_axis(),
+        yaxis={"title": {"text": str(TKR)}},
+    )
+    table = trim_leading_missing(table, "agency_r12_sek")
+    if table.empty:
+        return empty_figure(layout, chart_style.NO_R12)
+    months = list(table["month"])
+    flags = preliminary_flags(months, preliminary)
+    data = line_traces(
+        months,
+        scaled_values(table["agency_r12_sek"], 1e3),
+        name=_("Hyrpersonal R12"),
+        colour=BLUE,
+        preliminary=flags,
+        unit=str(TKR),
+    )
+    if any(flags):
+        data.append(preliminary_key())
+    return make_figure(data, layout)
+
+
+# --- chart 4: the SKR measure --------------------------------------------------------
+
+
+def skr_measure_figure(
+    table: pd.DataFrame, *, scope_label: str, preliminary: set[str]
+) -> go.Figure:
+    """KPI 4: agency R12 / own-staff R12 in %, with the year's target as steps."""
+    layout = chart_layout(
+        title=SKR_TITLE,
+        subtitle=_("%(scope)s, procent, med mål per år") % {"scope": scope_label},
+        xaxis=month_axis(),
+        yaxis={"title": {"text": "%"}, "ticksuffix": " %", "tickformat": ",.1f"},
+    )
+    table = trim_leading_missing(table, "ratio_pct")
+    if table.empty:
+        return empty_figure(layout, chart_style.NO_R12)
+    months = list(table["month"])
+    flags = preliminary_flags(months, preliminary)
+    data = line_traces(
+        months,
+        plot_values(table["ratio_pct"]),
+        name=_("SKR-mått R12"),
+        colour=BLUE,
+        preliminary=flags,
+        unit="%",
+        decimals=2,
+    )
+    data += target_steps(months, table["target_pct"])
+    if any(flags):
+        data.append(preliminary_key())
+    return make_figure(data, layout)
+
+
+def skr_measure_panels_figure(
+    tables: dict[str, pd.DataFrame], *, preliminary: set[str], columns: int = 3
+) -> go.Figure:
+    """KPI 4 for several scopes at once: one small panel per scope (label -> table).
+
+    Each panel has its own y axis (primary care sits far above hospital care);
+    the x axes are shared.
+    """
+    labels = list(tables)
+    rows = max(1, math.ceil(len(labels) / columns))
+    plot_height = 210 * rows
+    vgap = 70 / (plot_height + 70 * (rows - 1)) if rows > 1 else 0
+    cells = panel_grid(rows, columns, hgap=0.06, vgap=vgap)
+    layout = chart_layout(
+        title=_("%(title)s per vårdtyp och område") % {"title": SKR_TITLE},
+        subtitle=_("Procent, med mål per år (streckad linje)"),
+        height=plot_height + 70 * (rows - 1) + 170,
+        margin={"l": 60, "r": 24, "t": 110, "b": 70},
+        legend={"y": -60 / (plot_height + 70 * (rows - 1))},
+    )
+    annotations = []
+    data: list[dict] = []
+    shown_legend = False
+    any_preliminary = False
+    for label, cell in zip(labels, cells, strict=False):
+        layout[cell["xaxis"]] = month_axis(
+            domain=cell["xdomain"],
+            anchor=cell["y"],
+            tickformat="%Y",
+            dtick="M12",
+            **({} if cell["x"] == "x" else {"matches": "x"}),
+        )
+        layout[cell["yaxis"]] = value_axis(
+            domain=cell["ydomain"], anchor=cell["x"], ticksuffix=" %", tickformat=",.1f"
+        )
+        annotations.append(panel_title(label, cell))
+        table = trim_leading_missing(tables[label], "ratio_pct")
+        if table.empty:
+            continue
+        months = list(table["month"])
+        flags = preliminary_flags(months, preliminary)
+        any_preliminary |= any(flags)
+        data += line_traces(
+            months,
+            plot_values(table["ratio_pct"]),
+            name=_("SKR-mått R12"),
+            colour=BLUE,
+            preliminary=flags,
+            unit="%",
+            decimals=2,
+            width=2,
+            showlegend=not shown_legend,
+            axes=cell,
+        )
+        data += target_steps(months, table["target_pct"], showlegend=not shown_legend, axes=cell)
+        shown_legend = True
+    for cell in cells[len(labels) :]:  # empty places in the last row
+        layout[cell["xaxis"]] = {"visible": False, "domain": cell["xdomain"], "anchor": cell["y"]}
+        layout[cell["yaxis"]] = {"visible": False, "domain": cell["ydomain"], "anchor": cell["x"]}
+    if any_preliminary:
+        data.append(preliminary_key())
+    layout["annotations"] = annotations
+    return make_figure(data, layout)
+
+
+# --- chart 5: R12 per area --------------------------------------------------------
+
+
+def agency_r12_by_area_figure(table: pd.DataFrame, *, preliminary: set[str]) -> go.Figure:
+    """KPI 3b: agency cost R12 per area (Mkr), one line per area."""
+    layout = chart_layout(
+        title=_("Kostnad hyrpersonal R12 per område (%(unit)s)") % {"unit": MKR},
+        subtitle=_("Rullande 12 månader"),
+        height=480,
+        xaxis=month_axis(),
+        yaxis={"title": {"text": str(MKR)}},
+    )
+    table = table[table["agency_r12_sek"].notna()]
+    if table.empty:
+        return empty_figure(layout, chart_style.NO_R12)
+    data: list[dict] = []
+    any_preliminary = False
+    for i, (area, rows) in enumerate(table.groupby("area", sort=True)):
+        months = list(rows["month"])
+        flags = preliminary_flags(months, preliminary)
+        any_preliminary |= any(flags)
+        data += line_traces(
+            months,
+            scaled_values(rows["agency_r12_sek"], 1e6),
+            name=str(area),
+            colour=PALETTE[i % len(PALETTE)],
+            symbol=SYMBOLS[i % len(SYMBOLS)],
+            preliminary=flags,
+            unit=str(MKR),
+            decimals=1,
+            width=2,
+        )
+    if any_preliminary:
+        data.append(preliminary_key())
+    return make_figure(data, layout)
+
+
+# --- chart 6: personnel cost vs budget -----------------------------------------------
+
+
+def personnel_cost_figure(table: pd.DataFrame, *, year: int, preliminary: set[str]) -> go.Figure:
+    """KPI 5: personnel cost per month of one year: actual (bars), budget, last year (Tkr)."""
+    layout = chart_layout(
+        title=_(
+            "Personalkostnader %(year)s: utfall och budget per månad jämfört med "
+            "%(previous)s (%(unit)s)"
+        )
+        % {"year": year, "previous": year - 1, "unit": TKR},
+        subtitle=_("Egen personal och hyrpersonal"),
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": month_abbrs()},
+        yaxis={"title": {"text": str(TKR)}},
+    )
+    columns = ["actual_sek", "budget_sek", "actual_prev_year_sek"]
+    if table.empty or table[columns].isna().all().all():
+        return empty_figure(layout, _("Inga utfall eller budget för året"))
+    months = list(table["month"])
+    x = [month_abbr(int(m[5:7])) for m in months]
+    actual_name = _("Utfall %(year)s") % {"year": year}
+    budget_name = _("Budget %(year)s") % {"year": year}
+    previous_name = _("Utfall %(year)s") % {"year": year - 1}
+    actual = scaled_values(table["actual_sek"], 1e3)
+    flags = [
+        f and v is not None
+        for f, v in zip(preliminary_flags(months, preliminary), actual, strict=True)
+    ]
+    data = [
+        {
+            "type": "bar",
+            "x": x,
+            "y": actual,
+            "name": actual_name,
+            "marker": {
+                "color": BLUE,
+                "pattern": hatch(["/" if f else "" for f in flags]),
+            },
+            "customdata": [str(PRELIMINARY) if f else "" for f in flags],
+            "hovertemplate": f"%{{y:,.0f}} {TKR}%{{customdata}}<extra>{actual_name}</extra>",
+        },
+        {
+            "type": "scatter",
+            "x": x,
+            "y": scaled_values(table["budget_sek"], 1e3),
+            "name": budget_name,
+            "mode": "lines+markers",
+            "line": {"color": VERMILLION, "width": 2.5},
+            "marker": {"symbol": "diamond", "size": 8},
+            "hovertemplate": f"%{{y:,.0f}} {TKR}<extra>{budget_name}</extra>",
+        },
+        {
+            "type": "scatter",
+            "x": x,
+            "y": scaled_values(table["actual_prev_year_sek"], 1e3),
+            "name": previous_name,
+            "mode": "lines+markers",
+            "line": {"color": "#000000", "width": 2},
+            "marker": {"symbol": "square", "size": 6},
+            "hovertemplate": f"%{{y:,.0f}} {TKR}<extra>{previous_name}</extra>",
+        },
+    ]
+    if any(flags):
+        data.append(preliminary_key(bars=True))
+    return make_figure(data, layout)
+
+
+# --- chart 7: per department and profession ------------------------------------------
+
+DEPARTMENTS_SHOWN = 15
+
+
+def agency_by_department_figure(
+    table: pd.DataFrame, *, start: pd.Period, end: pd.Period
+) -> go.Figure:
+    """KPI 6: agency cost per department and profession for a range vs last year (Tkr).
+
+    One panel per profession, sharing the department axis; the departments
+    with the highest cost first (at most DEPARTMENTS_SHOWN; the table has all).
+    """
+    current_label = range_label(start, end)
+    previous_label = range_label(start - 12, end - 12)
+    totals = (
+        table.assign(both=table["amount_sek"].fillna(0) + table["amount_prev_sek"].fillna(0))
+        .groupby("department")["both"]
+        .sum()
+        .sort_values(ascending=False, kind="stable")
+    )
+    departments = list(totals.index[:DEPARTMENTS_SHOWN])
+    subtitle = _("%(current)s jämfört med %(previous)s (%(unit)s)") % {
+        "current": current_label,
+        "previous": previous_label,
+        "unit": TKR,
+    }
+    if len(totals) > DEPARTMENTS_SHOWN:
+        subtitle += _("; de %(count)s verksamheterna med högst kostnad, alla i tabellen") % {
+            "count": DEPARTMENTS_SHOWN
+        }
+    cells = panel_grid(1, len(PROFESSIONS), hgap=0.03, vgap=0)
+    layout = chart_layout(
+        title=_("Kostnad hyrpersonal per verksamhet och yrkesgrupp"),
+        subtitle=subtitle,
+        height=190 + 46 * max(len(departments), 3),
+        barmode="group",
+        bargap=0.25,
+        hovermode="closest",
+        margin={"t": 110},
+        legend={"y": -60 / (46 * max(len(departments), 3))},
+    )
+    if not departments:
+        return empty_figure(layout, _("Ingen kostnad för hyrpersonal i perioden"))
+    order = list(reversed(departments))  # the largest on top
+    data: list[dict] = []
+    annotations = []
+    for code, cell in zip(PROFESSIONS, cells, strict=True):
+        layout[cell["xaxis"]] = value_axis(
+            domain=cell["xdomain"],
+            anchor=cell["y"],
+            title={"text": str(TKR)},
+            showgrid=True,
+            tickformat=",~r",
+        )
+        layout[cell["yaxis"]] = base_axis(
+            domain=cell["ydomain"],
+            anchor=cell["x"],
+            type="category",
+            categoryorder="array",
+            categoryarray=order,
+            **({} if cell["y"] == "y" else {"matches": "y", "showticklabels": False}),
+        )
+        profession = str(PROFESSION_LABELS[code])
+        annotations.append(panel_title(profession, cell))
+        rows = table[table["profession"] == code].set_index("department")
+        for column, label, colour in (
+            ("amount_prev_sek", previous_label, GREY),
+            ("amount_sek", current_label, PROFESSION_COLOURS[code]),
+        ):
+            values = rows[column].reindex(order) if len(rows) else [None] * len(order)
+            data.append(
+                {
+                    "type": "bar",
+                    "orientation": "h",
+                    "y": order,
+                    "x": scaled_values(values, 1e3),
+                    "xaxis": cell["x"],
+                    "yaxis": cell["y"],
+                    "name": f"{profession} {label}",
+                    "legendgroup": "previous" if column == "amount_prev_sek" else code,
+                    "showlegend": column == "amount_sek" or cell["x"] == "x",
+                    "marker": {"color": colour},
+                    "hovertemplate": (
+                        f"%{{y}}: %{{x:,.0f}} {TKR}<extra>{profession} {label}</extra>"
+                    ),
+                }
+            )
+    # Last year's bars share one grey; name it once, by the period only.
+    data[0]["name"] = previous_label
+    layout["annotations"] = annotations
+    return make_figure(data, layout)
+
+
+# --- chart 8: purchased hours ------------------------------------------------------
+
+
+def agency_hours_figure(table: pd.DataFrame, *, preliminary: set[str]) -> go.Figure:
+    """KPI 7: purchased agency hours per month and profession (stacked), and cost per hour."""
+    top, bottom = 0.42, 0.30  # the cost-per-hour panel, under the hours
+    layout = chart_layout(
+        title=_("Köpta hyrtimmar per månad och yrkesgrupp"),
+        subtitle=_("Timmar (staplar) och kostnad per timme (linjer)"),
+        height=640,
+        barmode="stack",
+        margin={"t": 100},
+        legend={"y": -0.1},
+        xaxis=month_axis(domain=[0, 1], anchor="y", matches="x2", showticklabels=False),
+        yaxis=value_axis(domain=[top, 1], title={"text": _("timmar")}),
+        xaxis2=month_axis(domain=[0, 1], anchor="y2"),
+        yaxis2=value_axis(
+            domain=[0, bottom],
+            anchor="x2",
+            title={"text": _("%(unit)s per timme") % {"unit": KR}},
+        ),
+    )
+    if table.empty or table["hours"].isna().all():
+        return empty_figure(layout, _("Inga timmar rapporterade"))
+    layout["annotations"] = [
+        panel_title(_("Timmar"), {"xdomain": [0, 1], "ydomain": [top, 1]}),
+        panel_title(
+            _("Kostnad per timme (%(unit)s)") % {"unit": KR},
+            {"xdomain": [0, 1], "ydomain": [0, bottom]},
+        ),
+    ]
+    hours = _("timmar")
+    data: list[dict] = []
+    any_preliminary = False
+    for i, code in enumerate(PROFESSIONS):
+        rows = table[table["profession"] == code]
+        months = list(rows["month"])
+        flags = preliminary_flags(months, preliminary)
+        any_preliminary |= any(flags)
+        name = str(PROFESSION_LABELS[code])
+        data.append(
+            {
+                "type": "bar",
+                "x": months,
+                "y": plot_values(rows["hours"]),
+                "name": name,
+                "legendgroup": name,
+                "marker": {
+                    "color": PROFESSION_COLOURS[code],
+                    "pattern": hatch(["/" if f else "" for f in flags]),
+                },
+                "customdata": [str(PRELIMINARY) if f else "" for f in flags],
+                "hovertemplate": f"%{{y:,.0f}} {hours}%{{customdata}}<extra>{name}</extra>",
+            }
+        )
+        data += line_traces(
+            months,
+            plot_values(rows["cost_per_hour_sek"]),
+            name=name,
+            colour=PROFESSION_COLOURS[code],
+            symbol=SYMBOLS[i],
+            preliminary=flags,
+            unit=_("kr/tim"),
+            showlegend=False,
+            width=2,
+            axes={"x": "x2", "y": "y2"},
+        )
+    if any_preliminary:
+        data.append(preliminary_key(bars=True))
+    return make_figure(data, layout)
+
+
+# --- chart 9: national comparison ---------------------------------------------------
+
+
+def national_figure(table: pd.DataFrame, *, region: str, quarter: str) -> go.Figure:
+    """KPI 8: agency share per region for one quarter, sorted, with the national average.
+
+    `table` has columns quarter, region, share_pct, is_average (one quarter).
+    Our region is highlighted by colour, hatching and bold text.
+    """
+    regions = table[~table["is_average"].astype(bool)].sort_values(
+        "share_pct", ascending=True, kind="stable"
+    )
+    average = table.loc[table["is_average"].astype(bool), "share_pct"]
+    layout = chart_layout(
+        title=_("Nationell jämförelse – andel hyrpersonal per region, %(quarter)s")
+        % {"quarter": quarter},
+        subtitle=_("Kostnad för inhyrd personal i procent av kostnaden för egen personal (SKR)"),
+        height=170 + 26 * max(len(regions), 4),
+        hovermode="closest",
+        margin={"t": 100},
+        xaxis=value_axis(title={"text": "%"}, ticksuffix=" %", tickformat=",.1f"),
+        yaxis=base_axis(type="category"),
+    )
+    ours = [is_region(name, region) for name in regions["region"]]
+    labels = [
+        f"<b>{name}</b>" if mine else name
+        for name, mine in zip(regions["region"], ours, strict=True)
+    ]
+    shares = plot_values(regions["share_pct"])
+    layout["yaxis"] |= {"categoryorder": "array", "categoryarray": labels}
+    layout["barmode"] = "relative"
+    data = []
+    # Two traces, other regions and ours, so ours can be hatched as well as coloured.
+    for mine, colour, name in ((False, GREY, _("Övriga regioner")), (True, HIGHLIGHT, region)):
+        picked = [i for i, flag in enumerate(ours) if flag == mine]
+        if not picked:
+            continue
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [labels[i] for i in picked],
+                "x": [shares[i] for i in picked],
+                "marker": {"color": colour, "pattern": hatch("x" if mine else "")},
+                "text": [format_pct(shares[i]) for i in picked],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "name": name,
+                "showlegend": False,
+                "hovertemplate": "%{y}: %{x:,.1f} %<extra></extra>",
+            }
+        )
+    if len(average):
+        value = float(average.iloc[0])
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": value,
+                "x1": value,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#000000", "dash": "dash", "width": 2},
+            }
+        ]
+        layout["annotations"] = [
+            {
+                "text": _("Riket %(share)s") % {"share": format_pct(value)},
+                "xref": "x",
+                "yref": "paper",
+                "x": value,
+                "y": 1,
+                "yanchor": "bottom",
+                "showarrow": False,
+                "bgcolor": "#ffffff",
+                "font": {"color": "#000000"},
+            }
+        ]
+    return make_figure(data, layout)

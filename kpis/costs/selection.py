@@ -1,0 +1,264 @@
+"""What the cost dashboard shows: the selection and the table behind each chart.
+
+- `parse_selection` reads `manad`, `urval`, `fran` and `till`, falling back to
+  the defaults with a message the user can read when a value is wrong.
+- `series_table` is the table behind each chart: the page shows it and the CSV
+  download returns it, so the two never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pandas as pd
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from hyrdash.lib import chart_style
+from hyrdash.lib.page import MONTH, SCOPE, clean_param, month_options, parse_month
+from kpis.costs import series
+from kpis.costs.selectors import CostData
+from kpis.organisation.selectors import DASHBOARD_CARE_TYPES, Scope, parse_month_and_scope
+
+FROM = "fran"
+
+
+TO = "till"
+
+
+# Chart codes: series names, also the commentary keys and the CSV download names.
+AGENCY_YTD = "agency-ytd"
+
+
+SKR_SCOPES = "skr-measure-scopes"
+
+
+NATIONAL = "national"
+
+
+CHART_CODES = [
+    AGENCY_YTD,
+    "agency-monthly",
+    "agency-r12",
+    "skr-measure",
+    SKR_SCOPES,
+    "agency-r12-by-area",
+    "personnel-cost",
+    "agency-by-department",
+    "agency-hours",
+    NATIONAL,
+]
+
+
+NATIONAL_COLUMNS = ["quarter", "region", "share_pct", "is_average"]
+
+
+SKR_SCOPES_COLUMNS = ["scope", *series.SERIES["skr-measure"]]
+
+
+_QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+# --- the selection ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user chose: month, scope, and the month range of chart 7."""
+
+    month: pd.Period
+    scope: Scope
+    start: pd.Period
+    end: pd.Period
+    range_given: bool = False
+
+    @property
+    def month_text(self) -> str:
+        return self.month.strftime("%Y-%m")
+
+    @property
+    def start_text(self) -> str:
+        return self.start.strftime("%Y-%m")
+
+    @property
+    def end_text(self) -> str:
+        return self.end.strftime("%Y-%m")
+
+    @property
+    def month_label(self) -> str:
+        return chart_style.month_label(self.month)
+
+    def params(self) -> dict[str, str]:
+        """The GET parameters that reproduce this selection (for links and downloads)."""
+        params = {MONTH: self.month_text, SCOPE: self.scope.key}
+        if self.range_given:
+            params[FROM] = self.start_text
+            params[TO] = self.end_text
+        return params
+
+    def query(self) -> str:
+        return urlencode(self.params())
+
+
+def parse_selection(params, *, data: CostData) -> tuple[Selection, list[str]]:
+    """The selection in `params` (a QueryDict or dict), and messages for what was ignored.
+
+    Needs data.last_month (the page shows the empty state before calling this).
+    """
+    month, scope, problems = parse_month_and_scope(
+        params,
+        months=data.months_actuals,
+        default=data.last_month,
+        no_data=_("%(month)s har inga utfall; visar %(shown)s."),
+    )
+    start, end, range_given = month - 2, month, False
+    raw_from, raw_to = clean_param(params.get(FROM)), clean_param(params.get(TO))
+    if raw_from or raw_to:
+        first = parse_month(raw_from) if raw_from else start
+        last = parse_month(raw_to) if raw_to else end
+        if first is None or last is None:
+            problems.append(
+                _(
+                    "Perioden för kostnad per verksamhet förstås inte (skriv ÅÅÅÅ-MM); "
+                    "visar de tre senaste månaderna."
+                )
+            )
+        elif first > last:
+            problems.append(
+                _(
+                    "Perioden för kostnad per verksamhet börjar efter att den slutar; "
+                    "visar de tre senaste månaderna."
+                )
+            )
+        else:
+            start, end, range_given = first, last, True
+    return Selection(month, scope, start, end, range_given), problems
+
+
+def scope_choices(data: CostData, selected: Scope) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The scope select's groups: (group label, [(key, label)]); "" for no group."""
+    groups = [
+        ("", [(Scope().key, Scope().label)]),
+        (_("Vårdtyp"), [(f"care:{c.value}", str(c.label)) for c in DASHBOARD_CARE_TYPES]),
+        (_("Område"), [(f"area:{name}", name) for name in data.areas]),
+    ]
+    if selected.key not in {key for _group, choices in groups for key, _label in choices}:
+        groups.append((_("Annat urval"), [(selected.key, selected.label)]))
+    return groups
+
+
+def month_choices(data: CostData) -> list[tuple[str, str]]:
+    """(YYYY-MM, label) for every month with actuals, newest first."""
+    return month_options(data.months_actuals, data.is_preliminary)
+
+
+def dashboard_scopes(data: CostData) -> list[Scope]:
+    """The scopes of chart 4's small multiples: HSF, each care type, each area."""
+    return [
+        Scope(),
+        *(Scope("care", c.value) for c in DASHBOARD_CARE_TYPES),
+        *(Scope("area", name) for name in data.areas),
+    ]
+
+
+# --- the tables behind the charts ----------------------------------------------------
+
+
+def _quarter_key(quarter: str) -> tuple[int, int]:
+    match = _QUARTER_RE.match(quarter)
+    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+
+
+def national_quarter(national: pd.DataFrame, *, month: pd.Period) -> str | None:
+    """The latest quarter of the national table up to the selected month's quarter.
+
+    If every stored quarter is later than the month, the earliest one is used.
+    """
+    if national is None or national.empty:
+        return None
+    quarters = sorted(set(national["quarter"]), key=_quarter_key)
+    current = (month.year, month.quarter)
+    earlier = [q for q in quarters if _quarter_key(q) <= current]
+    return earlier[-1] if earlier else quarters[0]
+
+
+def _trim(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Drop the leading months where an R12 is not defined yet."""
+    present = table[column].notna().to_numpy()
+    if not present.any():
+        return table.iloc[0:0].reset_index(drop=True)
+    return table.iloc[present.argmax() :].reset_index(drop=True)
+
+
+def series_table(  # noqa: C901 (one flat branch per chart code)
+    code: str,
+    data: CostData,
+    selection: Selection,
+    *,
+    national: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The table chart `code` shows for this selection (raises KeyError for unknown codes).
+
+    Amounts in SEK, percentages in %, months 'YYYY-MM' (kpis.series). Time
+    series end with the selected month: the page shows the state as of that month.
+    """
+    scope, month = selection.scope, selection.month
+    if code == AGENCY_YTD:
+        return series.agency_ytd(data, scope=scope, month=month)
+    if code == "agency-monthly":
+        start = pd.Period(year=month.year - 2, month=1, freq="M")
+        return series.agency_monthly(data, scope=scope, start=start, end=month)
+    if code == "agency-r12":
+        return _trim(series.agency_r12(data, scope=scope, end=month), "agency_r12_sek")
+    if code == "skr-measure":
+        return _trim(series.skr_measure(data, scope=scope, end=month), "ratio_pct")
+    if code == SKR_SCOPES:
+        parts = []
+        for each in dashboard_scopes(data):
+            table = _trim(series.skr_measure(data, scope=each, end=month), "ratio_pct")
+            parts.append(table.assign(scope=each.key)[SKR_SCOPES_COLUMNS])
+        return pd.concat(parts, ignore_index=True)
+    if code == "agency-r12-by-area":
+        table = series.agency_r12_by_area(data, scope=scope, end=month)
+        return table[table["agency_r12_sek"].notna()].reset_index(drop=True)
+    if code == "personnel-cost":
+        table = series.personnel_cost(
+            data,
+            scope=scope,
+            start=pd.Period(year=month.year, month=1, freq="M"),
+            end=pd.Period(year=month.year, month=12, freq="M"),
+        )
+        # Budget for the whole year, actuals only up to the selected month.
+        table.loc[table["month"] > selection.month_text, "actual_sek"] = float("nan")
+        return table
+    if code == "agency-by-department":
+        return series.agency_by_department(
+            data, scope=scope, start=selection.start, end=selection.end
+        )
+    if code == "agency-hours":
+        start = pd.Period(year=month.year - 1, month=1, freq="M")
+        return series.agency_hours(data, scope=scope, start=start, end=month)
+    if code == NATIONAL:
+        quarter = national_quarter(national, month=month)
+        if quarter is None:
+            return pd.DataFrame(columns=NATIONAL_COLUMNS)
+        table = national[national["quarter"] == quarter]
+        return table.sort_values("share_pct", ascending=False, kind="stable")[
+            NATIONAL_COLUMNS
+        ].reset_index(drop=True)
+    raise KeyError(code)
+
+
+def csv_filename(code: str, selection: Selection, table: pd.DataFrame | None = None) -> str:
+    """'hyrdash-skr-measure-hsf-2024-10.csv' (ASCII: å, ä, ö become a, a, o)."""
+    if code == NATIONAL:
+        quarter = table["quarter"].iloc[0] if table is not None and len(table) else "saknas"
+        return f"hyrdash-national-{quarter}.csv"
+    scope = slugify(selection.scope.key.replace(":", "-")) or "hsf"
+    if code == "agency-by-department":
+        period = f"{selection.start:%Y-%m}-{selection.end:%Y-%m}"
+    else:
+        period = selection.month_text
+    return f"hyrdash-{code}-{scope}-{period}.csv"

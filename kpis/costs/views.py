@@ -1,0 +1,95 @@
+"""The cost dashboard's pages: the dashboard itself, its CSV downloads, and the
+controller's small forms on it (closing a month, a comment).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hyrdash.lib import exports
+from hyrdash.lib.uploads import back_url
+from kpis import roles
+from kpis.costs import page as cost_page
+from kpis.costs import selection as cost_selection
+from kpis.costs import selectors as cost_selectors
+from kpis.costs.services import commentary_save
+from kpis.forms import CommentaryForm
+from kpis.national import selectors as national_selectors
+
+
+def dashboard(request):
+    """The steering group's monthly cost dashboard for a month and a scope (GET parameters).
+
+    It is the site's address (/): someone without access who types it is sent to their
+    own start page; a link with a selection is refused (403), saying why.
+    """
+    if not request.user.has_perm(roles.VIEW_DASHBOARD):
+        if not request.GET:
+            return redirect("start")
+        raise PermissionDenied
+    data = cost_selectors.cost_data()
+    if data.last_month is None:
+        return render(request, "kpis/dashboard.html", {"nav": "dashboard", "empty": True})
+    selection, problems = cost_selection.parse_selection(request.GET, data=data)
+    for problem in problems:
+        messages.warning(request, problem)
+    charts = cost_page.build_charts(
+        data,
+        selection,
+        comments=cost_selectors.commentaries(month=selection.month),
+        national=national_selectors.national_shares(),
+        region=getattr(settings, "HYRDASH_REGION", "Västerbotten"),
+    )
+    context = {
+        "nav": "dashboard",
+        "selection": selection,
+        "selected_month": selection.month_text,
+        "preliminary": data.is_preliminary(selection.month),
+        "month_choices": cost_selection.month_choices(data),
+        "scope_choices": cost_selection.scope_choices(data, selection.scope),
+        "query": selection.query(),
+        "charts": charts,
+    }
+    return render(request, "kpis/dashboard.html", context)
+
+
+@require_POST
+@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def commentary(request):
+    form = CommentaryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Kommentaren kunde inte sparas: högst 2 000 tecken."))
+        return back_url(request, "kpis:dashboard")
+    saved = commentary_save(
+        period=form.cleaned_data["manad"],
+        chart=form.cleaned_data["chart"],
+        text=form.cleaned_data["text"],
+        user=request.user,
+    )
+    messages.success(
+        request, _("Kommentaren är sparad.") if saved else _("Kommentaren är borttagen.")
+    )
+    return back_url(request, "kpis:dashboard")
+
+
+@permission_required(roles.VIEW_DASHBOARD, raise_exception=True)
+def dashboard_csv(request, series):
+    """One chart's table as CSV for Swedish Excel: the same table the page shows."""
+    if series not in cost_selection.CHART_CODES:
+        raise Http404(_("Okänd serie."))
+    data = cost_selectors.cost_data()
+    if data.last_month is None:
+        raise Http404(_("Det finns inga utfall ännu."))
+    selection, problems = cost_selection.parse_selection(request.GET, data=data)
+    if problems:
+        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
+    national = national_selectors.national_shares() if series == cost_selection.NATIONAL else None
+    table = cost_selection.series_table(series, data, selection, national=national)
+    return exports.download(table, cost_selection.csv_filename(series, selection, table))

@@ -1,0 +1,115 @@
+"""The organisation as pages select it: a `Scope` (the administration, a care type, an
+area or a department) parsed from and written to the `urval` parameter, and the
+month and scope of a request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from django.utils.translation import gettext as _
+
+from hyrdash.lib import chart_style as charts
+from hyrdash.lib.page import MONTH, SCOPE, clean_param, parse_month
+from kpis.models import Area, CareType, Department
+from kpis.organisation.scopes import HSF, SCOPE_KINDS
+
+DASHBOARD_CARE_TYPES = (CareType.SJUKHUSVARD, CareType.PRIMARVARD, CareType.TANDVARD)
+
+
+class ScopeError(ValueError):
+    """An unknown scope; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What part of the organisation a figure covers.
+
+    `hsf` (the whole administration), `care:<vårdtyp>`, `area:<område>` or
+    `department:<verksamhet>`, the same strings the command line takes.
+    """
+
+    kind: str = HSF
+    value: str = ""
+
+    @classmethod
+    def parse(cls, text: str | None) -> Scope:
+        text = (text or HSF).strip()
+        if text == HSF:
+            return cls()
+        kind, sep, value = text.partition(":")
+        value = value.strip()
+        if not sep or kind not in SCOPE_KINDS[1:] or not value:
+            raise ScopeError(
+                _(
+                    "Okänt urval %(scope)s: använd hsf, care:<vårdtyp>, area:<område> "
+                    "eller department:<verksamhet>."
+                )
+                % {"scope": text}
+            )
+        if kind == "care":
+            value = value.lower()
+            if value not in CareType.values:
+                raise ScopeError(
+                    _("Okänd vårdtyp %(value)s (tillåtna: %(allowed)s).")
+                    % {"value": value, "allowed": ", ".join(CareType.values)}
+                )
+        elif kind == "area" and not Area.objects.filter(name=value).exists():
+            raise ScopeError(_("Området %(value)s finns inte.") % {"value": value})
+        elif kind == "department" and not Department.objects.filter(name=value).exists():
+            raise ScopeError(_("Verksamheten %(value)s finns inte.") % {"value": value})
+        return cls(kind, value)
+
+    @property
+    def key(self) -> str:
+        return HSF if self.kind == HSF else f"{self.kind}:{self.value}"
+
+    @property
+    def label(self) -> str:
+        if self.kind == HSF:
+            return _("Hela förvaltningen")
+        if self.kind == "care":
+            return str(CareType(self.value).label)
+        return self.value
+
+    def filter(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows of a cost frame (columns area, department, care_type) in this scope."""
+        if self.kind == HSF:
+            return frame
+        column = {"care": "care_type", "area": "area", "department": "department"}[self.kind]
+        return frame[frame[column] == self.value]
+
+
+def parse_month_and_scope(
+    params, *, months, default: pd.Period, no_data: str
+) -> tuple[pd.Period, Scope, list[str]]:
+    """The month (one of `months`, else `default`) and the scope in `params`, and messages
+    for what was ignored; `no_data` says that a month has no data ("%(month)s har inga
+    utfall; visar %(shown)s."). The cost dashboard's and the sick-leave page's."""
+    problems: list[str] = []
+    month = default
+    raw_month = clean_param(params.get(MONTH))
+    if raw_month:
+        parsed = parse_month(raw_month)
+        if parsed is None:
+            problems.append(
+                _("Månaden ”%(value)s” förstås inte (skriv ÅÅÅÅ-MM); visar %(month)s.")
+                % {"value": raw_month, "month": charts.month_label(month)}
+            )
+        elif parsed not in months:
+            problems.append(
+                no_data
+                % {
+                    "month": charts.month_label(parsed).capitalize(),
+                    "shown": charts.month_label(month),
+                }
+            )
+        else:
+            month = parsed
+    try:
+        scope = Scope.parse(clean_param(params.get(SCOPE)) or None)
+    except ScopeError as exc:
+        problems.append(_("%(problem)s Visar hela förvaltningen.") % {"problem": exc})
+        scope = Scope()
+    return month, scope, problems

@@ -1,0 +1,284 @@
+"""The kinds of extract the upload pages, the import history and undo know about.
+
+One entry per ImportBatch.Kind: how a file of that kind is checked and imported, who may
+import it, what its upload page and confirmation page say, and what else must follow
+when a month changes hands (undo). Views, forms, templates and commands read this
+registry instead of testing the kind's name; a new kind is an entry here plus its
+subject's folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import wraps
+
+import pandas as pd
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hyrdash.lib.errors import ServiceError
+from kpis import roles
+from kpis.batches import refresh_months
+from kpis.costs import selectors as cost_selectors
+from kpis.costs import series as cost_series
+from kpis.costs import services as cost_services
+from kpis.models import Category, ImportBatch
+from kpis.organisation.selectors import Scope
+from kpis.sick_leave import selectors as sick_leave_selectors
+from kpis.sick_leave import series as sick_leave_series
+from kpis.sick_leave import services as sick_leave_services
+
+
+@dataclass(frozen=True)
+class ExtractKind:
+    """One kind of extract.
+
+    `check(data=...)` reads and checks a file without writing; `import_(data=...,
+    file_name=..., user=...)` writes it (the same check first) and returns (batch or
+    None when identical, check). `summary_labels` names the confirmation page's rows
+    (code -> (label, decimals)); `after_undo(periods)` keeps what the kind derives from
+    its current batches (the cost sums) in step after an undo.
+    """
+
+    kind: str
+    permission: str
+    title: Promise
+    upload_help: Promise
+    caption: Promise
+    summary_heading: Promise
+    check: Callable
+    import_: Callable
+    summary_labels: Callable[[], dict]
+    # The management command that imports a file of this kind, its options, and which
+    # demo user runs it when load_demo reads the demo region's files.
+    command: str
+    command_options: dict = field(default_factory=dict)
+    demo_user: str = "controller"
+    demo_label: str = ""
+    after_undo: Callable[[list[dt.date]], None] | None = None
+
+
+COSTS_HELP = gettext_lazy(
+    "Kostnadsunderlag: utfall eller budget ur huvudboken som CSV eller Excel (.xlsx), med "
+    "kolumnerna Period, Ansvar, Konto, Belopp och valfritt Timmar."
+)
+
+
+def _cost_labels() -> dict:
+    return {code: (label, 2) for code, label in Category.choices}
+
+
+def _sick_leave_labels() -> dict:
+    return {
+        "employees": (gettext_lazy("Anställda"), 0),
+        "ordinary_hours": (gettext_lazy("Ordinarie arbetstid (timmar)"), 2),
+        "sick_hours": (gettext_lazy("Sjuktimmar"), 2),
+    }
+
+
+def _costs(kind: str, label: str) -> ExtractKind:
+    return ExtractKind(
+        kind=kind,
+        permission=roles.IMPORT_DATA,
+        title=gettext_lazy("Importera underlag"),
+        upload_help=COSTS_HELP,
+        caption=gettext_lazy("Belopp per månad och kategori (kr)"),
+        summary_heading=gettext_lazy("Kategori"),
+        check=lambda *, data: cost_services.costs_check(data=data, kind=kind),
+        import_=lambda *, data, file_name, user=None: cost_services.costs_import(
+            data=data, file_name=file_name, kind=kind, user=user
+        ),
+        summary_labels=_cost_labels,
+        command="import_costs",
+        command_options={"kind": kind},
+        demo_label=label,
+        after_undo=lambda periods: cost_services.monthly_costs_rebuild(kind=kind, periods=periods),
+    )
+
+
+KINDS: dict[str, ExtractKind] = {
+    ImportBatch.Kind.ACTUALS: _costs(ImportBatch.Kind.ACTUALS, "utfall"),
+    ImportBatch.Kind.BUDGET: _costs(ImportBatch.Kind.BUDGET, "budget"),
+    ImportBatch.Kind.SICK_LEAVE: ExtractKind(
+        kind=ImportBatch.Kind.SICK_LEAVE,
+        permission=roles.IMPORT_SICK_LEAVE,
+        title=gettext_lazy("Importera sjukfrånvaro"),
+        upload_help=gettext_lazy(
+            "Sjukfrånvaro: ur lönesystemet som CSV eller Excel (.xlsx), en rad per månad, "
+            "ansvar, kön och åldersgrupp, med kolumnerna Period, Ansvar, Kön (K eller M), "
+            "Åldersgrupp (-29, 30-49 eller 50-), Antal anställda, Ordinarie arbetstid, "
+            "Sjuktimmar dag 1-14, Sjuktimmar dag 15-59 och Sjuktimmar dag 60-."
+        ),
+        caption=gettext_lazy("Anställda och timmar per månad"),
+        summary_heading=gettext_lazy("Uppgift"),
+        check=sick_leave_services.sick_leave_check,
+        import_=sick_leave_services.sick_leave_import,
+        summary_labels=_sick_leave_labels,
+        command="import_sick_leave",
+        demo_user="hr",
+        demo_label="sjukfrånvaro",
+    ),
+}
+
+
+def extract_kind(kind: str) -> ExtractKind:
+    """The registry's entry for an ImportBatch kind (KeyError for an unknown one)."""
+    return KINDS[kind]
+
+
+# --- who may import what ---------------------------------------------------------------
+def may_import(user, kind: str) -> bool:
+    """Whether the user may import, undo and close months of this kind of extract
+    (the kind's permission here)."""
+    entry = KINDS.get(kind)
+    return entry is not None and user.has_perm(entry.permission)
+
+
+def importable_kinds(user) -> list[str]:
+    """The kinds of extract the user may import, in the order the upload form lists them."""
+    return [kind for kind in KINDS if may_import(user, kind)]
+
+
+def may_upload(view):
+    """The upload pages and the import history: for whoever may import some kind of
+    extract (KINDS); each page then checks the kind at hand."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not importable_kinds(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def upload_texts(kinds) -> dict:
+    """What the upload page says for these kinds: the first kind's title and each
+    distinct description, in the registry's order."""
+    entries = [KINDS[kind] for kind in kinds]
+    return {
+        "upload_title": entries[0].title if entries else "",
+        "upload_helps": list(dict.fromkeys(entry.upload_help for entry in entries)),
+    }
+
+
+def extract_check(*, data: bytes, kind: str):
+    """Check an extract of any kind; what the upload page shows before confirming."""
+    return KINDS[kind].check(data=data)
+
+
+def extract_import(*, data: bytes, file_name: str, kind: str, user=None):
+    """Import an extract of any kind: (the new batch or None when identical, the check)."""
+    return KINDS[kind].import_(data=data, file_name=file_name, user=user)
+
+
+def batch_undo(*, batch_id: int, user=None) -> ImportBatch:
+    """Undo an import: each of its months gets back the data it had before it.
+
+    A month's data comes from the newest batch covering it that is not undone,
+    so undoing restores the previous import of the month (or no data).
+    """
+    with transaction.atomic():
+        try:
+            batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        except ImportBatch.DoesNotExist as exc:
+            raise ServiceError(_("Importen finns inte.")) from exc
+        if batch.undone_at is not None:
+            raise ServiceError(_("Importen är redan ångrad."))
+        batch.undone_at = timezone.now()
+        batch.undone_by = user
+        batch.save(update_fields=["undone_at", "undone_by"])
+        periods = list(batch.months.values_list("period", flat=True))
+        refresh_months(kind=batch.kind, periods=periods)
+        after_undo = KINDS[batch.kind].after_undo
+        if after_undo is not None:
+            after_undo(periods)
+    return batch
+
+
+# --- the series export_kpi prints ------------------------------------------------------
+
+# Which months a series takes.
+MONTHLY = "monthly"  # optional: --month (one month) or --from/--to (a range, either end open)
+MONTH = "month"  # required: --month
+RANGE = "range"  # required: --from and --to
+YEAR = "year"  # required: --year (the survey)
+
+
+@dataclass(frozen=True)
+class SeriesExport:
+    """How to produce one series: build(load(), scope=, start=, end=) -> table with
+    `columns`, or build(load(), scope=, year=) for a series by year (YEAR)."""
+
+    build: Callable[..., pd.DataFrame]
+    columns: Sequence[str]
+    months: str = MONTHLY
+    load: Callable[[], object] = cost_selectors.cost_data
+    by: tuple[str, ...] = ()  # what --by may choose; build then gets by= too
+    parse_scope: Callable[[str], object] = Scope.parse
+    scope_help: str = ""
+
+
+def _agency_ytd(data, *, scope, start, end):
+    return cost_series.agency_ytd(data, scope=scope, month=end)
+
+
+def _cost(build, name: str, months: str = MONTHLY) -> SeriesExport:
+    return SeriesExport(build, columns=cost_series.SERIES[name], months=months)
+
+
+def _sick_leave(build, name: str, **extra) -> SeriesExport:
+    return SeriesExport(
+        build,
+        columns=sick_leave_series.SERIES[name],
+        load=sick_leave_selectors.sick_leave_data,
+        **extra,
+    )
+
+
+SERIES_EXPORTS: dict[str, SeriesExport] = {
+    "agency-ytd": _cost(_agency_ytd, "agency-ytd", months=MONTH),
+    "agency-monthly": _cost(cost_series.agency_monthly, "agency-monthly"),
+    "agency-r12": _cost(cost_series.agency_r12, "agency-r12"),
+    "skr-measure": _cost(cost_series.skr_measure, "skr-measure"),
+    "agency-r12-by-area": _cost(cost_series.agency_r12_by_area, "agency-r12-by-area"),
+    "personnel-cost": _cost(cost_series.personnel_cost, "personnel-cost"),
+    "agency-by-department": _cost(
+        cost_series.agency_by_department, "agency-by-department", months=RANGE
+    ),
+    "agency-hours": _cost(cost_series.agency_hours, "agency-hours"),
+    "sick-leave": _sick_leave(
+        sick_leave_series.sick_leave, "sick-leave", by=sick_leave_series.SICK_LEAVE_BY
+    ),
+    "sick-leave-duration": _sick_leave(
+        sick_leave_series.sick_leave_duration, "sick-leave-duration"
+    ),
+}
+
+
+def register_series_export(name: str, export: SeriesExport) -> None:
+    """Another app's series (the survey's), added when that app is ready."""
+    SERIES_EXPORTS[name] = export
+
+
+# --- the demo region -------------------------------------------------------------------
+
+# Steps another app adds to load_demo (the survey's years): each is called as
+# step(command, data, directory, seed=, small=) inside load_demo's transaction, after the
+# extracts above are in; `after` steps run once everything is loaded.
+DEMO_STEPS: list[Callable] = []
+DEMO_AFTER_STEPS: list[Callable] = []
+
+
+def register_demo_step(step: Callable, *, after: Callable | None = None) -> None:
+    """Add another app's part of the demo region to load_demo."""
+    if step not in DEMO_STEPS:
+        DEMO_STEPS.append(step)
+    if after is not None and after not in DEMO_AFTER_STEPS:
+        DEMO_AFTER_STEPS.append(after)

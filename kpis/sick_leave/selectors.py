@@ -1,0 +1,103 @@
+"""Reads for the sick-leave page: the current batches' rows and the targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.conf import settings
+from django.db import connection
+
+from kpis.batches import closed_months, months_with_data
+from kpis.models import Area, BatchMonth, Department, ImportBatch, SickLeaveRow, Target, Unit
+from kpis.sick_leave.extracts import SICK_LEAVE_HOURS
+
+# --- sick leave -----------------------------------------------------------------------
+
+
+SICK_LEAVE_COLUMNS = [
+    "period",
+    "area",
+    "department",
+    "care_type",
+    "gender",
+    "age_band",
+    "employees",
+    *SICK_LEAVE_HOURS,
+]
+
+
+@dataclass
+class SickLeaveData:
+    """Everything the sick-leave page and exports need, read in a few queries."""
+
+    # Sums of the current batches per month x department x care type x gender x age
+    # band: period (Period[M]), area, department, care_type, gender, age_band,
+    # employees, ordinary_hours, sick_hours_1_14, sick_hours_15_59, sick_hours_60.
+    rows: pd.DataFrame
+    months: pd.PeriodIndex  # months a current sick-leave import covers
+    threshold: int  # the smallest group shown (settings.SICK_LEAVE_MIN_GROUP)
+    targets: dict[tuple[int, str], float] = field(default_factory=dict)
+    closed: set[pd.Period] = field(default_factory=set)
+    areas: list[str] = field(default_factory=list)
+    departments: dict[str, str] = field(default_factory=dict)  # department -> its area
+    # The cells with their suppression, computed once (kpis.series.sick_leave_cells).
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def last_month(self) -> pd.Period | None:
+        return self.months[-1] if len(self.months) else None
+
+    def is_preliminary(self, month: pd.Period) -> bool:
+        """Only the newest month is preliminary, until it is closed: payroll's corrections
+        of a month come with the next month's extract."""
+        return month == self.last_month and month not in self.closed
+
+
+def sick_leave_frame() -> pd.DataFrame:
+    """The current sick-leave rows summed per month, department, care type, gender and
+    age band (SickLeaveData.rows), in one SQL query."""
+    sql = f"""
+        SELECT CAST(r.period AS VARCHAR(10)), a.name, d.name, u.care_type, r.gender,
+               r.age_band, SUM(r.employees),
+               CAST(SUM(r.ordinary_hours) AS DOUBLE PRECISION),
+               CAST(SUM(r.sick_hours_1_14) AS DOUBLE PRECISION),
+               CAST(SUM(r.sick_hours_15_59) AS DOUBLE PRECISION),
+               CAST(SUM(r.sick_hours_60) AS DOUBLE PRECISION)
+        FROM {SickLeaveRow._meta.db_table} r
+        JOIN {BatchMonth._meta.db_table} bm ON bm.batch_id = r.batch_id AND bm.period = r.period
+        JOIN {Unit._meta.db_table} u ON u.id = r.unit_id
+        JOIN {Department._meta.db_table} d ON d.id = u.department_id
+        JOIN {Area._meta.db_table} a ON a.id = d.area_id
+        WHERE bm.is_current = %s
+        GROUP BY r.period, a.name, d.name, u.care_type, r.gender, r.age_band
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True])
+        frame = pd.DataFrame.from_records(cursor.fetchall(), columns=SICK_LEAVE_COLUMNS)
+    dates = pd.to_datetime(frame["period"].astype("str"), format="%Y-%m-%d")
+    frame["period"] = pd.PeriodIndex(dates, freq="M")
+    frame["employees"] = frame["employees"].astype("int64")
+    for column in SICK_LEAVE_HOURS:
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def sick_leave_targets() -> dict[tuple[int, str], float]:
+    """Sick-leave targets as {(year, scope key): pct}."""
+    return {
+        (t.year, t.scope_key): float(t.pct)
+        for t in Target.objects.filter(measure=Target.Measure.SICK_LEAVE).select_related("area")
+    }
+
+
+def sick_leave_data() -> SickLeaveData:
+    return SickLeaveData(
+        rows=sick_leave_frame(),
+        months=months_with_data(kind=ImportBatch.Kind.SICK_LEAVE),
+        threshold=settings.SICK_LEAVE_MIN_GROUP,
+        targets=sick_leave_targets(),
+        closed=closed_months(kind=ImportBatch.Kind.SICK_LEAVE),
+        areas=list(Area.objects.values_list("name", flat=True)),
+        departments=dict(Department.objects.values_list("name", "area__name")),
+    )

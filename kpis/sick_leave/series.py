@@ -1,0 +1,295 @@
+"""The sick-leave series (KPI 9), used by the page, the CSV downloads and export_kpi:
+per month and group, never with a value of a group too small to show
+(`sick_leave_cells` applies the small-group rule to every published table at once).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from django.utils.translation import gettext_lazy as _
+
+from hyrdash.lib import periods
+from hyrdash.lib.periods import month_text
+from hyrdash.lib.suppression import LinkedBreakdowns
+from kpis.models import CareType
+from kpis.organisation.scopes import target_for
+from kpis.organisation.selectors import HSF, Scope
+from kpis.sick_leave import metrics as sick_leave_metrics
+from kpis.sick_leave.extracts import AGE_BANDS, GENDERS, SICK_LEAVE_HOURS
+from kpis.sick_leave.selectors import SickLeaveData
+
+# --- sick leave (KPI 9) ---------------------------------------------------------------
+
+# The columns of each sick-leave series (export_kpi and the CSV downloads).
+SERIES = {
+    "sick-leave": [
+        "month",
+        "group",
+        "employees",
+        "ordinary_hours",
+        "sick_hours",
+        "rate_pct",
+        "rate_r12_pct",
+        "long_term_share_r12_pct",
+        "preliminary",
+        "suppressed",
+    ],
+    "sick-leave-duration": [
+        "month",
+        "employees",
+        "sick_hours",
+        "sick_hours_1_14",
+        "sick_hours_15_59",
+        "sick_hours_60",
+        "short_term_rate_pct",
+        "short_term_rate_r12_pct",
+        "long_term_share_r12_pct",
+        "preliminary",
+        "suppressed",
+    ],
+}
+
+TOTAL = "total"
+
+
+GROUPS = [TOTAL, *GENDERS, *AGE_BANDS]
+
+# --by of the sick-leave series: the groups shown under the scope's total.
+SICK_LEAVE_BY = ("gender", "age", "area")
+
+GROUP_LABELS = {
+    TOTAL: _("Totalt"),
+    "K": _("Kvinnor"),
+    "M": _("Män"),
+    "-29": _("29 år eller yngre"),
+    "30-49": _("30–49 år"),
+    "50-": _("50 år eller äldre"),
+}
+
+_CELL_VALUES = ["employees", *SICK_LEAVE_HOURS]
+
+
+def _sick_leave_nodes(data: SickLeaveData) -> list[str]:
+    """Every scope sick leave is published for, as scope keys: the administration, its
+    areas and departments (the register), and the care types."""
+    return [
+        HSF,
+        *(f"area:{area}" for area in data.areas),
+        *(f"department:{name}" for name in sorted(data.departments)),
+        *(f"care:{care}" for care in CareType.values),
+    ]
+
+
+def sick_leave_parts(data: SickLeaveData, scope: Scope) -> list[tuple[str, str]]:
+    """The organisational parts shown under a scope, as (scope key, name): the areas of
+    the administration, the departments of an area. A care type and a department have
+    none: area x care type cells would make a second, crossed way to split the same
+    people, and units are too small to show."""
+    if scope.kind == HSF:
+        return [(f"area:{area}", area) for area in data.areas]
+    if scope.kind == "area":
+        names = sorted(d for d, area in data.departments.items() if area == scope.value)
+        return [(f"department:{name}", name) for name in names]
+    return []
+
+
+def _sick_leave_breakdowns(data: SickLeaveData) -> list[tuple[tuple, list[tuple]]]:
+    """Every parent = sum of its children among the cells (node, group): a scope's total
+    split by gender and by age; each group of the administration split into areas and
+    into care types; each group of an area split into its departments."""
+    nodes = _sick_leave_nodes(data)
+    pairs = []
+    for node in nodes:
+        pairs.append(((node, TOTAL), [(node, g) for g in GENDERS]))
+        pairs.append(((node, TOTAL), [(node, g) for g in AGE_BANDS]))
+    for group in GROUPS:
+        pairs.append(((HSF, group), [(f"area:{a}", group) for a in data.areas]))
+        pairs.append(((HSF, group), [(f"care:{c}", group) for c in CareType.values]))
+        for area in data.areas:
+            parts = sick_leave_parts(data, Scope("area", area))
+            pairs.append(((f"area:{area}", group), [(key, group) for key, _ in parts]))
+    return pairs
+
+
+# A month's suppression depends only on its group sizes, the organisation and the
+# threshold, and takes tens of milliseconds: kept per process for the months of the
+# pages to come (a month imported again has other sizes, hence another key).
+_SUPPRESSED: dict[tuple, np.ndarray] = {}
+
+_SUPPRESSED_MAX = 5000
+
+
+def sick_leave_cells(data: SickLeaveData) -> pd.DataFrame:
+    """Every published sick-leave figure's cell and whether it may be shown.
+
+    Index (node, group, period): node a scope key (`_sick_leave_nodes`), group
+    total, K, M or an age band, period every month with data. Columns: employees
+    and the hours (0 where the scope had no rows that month), `hidden` (the small-
+    group rule of hyrdash.suppression: fewer employees than data.threshold, or
+    hidden so that a small group cannot be worked out from the others, over every
+    breakdown at once) and `hidden_r12` (hidden in any month of the 12 ending with
+    this one: an R12 value would otherwise let a hidden month be worked out from
+    two neighbouring R12 values and the shown months).
+    Computed once per SickLeaveData.
+    """
+    if "cells" in data.cache:
+        return data.cache["cells"]
+    nodes = _sick_leave_nodes(data)
+    rows = data.rows
+    parts = []
+    for kind, column in ((HSF, None), ("area", "area"), ("department", "department"),
+                         ("care", "care_type")):  # fmt: skip
+        node = HSF if column is None else kind + ":" + rows[column].astype("str")
+        frame = rows.assign(node=node)
+        total = frame.groupby(["node", "period"])[_CELL_VALUES].sum().reset_index()
+        parts.append(total.assign(group=TOTAL))
+        for column_name in ("gender", "age_band"):
+            split = frame.groupby(["node", "period", column_name])[_CELL_VALUES].sum()
+            parts.append(split.reset_index().rename(columns={column_name: "group"}))
+    index = pd.MultiIndex.from_product(
+        [nodes, GROUPS, data.months], names=["node", "group", "period"]
+    )
+    cells = (
+        pd.concat(parts, ignore_index=True)
+        .set_index(["node", "group", "period"])[_CELL_VALUES]
+        .reindex(index, fill_value=0)
+        .astype({"employees": "int64"} | dict.fromkeys(SICK_LEAVE_HOURS, "float64"))
+    )
+
+    sizes = cells["employees"].unstack("period")  # (node, group) x month
+    pairs = _sick_leave_breakdowns(data)
+    structure = hash((data.threshold, tuple(sizes.index), repr(pairs)))
+    linked = None
+    hidden = pd.DataFrame(False, index=sizes.index, columns=sizes.columns)
+    for month in sizes.columns:
+        key = (structure, tuple(sizes[month].to_numpy().tolist()))
+        if key not in _SUPPRESSED:
+            linked = linked or LinkedBreakdowns(pairs)
+            found = linked.suppress(sizes[month].to_dict(), threshold=data.threshold)
+            if len(_SUPPRESSED) >= _SUPPRESSED_MAX:
+                _SUPPRESSED.clear()
+            _SUPPRESSED[key] = hidden.index.isin(list(found))
+        hidden[month] = _SUPPRESSED[key]
+    # Hidden in any of the 12 months ending with each month (gaps: no R12 anyway).
+    if len(data.months):
+        full = pd.period_range(data.months[0], data.months[-1], freq="M")
+        flags = hidden.reindex(columns=full, fill_value=False).to_numpy(dtype=float)
+        padded = np.concatenate([np.zeros((len(flags), 11)), flags], axis=1)
+        windows = np.lib.stride_tricks.sliding_window_view(padded, 12, axis=1)
+        hidden_r12 = pd.DataFrame(windows.max(axis=2) > 0, index=hidden.index, columns=full)
+        hidden_r12 = hidden_r12[list(data.months)]
+    else:
+        hidden_r12 = hidden.copy()
+    cells["hidden"] = hidden.stack(future_stack=True).reindex(index).to_numpy(dtype=bool)
+    cells["hidden_r12"] = hidden_r12.stack(future_stack=True).reindex(index).to_numpy(dtype=bool)
+    cells = cells.sort_index()  # (node, group) look-ups need a sorted index
+    data.cache["cells"] = cells
+    return cells
+
+
+def _sick_leave_group(data: SickLeaveData, node: str, group: str) -> pd.DataFrame:
+    """One cell's months: hours, employees, the measures, and the suppression flags,
+    with every withheld value NaN; indexed by the months with data."""
+    cells = sick_leave_cells(data)
+    part = cells.loc[(node, group)]
+    part.index = pd.PeriodIndex(part.index, freq="M")
+    hours = {
+        column: periods.complete_series(part[column], months_with_data=data.months)
+        for column in SICK_LEAVE_HOURS
+    }
+    measures = sick_leave_metrics.sick_leave_measures(
+        ordinary=hours["ordinary_hours"],
+        sick_1_14=hours["sick_hours_1_14"],
+        sick_15_59=hours["sick_hours_15_59"],
+        sick_60=hours["sick_hours_60"],
+    ).reindex(data.months)
+    table = measures.assign(
+        employees=part["employees"].astype("Int64"),
+        sick_hours_1_14=part["sick_hours_1_14"],
+        sick_hours_15_59=part["sick_hours_15_59"],
+        sick_hours_60=part["sick_hours_60"],
+    )
+    monthly = ["employees", "ordinary_hours", "sick_hours", *SICK_LEAVE_HOURS[1:]]
+    monthly += ["rate_pct", "short_term_rate_pct"]
+    r12 = ["rate_r12_pct", "short_term_rate_r12_pct", "long_term_share_r12_pct"]
+    hidden = part["hidden"].to_numpy(dtype=bool)
+    hidden_r12 = part["hidden_r12"].to_numpy(dtype=bool)
+    withheld_r12 = hidden_r12 & table[r12].notna().any(axis=1).to_numpy()
+    table.loc[hidden, monthly] = np.nan
+    table.loc[hidden_r12, r12] = np.nan
+    table["suppressed"] = hidden | withheld_r12
+    table["preliminary"] = [data.is_preliminary(m) for m in table.index]
+    return table
+
+
+def _sick_leave_limit(table: pd.DataFrame, start, end) -> pd.DataFrame:
+    if start is not None:
+        table = table[table.index >= start]
+    if end is not None:
+        table = table[table.index <= end]
+    return table
+
+
+def sick_leave(
+    data: SickLeaveData,
+    *,
+    scope: Scope,
+    by: str | None = None,
+    start: pd.Period | None = None,
+    end: pd.Period | None = None,
+) -> pd.DataFrame:
+    """KPI 9: sick leave per month for the scope's total (group `total`) and, with `by`,
+    its genders (K, M), age bands (-29, 30-49, 50-) or organisational parts (the areas
+    of the administration, the departments of an area: group is their name).
+
+    Per row: employees, ordinary and sick hours (all days), the month's rate, the R12
+    rate and the long-term share R12 (kpis.sick_leave_metrics.sick_leave_measures), whether the
+    month is preliminary, and `suppressed`: 1 when the small-group rule withholds a
+    value of the row (every value when the group is hidden that month, else only the
+    R12 values when one of its 12 months was). Withheld values are NaN.
+    """
+    if by is not None and by not in SICK_LEAVE_BY:
+        raise ValueError(f"by must be one of {SICK_LEAVE_BY}, not {by!r}")
+    groups: list[tuple[str, str, str]] = [(scope.key, TOTAL, TOTAL)]  # (node, group, label)
+    if by == "gender":
+        groups += [(scope.key, g, g) for g in GENDERS]
+    elif by == "age":
+        groups += [(scope.key, g, g) for g in AGE_BANDS]
+    elif by == "area":
+        groups += [(key, TOTAL, name) for key, name in sick_leave_parts(data, scope)]
+    columns = SERIES["sick-leave"]
+    if not len(data.months):
+        return pd.DataFrame(columns=columns)
+    parts = []
+    for order, (node, group, label) in enumerate(groups):
+        table = _sick_leave_limit(_sick_leave_group(data, node, group), start, end)
+        parts.append(table.assign(group=label, order=order, month=month_text(table.index)))
+    table = pd.concat(parts).sort_values(["month", "order"], kind="stable")
+    return table[columns].reset_index(drop=True)
+
+
+def sick_leave_duration(
+    data: SickLeaveData,
+    *,
+    scope: Scope,
+    start: pd.Period | None = None,
+    end: pd.Period | None = None,
+) -> pd.DataFrame:
+    """KPI 9, by length of sick period, for the scope's total: sick hours per month by
+    day 1-14, 15-59 and 60-, the short-term rate (day 1-14 hours of ordinary hours)
+    per month and R12, and the long-term share R12 (day 60- of all sick hours).
+    Suppressed as `sick_leave`."""
+    columns = SERIES["sick-leave-duration"]
+    if not len(data.months):
+        return pd.DataFrame(columns=columns)
+    table = _sick_leave_limit(_sick_leave_group(data, scope.key, TOTAL), start, end)
+    table = table.assign(month=month_text(table.index))
+    return table[columns].reset_index(drop=True)
+
+
+def sick_leave_target(data: SickLeaveData, *, scope: Scope, month: pd.Period) -> float | None:
+    """The sick-leave target (%) of the month's year for the scope; a scope without its
+    own (a department, or a care type or area without one) has the administration's."""
+    key = scope.key if scope.kind in ("care", "area") else HSF
+    return target_for(data.targets, year=month.year, scope=key)
