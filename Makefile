@@ -35,7 +35,7 @@ PIP_NOISE := is neither a file nor a directory
 help:
 	@echo "make run             install, migrate, load demo data, serve http://$(ADDR)"
 	@echo "make test            run the tests (ARGS='...' passes arguments to pytest)"
-	@echo "make lint            ruff check + ruff format --check"
+	@echo "make lint            ruff check + ruff format --check + lint-imports"
 	@echo "make format          ruff --fix + ruff format"
 	@echo "make bench           run the benchmarks in bench/"
 	@echo "make reset-local-db  delete the local SQLite database db.sqlite3"
@@ -63,6 +63,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
