@@ -11,7 +11,7 @@ import math
 import openpyxl
 import pytest
 
-from kpis.extracts import ExtractError
+from hyrdash.lib.tabular import ExtractError
 from kpis.placements.extracts import parse_placements
 
 D = dt.date

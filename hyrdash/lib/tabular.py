@@ -697,6 +697,7 @@ AMOUNT_EXPLANATION = gettext_lazy("är inget tal.")
 # Amounts and hours are stored as decimals with 14 and 12 digits before the comma: a
 # larger value is a mistake in the file (an ansvar or a date in the amount column).
 MAX_AMOUNT = 10**12
+NEGATIVE_EXPLANATION = gettext_lazy("är negativt; antal och timmar kan inte vara mindre än 0.")
 
 TOO_LARGE_EXPLANATION = gettext_lazy("är orimligt stort (högst 999 999 999 999,99).")
 

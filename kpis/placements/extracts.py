@@ -15,12 +15,11 @@ import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..extracts import (
+from hyrdash.lib.tabular import (
     AMOUNT_EXPLANATION,
     MAX_AMOUNT,
     NEGATIVE_EXPLANATION,
     TOO_LARGE_EXPLANATION,
-    UNKNOWN_ANSVAR_EXPLANATION,
     Column,
     ExtractError,
     Problem,
@@ -32,6 +31,7 @@ from ..extracts import (
     quote,
     read_table,
 )
+from kpis.organisation.extracts import UNKNOWN_ANSVAR_EXPLANATION
 
 PLACEMENT_COLUMNS = (
     Column("KonsultID"),

@@ -8,12 +8,12 @@ from collections.abc import Collection
 
 import pandas as pd
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from hyrdash.lib.formatting import digit_separators
 from hyrdash.lib.tabular import (
     AMOUNT_EXPLANATION,
     MAX_AMOUNT,
+    NEGATIVE_EXPLANATION,
     PERIOD_EXPLANATION,
     TOO_LARGE_EXPLANATION,
     Column,
@@ -57,8 +57,6 @@ SICK_LEAVE_HOURS = ["ordinary_hours", *SICK_HOURS]
 
 # A row is one unit's employees of one gender and age band: a million is a mistake.
 MAX_EMPLOYEES = 1_000_000
-
-NEGATIVE_EXPLANATION = gettext_lazy("är negativt; antal och timmar kan inte vara mindre än 0.")
 
 
 def _hours_text(value: float) -> str:
