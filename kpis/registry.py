@@ -17,12 +17,10 @@ from functools import wraps
 import pandas as pd
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hyrdash.lib.errors import ServiceError
+from hyrdash.lib.uploads import mark_undone
 from kpis import roles
 from kpis.batches import refresh_months
 from kpis.costs import selectors as cost_selectors
@@ -185,15 +183,7 @@ def batch_undo(*, batch_id: int, user=None) -> ImportBatch:
     so undoing restores the previous import of the month (or no data).
     """
     with transaction.atomic():
-        try:
-            batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
-        except ImportBatch.DoesNotExist as exc:
-            raise ServiceError(_("Importen finns inte.")) from exc
-        if batch.undone_at is not None:
-            raise ServiceError(_("Importen är redan ångrad."))
-        batch.undone_at = timezone.now()
-        batch.undone_by = user
-        batch.save(update_fields=["undone_at", "undone_by"])
+        batch = mark_undone(ImportBatch, batch_id=batch_id, user=user)
         periods = list(batch.months.values_list("period", flat=True))
         refresh_months(kind=batch.kind, periods=periods)
         after_undo = KINDS[batch.kind].after_undo

@@ -651,6 +651,29 @@ def _parse_period_texts(values: pd.Series) -> pd.Series:
     return result
 
 
+def read_rows(data: bytes, columns: Sequence[Column]) -> tuple[pd.DataFrame, list[Problem]]:
+    """`read_table` of a file that must have rows (else "Filen innehåller inga rader."),
+    with the problems of its blank cells in every column."""
+    table = read_table(data, columns)
+    if table.empty:
+        raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
+    return table, blank_problems(table, [c.name for c in columns])
+
+
+def choice_problems(
+    table: pd.DataFrame, column: str, codes: pd.Series, allowed: Sequence[str], explanation: str
+) -> list[Problem]:
+    """Cells of `column` whose code (`codes`, e.g. lower-cased) is not one of `allowed`;
+    `explanation` has %(allowed)s for the allowed codes. Blank cells are left to
+    blank_problems."""
+    return invalid_problems(
+        table,
+        column,
+        ~codes.isin(list(allowed)) & (codes != ""),
+        explanation % {"allowed": ", ".join(allowed)},
+    )
+
+
 def in_column_order(problems: list[Problem], columns: Sequence[Column]) -> list[Problem]:
     """Problems sorted by column as the file declares them; ExtractError then sorts by
     row, stably, so each row's problems read left to right."""
