@@ -1,9 +1,10 @@
 """Settings for hyrdash: one module, configured through environment variables.
 
-DATABASE_URL   database (default: SQLite file db.sqlite3 in the project folder)
-SECRET_KEY     required when DEBUG is off
-DEBUG          "1"/"true" to enable debug mode (default off)
-ALLOWED_HOSTS  comma-separated host names (default: localhost, 127.0.0.1)
+DATABASE_URL     database (default: SQLite file db.sqlite3 in the project folder)
+SECRET_KEY       required when DEBUG is off: at least 50 characters, not a placeholder
+DEBUG            "1"/"true" to enable debug mode (default off)
+ALLOWED_HOSTS    comma-separated host names (default: localhost, 127.0.0.1)
+(README.md, "Environment variables", lists the rest.)
 """
 
 import datetime as dt
@@ -45,13 +46,41 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
+# Published keys: the compose file's fallback, common examples, the development key.
+PLACEHOLDER_SECRET_KEYS = {
+    "change-me",
+    "changeme",
+    "insecure-development-key-only-used-with-debug",
+}
+SECRET_KEY_MIN_LENGTH = 50  # as Django's own check (security.W009)
+
+
+def check_secret_key(key: str) -> None:
+    """Refuse a key that is missing, a known placeholder, or too short to be random.
+
+    The message never repeats the key.
+    """
+    if not key:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (set DEBUG=1 for local development)."
         )
+    if key.strip().lower() in PLACEHOLDER_SECRET_KEYS or key.startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is a published placeholder; set a random key, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    if len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < 5:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} random characters when "
+            "DEBUG is off, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not DEBUG:
+    check_secret_key(SECRET_KEY)
+elif not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-only-used-with-debug"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
