@@ -1,7 +1,7 @@
 """The target path (KPI 12, "Vad krävs för att nå målet?") for one scope and month.
 
 Pure maths on monthly series, like ``kpis.metrics``: no database, no Django
-models. Series are monthly SEK sums indexed by a ``pandas.PeriodIndex`` of freq
+models (Django's number formats only write the gap in mkr into ``reason``). Series are monthly SEK sums indexed by a ``pandas.PeriodIndex`` of freq
 ``"M"``; a month without data is absent or NaN (zero is a real value).
 
 With Y the year of ``month``, ``months_left`` = 12 − month number of ``month``
