@@ -27,7 +27,7 @@ COPY docker ./docker
 
 # Settings refuse to load without SECRET_KEY when DEBUG is off; this key is
 # used for collectstatic only and is not kept in the image.
-RUN SECRET_KEY=collectstatic-at-build-time-only python manage.py collectstatic --noinput \
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --create-home --home-dir /home/hyrdash hyrdash \
     && chmod +x docker/entrypoint.sh
 
