@@ -28,7 +28,7 @@ With Y the year of ``month``, ``months_left`` = 12 − month number of ``month``
   already spent beyond what the target allows for the whole year.
 
 A sum or mean is ``None`` when any month it needs is missing, as
-``kpis.metrics.year_to_date`` does; everything computed from it is ``None``
+``hyrdash.lib.periods.year_to_date`` does; everything computed from it is ``None``
 too, and ``reason`` says which months are missing.
 """
 
@@ -38,10 +38,12 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
-from django.utils import translation
+from django.utils.translation import gettext as _
 
-from kpis import metrics
-from kpis.formatting import format_mkr
+from hyrdash.lib.chart_style import short_month_label
+from hyrdash.lib.formatting import format_mkr
+from hyrdash.lib.periods import ratio_pct
+from kpis.costs.metrics import skr_measure
 
 __all__ = ["COLUMNS", "TargetPath", "projection_points", "target_path"]
 
@@ -58,10 +60,6 @@ COLUMNS = (
 )
 
 RUN_RATE_MONTHS = 3
-
-# Swedish month abbreviations for the reasons, as kpis.charts shows them ("nov 2026").
-# The reasons are Swedish text, not yet in the translation catalog.
-_MONTH_ABBR = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 @dataclass(frozen=True)
@@ -90,12 +88,9 @@ class TargetPath:
         return tuple(getattr(self, name) for name in COLUMNS)
 
 
-def _month_label(month: pd.Period) -> str:
-    return f"{_MONTH_ABBR[month.month - 1]} {month.year}"
-
-
 def _months_label(months: list[pd.Period]) -> str:
-    return ", ".join(_month_label(m) for m in months)
+    """ "nov 2026, dec 2026" (the charts' month labels, in the active language)."""
+    return ", ".join(short_month_label(m) for m in months)
 
 
 def _on_months(series: pd.Series, months: pd.PeriodIndex) -> pd.Series:
@@ -149,59 +144,32 @@ def target_path(
         target_pct = None
     so_far, rest = _year_months(month)
     months_left = len(rest)
-
     agency_ytd, agency_missing = _sum(agency, so_far)
     own_ytd, own_missing = _sum(own_staff_actual, so_far)
     budget_rest, budget_missing = _sum(own_staff_budget, rest)
     run_rate, run_rate_missing = _run_rate(agency, month)
     own_r12_dec = None if own_ytd is None or budget_rest is None else own_ytd + budget_rest
-
-    reasons = []
+    reasons = _missing_reasons(
+        month=month,
+        months_left=months_left,
+        target_pct=target_pct,
+        missing=(agency_missing, own_missing, budget_missing, run_rate_missing),
+        own_r12_dec=own_r12_dec,
+    )
     if months_left == 0:
-        reasons.append("Året är slut: inga månader kvar att fördela kostnad på.")
-    if target_pct is None:
-        reasons.append(f"Inget mål är satt för {month.year}.")
-    if agency_missing:
-        reasons.append(f"Utfall för hyrpersonal saknas för {_months_label(agency_missing)}.")
-    if own_missing:
-        reasons.append(f"Utfall för egen personal saknas för {_months_label(own_missing)}.")
-    if budget_missing:
-        reasons.append(f"Budget saknas för {_months_label(budget_missing)}.")
-    if run_rate_missing:
-        reasons.append(
-            "Takten (snittet av de tre senaste månaderna) kräver utfall för hyrpersonal "
-            f"för {_months_label(run_rate_missing)}."
-        )
-    if own_r12_dec == 0:
-        reasons.append("Kostnaden för egen personal under året är 0: måttet kan inte beräknas.")
-
-    if months_left == 0:
-        projected = metrics.ratio_pct(agency_ytd, own_r12_dec)
+        projected = ratio_pct(agency_ytd, own_r12_dec)
     elif agency_ytd is None or run_rate is None:
         projected = None
     else:
-        projected = metrics.ratio_pct(agency_ytd + run_rate * months_left, own_r12_dec)
-
+        projected = ratio_pct(agency_ytd + run_rate * months_left, own_r12_dec)
     allowed = reachable = gap = None
     if target_pct is not None and agency_ytd is not None and own_r12_dec is not None:
         margin = target_pct / 100 * own_r12_dec - agency_ytd
         reachable = margin >= 0
-        if months_left:
-            allowed = margin / months_left
+        allowed = margin / months_left if months_left else None
         if margin < 0:
             gap = -margin
-            with translation.override("sv"):
-                gap_mkr = format_mkr(gap)
-            if months_left:
-                reasons.append(
-                    "Målet kan inte längre nås i år: kostnaden för hyrpersonal är redan "
-                    f"{gap_mkr} över vad målet tillåter för hela året."
-                )
-            else:
-                reasons.append(
-                    f"Målet nåddes inte: kostnaden för hyrpersonal blev {gap_mkr} över målet."
-                )
-
+            reasons.append(_gap_reason(gap, months_left))
     return TargetPath(
         year=month.year,
         target_pct=None if target_pct is None else float(target_pct),
@@ -215,6 +183,44 @@ def target_path(
         gap_sek=gap,
         reason=" ".join(reasons) or None,
     )
+
+
+def _missing_reasons(*, month, months_left, target_pct, missing, own_r12_dec) -> list[str]:
+    """Why fields of the path are empty, in the active language."""
+    agency_missing, own_missing, budget_missing, run_rate_missing = missing
+    reasons = []
+    if months_left == 0:
+        reasons.append(_("Året är slut: inga månader kvar att fördela kostnad på."))
+    if target_pct is None:
+        reasons.append(_("Inget mål är satt för %(year)s.") % {"year": month.year})
+    for months, text in (
+        (agency_missing, _("Utfall för hyrpersonal saknas för %(months)s.")),
+        (own_missing, _("Utfall för egen personal saknas för %(months)s.")),
+        (budget_missing, _("Budget saknas för %(months)s.")),
+        (
+            run_rate_missing,
+            _(
+                "Takten (snittet av de tre senaste månaderna) kräver utfall för hyrpersonal "
+                "för %(months)s."
+            ),
+        ),
+    ):
+        if months:
+            reasons.append(text % {"months": _months_label(months)})
+    if own_r12_dec == 0:
+        reasons.append(_("Kostnaden för egen personal under året är 0: måttet kan inte beräknas."))
+    return reasons
+
+
+def _gap_reason(gap: float, months_left: int) -> str:
+    if months_left:
+        return _(
+            "Målet kan inte längre nås i år: kostnaden för hyrpersonal är redan "
+            "%(gap)s över vad målet tillåter för hela året."
+        ) % {"gap": format_mkr(gap)}
+    return _("Målet nåddes inte: kostnaden för hyrpersonal blev %(gap)s över målet.") % {
+        "gap": format_mkr(gap)
+    }
 
 
 def projection_points(
@@ -239,7 +245,7 @@ def projection_points(
     Returns a Series indexed by those months (empty in December), NaN where a
     month it needs is missing (or the run rate is) or own-staff R12 is 0. The
     line starts after ``month``; the actual R12 measure at ``month``
-    (``metrics.skr_measure``) is the point to join it to.
+    (``kpis.costs.metrics.skr_measure``) is the point to join it to.
     """
     month = pd.Period(month, freq="M")
     _, rest = _year_months(month)
@@ -253,5 +259,5 @@ def projection_points(
     own_path = pd.concat(
         [_on_months(own_staff_actual, actual_months), _on_months(own_staff_budget, rest)]
     )
-    measure = metrics.skr_measure(agency_path, own_path)["ratio_pct"]
+    measure = skr_measure(agency_path, own_path)["ratio_pct"]
     return measure.reindex(rest).rename("projected_pct")
