@@ -1,0 +1,17 @@
+"""Statistical disclosure control for linked tables: audit and complementary suppression.
+
+Pure numpy/scipy, no Django and no app imports. See `audit` for what a microcell,
+a disclosed and a nearly disclosed figure are.
+"""
+
+from .audit import AuditResult, Figure, Interval, Tables, audit, blocks, in_row_space
+
+__all__ = [
+    "AuditResult",
+    "Figure",
+    "Interval",
+    "Tables",
+    "audit",
+    "blocks",
+    "in_row_space",
+]
