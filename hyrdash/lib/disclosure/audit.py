@@ -305,6 +305,7 @@ def minimise_many(
             b_eq=np.ravel(b_eqs[start : start + step]),
             bounds=(0, None),
             method="highs",
+            options={"presolve": False},  # twice as fast on these small, sparse programmes
         )
         if result.status != 0:
             raise RuntimeError(f"A disclosure linear programme failed: {result.message}")
