@@ -1,7 +1,19 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hyrdash.lib.admin import ReadOnlyAdmin
+from hyrdash.lib.page import parse_month
+from kpis.organisation.services import (
+    move_month,
+    move_month_text,
+    move_notice,
+    moves_apply,
+    unit_move_refusal,
+)
+from kpis.registry import PUBLISHED_PERSONAL_DATA
 from kpis.signals import registers_changed
 
 from .models import (
@@ -22,19 +34,101 @@ class AreaAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+def _saved_with_moves(request, save, *, from_month=None) -> None:
+    """Save a change of the register through moves_apply (the history of where units
+    stand; costs follow the moved units) and say from which month the moves hold."""
+    _value, moves = moves_apply(save, from_month=from_month, published=PUBLISHED_PERSONAL_DATA)
+    if moves.units:
+        registers_changed.send(sender=Unit)
+        messages.info(
+            request,
+            _("Flytten gäller från %(month)s för %(units)s.")
+            % {"month": move_month_text(moves.month), "units": ", ".join(moves.units)},
+        )
+
+
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["name", "area"]
     list_filter = ["area"]
     search_fields = ["name"]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.base_fields["area"].help_text = _(
+            "En verksamhet som byter område flyttar sina enheter. %(notice)s"
+        ) % {"notice": move_notice(*move_month())}
+        return form
+
+    def save_model(self, request, obj, form, change):
+        _saved_with_moves(request, lambda: super(DepartmentAdmin, self).save_model(
+            request, obj, form, change))  # fmt: skip
+
+
+class UnitForm(forms.ModelForm):
+    """The unit and, for a move, the month it holds from (ÅÅÅÅ-MM)."""
+
+    from_month = forms.CharField(
+        label=gettext_lazy("Flytten gäller från"), required=False, max_length=7
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["ansvar", "name", "department", "care_type", "from_month"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        month, default = move_month()
+        self.fields["from_month"].help_text = _(
+            "ÅÅÅÅ-MM. Lämna tomt för standard. %(notice)s En tidigare månad godtas bara om "
+            "granskningen visar att de omräknade siffrorna inte röjer något dolt värde."
+        ) % {"notice": move_notice(month, default)}
+
+    def clean_from_month(self):
+        text = self.cleaned_data["from_month"].strip()
+        if not text:
+            return None
+        month = parse_month(text)
+        if month is None:
+            raise forms.ValidationError(
+                _("”%(value)s” är ingen månad; skriv ÅÅÅÅ-MM, till exempel 2024-03.")
+                % {"value": text}
+            )
+        return month
+
+    def clean(self):
+        cleaned = super().clean()
+        department, care_type = cleaned.get("department"), cleaned.get("care_type")
+        if self.instance.pk is None or department is None or not care_type or self.errors:
+            return cleaned
+        if (department.id, care_type) == (self.instance.department_id, self.instance.care_type):
+            return cleaned  # no move: nothing to audit
+        refusal = unit_move_refusal(
+            unit=self.instance,
+            department=department,
+            care_type=care_type,
+            from_month=cleaned.get("from_month"),
+            published=PUBLISHED_PERSONAL_DATA,
+        )
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return cleaned
+
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
+    form = UnitForm
     list_display = ["ansvar", "name", "department", "care_type"]
     list_filter = ["care_type", "department__area"]
     search_fields = ["ansvar", "name", "department__name"]
     list_select_related = ["department"]
+
+    def save_model(self, request, obj, form, change):
+        _saved_with_moves(
+            request,
+            lambda: super(UnitAdmin, self).save_model(request, obj, form, change),
+            from_month=form.cleaned_data.get("from_month"),
+        )
 
 
 @admin.register(Account)

@@ -1,5 +1,8 @@
 """Organisation register, account mapping, the cost ledger and sick leave.
 
+The register is today's organisation (Unit.department, Unit.care_type); UnitPlacement
+keeps where each unit stood from which month, which personal data is computed with.
+
 The ledger keeps every imported row (month x unit x account) per import batch.
 For each kind and month exactly one batch is *current*: the newest batch that
 covers the month and has not been undone. `MonthlyCost` is a view of the sums of
@@ -11,6 +14,8 @@ Sick leave (`SickLeaveRow`, month x unit x gender x age band) uses the same
 batches and current months; it is small enough to be read from the current
 batches' rows directly, so it has no table of sums.
 """
+
+import datetime as dt
 
 from django.conf import settings
 from django.db import models
@@ -86,6 +91,46 @@ class Unit(models.Model):
 
     def __str__(self):
         return f"{self.ansvar} {self.name}"
+
+
+# The first month of every unit's history: a unit placed "from the beginning" has been
+# where it is for every month with data.
+HISTORY_START = dt.date(1900, 1, 1)
+
+
+class UnitPlacement(models.Model):
+    """Where a unit stood in the organisation from a month on: its department, that
+    department's area and its care type, until its next placement.
+
+    Personal data (sick leave) is computed with the placement of each month
+    (kpis.organisation.selectors.placements_as_of), so a re-organisation changes no
+    figure already shown; Unit.department and Unit.care_type are today's, and the
+    costs follow them (restated). A unit's newest placement is today's register.
+    """
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="placements", verbose_name=_("enhet")
+    )
+    valid_from = models.DateField(_("gäller från"))  # the first day of a month
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("verksamhet")
+    )
+    # The department's area then: a department can move to another area too.
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("område")
+    )
+    care_type = models.CharField(_("vårdtyp"), max_length=20, choices=CareType.choices)
+
+    class Meta:
+        ordering = ["unit", "valid_from"]
+        verbose_name = _("placering")
+        verbose_name_plural = _("placeringar")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "valid_from"], name="unitplacement_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.valid_from:%Y-%m} {self.department_id} {self.care_type}"
 
 
 class Account(models.Model):

@@ -28,6 +28,7 @@ from kpis.costs import series as cost_series
 from kpis.costs import services as cost_services
 from kpis.models import Category, ImportBatch
 from kpis.organisation.selectors import Scope
+from kpis.sick_leave import releases as sick_leave_releases
 from kpis.sick_leave import selectors as sick_leave_selectors
 from kpis.sick_leave import series as sick_leave_series
 from kpis.sick_leave import services as sick_leave_services
@@ -255,6 +256,14 @@ SERIES_EXPORTS: dict[str, SeriesExport] = {
 def register_series_export(name: str, export: SeriesExport) -> None:
     """Another app's series (the survey's), added when that app is ready."""
     SERIES_EXPORTS[name] = export
+
+
+# --- personal data and re-organisations ------------------------------------------------
+
+# What the personal data publishes per month under a placement history: import_org and
+# the unit admin audit a move from a month already shown against it
+# (kpis.organisation.history.Published). The survey keeps its tree with each year.
+PUBLISHED_PERSONAL_DATA = sick_leave_releases.sick_leave_releases
 
 
 # --- the demo region -------------------------------------------------------------------

@@ -22,6 +22,12 @@ def write(tmp_path, text, name="fil.csv", encoding="utf-8"):
     return str(path)
 
 
+# What import_org says before saving when there is no sick leave to keep unchanged.
+NO_SICK_LEAVE_YET = (
+    "Det finns ingen sjukfrånvaro ännu: flyttade enheter räknas dit för alla månader."
+)
+
+
 def run(command_name, path):
     """Run an import command; returns its stdout lines."""
     out = StringIO()
@@ -71,7 +77,7 @@ ORG_TREE = {
 def test_it_creates_areas_departments_and_units(db, tmp_path):
     lines = run("import_org", write(tmp_path, ORG_CSV))
 
-    assert lines == ["Enheter: 5 nya, 0 ändrade, 0 oförändrade, 0 borttagna."]
+    assert lines == [NO_SICK_LEAVE_YET, "Enheter: 5 nya, 0 ändrade, 0 oförändrade, 0 borttagna."]
     assert tree() == ORG_TREE
     assert sorted(Area.objects.values_list("name", flat=True)) == [
         "Länssjukvårdsområde 1",
@@ -102,7 +108,7 @@ def test_it_reads_a_windows_1252_register(db, tmp_path):
 def test_importing_the_same_register_again_changes_nothing(org, tmp_path):
     lines = run("import_org", write(tmp_path, ORG_CSV))
 
-    assert lines == ["Enheter: 0 nya, 0 ändrade, 5 oförändrade, 0 borttagna."]
+    assert lines == [NO_SICK_LEAVE_YET, "Enheter: 0 nya, 0 ändrade, 5 oförändrade, 0 borttagna."]
     assert tree() == ORG_TREE
 
 
@@ -129,8 +135,11 @@ def test_reimport_updates_names_and_moves_units(registers, tmp_path):
     lines = run("import_org", write(tmp_path, text))
 
     assert lines == [
+        NO_SICK_LEAVE_YET,
         "Enheter: 1 nya, 2 ändrade, 1 oförändrade, 1 borttagna.",
         "1 enheter saknas i filen men har data och behålls: 0101",
+        # No sick leave yet: the moves hold for every month.
+        "2 enheter har ny verksamhet, nytt område eller ny vårdtyp från början: 2001, 2002",
     ]
     assert tree() == {
         "0101": ORG_TREE["0101"],

@@ -1,17 +1,217 @@
 """Writes of the organisation register: importing the unit list (Ansvar, Enhet,
-Verksamhet, Område, Vårdtyp).
+Verksamhet, Område, Vårdtyp), and the history of where units stand (`moves_apply`,
+which import_org and the admin share).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+import pandas as pd
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
-from kpis.models import Area, CareType, Department, LedgerRow, Unit
+from hyrdash.lib.errors import ServiceError
+from kpis.models import (
+    HISTORY_START,
+    Area,
+    CareType,
+    Department,
+    LedgerRow,
+    Unit,
+    UnitPlacement,
+)
 from kpis.organisation.extracts import parse_org
+from kpis.organisation.history import Published, history_moved, move_exposures
+from kpis.organisation.selectors import (
+    PLACED_COLUMNS,
+    first_open_month,
+    placement_history,
+)
 from kpis.signals import registers_changed
+
+T = TypeVar("T")
+
+# How many of the figures a refused move would reveal its message names.
+LISTED_EXPOSURES = 6
+
+# --- the history of where units stand ---------------------------------------------------
+
+
+@dataclass
+class Moves:
+    """What `moves_apply` recorded: the units (ansvar) placed anew from `month`;
+    `default` is the first month without personal data (first_open_month)."""
+
+    month: pd.Period
+    default: pd.Period
+    units: list[str] = field(default_factory=list)
+
+
+def move_month(from_month: pd.Period | None = None) -> tuple[pd.Period, pd.Period]:
+    """(the month a move holds from, the first month without personal data): by
+    default that month, so that no figure already shown changes."""
+    default = first_open_month()
+    month = default if from_month is None else pd.Period(from_month, freq="M")
+    return month, default
+
+
+def move_notice(month: pd.Period, default: pd.Period) -> str:
+    """What a move will do, said before it is saved."""
+    values = {"month": move_month_text(month), "default": move_month_text(default)}
+    if month == default == pd.Period(HISTORY_START, freq="M"):
+        return _("Det finns ingen sjukfrånvaro ännu: flyttade enheter räknas dit för alla månader.")
+    if month == default:
+        return (
+            _(
+                "Flyttade enheter och ändrade vårdtyper gäller från %(month)s, den första månaden "
+                "utan sjukfrånvarodata: inga siffror som redan har visats ändras."
+            )
+            % values
+        )
+    if month > default:
+        return _("Flyttade enheter och ändrade vårdtyper gäller från %(month)s.") % values
+    return (
+        _(
+            "Flyttade enheter och ändrade vårdtyper ska gälla från %(month)s, före "
+            "%(default)s: sjukfrånvaron som redan har visats för de månaderna räknas om bara "
+            "om granskningen visar att inget dolt värde då kan räknas fram."
+        )
+        % values
+    )
+
+
+def register_placements() -> pd.DataFrame:
+    """Where the register puts every unit today: unit_id and PLACED_COLUMNS."""
+    records = Unit.objects.values_list(
+        "id", "department_id", "department__name", "department__area_id",
+        "department__area__name", "care_type",
+    )  # fmt: skip
+    return pd.DataFrame.from_records(list(records), columns=["unit_id", *PLACED_COLUMNS])
+
+
+def move_refusal(
+    *,
+    history: pd.DataFrame,
+    planned: pd.DataFrame,
+    month: pd.Period,
+    default: pd.Period,
+    published: Published,
+) -> str | None:
+    """Why the placement history cannot become `planned` from `month`, or None.
+
+    Only a month before `default` has figures shown already: those (computed with
+    `history`) and the restated ones (with `planned`) are audited together
+    (kpis.organisation.history.move_exposures)."""
+    if month >= default:
+        return None
+    exposures = move_exposures(published(history, month), published(planned, month))
+    if not exposures:
+        return None
+    named = [f"{e.label} ({e.month.strftime('%Y-%m')})" for e in exposures[:LISTED_EXPOSURES]]
+    what = "; ".join(named)
+    if len(exposures) > LISTED_EXPOSURES:
+        what = _("%(listed)s och %(count)s till") % {
+            "listed": what,
+            "count": len(exposures) - LISTED_EXPOSURES,
+        }
+    return _(
+        "Flytten kan inte gälla från %(month)s: siffror för de månaderna har redan visats, "
+        "och tillsammans med de omräknade skulle de röja %(what)s. Låt flytten gälla från "
+        "%(default)s, den första månaden utan sjukfrånvarodata, så ändras inga visade siffror."
+    ) % {"month": month.strftime("%Y-%m"), "what": what, "default": default.strftime("%Y-%m")}
+
+
+def unit_move_refusal(
+    *,
+    unit: Unit,
+    department: Department,
+    care_type: str,
+    from_month: pd.Period | None,
+    published: Published,
+) -> str | None:
+    """Why `unit` cannot move to `department` and `care_type` from `from_month` (by
+    default the first month without personal data), or None: move_refusal of the
+    history that move would give, before anything is saved (the admin's form)."""
+    month, default = move_month(from_month)
+    if month >= default:
+        return None
+    placed = pd.DataFrame(
+        [(unit.id, department.id, department.name, department.area_id, department.area.name,
+          care_type)],
+        columns=["unit_id", *PLACED_COLUMNS],
+    )  # fmt: skip
+    history = placement_history()
+    planned = history_moved(history, placed, month)
+    return move_refusal(
+        history=history, planned=planned, month=month, default=default, published=published
+    )
+
+
+def moves_apply(
+    write: Callable[[], T],
+    *,
+    from_month: pd.Period | None = None,
+    published: Published | None = None,
+) -> tuple[T, Moves]:
+    """Change the register with `write()` and record where every unit it moved (to
+    another department or area, or to another care type) or created stands.
+
+    A moved unit's placement holds from `from_month`, by default the first month
+    without personal data (move_month); a new unit's from the beginning. An earlier
+    month restates figures already shown: refused with ServiceError (nothing saved)
+    when move_refusal finds that they and the restated ones reveal a hidden figure
+    (`published`: kpis.registry.PUBLISHED_PERSONAL_DATA). The caller's transaction,
+    or this one, holds it all.
+    """
+    month, default = move_month(from_month)
+    if month < default and published is None:
+        raise ValueError("A move from a month already shown needs `published` to audit it.")
+    with transaction.atomic():
+        history = placement_history()
+        was = register_placements().set_index("unit_id")
+        value = write()
+        now = register_placements()
+        old = was.reindex(now["unit_id"])
+        same = pd.Series(True, index=now.index)
+        for column in ("department_id", "area_id", "care_type"):
+            same &= old[column].to_numpy() == now[column].to_numpy()
+        placed = now[~same.to_numpy()]
+        moves = Moves(month, default)
+        if placed.empty:
+            return value, moves
+        planned = history_moved(history, placed, month)
+        if published is not None:
+            refusal = move_refusal(
+                history=history, planned=planned, month=month, default=default,
+                published=published,
+            )  # fmt: skip
+            if refusal:
+                raise ServiceError(refusal)
+        _placements_save(planned[planned["unit_id"].isin(placed["unit_id"])])
+        moved = placed.loc[placed["unit_id"].isin(was.index), "unit_id"].tolist()
+        moves.units = sorted(Unit.objects.filter(id__in=moved).values_list("ansvar", flat=True))
+    return value, moves
+
+
+def _placements_save(planned: pd.DataFrame) -> None:
+    """Replace the placements of the units in `planned` by its rows."""
+    units = planned["unit_id"].unique().tolist()
+    UnitPlacement.objects.filter(unit_id__in=units).delete()
+    UnitPlacement.objects.bulk_create(
+        UnitPlacement(
+            unit_id=int(row.unit_id),
+            valid_from=row.valid_from.start_time.date(),
+            department_id=int(row.department_id),
+            area_id=int(row.area_id),
+            care_type=row.care_type,
+        )
+        for row in planned.itertuples(index=False)
+    )
+
 
 # --- organisation register ------------------------------------------------------------
 
@@ -23,6 +223,7 @@ class OrgResult:
     unchanged: int = 0
     removed: int = 0
     kept: list[str] = field(default_factory=list)  # ansvar absent from the file, kept (has data)
+    moves: Moves | None = None
 
     def lines(self) -> list[str]:
         lines = [
@@ -35,68 +236,100 @@ class OrgResult:
                 + ", ".join(self.kept[:20])
                 + (" …" if len(self.kept) > 20 else "")
             )
+        if self.moves is not None and self.moves.units:
+            units = self.moves.units
+            lines.append(
+                f"{len(units)} enheter har ny verksamhet, nytt område eller ny vårdtyp från "
+                f"{move_month_text(self.moves.month)}: "
+                + ", ".join(units[:20])
+                + (" …" if len(units) > 20 else "")
+            )
         return lines
 
 
-def org_import(*, data: bytes) -> OrgResult:  # noqa: C901 (the register's checks as one flat list)
+def move_month_text(month: pd.Period) -> str:
+    """'2025-04', or 'början' for a move from the beginning (no personal data yet)."""
+    if month == pd.Period(HISTORY_START, freq="M"):
+        return _("början")
+    return month.strftime("%Y-%m")
+
+
+def org_import(
+    *,
+    data: bytes,
+    from_month: pd.Period | None = None,
+    published: Published | None = None,
+) -> OrgResult:
     """Create or update areas, departments and units from a register file.
 
     Names and moves are updated; a unit missing from the file is removed only
-    when no data refers to it. Departments and areas left empty are removed.
+    when no data refers to it. Departments and areas left empty are removed unless
+    the history still places a unit there. Where units stand from which month is
+    `moves_apply`'s: by default from the first month without personal data, from
+    `from_month` when the audit allows it (`published`).
     """
     frame = parse_org(data, CareType.values)
     result = OrgResult()
     with transaction.atomic():
-        areas = {a.name: a for a in Area.objects.all()}
-        for name in frame["area"].unique():
-            if name not in areas:
-                areas[name] = Area.objects.create(name=name)
-        departments = {d.name: d for d in Department.objects.all()}
-        for name, area_name in frame.groupby("department", sort=False)["area"].first().items():
-            department = departments.get(name)
-            if department is None:
-                departments[name] = Department.objects.create(name=name, area=areas[area_name])
-            elif department.area_id != areas[area_name].id:
-                department.area = areas[area_name]
-                department.save(update_fields=["area"])
-        units = {u.ansvar: u for u in Unit.objects.all()}
-        for row in frame.itertuples(index=False):
-            wanted = {
-                "name": row.unit,
-                "department": departments[row.department],
-                "care_type": row.care_type,
-            }
-            unit = units.get(row.ansvar)
-            if unit is None:
-                Unit.objects.create(ansvar=row.ansvar, **wanted)
-                result.created += 1
-                continue
-            changed = [k for k, v in wanted.items() if getattr(unit, k) != v]
-            if changed:
-                for key in changed:
-                    setattr(unit, key, wanted[key])
-                unit.save(update_fields=changed)
-                result.updated += 1
-            else:
-                result.unchanged += 1
-        absent = Unit.objects.exclude(ansvar__in=frame["ansvar"].tolist())
-        with_data = set(
-            LedgerRow.objects.filter(unit__in=absent).values_list("unit_id", flat=True).distinct()
+        _value, result.moves = moves_apply(
+            lambda: _org_write(frame, result), from_month=from_month, published=published
         )
-        for unit in absent.order_by("ansvar"):
-            if unit.id in with_data:
-                result.kept.append(unit.ansvar)
-                continue
-            try:
-                with transaction.atomic():
-                    unit.delete()
-            except ProtectedError:  # other data refers to it (survey answers, ...)
-                result.kept.append(unit.ansvar)
-            else:
-                result.removed += 1
         if result.updated or result.removed:
             # Units moved or changed care type: the per-department sums follow them.
             registers_changed.send(sender=None)
-        Department.objects.filter(units__isnull=True).delete()
-        Area.objects.filter(departments__isnull=True, target__isnull=True).delete()
+        in_history = UnitPlacement.objects.values("department_id")
+        Department.objects.filter(units__isnull=True).exclude(id__in=in_history).delete()
+        Area.objects.filter(departments__isnull=True, target__isnull=True).exclude(
+            id__in=UnitPlacement.objects.values("area_id")
+        ).delete()
     return result
+
+
+def _org_write(frame: pd.DataFrame, result: OrgResult) -> None:  # noqa: C901 (the register's checks as one flat list)
+    areas = {a.name: a for a in Area.objects.all()}
+    for name in frame["area"].unique():
+        if name not in areas:
+            areas[name] = Area.objects.create(name=name)
+    departments = {d.name: d for d in Department.objects.all()}
+    for name, area_name in frame.groupby("department", sort=False)["area"].first().items():
+        department = departments.get(name)
+        if department is None:
+            departments[name] = Department.objects.create(name=name, area=areas[area_name])
+        elif department.area_id != areas[area_name].id:
+            department.area = areas[area_name]
+            department.save(update_fields=["area"])
+    units = {u.ansvar: u for u in Unit.objects.all()}
+    for row in frame.itertuples(index=False):
+        wanted = {
+            "name": row.unit,
+            "department": departments[row.department],
+            "care_type": row.care_type,
+        }
+        unit = units.get(row.ansvar)
+        if unit is None:
+            Unit.objects.create(ansvar=row.ansvar, **wanted)
+            result.created += 1
+            continue
+        changed = [k for k, v in wanted.items() if getattr(unit, k) != v]
+        if changed:
+            for key in changed:
+                setattr(unit, key, wanted[key])
+            unit.save(update_fields=changed)
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    absent = Unit.objects.exclude(ansvar__in=frame["ansvar"].tolist())
+    with_data = set(
+        LedgerRow.objects.filter(unit__in=absent).values_list("unit_id", flat=True).distinct()
+    )
+    for unit in absent.order_by("ansvar"):
+        if unit.id in with_data:
+            result.kept.append(unit.ansvar)
+            continue
+        try:
+            with transaction.atomic():
+                unit.delete()
+        except ProtectedError:  # other data refers to it (survey answers, ...)
+            result.kept.append(unit.ansvar)
+        else:
+            result.removed += 1

@@ -1,12 +1,41 @@
+from django.core.management.base import CommandError
+
 from hyrdash.lib.commands import ImportCommand
-from kpis.organisation.services import org_import
+from hyrdash.lib.page import parse_month
+from kpis.organisation.services import move_month, move_notice, org_import
+from kpis.registry import PUBLISHED_PERSONAL_DATA
 
 
 class Command(ImportCommand):
-    help = "Importera organisationsregistret (kolumner: Ansvar;Enhet;Verksamhet;Område;Vårdtyp)."
+    help = (
+        "Importera organisationsregistret (kolumner: Ansvar;Enhet;Verksamhet;Område;Vårdtyp). "
+        "En enhet som byter verksamhet, område eller vårdtyp räknas dit från den första "
+        "månaden utan sjukfrånvarodata, så att inga siffror som redan har visats ändras."
+    )
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--from",
+            dest="from_month",
+            metavar="ÅÅÅÅ-MM",
+            help="månaden flyttarna gäller från; en tidigare månad än standard godtas bara om "
+            "granskningen visar att de omräknade siffrorna inte röjer något dolt värde",
+        )
 
     def handle(self, *args, **options):
         data = self.read_file(options["file"])
-        result = self.run_service(lambda: org_import(data=data))
+        from_month = None
+        if options["from_month"] is not None:
+            from_month = parse_month(options["from_month"])
+            if from_month is None:
+                raise CommandError(
+                    f"--from: ”{options['from_month']}” är ingen giltig månad; skriv ÅÅÅÅ-MM, "
+                    "till exempel 2024-03."
+                )
+        self.stdout.write(str(move_notice(*move_month(from_month))))
+        result = self.run_service(
+            lambda: org_import(data=data, from_month=from_month, published=PUBLISHED_PERSONAL_DATA)
+        )
         for line in result.lines():
             self.stdout.write(line)

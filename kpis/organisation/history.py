@@ -1,0 +1,159 @@
+"""A re-organisation and personal data: where units stand from a month on, and whether a
+move from a month already shown would let a hidden figure be worked out.
+
+Personal data (sick leave) is computed with the organisation as it was in each month
+(kpis.organisation.selectors.placements_as_of). A move recorded from the first month
+without such data (selectors.first_open_month) changes no figure already shown. A move
+from an earlier month restates those months: the old figures are known to whoever saw
+them, so the restated ones are audited together with them (`move_exposures`, with
+hyrdash.lib.disclosure.audit): a department's figure before minus after is the moved
+unit's own.
+
+Pure: pandas and the audit, no database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from hyrdash.lib.disclosure import Figure, audit
+from hyrdash.lib.disclosure.audit import Values
+from kpis.models import HISTORY_START
+from kpis.organisation.selectors import PLACED_COLUMNS
+
+
+@dataclass(frozen=True)
+class Release:
+    """What a personal-data subject publishes for one month under one organisation.
+
+    `figures` are sums over the month's microcells (sick leave: unit x gender x age
+    band), numbered the same whatever the organisation; `values` the microcells'
+    values (as for hyrdash.lib.disclosure.audit); `shown` the keys of the figures
+    shown. `private` are figures never published that must not be worked out either
+    (sick leave: a unit's groups too small to show); `labels` names a key in a message.
+    """
+
+    figures: Sequence[Figure]
+    values: Values
+    shown: Collection[Hashable]
+    private: Sequence[Figure] = ()
+    labels: Mapping[Hashable, str] = field(default_factory=dict)
+
+    def label(self, key: Hashable) -> str:
+        return self.labels.get(key, str(key))
+
+
+# A subject's releases under a placement history, for its months with data from a month
+# on: published(history, since) -> {month: Release}.
+Published = Callable[[pd.DataFrame, pd.Period], Mapping[pd.Period, Release]]
+
+BEFORE, AFTER, PRIVATE = "före", "efter", "enhet"
+
+
+def history_moved(history: pd.DataFrame, placed: pd.DataFrame, month: pd.Period) -> pd.DataFrame:
+    """`history` (kpis.organisation.selectors.HISTORY_COLUMNS) with the units of `placed`
+    (unit_id and PLACED_COLUMNS, a row each) where `placed` puts them from `month` on.
+
+    A unit's placements from `month` on give way to one from `month`, left out when
+    the placement before `month` says the same already; a unit with no placement
+    before `month` (a new one) is placed so from HISTORY_START.
+    """
+    month = pd.Period(month, freq="M")
+    moving = history["unit_id"].isin(placed["unit_id"])
+    kept = history[~moving | (history["valid_from"] < month)]
+    earlier = kept[kept["unit_id"].isin(placed["unit_id"])]
+    last = earlier.sort_values("valid_from").groupby("unit_id").last()
+    new = placed[["unit_id", *PLACED_COLUMNS]].copy()
+    new["valid_from"] = month
+    new.loc[~new["unit_id"].isin(last.index), "valid_from"] = pd.Period(HISTORY_START, freq="M")
+    previous = last.reindex(new["unit_id"])
+    same = pd.Series(True, index=new.index)
+    for column in ("department", "area", "care_type"):
+        same &= previous[column].to_numpy() == new[column].to_numpy()
+    new = new[~same.to_numpy()]
+    result = pd.concat([kept, new[history.columns]], ignore_index=True)
+    return result.sort_values(["unit_id", "valid_from"], ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """A hidden figure of `month` that a move would let be worked out; `label` names it."""
+
+    month: pd.Period
+    label: str
+
+
+def move_exposures(
+    before: Mapping[pd.Period, Release],
+    after: Mapping[pd.Period, Release],
+    *,
+    protection: float = 0.20,
+) -> list[Exposure]:
+    """What publishing `after` (the figures restated by a move) reveals to someone who
+    has also seen `before` (the figures shown so far), month by month.
+
+    Audited together: the figures of both, shown where either shows them, and the
+    private figures that hold a microcell the move places elsewhere. Exposed (worked
+    out exactly, or within the protection level, hyrdash.lib.disclosure.audit) and
+    not already by `before` alone: a hidden figure of either release or a private one.
+    A month the move leaves unchanged is skipped.
+    """
+    found = []
+    for month in sorted(before.keys() & after.keys()):
+        for label in _month_exposures(before[month], after[month], protection):
+            found.append(Exposure(month, label))
+    return found
+
+
+def _month_exposures(before: Release, after: Release, protection: float) -> list[str]:
+    moved = _moved_cells(before, after)
+    if not moved:
+        return []
+    figures, shown_before, shown_after = _together(before, after)
+    private = {}
+    for figure in [*before.private, *after.private]:
+        if figure.cells & moved:
+            private.setdefault(figure.key, Figure((PRIVATE, figure.key), figure.cells))
+    figures += private.values()
+    both = audit(figures, shown_before | shown_after, before.values, protection=protection)
+    if not both.exposed:
+        return []
+    known = audit(figures, shown_before, before.values, protection=protection).exposed
+    labels = []
+    for kind, key in sorted(both.exposed - known, key=lambda k: (k[0] != PRIVATE, str(k[1]))):
+        label = (after if kind == AFTER else before).label(key)
+        if label not in labels:
+            labels.append(label)
+    return labels
+
+
+def _moved_cells(before: Release, after: Release) -> set[int]:
+    """The microcells some figure holds in one release and not in the other."""
+    cells = {figure.key: figure.cells for figure in before.figures}
+    moved: set[int] = set()
+    for figure in after.figures:
+        moved |= cells.pop(figure.key, frozenset()) ^ figure.cells
+    for rest in cells.values():
+        moved |= rest
+    return moved
+
+
+def _together(before: Release, after: Release) -> tuple[list[Figure], set, set]:
+    """Both releases' figures under distinct keys ((BEFORE, key), (AFTER, key)), an
+    after figure only where it differs from the before one (its cells or whether it
+    is shown), and the keys of the shown ones of each."""
+    old = {figure.key: figure.cells for figure in before.figures}
+    figures = [Figure((BEFORE, f.key), f.cells) for f in before.figures]
+    shown_before = {(BEFORE, key) for key in before.shown}
+    shown_after = set()
+    for figure in after.figures:
+        was_shown, is_shown = figure.key in before.shown, figure.key in after.shown
+        if old.get(figure.key) == figure.cells and was_shown == is_shown:
+            continue  # the same figure, shown or hidden as before
+        figures.append(Figure((AFTER, figure.key), figure.cells))
+        if is_shown:
+            shown_after.add((AFTER, figure.key))
+    return figures, shown_before, shown_after

@@ -1,0 +1,174 @@
+"""The organisation's history without a database: where a planned move puts units
+(history_moved), and whether a move from a month already shown reveals anything
+(move_exposures), on a hand-made sick-leave-like publication."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hyrdash.lib.disclosure import Figure, protect
+from kpis.organisation.history import Release, history_moved, move_exposures
+from kpis.organisation.selectors import HISTORY_COLUMNS
+
+START = pd.Period("1900-01", freq="M")
+MONTH = pd.Period("2024-05", freq="M")
+
+# unit -> (department, area, women, men). Area A: D0 = u5 (14 people), D1 = u1 + u2
+# (3 + 9 = 12), D2 = u3 (20); area B: D3 = u4 (30).
+UNITS = {
+    1: ("D1", "A", 2, 1),
+    2: ("D1", "A", 7, 2),
+    3: ("D2", "A", 15, 5),
+    4: ("D3", "B", 22, 8),
+    5: ("D0", "A", 10, 4),
+}
+DEPARTMENT_AREA = {"D0": "A", "D1": "A", "D2": "A", "D3": "B", "D4": "B"}
+LARGEST_HIDDEN = 10  # sick leave: no figure for a group of at most ten
+
+
+def history(**moves) -> pd.DataFrame:
+    """Every unit where UNITS puts it from the beginning; moves: u<id>=(department,
+    from month)."""
+    rows = [(u, START, 0, d, 0, a, "vård") for u, (d, a, *_sizes) in UNITS.items()]
+    frame = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+    for name, (department, month) in moves.items():
+        placed = pd.DataFrame(
+            [(int(name[1:]), 0, department, 0, DEPARTMENT_AREA[department], "vård")],
+            columns=["unit_id", "department_id", "department", "area_id", "area", "care_type"],
+        )
+        frame = history_moved(frame, placed, pd.Period(month, freq="M"))
+    return frame
+
+
+def published(placements: pd.DataFrame, since: pd.Period) -> dict:
+    """Sick leave in miniature for MONTH: microcells unit x gender (2u: women, 2u+1:
+    men, values the employees), figures the administration, each area and department
+    by total, women and men; groups of at most ten hidden, complements chosen by
+    protect(); private: each unit's groups of at most ten."""
+    if since > MONTH:
+        return {}
+    place = placements[placements["valid_from"] <= MONTH].groupby("unit_id").last()
+    values = np.zeros(2 * max(UNITS) + 2)
+    for unit, (_d, _a, women, men) in UNITS.items():
+        values[2 * unit], values[2 * unit + 1] = women, men
+
+    def cells(units, group):
+        genders = {"total": (0, 1), "K": (0,), "M": (1,)}[group]
+        return {2 * u + g for u in units for g in genders}
+
+    nodes = {"hsf": list(UNITS)}
+    for level in ("area", "department"):
+        for unit in UNITS:
+            nodes.setdefault(place.loc[unit, level], []).append(unit)
+    figures = [Figure((node, g), cells(units, g)) for node, units in nodes.items()
+               for g in ("total", "K", "M")]  # fmt: skip
+    small = {f.key for f in figures if 0 < values[list(f.cells)].sum() <= LARGEST_HIDDEN}
+    hidden = protect(figures, values, small, never_hide={("hsf", "total")})
+    private = [Figure((f"u{u}", g), cells([u], g)) for u in UNITS for g in ("total", "K", "M")]
+    private = [f for f in private if values[list(f.cells)].sum() <= LARGEST_HIDDEN]
+    labels = {f.key: f"{f.key[0]} {f.key[1]}" for f in figures + private}
+    shown = {f.key for f in figures} - hidden
+    return {MONTH: Release(figures, values, shown, private, labels)}
+
+
+def test_a_move_starts_from_its_month_and_earlier_months_stay():
+    moved = history(u1=("D2", "2024-05"))
+    unit1 = moved[moved["unit_id"] == 1]
+    assert unit1[["valid_from", "department"]].values.tolist() == [
+        [START, "D1"],
+        [MONTH, "D2"],
+    ]
+    assert len(moved) == len(UNITS) + 1
+
+
+def test_a_second_move_from_an_earlier_month_replaces_the_later_ones():
+    moved = history(u1=("D2", "2024-05"))
+    again = history_moved(
+        moved,
+        pd.DataFrame(
+            [(1, 0, "D3", 0, "B", "vård")], columns=HISTORY_COLUMNS[:1] + HISTORY_COLUMNS[2:]
+        ),
+        pd.Period("2024-03", freq="M"),
+    )
+    unit1 = again[again["unit_id"] == 1]
+    assert unit1[["valid_from", "department"]].values.tolist() == [
+        [START, "D1"],
+        [pd.Period("2024-03", freq="M"), "D3"],
+    ]
+
+
+def test_a_move_back_to_where_the_unit_was_leaves_no_placement():
+    moved = history(u1=("D2", "2024-05"))
+    back = history_moved(
+        moved,
+        pd.DataFrame(
+            [(1, 0, "D1", 0, "A", "vård")], columns=HISTORY_COLUMNS[:1] + HISTORY_COLUMNS[2:]
+        ),
+        MONTH,
+    )
+    assert len(back) == len(UNITS)
+    assert back.loc[back["unit_id"] == 1, "department"].tolist() == ["D1"]
+
+
+def test_a_new_unit_is_placed_from_the_beginning():
+    new = pd.DataFrame(
+        [(9, 0, "D4", 0, "B", "vård")], columns=HISTORY_COLUMNS[:1] + HISTORY_COLUMNS[2:]
+    )
+    placed = history_moved(history(), new, MONTH)
+    assert placed.loc[placed["unit_id"] == 9, "valid_from"].tolist() == [START]
+
+
+def test_moving_a_unit_of_3_out_of_a_department_of_12_in_a_shown_month_reveals_it():
+    before = published(history(), MONTH)
+    # Shown before: D1 (12) and D2 (20), so D1 after (9, hidden) = D1 before - u1 and
+    # u1 (3) = D2 after - D2 before.
+    assert ("D1", "total") in before[MONTH].shown and ("D2", "total") in before[MONTH].shown
+    after = published(history(u1=("D2", "2024-05")), MONTH)
+    assert ("D1", "total") not in after[MONTH].shown
+    found = move_exposures(before, after)
+    labels = {e.label for e in found}
+    assert {e.month for e in found} == {MONTH}
+    # u1's and D1's gender groups stay hidden: the gender splits were never shown.
+    assert labels == {"u1 total", "D1 total"}
+
+
+def test_the_same_move_from_a_month_not_yet_shown_has_nothing_to_audit():
+    later = pd.Period("2024-06", freq="M")
+    before = published(history(), later)
+    after = published(history(u1=("D2", "2024-06")), later)
+    assert before == after == {}
+    assert move_exposures(before, after) == []
+
+
+def test_moving_a_departments_only_unit_to_a_new_department_reveals_nothing():
+    # D4 after is D3 before under another name: nothing new can be worked out.
+    before = published(history(), MONTH)
+    after = published(history(u4=("D4", "2024-05")), MONTH)
+    assert after[MONTH].figures != before[MONTH].figures
+    assert move_exposures(before, after) == []
+
+
+def test_a_month_without_a_moved_microcell_is_not_audited(monkeypatch):
+    from kpis.organisation import history as module
+
+    def no_audit(*args, **kwargs):
+        raise AssertionError("audited a month the move leaves unchanged")
+
+    monkeypatch.setattr(module, "audit", no_audit)
+    release = published(history(), MONTH)
+    assert move_exposures(release, published(history(), MONTH)) == []
+
+
+@pytest.mark.parametrize("unit", [1, 2])
+def test_a_small_unit_moved_to_another_area_is_refused_too(unit):
+    before = published(history(), MONTH)
+    after = published(history(**{f"u{unit}": ("D3", "2024-05")}), MONTH)
+    assert f"u{unit} total" in {e.label for e in move_exposures(before, after)}
+
+
+def test_a_unit_of_20_whose_small_group_stays_hidden_may_move():
+    # u3 (15 women, 5 men) is D2 before and inside D3 after: its total of 20 may be
+    # worked out (a group of more than ten), its 5 men may not, and cannot.
+    before = published(history(), MONTH)
+    after = published(history(u3=("D3", "2024-05")), MONTH)
+    assert move_exposures(before, after) == []

@@ -1,0 +1,440 @@
+"""A re-organisation changes no sick-leave figure already shown: units move from the
+first month without sick leave (or, when the audit allows it, from an earlier month),
+by import_org and in the admin, and the costs are restated to today's organisation.
+
+On the `registers` organisation with tests/sick_leave_data.py (2024-01 .. 2025-03):
+0101 (20 women, 6 men) is Primärvård Skellefteå, all of Närsjukvårdsområde
+Skellefteå; 2001 (40 women, 15 men) is Kirurgiskt centrum, all of
+Länssjukvårdsområde 1; 3001 (12 women) is Tandvård Södra Lappland, all of Tandvården.
+0102 and 2002 have no sick leave (but for `sick_leave_0102`).
+"""
+
+import functools
+import io
+
+import pandas as pd
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from hyrdash.lib.exports import to_csv
+from kpis.costs.services import costs_import
+from kpis.models import Department, Unit, UnitPlacement
+from kpis.organisation import selectors
+from kpis.organisation.selectors import Scope
+from kpis.registry import SERIES_EXPORTS
+from tests.sick_leave_data import KIRURGI, LSO, MONTHS, NSO, PV_SKE, TANDVARD_SL, TANDVARDEN
+from tests.sick_leave_data import import_sick_leave as sick_leave_import
+from tests.sick_leave_data import rows as sick_leave_rows
+
+START = pd.Period("1900-01", freq="M")
+HEADER = "Ansvar;Enhet;Verksamhet;Område;Vårdtyp\n"
+ORG = {
+    "0101": ("Hälsocentral Boliden", PV_SKE, NSO, "primärvård"),
+    "0102": ("Hälsocentral Ursviken", PV_SKE, NSO, "primärvård"),
+    "2001": ("Kirurgavdelning 1", KIRURGI, LSO, "sjukhusvård"),
+    "2002": ("Operation", KIRURGI, LSO, "sjukhusvård"),
+    "3001": ("Folktandvården Lycksele", TANDVARD_SL, TANDVARDEN, "tandvård"),
+}
+CARE_TYPES = ("sjukhusvård", "primärvård", "tandvård", "övrigt")
+
+
+@pytest.fixture
+def sick_leave(registers):
+    return sick_leave_import()
+
+
+def org_file(tmp_path, **changes) -> str:
+    """The registers' organisation with units changed: ansvar=(unit, department, area,
+    care type)."""
+    units = {**ORG, **{ansvar[1:]: value for ansvar, value in changes.items()}}
+    text = HEADER + "".join(f"{a};{';'.join(v)}\n" for a, v in units.items())
+    path = tmp_path / "org.csv"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def import_org(path, *args) -> list[str]:
+    out = io.StringIO()
+    call_command("import_org", path, *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue().splitlines()
+
+
+def export(*args) -> str:
+    out = io.StringIO()
+    call_command("export_kpi", *args, stdout=out)
+    return out.getvalue()
+
+
+def every_sick_leave_figure() -> dict[tuple, str]:
+    """export_kpi's sick leave for every scope (the administration, every area, department
+    and care type), by gender, by age and by duration (each with the scope's total), by
+    area where a scope has parts, every month: the CSV export_kpi writes, from one load
+    of the data (export_kpi loads it per call)."""
+    scopes = ["hsf"]
+    scopes += [f"area:{name}" for name in (LSO, NSO, TANDVARDEN)]
+    scopes += [f"department:{name}" for name in (KIRURGI, PV_SKE, TANDVARD_SL)]
+    scopes += [f"care:{care}" for care in CARE_TYPES]
+    data = SERIES_EXPORTS["sick-leave"].load()
+    figures = {}
+    for scope in scopes:
+        variants = [("sick-leave", "gender"), ("sick-leave", "age"), ("sick-leave-duration", None)]
+        if scope == "hsf" or scope.startswith("area:"):
+            variants.append(("sick-leave", "area"))
+        for name, by in variants:
+            series = SERIES_EXPORTS[name]
+            extra = {"by": by} if series.by else {}
+            table = series.build(data, scope=Scope.parse(scope), start=None, end=None, **extra)
+            figures[(scope, name, by)] = to_csv(table[list(series.columns)])
+    return figures
+
+
+@functools.cache
+def shown_before_any_move() -> dict[tuple, str]:
+    """every_sick_leave_figure() of the `sick_leave` fixture, worked out once (the data
+    are the same in every test)."""
+    return every_sick_leave_figure()
+
+
+def sick_hours(scope: str, month: str) -> str:
+    """The sick hours export_kpi shows for a scope's total in a month ('' if hidden)."""
+    for line in export("sick-leave", "--scope", scope, "--month", month).splitlines()[1:]:
+        fields = line.split(",")
+        if fields[1] == "total":
+            return fields[4]
+    raise AssertionError(f"no total for {scope} {month}")
+
+
+def placements(ansvar: str) -> list[tuple[str, str, str]]:
+    return [
+        (p.valid_from.strftime("%Y-%m"), p.department.name, p.care_type)
+        for p in UnitPlacement.objects.filter(unit__ansvar=ansvar).select_related("department")
+    ]
+
+
+# --- the history and the selectors ------------------------------------------------------
+
+
+def test_every_unit_is_placed_from_the_beginning_by_the_register_import(registers):
+    assert placements("0101") == [("1900-01", PV_SKE, "primärvård")]
+    assert UnitPlacement.objects.count() == len(ORG)
+
+
+def test_a_frame_of_rows_gets_the_organisation_of_each_rows_month(registers):
+    unit = Unit.objects.get(ansvar="0101")
+    kirurgi = Department.objects.get(name=KIRURGI)
+    UnitPlacement.objects.create(
+        unit=unit,
+        valid_from="2024-06-01",
+        department=kirurgi,
+        area=kirurgi.area,
+        care_type="sjukhusvård",
+    )
+    rows = pd.DataFrame(
+        {
+            "unit_id": [unit.id, unit.id, unit.id],
+            "period": pd.PeriodIndex(["2024-07", "2024-05", "2024-06"], freq="M"),
+            "hours": [1.0, 2.0, 3.0],
+        },
+        index=[10, 11, 12],
+    )
+    placed = selectors.placements_as_of(rows)
+    assert placed.index.tolist() == [10, 11, 12]
+    assert placed["hours"].tolist() == [1.0, 2.0, 3.0]
+    assert placed["department"].tolist() == [KIRURGI, PV_SKE, KIRURGI]
+    assert placed["area"].tolist() == [LSO, NSO, LSO]
+    assert placed["care_type"].tolist() == ["sjukhusvård", "primärvård", "sjukhusvård"]
+    assert placed["department_id"].tolist()[0] == kirurgi.id
+
+    may = selectors.organisation_as_of(pd.Period("2024-05", freq="M")).set_index("ansvar")
+    june = selectors.organisation_as_of(pd.Period("2024-06", freq="M")).set_index("ansvar")
+    assert (may.loc["0101", "department"], june.loc["0101", "department"]) == (PV_SKE, KIRURGI)
+    assert may.loc["2001", "area"] == june.loc["2001", "area"] == LSO
+
+
+def test_a_unit_without_a_recorded_placement_is_where_the_register_puts_it(registers):
+    UnitPlacement.objects.filter(unit__ansvar="3001").delete()
+    history = selectors.placement_history()
+    unit = Unit.objects.get(ansvar="3001")
+    row = history[history["unit_id"] == unit.id]
+    assert row[["valid_from", "department", "area"]].values.tolist() == [
+        [START, TANDVARD_SL, TANDVARDEN]
+    ]
+
+
+def test_the_default_month_is_the_first_without_sick_leave_undone_imports_too(registers):
+    assert selectors.first_open_month() == START
+    sick_leave_import()
+    assert selectors.first_open_month() == pd.Period("2025-04", freq="M")
+    later = sick_leave_import([("2025-05", "0101", "K", "30-49", 20, 3000, 120, 30, 60)])
+    from kpis.registry import batch_undo
+
+    batch_undo(batch_id=later.id)
+    # 2025-05 was shown until the undo: it stays known.
+    assert selectors.first_open_month() == pd.Period("2025-06", freq="M")
+
+
+# --- moves from the first month without sick leave ----------------------------------------
+
+
+def test_the_figures_compared_are_export_kpis(sick_leave):
+    figures = every_sick_leave_figure()
+    assert figures == shown_before_any_move()
+    assert len(figures) == 11 * 3 + 4
+    assert figures[("hsf", "sick-leave", "gender")] == export(
+        "sick-leave", "--scope", "hsf", "--by", "gender"
+    )
+    assert figures[(f"area:{NSO}", "sick-leave-duration", None)] == export(
+        "sick-leave-duration", "--scope", f"area:{NSO}"
+    )
+
+
+def test_a_move_by_import_org_changes_no_sick_leave_figure_already_shown(sick_leave, tmp_path):
+    shown = shown_before_any_move()
+    assert sick_hours(f"area:{NSO}", "2024-05") == "237.00"
+
+    lines = import_org(org_file(tmp_path, a0101=("Hälsocentral Boliden", KIRURGI, LSO,
+                                                 "sjukhusvård")))  # fmt: skip
+
+    assert lines[0] == (
+        "Flyttade enheter och ändrade vårdtyper gäller från 2025-04, den första månaden utan "
+        "sjukfrånvarodata: inga siffror som redan har visats ändras."
+    )
+    assert lines[-1] == (
+        "1 enheter har ny verksamhet, nytt område eller ny vårdtyp från 2025-04: 0101"
+    )
+    assert placements("0101") == [
+        ("1900-01", PV_SKE, "primärvård"),
+        ("2025-04", KIRURGI, "sjukhusvård"),
+    ]
+    assert every_sick_leave_figure() == shown
+    # A month imported after the move counts 0101 where it is now.
+    sick_leave_import([("2025-04", "0101", "K", "30-49", 20, 3000, 120, 30, 60),
+                       ("2025-04", "2001", "K", "50-", 40, 6000, 200, 100, 180)])  # fmt: skip
+    assert sick_hours(f"department:{KIRURGI}", "2025-04") == "690.00"
+    assert sick_hours(f"department:{KIRURGI}", "2025-03") == "525.00"
+
+
+def test_a_department_emptied_by_a_move_keeps_its_earlier_months(sick_leave, tmp_path):
+    shown = shown_before_any_move()
+    moved = ("Hälsocentral Boliden", KIRURGI, LSO, "sjukhusvård")
+    import_org(org_file(tmp_path, a0101=moved, a0102=(ORG["0102"][0], *moved[1:])))
+
+    assert not Unit.objects.filter(department__name=PV_SKE).exists()
+    assert Department.objects.filter(name=PV_SKE).exists()  # the history places units there
+    assert every_sick_leave_figure() == shown
+
+
+def test_a_move_in_the_admin_changes_no_sick_leave_figure_already_shown(sick_leave, client,
+                                                                        superuser):  # fmt: skip
+    shown = shown_before_any_move()
+    client.force_login(superuser)
+    unit = Unit.objects.get(ansvar="2001")
+    url = reverse("admin:kpis_unit_change", args=[unit.id])
+
+    page = client.get(url)
+    assert (
+        "Flyttade enheter och ändrade vårdtyper gäller från 2025-04, den första månaden utan "
+        "sjukfrånvarodata: inga siffror som redan har visats ändras."
+    ) in page.content.decode()
+
+    response = client.post(url, _unit_form(unit, department=PV_SKE), follow=True)
+
+    assert response.status_code == 200
+    assert "Flytten gäller från 2025-04 för 2001." in response.content.decode()
+    assert placements("2001") == [
+        ("1900-01", KIRURGI, "sjukhusvård"),
+        ("2025-04", PV_SKE, "sjukhusvård"),
+    ]
+    assert every_sick_leave_figure() == shown
+
+
+def test_a_department_moved_to_another_area_in_the_admin_keeps_the_areas_figures(
+    sick_leave, client, superuser
+):
+    shown = shown_before_any_move()
+    client.force_login(superuser)
+    department = Department.objects.get(name=KIRURGI)
+    nso = Department.objects.get(name=PV_SKE).area
+    url = reverse("admin:kpis_department_change", args=[department.id])
+    response = client.post(url, {"name": KIRURGI, "area": nso.id}, follow=True)
+
+    assert response.status_code == 200
+    assert "Flytten gäller från 2025-04 för 2001, 2002." in response.content.decode()
+    assert placements("2002")[-1] == ("2025-04", KIRURGI, "sjukhusvård")
+    assert every_sick_leave_figure() == shown
+
+
+def _unit_form(unit: Unit, *, department: str, from_month: str = "", care_type=None) -> dict:
+    return {
+        "ansvar": unit.ansvar,
+        "name": unit.name,
+        "department": Department.objects.get(name=department).id,
+        "care_type": care_type or unit.care_type,
+        "from_month": from_month,
+    }
+
+
+# --- costs are restated ---------------------------------------------------------------------
+
+
+def test_costs_follow_the_moved_unit_for_every_month(sick_leave, tmp_path):
+    costs_import(
+        data=b"Period;Ansvar;Konto;Belopp\n2024-03;0101;4601;1000\n2025-03;0101;4601;500\n",
+        file_name="utfall.csv",
+        kind="actuals",
+    )
+
+    def agency(scope: str) -> list[str]:
+        """The doctors' agency cost per month (rows month,profession,amount)."""
+        rows = export("agency-monthly", "--scope", scope).splitlines()[1:]
+        return [row for row in rows if ",hyr_lakare," in row]
+
+    before = agency(f"area:{NSO}")
+    assert before == ["2024-03,hyr_lakare,1000.00", "2025-03,hyr_lakare,500.00"]
+    assert agency(f"area:{LSO}") == ["2024-03,hyr_lakare,0.00", "2025-03,hyr_lakare,0.00"]
+    import_org(org_file(tmp_path, a0101=("Hälsocentral Boliden", KIRURGI, LSO, "sjukhusvård")))
+    # Restated: the whole of 0101's history is Länssjukvårdsområde 1's today.
+    assert agency(f"area:{NSO}") == ["2024-03,hyr_lakare,0.00", "2025-03,hyr_lakare,0.00"]
+    assert agency(f"area:{LSO}") == before
+
+
+def test_costs_follow_a_unit_moved_in_the_admin(sick_leave, client, superuser):
+    costs_import(
+        data=b"Period;Ansvar;Konto;Belopp\n2024-03;2001;4601;1000\n",
+        file_name="utfall.csv",
+        kind="actuals",
+    )
+    client.force_login(superuser)
+    unit = Unit.objects.get(ansvar="2001")
+    url = reverse("admin:kpis_unit_change", args=[unit.id])
+    client.post(url, _unit_form(unit, department=PV_SKE, care_type="primärvård"))
+    rows = export("agency-monthly", "--scope", f"area:{NSO}").splitlines()[1:]
+    assert "2024-03,hyr_lakare,1000.00" in rows
+
+
+# --- an earlier month ----------------------------------------------------------------------
+
+REFUSED_0102 = (
+    "Flytten kan inte gälla från 2024-06: siffror för de månaderna har redan visats, och "
+    "tillsammans med de omräknade skulle de röja enhet 0102: Kvinnor (2024-06); "
+)
+
+
+@pytest.fixture
+def sick_leave_0102(registers):
+    """The sick-leave data set, and 0102 (8 women, 4 men, all 30-49) every month:
+    Primärvård Skellefteå is 0101 and 0102, 38 people."""
+    extra = [
+        (month, "0102", gender, "30-49", size, size * 150, size * 5, 0, 0)
+        for month in MONTHS
+        for gender, size in (("K", 8), ("M", 4))
+    ]
+    return sick_leave_import([*sick_leave_rows(), *extra])
+
+
+def test_an_earlier_month_that_would_reveal_a_small_group_is_refused(sick_leave_0102, tmp_path):
+    assert sick_hours(f"department:{PV_SKE}", "2024-06") == "297.00"  # 237 + 8 x 5 + 4 x 5
+    path = org_file(tmp_path, a0102=("Hälsocentral Ursviken", KIRURGI, LSO, "primärvård"))
+
+    with pytest.raises(CommandError) as refused:
+        import_org(path, "--from", "2024-06")
+
+    # Primärvård Skellefteå's women were shown (28): without 0102 they would be 20,
+    # and 0102's 8 women the difference.
+    message = str(refused.value)
+    assert message.startswith(REFUSED_0102), message
+    assert message.endswith(
+        "Låt flytten gälla från 2025-04, den första månaden utan sjukfrånvarodata, så ändras "
+        "inga visade siffror."
+    )
+    assert Unit.objects.get(ansvar="0102").department.name == PV_SKE  # nothing saved
+    assert placements("0102") == [("1900-01", PV_SKE, "primärvård")]
+
+
+def test_an_earlier_month_in_the_admin_is_refused_in_the_form(sick_leave_0102, client, superuser):
+    client.force_login(superuser)
+    unit = Unit.objects.get(ansvar="0102")
+    url = reverse("admin:kpis_unit_change", args=[unit.id])
+    response = client.post(url, _unit_form(unit, department=KIRURGI, from_month="2024-06"))
+
+    assert response.status_code == 200  # the form again, with the reason
+    assert REFUSED_0102 in response.content.decode()
+    assert Unit.objects.get(ansvar="0102").department.name == PV_SKE
+    assert placements("0102") == [("1900-01", PV_SKE, "primärvård")]
+
+
+def test_the_same_move_from_the_first_month_without_sick_leave_is_accepted(sick_leave_0102,
+                                                                           tmp_path):  # fmt: skip
+    path = org_file(tmp_path, a0102=("Hälsocentral Ursviken", KIRURGI, LSO, "primärvård"))
+    import_org(path)
+    assert placements("0102")[-1] == ("2025-04", KIRURGI, "primärvård")
+    assert sick_hours(f"department:{PV_SKE}", "2025-03") == "297.00"
+
+
+def test_an_earlier_month_that_reveals_nothing_is_accepted(sick_leave, tmp_path):
+    # 3001 is all of Tandvård Södra Lappland: under a new name from 2024-06, the new
+    # department's figures are the old one's, and nothing new can be worked out.
+    assert sick_hours(f"department:{TANDVARD_SL}", "2024-06") == "54.00"
+    lines = import_org(
+        org_file(
+            tmp_path, a3001=("Folktandvården Lycksele", "Tandvård Lycksele", TANDVARDEN, "tandvård")
+        ),  # fmt: skip
+        "--from",
+        "2024-06",
+    )
+
+    assert lines[0] == (
+        "Flyttade enheter och ändrade vårdtyper ska gälla från 2024-06, före 2025-04: "
+        "sjukfrånvaron som redan har visats för de månaderna räknas om bara om granskningen "
+        "visar att inget dolt värde då kan räknas fram."
+    )
+    assert lines[-1] == (
+        "1 enheter har ny verksamhet, nytt område eller ny vårdtyp från 2024-06: 3001"
+    )
+    assert placements("3001") == [
+        ("1900-01", TANDVARD_SL, "tandvård"),
+        ("2024-06", "Tandvård Lycksele", "tandvård"),
+    ]
+    assert sick_hours(f"department:{TANDVARD_SL}", "2024-05") == "54.00"
+    assert sick_hours(f"department:{TANDVARD_SL}", "2024-06") == ""  # empty: withheld
+    assert sick_hours("department:Tandvård Lycksele", "2024-06") == "54.00"
+
+
+def test_a_unit_without_sick_leave_may_move_from_an_earlier_month(sick_leave, client,
+                                                                  superuser):  # fmt: skip
+    shown = shown_before_any_move()
+    client.force_login(superuser)
+    unit = Unit.objects.get(ansvar="0102")
+    url = reverse("admin:kpis_unit_change", args=[unit.id])
+    response = client.post(
+        url, _unit_form(unit, department=KIRURGI, from_month="2024-02"), follow=True
+    )
+    assert "Flytten gäller från 2024-02 för 0102." in response.content.decode()
+    assert placements("0102")[-1] == ("2024-02", KIRURGI, "primärvård")
+    assert every_sick_leave_figure() == shown
+
+
+def test_a_later_month_is_taken_as_it_is(sick_leave, tmp_path):
+    path = org_file(tmp_path, a0101=("Hälsocentral Boliden", KIRURGI, LSO, "sjukhusvård"))
+    lines = import_org(path, "--from", "2025-09")
+    assert lines[0] == "Flyttade enheter och ändrade vårdtyper gäller från 2025-09."
+    assert placements("0101")[-1] == ("2025-09", KIRURGI, "sjukhusvård")
+
+
+def test_a_month_that_is_no_month_stops_import_org(registers, tmp_path):
+    with pytest.raises(CommandError) as refused:
+        import_org(org_file(tmp_path), "--from", "2024-13")
+    assert str(refused.value) == (
+        "--from: ”2024-13” är ingen giltig månad; skriv ÅÅÅÅ-MM, till exempel 2024-03."
+    )
+
+
+def test_a_month_that_is_no_month_is_refused_in_the_admin(registers, client, superuser):
+    client.force_login(superuser)
+    unit = Unit.objects.get(ansvar="0101")
+    url = reverse("admin:kpis_unit_change", args=[unit.id])
+    response = client.post(url, _unit_form(unit, department=KIRURGI, from_month="juni"))
+    assert "”juni” är ingen månad; skriv ÅÅÅÅ-MM, till exempel 2024-03." in (
+        response.content.decode()
+    )
