@@ -9,6 +9,7 @@ Länssjukvårdsområde 1; 3001 (12 women) is Tandvård Södra Lappland, all of T
 0102 and 2002 have no sick leave (but for `sick_leave_0102`).
 """
 
+import csv
 import functools
 import io
 
@@ -19,10 +20,11 @@ from django.urls import reverse
 
 from hyrdash.lib.exports import to_csv
 from kpis.costs.services import costs_import
-from kpis.models import Department, Unit, UnitPlacement
+from kpis.models import Area, Department, Unit, UnitPlacement
 from kpis.organisation import selectors
 from kpis.organisation.selectors import Scope
 from kpis.registry import SERIES_EXPORTS
+from kpis.sick_leave.series import SICK_LEAVE_BY
 from tests.sick_leave_data import KIRURGI, LSO, MONTHS, NSO, PV_SKE, TANDVARD_SL, TANDVARDEN
 from tests.sick_leave_data import import_sick_leave as sick_leave_import
 from tests.sick_leave_data import rows as sick_leave_rows
@@ -265,6 +267,48 @@ def test_a_department_moved_to_another_area_in_the_admin_keeps_the_areas_figures
     assert every_sick_leave_figure() == shown
 
 
+APRIL = [
+    ("2025-04", "0101", "K", "30-49", 20, 3000, 120, 30, 60),
+    ("2025-04", "2001", "K", "50-", 40, 6000, 200, 100, 180),
+]
+
+
+def without_april(figures: dict[tuple, str]) -> dict[tuple, list[dict]]:
+    """The figures of the months before 2025-04, without `preliminary` (2025-03 was the
+    newest month, preliminary, until 2025-04 came)."""
+    kept = {}
+    for key, text in figures.items():
+        rows = [row for row in csv.DictReader(io.StringIO(text)) if row["month"] < "2025-04"]
+        kept[key] = [{k: v for k, v in row.items() if k != "preliminary"} for row in rows]
+    return kept
+
+
+def test_a_unit_moved_keeps_the_figures_shown_after_the_next_months_import(sick_leave, tmp_path):
+    shown = without_april(shown_before_any_move())
+    import_org(org_file(tmp_path, a0101=("Hälsocentral Boliden", KIRURGI, LSO, "sjukhusvård")))
+    sick_leave_import(APRIL)
+    assert without_april(every_sick_leave_figure()) == shown
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="kpis.sick_leave.series suppresses every month with one map of departments to "
+    "areas (SickLeaveData.departments, the newest month's); the suppression on "
+    "hyrdash.lib.disclosure takes each month's structure from its rows",
+)
+def test_a_department_moved_to_another_area_keeps_the_figures_shown_after_the_next_import(
+    sick_leave, client, superuser
+):
+    shown = without_april(shown_before_any_move())
+    client.force_login(superuser)
+    department = Department.objects.get(name=KIRURGI)
+    nso = Department.objects.get(name=PV_SKE).area
+    client.post(reverse("admin:kpis_department_change", args=[department.id]),
+                {"name": KIRURGI, "area": nso.id})  # fmt: skip
+    sick_leave_import(APRIL)
+    assert without_april(every_sick_leave_figure()) == shown
+
+
 def _unit_form(unit: Unit, *, department: str, from_month: str = "", care_type=None) -> dict:
     return {
         "ansvar": unit.ansvar,
@@ -438,3 +482,59 @@ def test_a_month_that_is_no_month_is_refused_in_the_admin(registers, client, sup
     assert "”juni” är ingen månad; skriv ÅÅÅÅ-MM, till exempel 2024-03." in (
         response.content.decode()
     )
+
+
+# --- the small demo region ---------------------------------------------------------------
+
+
+def every_published_figure() -> dict[tuple, str]:
+    """every_sick_leave_figure's series for every scope of the register as it is."""
+    scopes = ["hsf", *(f"care:{care}" for care in CARE_TYPES)]
+    scopes += [f"area:{name}" for name in Area.objects.values_list("name", flat=True)]
+    scopes += [f"department:{name}" for name in Department.objects.values_list("name", flat=True)]
+    data = SERIES_EXPORTS["sick-leave"].load()
+    figures = {}
+    for scope in scopes:
+        for by in SICK_LEAVE_BY:
+            table = SERIES_EXPORTS["sick-leave"].build(
+                data, scope=Scope.parse(scope), start=None, end=None, by=by
+            )
+            figures[(scope, by)] = to_csv(table)
+    return figures
+
+
+@pytest.mark.django_db
+def test_moves_in_the_small_demo_change_no_published_figure(client, superuser, tmp_path):
+    call_command("load_demo", small=True, force=True, stdout=io.StringIO(), stderr=io.StringIO())
+    shown = every_published_figure()
+    first, last = SERIES_EXPORTS["sick-leave"].load().months[[0, -1]].strftime("%Y-%m").tolist()
+    default = (pd.Period(last, freq="M") + 1).strftime("%Y-%m")
+
+    # import_org: Norrhammars hälsocentral (5103) to the rural primary care.
+    rows = [
+        (u.ansvar, u.name, u.department.name, u.department.area.name, u.care_type)
+        for u in Unit.objects.select_related("department__area")
+    ]
+    moved = [
+        (a, n, "Primärvård Skellefteå landsbygd" if a == "5103" else d, ar, c)
+        for a, n, d, ar, c in rows
+    ]
+    path = tmp_path / "org.csv"
+    path.write_text(HEADER + "".join(";".join(r) + "\n" for r in moved), encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        import_org(str(path), "--from", first)
+    assert str(refused.value).startswith(f"Flytten kan inte gälla från {first}: ")
+    import_org(str(path))
+    assert placements("5103")[-1] == (default, "Primärvård Skellefteå landsbygd", "primärvård")
+
+    # The admin: Folktandvården Skellefteå centrum (0203) to Allmäntandvård Umeå.
+    client.force_login(superuser)
+    unit = Unit.objects.get(ansvar="0203")
+    url = reverse("admin:kpis_unit_change", args=[unit.id])
+    refused_page = client.post(url, _unit_form(unit, department="Allmäntandvård Umeå",
+                                               from_month=first))  # fmt: skip
+    assert f"Flytten kan inte gälla från {first}: " in refused_page.content.decode()
+    client.post(url, _unit_form(unit, department="Allmäntandvård Umeå"))
+    assert placements("0203")[-1] == (default, "Allmäntandvård Umeå", "tandvård")
+
+    assert every_published_figure() == shown
