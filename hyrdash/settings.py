@@ -253,6 +253,18 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Uploads: extracts are read in memory; anything above the limit is refused.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 
+# An extract is measured before it is read (hyrdash.lib.sheet_size): at most this many
+# rows (the header row too; a CSV's lines) and, for a workbook's first sheet, this many
+# cells from A1 to its last row and column. A file that compresses a thousandfold
+# would otherwise be read whole first (README, "Importing data").
+MAX_EXTRACT_ROWS = env_int("MAX_EXTRACT_ROWS", 2_000_000)
+MAX_EXTRACT_CELLS = env_int("MAX_EXTRACT_CELLS", 20_000_000)
+if MAX_EXTRACT_ROWS < 2 or MAX_EXTRACT_CELLS < MAX_EXTRACT_ROWS:
+    raise ImproperlyConfigured(
+        "MAX_EXTRACT_ROWS must be at least 2 and MAX_EXTRACT_CELLS at least MAX_EXTRACT_ROWS, "
+        f"got {MAX_EXTRACT_ROWS} and {MAX_EXTRACT_CELLS}"
+    )
+
 # Sick leave is health data: no figure for a group of fewer employees than this in a
 # month, on pages, CSV downloads and exports (hyrdash.suppression).
 SICK_LEAVE_MIN_GROUP = env_int("SICK_LEAVE_MIN_GROUP", 10)

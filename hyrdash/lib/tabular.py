@@ -25,14 +25,24 @@ from operator import itemgetter
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
+
+from hyrdash.lib import sheet_size
+from hyrdash.lib.formatting import format_number
 
 # How many problems a report lists before it says "and N more".
 MAX_LISTED_PROBLEMS = 200
 
 # An XLSX is a zip: refuse archives that would unpack to more than this (zip bombs).
 MAX_XLSX_UNPACKED_BYTES = 500 * 1024 * 1024
+
+# Besides, a file is measured before it is read (hyrdash.lib.sheet_size): at most
+# settings.MAX_EXTRACT_ROWS rows (the header row too) and, for a workbook, at most
+# settings.MAX_EXTRACT_CELLS cells from A1 to its last row and column.
+DEFAULT_MAX_ROWS = 2_000_000
+DEFAULT_MAX_CELLS = 20_000_000
 
 
 AMOUNT_RE = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
@@ -176,8 +186,31 @@ def _raw_table(data: bytes, numbers: Collection[str] = ()) -> tuple[list, pd.Dat
             ]
         )
     else:
+        _refuse_past_limits(rows=sheet_size.csv_lines(data))
         header, frame = _csv_table(data, numbers)
     return header, frame
+
+
+def _refuse_past_limits(*, rows: int, columns: int = 1) -> None:
+    """ExtractError when a table of `rows` x `columns` is past MAX_EXTRACT_ROWS rows or
+    MAX_EXTRACT_CELLS cells."""
+    max_rows = getattr(settings, "MAX_EXTRACT_ROWS", DEFAULT_MAX_ROWS)
+    max_cells = getattr(settings, "MAX_EXTRACT_CELLS", DEFAULT_MAX_CELLS)
+    values = {"rows": format_number(rows), "columns": format_number(columns)}
+    values |= {"cells": format_number(rows * columns), "limit": format_number(max_rows)}
+    if rows > max_rows:
+        text = _("Filen har %(rows)s rader; högst %(limit)s rader läses (rubrikraden medräknad).")
+    elif rows * columns > max_cells:
+        values["limit"] = format_number(max_cells)
+        text = _(
+            "Excel-filens första blad sträcker sig över %(rows)s rader och %(columns)s kolumner, "
+            "%(cells)s celler; högst %(limit)s celler läses. Ta bort tomma rader och kolumner "
+            "under och till höger om tabellen."
+        )
+    else:
+        return
+    split = _("Dela upp filen, till exempel per år, och importera delarna var för sig.")
+    raise ExtractError([Problem(None, None, f"{text % values} {split}")])
 
 
 def _select_columns(
@@ -491,11 +524,15 @@ def _xlsx_rows(data: bytes) -> list[list]:
         raise ExtractError(
             [Problem(None, None, _("Excel-filen är för stor uppackad och har inte lästs."))]
         )
+    _refuse_large_sheet(data, unreadable)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:
             raise ExtractError([Problem(None, None, _("Excel-filen har inget kalkylblad."))])
         sheet = workbook.get_sheet_by_index(0)
+        # The sheet measured before was calamine's: this only confirms it, before the
+        # cells become Python values.
+        _refuse_past_limits(rows=sheet.height, columns=sheet.width)
         raw = sheet.to_python(skip_empty_area=False)
     except ExtractError:
         raise
@@ -506,6 +543,17 @@ def _xlsx_rows(data: bytes) -> list[list]:
     if len(lengths) > 1:
         raw = [[*row, *[None] * (width - len(row))] for row in raw]
     return raw
+
+
+def _refuse_large_sheet(data: bytes, unreadable: Problem) -> None:
+    """Measure the workbook's first sheet before calamine reads it and refuse it past
+    the limits (hyrdash.lib.sheet_size)."""
+    try:
+        extents = sheet_size.workbook_extents(data)
+    except Exception as exc:  # a broken archive or XML: calamine would not read it either
+        raise ExtractError([unreadable]) from exc
+    for extent in extents:
+        _refuse_past_limits(rows=extent.rows, columns=extent.columns)
 
 
 def _column_texts(cells: Sequence[object]) -> list[str]:
