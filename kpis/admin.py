@@ -34,10 +34,14 @@ class AreaAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-def _saved_with_moves(request, save, *, from_month=None) -> None:
+def _saved_with_moves(request, save, *, from_month=None, audited=False) -> None:
     """Save a change of the register through moves_apply (the history of where units
-    stand; costs follow the moved units) and say from which month the moves hold."""
-    _value, moves = moves_apply(save, from_month=from_month, published=PUBLISHED_PERSONAL_DATA)
+    stand; costs follow the moved units) and say from which month the moves hold.
+    `audited`: the form has audited the move already, in this request's transaction
+    (the admin saves in the one it validated the form in)."""
+    _value, moves = moves_apply(
+        save, from_month=from_month, published=PUBLISHED_PERSONAL_DATA, audited=audited
+    )
     if moves.units:
         registers_changed.send(sender=Unit)
         messages.info(
@@ -128,6 +132,7 @@ class UnitAdmin(admin.ModelAdmin):
             request,
             lambda: super(UnitAdmin, self).save_model(request, obj, form, change),
             from_month=form.cleaned_data.get("from_month"),
+            audited=change,  # UnitForm.clean audited a move of an existing unit
         )
 
 

@@ -156,6 +156,7 @@ def moves_apply(
     *,
     from_month: pd.Period | None = None,
     published: Published | None = None,
+    audited: bool = False,
 ) -> tuple[T, Moves]:
     """Change the register with `write()` and record where every unit it moved (to
     another department or area, or to another care type) or created stands.
@@ -164,11 +165,12 @@ def moves_apply(
     without personal data (move_month); a new unit's from the beginning. An earlier
     month restates figures already shown: refused with ServiceError (nothing saved)
     when move_refusal finds that they and the restated ones reveal a hidden figure
-    (`published`: kpis.registry.PUBLISHED_PERSONAL_DATA). The caller's transaction,
-    or this one, holds it all.
+    (`published`: kpis.registry.PUBLISHED_PERSONAL_DATA). `audited`: the caller has
+    audited this very move in the same transaction already (the admin's form, with
+    unit_move_refusal). The caller's transaction, or this one, holds it all.
     """
     month, default = move_month(from_month)
-    if month < default and published is None:
+    if month < default and published is None and not audited:
         raise ValueError("A move from a month already shown needs `published` to audit it.")
     with transaction.atomic():
         history = placement_history()
@@ -184,7 +186,7 @@ def moves_apply(
         if placed.empty:
             return value, moves
         planned = history_moved(history, placed, month)
-        if published is not None:
+        if published is not None and not audited:
             refusal = move_refusal(
                 history=history, planned=planned, month=month, default=default,
                 published=published,
