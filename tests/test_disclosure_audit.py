@@ -299,4 +299,8 @@ def test_the_interval_audit_agrees_with_one_linear_programme_per_figure(data):
             for (key, _), (low, high, v) in intervals.items()
             if low >= v * (1 - p) - 1e-6 and high <= v * (1 + p) + 1e-6
         }
-        assert audit(figures, shown, values, protection=p).exposed == exposed - empty
+        result = audit(figures, shown, values, protection=p)
+        assert result.exposed == exposed - empty
+        for key, interval in result.intervals.items():
+            low, high, _ = intervals[key, interval.measure]
+            assert (interval.low, interval.high) == pytest.approx((low, high), abs=1e-6)
