@@ -17,9 +17,10 @@ For a hidden figure h with true value v:
 - **nearly disclosed**: in some measure, h's value minimised and maximised over
   all microcell values x >= 0 that give the shown figures their values (a
   linear programme, HiGHS) lies in [lo, hi] with lo >= v(1 - p) and
-  hi <= v(1 + p), p being the protection level (0.20: +/-20 %). The condition is
-  the one of the brief this module was written for: a hidden figure stays
-  protected as soon as one of its bounds is farther than p*v from v.
+  hi <= v(1 + p), p being the protection level (0.20: +/-20 %). So a hidden
+  figure counts as protected as soon as one of its bounds lies farther than
+  p*v from v (tau-ARGUS's stricter rule asks that of both bounds). An interval
+  narrower than 1e-7 times the largest figure is a pin: disclosed.
 
 A figure that is 0 in every measure (an empty group, or one with no
 microcells) hides nothing: it is never reported, and it counts as known to the
