@@ -54,15 +54,18 @@ def protect(
 ) -> set[Hashable]:
     """The keys of `figures` to hide: the primary ones and their complements.
 
-    `values` are the microcell values as for `audit` (None: the rank audit only,
-    cost by number of microcells). `previously_shown` are figures published
+    `values` are the microcell values as for `audit` (None: the rank audit only).
+    `cost` ranks the candidates (default: a figure's value in the first measure,
+    without values its number of microcells; ties go to the earlier figure in
+    `figures`, so their order is the key order). `previously_shown` are figures published
     before over the same microcells (say a department as it was before a
     re-organisation): they take part in the audit as shown, with their values
     summed from the same microcells, and cannot be hidden now, so the new figures
     may have to hide more. Raises ValueError for unknown keys or a primary figure
     that must not be hidden, ProtectionError when no choice protects a figure.
     """
-    tables = Tables([*figures, *previously_shown], values)
+    everything = [*figures, *previously_shown]
+    tables = Tables(everything, values)
     keys = [figure.key for figure in figures]
     fixed = set(never_hide) | {figure.key for figure in previously_shown}
     unknown = (set(primary) | set(never_hide)) - set(keys)
@@ -71,7 +74,8 @@ def protect(
     if set(primary) & fixed:
         clash = sorted(map(str, set(primary) & fixed))
         raise ValueError(f"Primary figures that must stay shown: {clash}")
-    chooser = _Chooser(tables, fixed, cost)
+    sizes = next(iter(tables.figure_values.values()), [len(f.cells) for f in everything])
+    chooser = _Chooser(tables, fixed, dict(zip(tables.keys, sizes, strict=True)) | dict(cost or {}))
     hidden = set(primary)
     chooser.refuse_hopeless(hidden)
     safe: set[Hashable] = set()
@@ -91,14 +95,9 @@ def protect(
 class _Chooser:
     """Picks the complements: which figures may be hidden, and which is cheapest."""
 
-    def __init__(self, tables: Tables, fixed: set, cost: Mapping[Hashable, float] | None):
+    def __init__(self, tables: Tables, fixed: set, cost: Mapping[Hashable, float]):
         self.tables = tables
-        first = next(iter(tables.figure_values.values()), None)
-        default = first if first is not None else tables.matrix.sum(axis=1)
-        cost = cost or {}
-        self.rank = {
-            key: (float(cost.get(key, default[i])), i) for i, key in enumerate(tables.keys)
-        }
+        self.rank = {key: (float(cost[key]), i) for i, key in enumerate(tables.keys)}
         # Fixed or empty, and whatever follows from those: hiding it cannot help.
         anchor = tables.empty.copy()
         anchor[[tables.index[key] for key in fixed]] = True
