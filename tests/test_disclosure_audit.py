@@ -230,6 +230,21 @@ def test_blocks_split_figures_that_share_no_microcell():
     ]
 
 
+def test_each_block_can_be_audited_on_its_own():
+    months, windows = r12_tables()
+    figures, _ = survey_unit()
+    survey = [Figure(f.key, {cell + 100 for cell in f.cells}) for f in figures]
+    everything = [*months, *windows, *survey]
+    shown = keys(windows) | {"M11", "I", "T1", "T3"}
+    values = np.arange(110, dtype=float) + 1
+    whole = audit(everything, shown, values)
+    assert whole.disclosed == {"M23", "T2"}
+    parts = [audit(block, shown & keys(block), values) for block in blocks(everything)]
+    assert len(parts) == 2
+    assert whole.disclosed == parts[0].disclosed | parts[1].disclosed
+    assert whole.safe == parts[0].safe | parts[1].safe
+
+
 def test_it_refuses_duplicate_keys_unknown_figures_and_negative_values():
     with pytest.raises(ValueError, match="unique"):
         audit([Figure("a", {0}), Figure("a", {1})], shown=set())
