@@ -245,7 +245,7 @@ def test_each_block_can_be_audited_on_its_own():
     assert whole.safe == parts[0].safe | parts[1].safe
 
 
-def test_it_refuses_duplicate_keys_unknown_figures_and_negative_values():
+def test_it_refuses_bad_input():
     with pytest.raises(ValueError, match="unique"):
         audit([Figure("a", {0}), Figure("a", {1})], shown=set())
     with pytest.raises(ValueError, match="not in the tables"):
@@ -254,6 +254,10 @@ def test_it_refuses_duplicate_keys_unknown_figures_and_negative_values():
         audit([Figure("a", {0})], shown=set(), values=np.array([-1.0]))
     with pytest.raises(ValueError, match="1 values for 2 microcells"):
         audit([Figure("a", {0, 1})], shown=set(), values=np.array([1.0]))
+    with pytest.raises(ValueError, match="indices must be >= 0"):
+        Figure("a", {-1})
+    with pytest.raises(ValueError, match="fraction"):
+        audit([Figure("a", {0})], shown=set(), protection=20)
 
 
 @settings(max_examples=50, deadline=None)

@@ -61,7 +61,10 @@ class Figure:
     cells: frozenset[int] = field(default_factory=frozenset)
 
     def __post_init__(self):
-        object.__setattr__(self, "cells", frozenset(int(cell) for cell in self.cells))
+        cells = frozenset(int(cell) for cell in self.cells)
+        if any(cell < 0 for cell in cells):
+            raise ValueError(f"Figure {self.key!r}: microcell indices must be >= 0.")
+        object.__setattr__(self, "cells", cells)
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,8 @@ class Tables:
         """Audit with `shown` shown and every other figure hidden. Hidden figures in
         `skip` get the rank audit only (`protect` passes those already found safe by
         the bounds: hiding more only widens the bounds); with `bounds` false, all do."""
+        if not 0 <= protection < 1:
+            raise ValueError(f"The protection level is a fraction in [0, 1), not {protection}.")
         known = self.known(shown)
         targets = np.setdiff1d(np.flatnonzero(~self.empty), known)
         exact = in_row_space(self.matrix[known], self.matrix[targets])
