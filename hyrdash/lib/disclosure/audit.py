@@ -188,7 +188,8 @@ class Tables:
     ) -> AuditResult:
         """Audit with `shown` shown and every other figure hidden. Hidden figures in
         `skip` get the rank audit only (`protect` passes those already found safe by
-        the bounds: hiding more only widens the bounds); with `bounds` false, all do."""
+        the bounds: hiding more only widens the bounds); with `bounds` false, all do,
+        and `safe` means only that a figure does not follow exactly."""
         if not 0 <= protection < 1:
             raise ValueError(f"The protection level is a fraction in [0, 1), not {protection}.")
         known = self.known(shown)

@@ -5,15 +5,17 @@ groups of at most ten employees, survey groups under five respondents) and
 hides complementary figures greedily until `audit` finds no hidden figure
 disclosed or nearly disclosed (see hyrdash.lib.disclosure.audit):
 
-1. audit the block with everything but the hidden figures shown;
+1. audit the block with everything but the hidden figures shown (the rank
+   audit first; the bounds once nothing follows exactly any more);
 2. for each exposed hidden figure (in the order of `figures`), find the shown
-   figures exposing it: for an exact derivation, those of the derivation using
-   the fewest figures (least sum of |coefficients|, a small linear programme);
+   figures exposing it: for an exact derivation, those of the derivation with
+   the least sum of |coefficients|, which uses few figures (a linear programme);
    for a figure pinned by the bounds, those whose values bind its interval
    (the linear programme's dual values);
 3. hide the cheapest of them that may be hidden (cost: `cost`, by default the
    figure's value in the first measure; ties: the earlier figure in `figures`),
-   unless a figure hidden in this round is among them already;
+   unless a figure hidden in this round is among them already; if none may be
+   hidden, the cheapest that shares a microcell with them or the exposed one;
 4. repeat until nothing is exposed.
 
 Never hidden: the figures in `never_hide`, those in `previously_shown` (known
