@@ -159,9 +159,7 @@ def organisations(draw, *, cell_size):
 
 
 def check_protection(figures, values, *, threshold):
-    sizes = dict(zip(keys(figures), [0] * len(figures), strict=True))
-    for figure in figures:
-        sizes[figure.key] = values["employees"][list(figure.cells)].sum()
+    sizes = {figure.key: values["employees"][list(figure.cells)].sum() for figure in figures}
     assume(sizes["hsf", "all"] > threshold)
     primary = {key for key, size in sizes.items() if 0 < size <= threshold}
     hidden = protect(figures, values, primary, never_hide={("hsf", "all")})
