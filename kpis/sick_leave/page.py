@@ -186,11 +186,11 @@ def _month_labels(months, data: SickLeaveData) -> tuple[list[str], list[bool]]:
 
 def _note(data: SickLeaveData) -> str:
     return _(
-        "%(mark)s i tabellen: värdet visas inte, för att gruppen hade färre än "
-        "%(threshold)s anställda den månaden (eller, för R12, någon av de tolv "
+        "%(mark)s i tabellen: värdet visas inte, för att gruppen hade högst "
+        "%(max)s anställda den månaden (eller, för R12, någon av de tolv "
         "månaderna), eller för att ett sådant värde annars skulle gå att räkna fram ur de "
         "andra. Samma regel gäller CSV-filerna."
-    ) % {"mark": SUPPRESSED, "threshold": data.threshold}
+    ) % {"mark": SUPPRESSED, "max": data.max_hidden}
 
 
 def _empty_text(table: pd.DataFrame) -> str:

@@ -36,7 +36,7 @@ class SickLeaveData:
     # employees, ordinary_hours, sick_hours_1_14, sick_hours_15_59, sick_hours_60.
     rows: pd.DataFrame
     months: pd.PeriodIndex  # months a current sick-leave import covers
-    threshold: int  # the smallest group shown (settings.SICK_LEAVE_MIN_GROUP)
+    max_hidden: int  # the largest group never shown (settings.SICK_LEAVE_MAX_HIDDEN_GROUP)
     targets: dict[tuple[int, str], float] = field(default_factory=dict)
     closed: set[pd.Period] = field(default_factory=set)
     areas: list[str] = field(default_factory=list)
@@ -95,7 +95,7 @@ def sick_leave_data() -> SickLeaveData:
     return SickLeaveData(
         rows=sick_leave_frame(),
         months=months_with_data(kind=ImportBatch.Kind.SICK_LEAVE),
-        threshold=settings.SICK_LEAVE_MIN_GROUP,
+        max_hidden=settings.SICK_LEAVE_MAX_HIDDEN_GROUP,
         targets=sick_leave_targets(),
         closed=closed_months(kind=ImportBatch.Kind.SICK_LEAVE),
         areas=list(Area.objects.values_list("name", flat=True)),

@@ -30,7 +30,7 @@ def sick_leave(request):
         "selected_month": selection.month_text,
         "preliminary": data.is_preliminary(selection.month),
         "newest": selection.month == data.last_month,
-        "threshold": data.threshold,
+        "max_hidden": data.max_hidden,
         "month_choices": sick_leave_page.month_choices(data),
         "scope_choices": sick_leave_page.scope_choices(data, selection.scope),
         "query": selection.query(),
