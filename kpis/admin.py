@@ -7,10 +7,10 @@ from kpis.signals import registers_changed
 from .models import (
     Account,
     Area,
+    ClosedThrough,
     Commentary,
     Department,
     ImportBatch,
-    MonthStatus,
     NationalShare,
     Target,
     Unit,
@@ -73,21 +73,24 @@ class ImportBatchAdmin(ReadOnlyAdmin):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ["measure", "year", "scope_kind", "care_type", "area", "pct"]
-    list_filter = ["measure", "year", "scope_kind"]
+    list_display = ["measure", "year", "scope_kind", "care_type", "area", "pct", "follows_hsf"]
+    list_filter = ["measure", "year", "scope_kind", "follows_hsf"]
 
 
-@admin.register(MonthStatus)
-class MonthStatusAdmin(admin.ModelAdmin):
-    list_display = ["kind", "period", "closed", "changed_by", "changed_at"]
-    list_filter = ["kind"]
+@admin.register(ClosedThrough)
+class ClosedThroughAdmin(admin.ModelAdmin):
+    """Closing and reopening go through the pages and `close_months`; the admin shows
+    (and can correct) where each kind's closed months end."""
+
+    list_display = ["kind", "period", "changed_by", "changed_at"]
     readonly_fields = ["changed_by", "changed_at"]
 
 
 @admin.register(Commentary)
 class CommentaryAdmin(admin.ModelAdmin):
-    list_display = ["period", "chart", "author", "updated_at"]
+    list_display = ["period", "chart", "scope", "author", "updated_at"]
     list_filter = ["chart"]
+    search_fields = ["scope", "text"]
     readonly_fields = ["author", "updated_at"]
 
 

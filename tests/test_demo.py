@@ -341,6 +341,14 @@ def test_load_demo_small_through_the_import_commands():
     assert {b.created_by.username for b in sick} == {"hr"}
     files += sick_files
 
+    # Every month but the last two is closed, for the ledger and for sick leave.
+    from kpis.batches import closed_through
+
+    last = pd.Period(expected.actuals["Period"].max(), freq="M")
+    assert closed_through(kind="actuals") == last - 2
+    last_sick = pd.Period(expected.sick_leave["Period"].max(), freq="M")
+    assert closed_through(kind="sick_leave") == last_sick - 2
+
     controller = User.objects.get(username="controller")
     assert controller.is_staff and not controller.is_superuser
     assert controller.check_password("demo-controller")

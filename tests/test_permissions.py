@@ -28,7 +28,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from kpis.costs import services as cost_services
-from kpis.models import Area, Commentary, ImportBatch, MonthStatus, NationalShare, PendingUpload
+from kpis.models import (
+    Area,
+    ClosedThrough,
+    Commentary,
+    ImportBatch,
+    NationalShare,
+    PendingUpload,
+)
 from kpis.sick_leave import services as sick_leave_services
 from survey import services as survey_services
 from survey.models import HrAccess, PendingSurveyUpload
@@ -155,9 +162,9 @@ ADMIN_MODELS: dict[str, dict[str, tuple[int, int]]] = {
     "kpis.account": {"controller": (200, 200), "superuser": (200, 200)},
     # Import history is read-only for everybody; imports go through the upload pages.
     "kpis.importbatch": {"controller": (200, 403), "superuser": (200, 403)},
-    # Targets, month status, commentary, national table (kpis 0004).
+    # Targets, commentary, national table (kpis 0004), closed months (kpis 0013).
     "kpis.target": {"controller": (200, 200), "superuser": (200, 200)},
-    "kpis.monthstatus": {"controller": (200, 200), "superuser": (200, 200)},
+    "kpis.closedthrough": {"controller": (200, 200), "superuser": (200, 200)},
     "kpis.commentary": {"controller": (200, 200), "superuser": (200, 200)},
     "kpis.nationalshare": {"controller": (200, 200), "superuser": (200, 200)},
     # The survey's questionnaires, thresholds and HR areas: the superuser's (survey 0001).
@@ -261,7 +268,7 @@ def site(registers, settings):
     pending = PendingUpload.objects.create(
         kind="actuals", file_name="p.csv", data=b"x", checksum="0", created_by=controller
     )
-    MonthStatus.objects.create(period=dt.date(2024, 3, 1), closed=True)
+    ClosedThrough.objects.create(kind="actuals", period=dt.date(2024, 3, 1))
     Commentary.objects.create(period=dt.date(2024, 3, 1), chart="agency-r12", text="Text")
     NationalShare.objects.create(quarter="2024-Q1", region="Riket", share_pct=2)
     sick_leave_services.sick_leave_import(data=SICK_LEAVE.encode(), file_name="sjuk.csv")
@@ -360,7 +367,9 @@ def test_a_refused_post_changes_nothing(client, site, role):
 
     batch.refresh_from_db()
     assert (batch.undone_at is not None) == may_import
-    assert MonthStatus.objects.get(period=dt.date(2024, 3, 1)).closed != may_import
+    # reopening March leaves the months closed through February
+    closed = ClosedThrough.objects.get(kind="actuals").period
+    assert closed == (dt.date(2024, 2, 1) if may_import else dt.date(2024, 3, 1))
     # Only its owner, the controller, may cancel the pending upload.
     assert PendingUpload.objects.filter(pk=args["pending_id"]).exists() == (role != "controller")
 

@@ -28,6 +28,7 @@ from tests.sick_leave_data import (
     PV_SKE,
     TANDVARD_SL,
     TANDVARDEN,
+    close_through,
     import_sick_leave,
     rows,
 )
@@ -54,7 +55,9 @@ def records(*args: str) -> list[dict]:
 
 @pytest.fixture
 def sick_leave(registers):
-    return import_sick_leave()
+    batch = import_sick_leave()
+    close_through("2025-02")
+    return batch
 
 
 # --- the figures ----------------------------------------------------------------------
@@ -89,15 +92,29 @@ def test_an_area_its_department_and_its_care_type_are_the_same_people(sick_leave
     assert export("sick-leave", "--scope", "care:primärvård", "--month", "2025-01") == expected
 
 
-def test_the_newest_month_is_preliminary_until_it_is_closed(sick_leave):
-    rows_ = records("sick-leave", "--from", "2025-02")
-    assert [(r["month"], r["preliminary"]) for r in rows_] == [("2025-02", "0"), ("2025-03", "1")]
+def test_months_are_closed_through_a_month_and_reopened_from_one(sick_leave):
+    # closed through 2025-02 (the fixture): only the newest month is preliminary
+    rows_ = records("sick-leave", "--from", "2025-01")
+    assert [(r["month"], r["preliminary"]) for r in rows_] == [
+        ("2025-01", "0"),
+        ("2025-02", "0"),
+        ("2025-03", "1"),
+    ]
 
     batches.month_status_set(period=_date("2025-03"), closed=True, kind="sick_leave")
     assert records("sick-leave", "--month", "2025-03")[0]["preliminary"] == "0"
-    # The ledger's month closing is another matter.
-    batches.month_status_set(period=_date("2025-03"), closed=False)
+    # The ledger's months are another matter.
+    batches.month_status_set(period=_date("2025-01"), closed=False)
     assert records("sick-leave", "--month", "2025-03")[0]["preliminary"] == "0"
+    # Reopening January reopens February and March; December stays closed.
+    batches.month_status_set(period=_date("2025-01"), closed=False, kind="sick_leave")
+    rows_ = records("sick-leave-duration", "--from", "2024-12")
+    assert [(r["month"], r["preliminary"]) for r in rows_] == [
+        ("2024-12", "0"),
+        ("2025-01", "1"),
+        ("2025-02", "1"),
+        ("2025-03", "1"),
+    ]
 
 
 def _date(month: str):
@@ -285,7 +302,7 @@ def test_wrong_arguments_stop_with_a_swedish_message(sick_leave):
         export("sick-leave", "--scope", "department:Finns inte")
 
 
-def test_a_target_of_the_scope_or_else_the_administrations(sick_leave):
+def test_a_target_of_the_scope_only_as_decided(sick_leave):
     Target.objects.create(measure="sick_leave", year=2025, scope_kind="hsf", pct="5.50")
     Target.objects.create(
         measure="sick_leave", year=2025, scope_kind="area",
@@ -302,8 +319,9 @@ def test_a_target_of_the_scope_or_else_the_administrations(sick_leave):
 
     assert target("hsf", "2025-01") == 5.5
     assert target(f"area:{NSO}", "2025-01") == 6.2
-    assert target(f"area:{LSO}", "2025-01") == 5.5
-    assert target(f"department:{PV_SKE}", "2025-01") == 5.5
+    # no target of their own and not marked to follow: none
+    assert target(f"area:{LSO}", "2025-01") is None
+    assert target(f"department:{PV_SKE}", "2025-01") is None
     assert target("hsf", "2024-12") is None  # the SKR target is not sick leave's
     assert cost_selectors.targets() == {(2024, "hsf"): 9.99, **_seed_targets()}
 

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hyrdash.lib import exports
+from hyrdash.lib import chart_style, exports
 from hyrdash.lib.uploads import back_url
 from kpis import roles
 from kpis.costs import page as cost_page
@@ -22,6 +22,7 @@ from kpis.costs import selectors as cost_selectors
 from kpis.costs.services import commentary_save
 from kpis.forms import CommentaryForm
 from kpis.national import selectors as national_selectors
+from kpis.organisation.selectors import Scope, ScopeError
 
 
 def dashboard(request):
@@ -43,7 +44,7 @@ def dashboard(request):
     charts = cost_page.build_charts(
         data,
         selection,
-        comments=cost_selectors.commentaries(month=selection.month),
+        comments=cost_selectors.commentaries(month=selection.month, scope=selection.scope.key),
         national=national_selectors.national_shares(),
         region=getattr(settings, "HYRDASH_REGION", "Västerbotten"),
     )
@@ -52,6 +53,9 @@ def dashboard(request):
         "selection": selection,
         "selected_month": selection.month_text,
         "preliminary": data.is_preliminary(selection.month),
+        "closed_through_label": (
+            chart_style.month_label(data.closed_through) if data.closed_through else ""
+        ),
         "month_choices": cost_selection.month_choices(data),
         "scope_choices": cost_selection.scope_choices(data, selection.scope),
         "query": selection.query(),
@@ -63,13 +67,20 @@ def dashboard(request):
 @require_POST
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
 def commentary(request):
+    """Save a chart's comment for the month and the scope the page shows (urval)."""
     form = CommentaryForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Kommentaren kunde inte sparas: högst 2 000 tecken."))
         return back_url(request, "kpis:dashboard")
+    try:
+        scope = Scope.parse(form.cleaned_data["urval"] or None)
+    except ScopeError as exc:
+        messages.error(request, _("Kommentaren kunde inte sparas: %(problem)s") % {"problem": exc})
+        return back_url(request, "kpis:dashboard")
     saved = commentary_save(
         period=form.cleaned_data["manad"],
         chart=form.cleaned_data["chart"],
+        scope=scope.key,
         text=form.cleaned_data["text"],
         user=request.user,
     )

@@ -8,8 +8,10 @@ import pandas as pd
 from django.conf import settings
 from django.db import connection
 
-from kpis.batches import closed_months, months_with_data
+from hyrdash.lib import periods
+from kpis.batches import closed_through, months_with_data
 from kpis.models import Area, BatchMonth, Department, ImportBatch, SickLeaveRow, Target, Unit
+from kpis.organisation.selectors import targets
 from kpis.sick_leave.extracts import SICK_LEAVE_HOURS
 
 # --- sick leave -----------------------------------------------------------------------
@@ -37,8 +39,9 @@ class SickLeaveData:
     rows: pd.DataFrame
     months: pd.PeriodIndex  # months a current sick-leave import covers
     max_hidden: int  # the largest group never shown (settings.SICK_LEAVE_MAX_HIDDEN_GROUP)
-    targets: dict[tuple[int, str], float] = field(default_factory=dict)
-    closed: set[pd.Period] = field(default_factory=set)
+    # {(year, scope key): pct, or "hsf" for a scope that follows the administration's}
+    targets: dict[tuple[int, str], float | str] = field(default_factory=dict)
+    closed_through: pd.Period | None = None  # the last closed month (kpis.batches)
     areas: list[str] = field(default_factory=list)
     departments: dict[str, str] = field(default_factory=dict)  # department -> its area
     # The cells with their suppression, computed once (kpis.series.sick_leave_cells).
@@ -49,9 +52,10 @@ class SickLeaveData:
         return self.months[-1] if len(self.months) else None
 
     def is_preliminary(self, month: pd.Period) -> bool:
-        """Only the newest month is preliminary, until it is closed: payroll's corrections
-        of a month come with the next month's extract."""
-        return month == self.last_month and month not in self.closed
+        """After the last closed month (hyrdash.lib.periods.is_preliminary): payroll's
+        corrections of a month come with the next month's extract, so HR closes a month
+        once they are in."""
+        return periods.is_preliminary(month, closed_through=self.closed_through)
 
 
 def sick_leave_frame() -> pd.DataFrame:
@@ -83,12 +87,10 @@ def sick_leave_frame() -> pd.DataFrame:
     return frame
 
 
-def sick_leave_targets() -> dict[tuple[int, str], float]:
-    """Sick-leave targets as {(year, scope key): pct}."""
-    return {
-        (t.year, t.scope_key): float(t.pct)
-        for t in Target.objects.filter(measure=Target.Measure.SICK_LEAVE).select_related("area")
-    }
+def sick_leave_targets() -> dict[tuple[int, str], float | str]:
+    """Sick-leave targets as {(year, scope key): pct, or "hsf" where the scope follows the
+    administration's}."""
+    return targets(measure=Target.Measure.SICK_LEAVE)
 
 
 def sick_leave_data() -> SickLeaveData:
@@ -97,7 +99,7 @@ def sick_leave_data() -> SickLeaveData:
         months=months_with_data(kind=ImportBatch.Kind.SICK_LEAVE),
         max_hidden=settings.SICK_LEAVE_MAX_HIDDEN_GROUP,
         targets=sick_leave_targets(),
-        closed=closed_months(kind=ImportBatch.Kind.SICK_LEAVE),
+        closed_through=closed_through(kind=ImportBatch.Kind.SICK_LEAVE),
         areas=list(Area.objects.values_list("name", flat=True)),
         departments=dict(Department.objects.values_list("name", "area__name")),
     )

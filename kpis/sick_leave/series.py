@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from hyrdash.lib import periods
 from hyrdash.lib.periods import month_text
 from kpis.models import CareType
-from kpis.organisation.scopes import target_for
+from kpis.organisation.scopes import target_follows_hsf, target_for
 from kpis.organisation.selectors import HSF, Scope
 from kpis.sick_leave import metrics as sick_leave_metrics
 from kpis.sick_leave.disclosure import GROUPS, TOTAL, hidden_figures
@@ -185,7 +185,9 @@ def _sick_leave_group(data: SickLeaveData, node: str, group: str) -> pd.DataFram
     table.loc[hidden, monthly] = np.nan
     table.loc[hidden_r12, r12] = np.nan
     table["suppressed"] = hidden | withheld_r12
-    table["preliminary"] = [data.is_preliminary(m) for m in table.index]
+    table["preliminary"] = periods.preliminary_column(
+        table.index, closed_through=data.closed_through
+    )
     return table
 
 
@@ -255,7 +257,11 @@ def sick_leave_duration(
 
 
 def sick_leave_target(data: SickLeaveData, *, scope: Scope, month: pd.Period) -> float | None:
-    """The sick-leave target (%) of the month's year for the scope; a scope without its
-    own (a department, or a care type or area without one) has the administration's."""
-    key = scope.key if scope.kind in ("care", "area") else HSF
-    return target_for(data.targets, year=month.year, scope=key)
+    """The sick-leave target (%) of the month's year for the scope: its own, or the
+    administration's where a controller marked it to follow it; else None."""
+    return target_for(data.targets, year=month.year, scope=scope.key)
+
+
+def sick_leave_target_follows_hsf(data: SickLeaveData, *, scope: Scope, month: pd.Period) -> bool:
+    """Whether that target is the administration's (the page then says so)."""
+    return target_follows_hsf(data.targets, year=month.year, scope=scope.key)

@@ -13,11 +13,13 @@ critical violations fail; moderate and minor ones are printed (pytest -rP shows 
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import quote
 
 import pytest
 
-from kpis.models import ImportBatch
+from kpis.batches import months_close
+from kpis.models import Area, Commentary, ImportBatch, Target
 from tests.browser.conftest import LSO, SURVEY_EMPLOYEES, survey_answers
 
 pytestmark = pytest.mark.browser
@@ -123,6 +125,19 @@ def test_the_controllers_pages(audit, tab, people, year_of_costs):
     audit.visit("/", "dashboard-hsf")
     audit.visit(f"/?urval={quote('care:primärvård')}", "dashboard-care-type")
     audit.visit(f"/?manad=2025-06&urval={quote('area:Länssjukvårdsområde 1')}", "dashboard-area")
+    # A department with its own comment and the administration's beside it, a target that
+    # follows the administration's, months closed through February.
+    department = "department:Kirurgiskt centrum"
+    for scope, text in (("hsf", "Färre hyrläkare."), (department, "Två vakanser tillsatta.")):
+        Commentary.objects.create(
+            period=dt.date(2026, 3, 1), chart="agency-ytd", scope=scope, text=text
+        )
+    Target.objects.create(
+        year=2026, scope_kind="area", area=Area.objects.get(name=LSO), follows_hsf=True
+    )
+    months_close(kind="actuals", through=dt.date(2026, 2, 1))
+    audit.visit(f"/?urval={quote(department)}", "dashboard-department")
+    audit.visit(f"/?urval={quote('area:' + LSO)}", "dashboard-area-following-target")
 
     tab.goto("/importera/", None)
     page.get_by_label(FILE_LABEL).set_input_files(
@@ -176,7 +191,7 @@ def upload_file(tab, *, name: str, data: str | bytes, status: int = 200) -> None
 def test_the_sick_leave_pages(audit, tab, context, people, sick_leave_months):
     page = tab.page
     tab.login("ctrl", next_path="/sjukfranvaro/")
-    audit.check("sick-leave-hsf")  # with the controller's "Stäng" for the newest month
+    audit.check("sick-leave-hsf")  # with the controller's "Stäng till och med" button
     audit.visit(f"/sjukfranvaro/?urval={quote('care:primärvård')}", "sick-leave-care-type")
     audit.visit(f"/sjukfranvaro/?urval={quote('area:' + LSO)}", "sick-leave-area")
     # June 2024: the young men of LSO were 3, withheld with what would give them away.

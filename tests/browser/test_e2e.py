@@ -299,16 +299,17 @@ def test_a_controller_uploads_excel_and_csv_reads_the_charts_downloads_and_undoe
     assert download.value.suggested_filename == "hyrdash-agency-monthly-hsf-2025-03.csv"
     body = Path(download.value.path()).read_text(encoding="utf-8")
     assert body == (
-        "\ufeffmonth;profession;amount_sek\n"  # BOM: Excel reads the file as UTF-8
-        "2025-01;hyr_lakare;123456,78\n"
-        "2025-01;hyr_ssk_bm;0,00\n"
-        "2025-01;hyr_ovriga;0,00\n"
-        "2025-02;hyr_lakare;234567,00\n"
-        "2025-02;hyr_ssk_bm;45678,90\n"
-        "2025-02;hyr_ovriga;0,00\n"
-        "2025-03;hyr_lakare;1234567,50\n"
-        "2025-03;hyr_ssk_bm;98765,40\n"
-        "2025-03;hyr_ovriga;5000,00\n"
+        # BOM: Excel reads the file as UTF-8. No month is closed yet: all preliminary.
+        "\ufeffmonth;profession;amount_sek;preliminary\n"
+        "2025-01;hyr_lakare;123456,78;1\n"
+        "2025-01;hyr_ssk_bm;0,00;1\n"
+        "2025-01;hyr_ovriga;0,00;1\n"
+        "2025-02;hyr_lakare;234567,00;1\n"
+        "2025-02;hyr_ssk_bm;45678,90;1\n"
+        "2025-02;hyr_ovriga;0,00;1\n"
+        "2025-03;hyr_lakare;1234567,50;1\n"
+        "2025-03;hyr_ssk_bm;98765,40;1\n"
+        "2025-03;hyr_ovriga;5000,00;1\n"
     )
 
     # 5. Undo the March import from the history; the dashboard is back to February.
@@ -406,7 +407,7 @@ def test_a_controller_uploads_sick_leave_and_the_steering_group_reads_it(
     assert "Aktiv" in row.inner_text()
     assert ImportBatch.objects.get(pk=batch_id).kind == ImportBatch.Kind.SICK_LEAVE
 
-    # 2. The page for the administration, March 2025 (preliminary: the newest month).
+    # 2. The page for the administration, March 2025 (preliminary: no month is closed).
     tab.goto("/sjukfranvaro/", None)
     assert wait_for_charts(page) == 4
     tab.shot("sick-leave-hsf")
@@ -423,7 +424,7 @@ def test_a_controller_uploads_sick_leave_and_the_steering_group_reads_it(
         pct("6,40 %"),
         pct("3,00 %"),
     ]
-    assert cells(table_row(page, r12, "dec 2024"))[1] == pct("5,89 %")
+    assert cells(table_row(page, r12, "dec 2024"))[:2] == ["dec 2024 (prel.)", pct("5,89 %")]
     assert cells(table_row(page, r12, "nov 2024"))[1:] == ["–"] * 4  # no 12 months yet
     # The 6 men of NSO (and no men in Tandvården) are too few: men, and so women, withheld.
     assert cells(table_row(page, "sick-leave-gender", "mar 2025"))[1:] == [
@@ -451,14 +452,17 @@ def test_a_controller_uploads_sick_leave_and_the_steering_group_reads_it(
     )
     assert cells(table_row(page, r12, "dec 2024"))[1:] == [pct("6,44 %"), pct("6,44 %")]
 
-    # 4. The controller closes March: no longer preliminary.
+    # 4. The controller closes every month through March: none is preliminary.
     tab.goto("/sjukfranvaro/", None)
     with page.expect_navigation():
-        page.get_by_role("button", name="Stäng 2025-03").click()
+        page.get_by_role("button", name="Stäng till och med 2025-03").click()
     wait_for_charts(page)
     tab.shot("march-closed")
+    assert page.get_by_text("Månaderna till och med 2025-03 är stängda.").is_visible()
     assert page.get_by_text("Månaden är stängd.").is_visible()
+    assert page.get_by_text("Stängt till och med mars 2025.").is_visible()
     assert cells(table_row(page, r12, "mar 2025"))[0] == "mar 2025"
+    assert cells(table_row(page, r12, "dec 2024"))[0] == "dec 2024"
 
     # 5. The steering group reads the same page, without the controller's tools.
     context.clear_cookies()

@@ -20,8 +20,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from kpis import demo, registry, roles
-from kpis.models import Target, Unit
+from kpis import batches, demo, registry, roles
+from kpis.models import ImportBatch, Target, Unit
 
 # username, first name, last name, group, is_staff, is_superuser
 DEMO_USERS = [
@@ -33,6 +33,9 @@ DEMO_USERS = [
 ]
 # The demo's sick-leave targets (Target, measure sick_leave) for the administration.
 SICK_LEAVE_TARGETS = {2025: Decimal("6.00"), 2026: Decimal("5.80")}
+# The kinds of data whose months the demo closes, all but the last DEMO_OPEN_MONTHS.
+CLOSED_KINDS = (ImportBatch.Kind.ACTUALS, ImportBatch.Kind.SICK_LEAVE)
+DEMO_OPEN_MONTHS = 2
 # The demo HR partner's area (in the small demo too); the strategist gets every area.
 
 
@@ -144,6 +147,21 @@ class Command(BaseCommand):
                 )
             for step in registry.DEMO_STEPS:
                 step(self, data, directory, seed=seed, small=small)
+            self.close_months()
+
+    def close_months(self) -> None:
+        """Close every month but the last two of the ledger and of sick leave, as
+        controllers and HR would have (close_months --through)."""
+        for kind in CLOSED_KINDS:
+            months = batches.months_with_data(kind=kind)
+            if len(months) <= DEMO_OPEN_MONTHS:
+                continue
+            through = months[-DEMO_OPEN_MONTHS - 1]
+            batches.months_close(kind=kind, through=through.to_timestamp().date())
+            self.stdout.write(
+                f"Stänger {ImportBatch.Kind(kind).label.lower()} till och med "
+                f"{through.strftime('%Y-%m')} (de två sista månaderna är preliminära)."
+            )
 
     def run(self, command: str, *args, **options) -> None:
         """Run an import command; its report is shown with --verbosity 2."""
