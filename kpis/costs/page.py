@@ -580,8 +580,13 @@ def build_charts(
     comments: dict | None = None,
     national: pd.DataFrame | None = None,
     region: str = "Västerbotten",
+    extra_tables: dict | None = None,
 ) -> list[Chart]:
-    """Every chart of the page for this selection, in the order of the decks."""
+    """Every chart of the page for this selection, in the order of the decks.
+
+    `extra_tables` ({chart code: [Table]}) are shown under a chart's own tables: another
+    subject's figures that belong beside it (the consultants per status under 12 a §
+    beside the purchased hours)."""
     preliminary = {m.strftime("%Y-%m") for m in data.months_actuals if data.is_preliminary(m)}
 
     tables = {code: series_table(code, data, selection, national=national) for code in CHART_CODES}
@@ -600,6 +605,7 @@ def build_charts(
     comments = comments or {}
     for chart in built:
         chart.comment = comments.get(chart.code)
+        chart.tables += (extra_tables or {}).get(chart.code, [])
         name = csv_filename(chart.code, selection, tables[chart.code])
         chart.file_stem = name.removesuffix(".csv")
     return built
