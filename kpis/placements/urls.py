@@ -12,7 +12,9 @@ urlpatterns = [
     path("overgangsbeslut/", views.transition, name="transition"),
     path("timmar/", views.hours, name="hours"),
     path("importera/", views.upload, name="upload"),
-    path("importera/<int:upload_id>/bekrafta/", views.upload_confirm, name="upload_confirm"),
+    path(
+        "importera/<int:placement_upload_id>/bekrafta/", views.upload_confirm, name="upload_confirm"
+    ),
     path("importer/", views.batches, name="batches"),
-    path("importer/<int:import_id>/angra/", views.batch_undo, name="batch_undo"),
+    path("importer/<int:placement_import_id>/angra/", views.batch_undo, name="batch_undo"),
 ]

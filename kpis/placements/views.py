@@ -189,7 +189,7 @@ def upload(request):
                     user=request.user,
                     summary=check.summary(),
                 )
-                return redirect("placements:upload_confirm", upload_id=pending.id)
+                return redirect("placements:upload_confirm", placement_upload_id=pending.id)
     else:
         form = PlacementUploadForm()
     return render(
@@ -201,9 +201,11 @@ def upload(request):
 
 
 @permission_required(IMPORT, raise_exception=True)
-def upload_confirm(request, upload_id):
+def upload_confirm(request, placement_upload_id):
     """Step 2: show what will be stored, and store it when the uploader confirms."""
-    pending = get_object_or_404(PendingPlacementUpload, pk=upload_id, created_by=request.user)
+    pending = get_object_or_404(
+        PendingPlacementUpload, pk=placement_upload_id, created_by=request.user
+    )
     if request.method == "POST":
         if "cancel" in request.POST:
             return cancel(request, pending, "placements:upload")
@@ -237,9 +239,9 @@ def batches(request):
 
 @require_POST
 @permission_required(IMPORT, raise_exception=True)
-def batch_undo(request, import_id):
+def batch_undo(request, placement_import_id):
     try:
-        batch = services.placements_undo(batch_id=import_id, user=request.user)
+        batch = services.placements_undo(batch_id=placement_import_id, user=request.user)
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
