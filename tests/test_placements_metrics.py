@@ -65,3 +65,15 @@ def test_the_comparison_sets_both_systems_side_by_side_up_to_a_month():
     assert table["ledger_hours"].tolist() == [10.0, 55.0, 42.0, 30.0]
     assert table["difference_hours"].tolist()[1:] == [5.0, -42.0, 10.0]
     assert math.isnan(table["difference_hours"].iloc[0])
+
+
+def test_without_any_hours_the_comparison_has_the_ledgers_alone():
+    hours, left_out = hours_per_month(frame((D(2025, 1, 1), None, 10.0)))
+    assert (len(hours), left_out) == (0, 1)
+    ledger = pd.Series([55.0], index=pd.PeriodIndex(["2025-01"], freq="M"))
+    table = hours_comparison(hours, ledger)
+    assert table["month"].tolist() == ["2025-01"]
+    assert table["ledger_hours"].tolist() == [55.0]
+    assert table["placement_hours"].isna().all()
+    empty = hours_comparison(hours, pd.Series(dtype="float64", index=pd.PeriodIndex([], freq="M")))
+    assert empty.empty

@@ -424,3 +424,15 @@ def test_only_the_superuser_reads_the_access_log(client, bem):
         client.post(reverse("admin:kpis_placementaccesslog_delete", args=[log.id])).status_code
         == 403
     )
+
+
+def test_the_hours_page_without_any_data_says_so(client, registers):
+    client.force_login(make_user("styr", "styrgrupp"))
+    response = client.get(reverse("placements:hours"), {"omrade": "Okänt"}, follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Området Okänt finns inte; visar hela förvaltningen."
+    ]
+    chart = response.context["chart"]
+    assert chart.tables[0].rows == []
+    assert chart.figure["layout"]["annotations"][0]["text"] == "Inga timmar ännu"

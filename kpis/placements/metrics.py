@@ -47,9 +47,12 @@ def hours_per_month(placements: pd.DataFrame) -> tuple[pd.Series, int]:
         per_day = float(hours) / ((end - start).days + 1)
         for month, days in _days_per_month(start, end).items():
             totals[month] = totals.get(month, 0.0) + per_day * days
-    series = pd.Series(totals, dtype="float64").sort_index()
-    if len(series):
-        series.index = pd.PeriodIndex(series.index, freq="M")
+    months = sorted(totals)
+    series = pd.Series(
+        [totals[month] for month in months],
+        index=pd.PeriodIndex(months, freq="M"),
+        dtype="float64",
+    )
     return series, left_out
 
 

@@ -103,6 +103,14 @@ def list_selection(
     return form, selection, problems
 
 
+def shown_day(text: str | None) -> dt.date | None:
+    """A day as a page's datum parameter has it (ÅÅÅÅ-MM-DD), or None."""
+    try:
+        return dt.date.fromisoformat((text or "").strip()) if text else None
+    except ValueError:
+        return None
+
+
 def list_table(placements: pd.DataFrame, selection: ListSelection) -> pd.DataFrame:
     """series.limit_table on the selection's date, filtered by it."""
     table = series.limit_table(placements, on=selection.on)
@@ -275,7 +283,7 @@ def hours_chart(table: pd.DataFrame, *, scope_label: str, left_out: int) -> Char
     return Chart(
         code="placement-hours",
         number="1",
-        heading=_("Köpta timmar: bemanningssystemet och huvudboken"),
+        heading=_("Köpta timmar per månad"),
         summary=sentences(
             _(
                 "Linjediagram: köpta timmar per månad, %(scope)s, enligt bemanningssystemet "

@@ -82,7 +82,7 @@ def ledger_hours(*, area: str | None = None) -> pd.Series:
     scope = Scope("area", area) if area else Scope()
     table = cost_series.agency_hours(data, scope=scope)
     if table.empty:
-        return pd.Series(dtype="float64")
+        return pd.Series(dtype="float64", index=pd.PeriodIndex([], freq="M"))
     sums = table.groupby("month")["hours"].sum(min_count=1)
     sums.index = pd.PeriodIndex(sums.index, freq="M")
     return sums.astype("float64")

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -110,6 +111,13 @@ def consultant(request, consultant_id):
     return render(request, "placements/consultant.html", context)
 
 
+def _back_to_consultant(request, consultant_id):
+    """The consultant's page again, on the day it was shown for (POST datum)."""
+    url = reverse("placements:consultant", args=[consultant_id])
+    shown = page.shown_day(request.POST.get("datum"))
+    return redirect(f"{url}?datum={shown.isoformat()}" if shown else url)
+
+
 @require_POST
 @permission_required(IMPORT, raise_exception=True)
 def action(request, consultant_id):
@@ -117,14 +125,14 @@ def action(request, consultant_id):
     form = ActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Åtgärden kunde inte sparas: ange åtgärd och datum."))
-        return redirect("placements:consultant", consultant_id=consultant_id)
+        return _back_to_consultant(request, consultant_id)
     try:
         services.action_record(consultant_id=consultant_id, user=request.user, **form.cleaned_data)
     except ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("placements:list")
     messages.success(request, _("Åtgärden är sparad."))
-    return redirect("placements:consultant", consultant_id=consultant_id)
+    return _back_to_consultant(request, consultant_id)
 
 
 @require_POST
