@@ -26,7 +26,8 @@ def roles(request):
         # The upload page and the import history: any kind of extract.
         "can_upload": bool(kinds),
         # Section 12 a: the consultants' list with names, their import; the hours per
-        # month (no names) for the list's readers and the cost dashboard's.
+        # month (no names) for the list's readers and the cost dashboard's (linked from
+        # the list and from the dashboard's purchased hours, not from the menu).
         "can_view_placements": user.has_perm(r.VIEW_PLACEMENTS),
         "can_import_placements": user.has_perm(r.IMPORT_PLACEMENTS),
         "can_view_placement_hours": user.has_perm(r.VIEW_PLACEMENTS)

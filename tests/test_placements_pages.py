@@ -359,6 +359,7 @@ def test_the_cost_dashboard_shows_counts_per_area_and_status_but_no_names(
     ]
     page = response.content.decode()
     assert "Anna Alm" not in page and "K1" not in page
+    assert '<a href="/bemanning/timmar/">Jämför med timmarna i bemanningssystemet</a>' in page
     assert logged() == []  # counts are no view of the list
 
 
