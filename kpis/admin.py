@@ -12,6 +12,7 @@ from .models import (
     Department,
     ImportBatch,
     NationalShare,
+    PlacementAccessLog,
     Target,
     Unit,
 )
@@ -24,8 +25,8 @@ class AreaAdmin(admin.ModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "area"]
-    list_filter = ["area"]
+    list_display = ["name", "area", "units_separate"]
+    list_filter = ["area", "units_separate"]
     search_fields = ["name"]
 
 
@@ -98,3 +99,20 @@ class CommentaryAdmin(admin.ModelAdmin):
 class NationalShareAdmin(admin.ModelAdmin):
     list_display = ["quarter", "region", "share_pct", "is_average"]
     list_filter = ["quarter"]
+
+
+@admin.register(PlacementAccessLog)
+class PlacementAccessLogAdmin(ReadOnlyAdmin):
+    """Who saw or exported the consultants' list (section 12 a): for superusers only,
+    whatever permissions a staff user holds."""
+
+    list_display = ["at", "who", "what", "filters"]
+    list_filter = ["what"]
+    search_fields = ["who"]
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser

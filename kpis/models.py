@@ -61,6 +61,16 @@ class Department(models.Model):
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, related_name="departments", verbose_name=_("område")
     )
+    # Section 12 a counts placements per operating unit (driftsenhet): the department,
+    # unless its units are operating units of their own (kpis.placements.rules).
+    units_separate = models.BooleanField(
+        _("varje enhet är en egen driftsenhet"),
+        default=False,
+        help_text=_(
+            "För 12 a § i lagen om uthyrning av arbetstagare: räkna placeringar per enhet i "
+            "stället för per verksamhet."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -543,3 +553,14 @@ class SickLeaveRow(models.Model):
 
     def __str__(self):
         return f"{self.period:%Y-%m} {self.unit_id} {self.gender} {self.age_band}"
+
+
+# The consultant placements (section 12 a) live in their subject's folder; importing them
+# here makes them models of this app.
+from kpis.placements.models import (  # noqa: E402, F401
+    PendingPlacementUpload,
+    Placement,
+    PlacementAccessLog,
+    PlacementAction,
+    PlacementBatch,
+)

@@ -58,7 +58,12 @@ def main_data(registers, tmp_path):
 
 
 def test_it_offers_exactly_the_series_of_the_subjects_and_the_survey():
-    assert list(EXPORTS) == [*series.SERIES, *sick_leave_series.SERIES, "survey"]
+    assert list(EXPORTS) == [
+        *series.SERIES,
+        *sick_leave_series.SERIES,
+        "placements-12a",
+        "survey",
+    ]
 
 
 # --- agency-ytd ------------------------------------------------------------------
@@ -436,8 +441,29 @@ def test_it_uses_the_whole_administration_by_default(main_data):
             ["sjukfranvaro"],
             "Okänd serie ”sjukfranvaro”; välj en av: agency-ytd, agency-monthly, agency-r12, "
             "skr-measure, agency-r12-by-area, personnel-cost, agency-by-department, "
-            "agency-hours, sick-leave, sick-leave-duration, survey.",
+            "agency-hours, sick-leave, sick-leave-duration, placements-12a, survey.",
         ),
+        # Section 12 a's list is taken on a date (tests/test_placements_pages.py).
+        (["placements-12a"], "Serien placements-12a kräver --on ÅÅÅÅ-MM-DD."),
+        (
+            ["placements-12a", "--month", "2026-03"],
+            "Serien placements-12a tar --on, inte --month, --from eller --to.",
+        ),
+        (["placements-12a", "--year", "2026"], "Serien placements-12a tar inte --year."),
+        (
+            ["placements-12a", "--on", "2026-02-30"],
+            "--on: ”2026-02-30” är inget giltigt datum; skriv ÅÅÅÅ-MM-DD, till exempel 2026-03-15.",
+        ),
+        (
+            ["placements-12a", "--on", "15/3 2026"],
+            "--on: ”15/3 2026” är inget giltigt datum; skriv ÅÅÅÅ-MM-DD, till exempel 2026-03-15.",
+        ),
+        (
+            ["placements-12a", "--on", "2026-03-15", "--scope", "care:primärvård"],
+            "Serien placements-12a tar urvalet hsf eller area:<område>, inte care:primärvård.",
+        ),
+        (["agency-r12", "--on", "2026-03-15"], "Serien agency-r12 tar inte --on."),
+        (["survey", "--on", "2026-03-15"], "Serien survey tar inte --on."),
     ],
 )
 def test_it_refuses_bad_arguments_in_swedish(registers, args, message):

@@ -622,9 +622,14 @@ def build_charts(
     comments: dict[str, ChartComments] | None = None,
     national: pd.DataFrame | None = None,
     region: str = "Västerbotten",
+    extra_tables: dict | None = None,
 ) -> list[Chart]:
     """Every chart of the page for this selection, in the order of the decks. Which
-    months are preliminary each chart reads from its table's `preliminary` column."""
+    months are preliminary each chart reads from its table's `preliminary` column.
+
+    `extra_tables` ({chart code: [Table]}) are shown under a chart's own tables: another
+    subject's figures that belong beside it (the consultants per status under 12 a §
+    beside the purchased hours)."""
     tables = {code: series_table(code, data, selection, national=national) for code in CHART_CODES}
     built = [
         _ytd_chart(tables[AGENCY_YTD], selection),
@@ -642,6 +647,7 @@ def build_charts(
     for chart in built:
         found = comments.get(chart.code, ChartComments())
         chart.comment, chart.hsf_comment = found.own, found.hsf
+        chart.tables += (extra_tables or {}).get(chart.code, [])
         name = csv_filename(chart.code, selection, tables[chart.code])
         chart.file_stem = name.removesuffix(".csv")
     return built

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,8 @@ from kpis.costs.services import commentary_save
 from kpis.forms import CommentaryForm
 from kpis.national import selectors as national_selectors
 from kpis.organisation.selectors import Scope, ScopeError
+from kpis.placements import page as placement_page
+from kpis.placements import selectors as placement_selectors
 
 
 def dashboard(request):
@@ -47,6 +50,7 @@ def dashboard(request):
         comments=cost_selectors.commentaries(month=selection.month, scope=selection.scope.key),
         national=national_selectors.national_shares(),
         region=getattr(settings, "HYRDASH_REGION", "Västerbotten"),
+        extra_tables=_placement_tables(),
     )
     context = {
         "nav": "dashboard",
@@ -62,6 +66,16 @@ def dashboard(request):
         "charts": charts,
     }
     return render(request, "kpis/dashboard.html", context)
+
+
+def _placement_tables() -> dict:
+    """Beside the purchased hours: consultants per area and status under 12 a § today,
+    counts only (the names are for the bemanning role)."""
+    today = timezone.localdate()
+    counts = placement_selectors.status_counts(on=today)
+    if counts.empty:
+        return {}
+    return {"agency-hours": [placement_page.counts_table(counts, on=today)]}
 
 
 @require_POST

@@ -32,7 +32,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -49,9 +51,15 @@ GROUPS = [TOTAL, *GENDERS, *AGE_BANDS]
 MEASURES = ["employees", *SICK_LEAVE_HOURS]
 
 # A month's decision depends only on its rows, the organisation's nodes, the limit and
-# this module's rule (VERSION: change it with the rule); kept in the shared cache under
-# a digest of all of them, so a month imported again, or another limit, is another key.
-VERSION = 1
+# the rule (this module and hyrdash.lib.disclosure: their source is part of the key, so
+# a new release never reads an older rule's decision); kept in the shared cache under a
+# digest of all of them, so a month imported again, or another limit, is another key.
+VERSION = hashlib.sha256(
+    b"".join(
+        Path(sys.modules[name].__file__).read_bytes()
+        for name in (__name__, "hyrdash.lib.disclosure.audit", "hyrdash.lib.disclosure.suppress")
+    )
+).hexdigest()[:16]
 
 
 def node_masks(rows: pd.DataFrame, nodes: Sequence[str]) -> dict[str, np.ndarray]:

@@ -5,6 +5,9 @@ steering group reads it; an HR partner lands on the survey, uploads two years an
 employee counts and reads a unit compared upward and with last year; the upload flow works
 with the keyboard alone.
 
+The staffing office (bemanning) uploads placements, reads the list by urgency for a day
+and an area, opens a consultant's timeline and records an action.
+
 The controller's files (organisation and account mapping of tests/conftest.py):
 
     file                  month    ansvar  konto        belopp (kr)     timmar
@@ -42,9 +45,11 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import Group
 
-from kpis.models import ImportBatch
+from kpis.models import Department, ImportBatch
+from kpis.placements.models import PlacementAccessLog
 from tests import sick_leave_data
 from tests.browser.conftest import LSO, SURVEY_EMPLOYEES, survey_answers
+from tests.test_placements_pages import PLACEMENTS
 
 pytestmark = pytest.mark.browser
 
@@ -153,14 +158,20 @@ ROLES = {
     "styrgrupp": (
         "styr",
         "/",
-        ["/", "/sjukfranvaro/", "/medarbetarundersokning/"],
-        ["/importera/", "/importer/", "/medarbetarundersokning/importera/"],
+        ["/", "/sjukfranvaro/", "/medarbetarundersokning/", "/bemanning/timmar/"],
+        ["/importera/", "/importer/", "/medarbetarundersokning/importera/", "/bemanning/"],
     ),
     "controller": (
         "ctrl",
         "/",
-        ["/importera/", "/importer/", "/nationell-jamforelse/", "/sjukfranvaro/"],
-        ["/medarbetarundersokning/importera/"],
+        [
+            "/importera/",
+            "/importer/",
+            "/nationell-jamforelse/",
+            "/sjukfranvaro/",
+            "/bemanning/timmar/",
+        ],
+        ["/medarbetarundersokning/importera/", "/bemanning/", "/bemanning/importera/"],
     ),
     # hr: the survey (its first page, not a refusal) and sick leave (view and import),
     # not the cost dashboard nor the ledger's tools.
@@ -174,13 +185,13 @@ ROLES = {
             "/medarbetarundersokning/importera/",
             "/medarbetarundersokning/importer/",
         ],
-        ["/?urval=hsf", "/nationell-jamforelse/"],
+        ["/?urval=hsf", "/nationell-jamforelse/", "/bemanning/"],
     ),
-    # bemanning: no page at all; the start page says so instead of refusing.
+    # bemanning: the consultants' placements (section 12 a), nothing else.
     "bemanning": (
         "bem",
-        "/start/",
-        [],
+        "/bemanning/",
+        ["/bemanning/importera/", "/bemanning/importer/", "/bemanning/timmar/"],
         ["/?urval=hsf", "/sjukfranvaro/", "/medarbetarundersokning/", "/importera/"],
     ),
     "superuser": ("root", "/", ["/importera/", "/admin/", "/medarbetarundersokning/"], []),
@@ -206,7 +217,7 @@ def test_each_role_logs_in_through_the_form_and_sees_what_it_may(tab, people, ro
     if role == "hr":
         assert page.get_by_role("heading", level=1).inner_text() == "Medarbetarundersökning"
     if role == "bemanning":
-        assert page.get_by_role("heading", name="Ditt konto har inga sidor ännu").is_visible()
+        assert page.get_by_role("heading", level=1).inner_text() == "Inhyrda konsulter (12 a §)"
 
     for path in allowed:
         tab.goto(path, f"allowed-{path}")
@@ -784,4 +795,100 @@ def test_the_upload_flow_works_with_the_keyboard_alone(tab, people, registers):
     tab.shot("saved")
     assert page.get_by_role("status").filter(has_text="sparad").is_visible()
     assert ImportBatch.objects.filter(file_name="utfall-mars.csv", undone_at=None).exists()
+    tab.assert_no_console_errors()
+
+
+# --- the staffing office's consultants (section 12 a) -----------------------------------
+
+
+def test_bemanning_uploads_placements_and_reads_the_list_by_urgency(tab, people, registers):
+    """The placements of tests/test_placements_pages.py, worked out by hand there: on
+    2026-03-15 K5 has passed day 721, K1 reaches it within 90 days, the rest are clear."""
+    Department.objects.filter(name="Kirurgiskt centrum").update(units_separate=True)
+    page = tab.page
+    tab.login("bem", next_path="/", lands="/bemanning/")
+    assert page.get_by_role("heading", name="Inga placeringar ännu").is_visible()
+
+    # 1. The upload: checked, what it changes shown, confirmed.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Importera placeringar").click()
+    page.get_by_label(FILE_LABEL).set_input_files(
+        files=[{"name": "bemlo.csv", "mimeType": "text/csv", "buffer": PLACEMENTS}]
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kontrollera filen").click()
+    assert re.fullmatch(r"/bemanning/importera/\d+/bekrafta/", tab.path()), page.url
+    tab.shot("confirm")
+    new = page.locator("tr", has=page.locator("th", has_text="Nya placeringar"))
+    assert cells(new) == ["Nya placeringar", "10"]
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara importen").click()
+    assert tab.path() == "/bemanning/importer/"
+    message = page.get_by_role("status").filter(has_text="sparad").inner_text().strip()
+    assert re.fullmatch(r"Import \d+ sparad: 10 rader, 10 nya placeringar, 0 ändrade\.", message)
+
+    # 2. The list on 2026-03-15, chosen in the form: most urgent first.
+    navigation = page.get_by_role("navigation", name="Huvudmeny")
+    with page.expect_navigation():
+        navigation.get_by_role("link", name="Inhyrda konsulter").click()
+    page.get_by_label("Per dag").fill("2026-03-15")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Visa").click()
+    tab.shot("list")
+    rows = page.locator("#placements-list tbody tr")
+    assert rows.count() == 8
+    assert cells(rows.nth(0))[1:] == [
+        "Tandvård Södra Lappland",
+        "Tandvården",
+        "Psykolog",
+        "Medpool AB",
+        "796",
+        "2025-12-30",
+        "2026-01-30",
+        "Dag 721 passerad",
+        "–",
+    ]
+    assert cells(rows.nth(1))[1:] == [
+        "Primärvård Skellefteå",
+        "Närsjukvårdsområde Skellefteå",
+        "Läkare",
+        "Vårdkraft AB",
+        "714",
+        "2026-03-22",
+        "2026-04-22",
+        "Dag 721 inom 90 dagar",
+        "–",
+    ]
+
+    # 3. One area.
+    page.get_by_label("Område").select_option("Tandvården")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Visa").click()
+    assert [cells(rows.nth(i))[0] for i in range(rows.count())] == ["Eva ForsK5", "Bo BergK2"]
+
+    # 4. A consultant: the timeline drawn, an action recorded.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Bo Berg").click()
+    page.locator("[data-figure] .main-svg").first.wait_for(state="attached")
+    tab.shot("consultant")
+    assert page.get_by_role("heading", level=2, name=re.compile("^2001 Kirurgavdelning 1")).count()
+    page.get_by_role("combobox", name="Åtgärd").select_option(
+        label="Erbjudande om anställning lämnat"
+    )
+    page.get_by_role("textbox", name="Datum").fill("2026-03-20")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara åtgärden").click()
+    assert page.get_by_role("status").inner_text().strip() == "Åtgärden är sparad."
+    actions = page.locator("table", has=page.locator("caption", has_text="Registrerade åtgärder"))
+    assert cells(actions.locator("tbody tr").first)[:3] == [
+        "2026-03-20",
+        "Erbjudande om anställning lämnat",
+        "bem",
+    ]
+
+    # Every view of the list and of a consultant is in the access log.
+    log = list(PlacementAccessLog.objects.order_by("id").values_list("who", "what", "filters"))
+    assert {who for who, _what, _filters in log} == {"bem"}
+    assert ("bem", "list", {"datum": "2026-03-15", "omrade": "Tandvården"}) in log
+    assert log[-1] == ("bem", "consultant", {"konsult": "K2", "datum": "2026-03-15"})
     tab.assert_no_console_errors()
