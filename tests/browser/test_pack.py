@@ -48,7 +48,9 @@ def test_a_controller_writes_the_text_slides_and_downloads_the_pack(
 
     # A text slide, saved.
     page.get_by_label("Rubrik", exact=True).first.fill("Prioriterade åtgärder")
-    page.get_by_label("Punkter", exact=True).first.fill("Stärka chefer\n  ST-tjänster i primärvården")
+    page.get_by_label("Punkter", exact=True).first.fill(
+        "Stärka chefer\n  ST-tjänster i primärvården"
+    )
     with page.expect_navigation():
         page.get_by_role("button", name="Spara textbilderna").click()
     tab.shot("texts-saved")
