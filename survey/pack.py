@@ -198,6 +198,8 @@ def pack_section(*, scope: str, month: pd.Period, comment, user=None):
     data = exports.load()
     if year not in data.years:
         return [], [(label, _("ingen för %(year)s") % {"year": year})]
+    if scope != results.HSF and scope not in data.tree.parent:  # an area without units
+        return [], [(label, _("inga enheter i urvalet"))]
     groups = _groups(data, scope, year)
     spec = data.year(year).spec
     hme = [(m.code, m.label) for m in spec.section(SECTION_HME)]

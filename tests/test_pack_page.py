@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pptx import Presentation
 
-from kpis.models import PackText
+from kpis.models import Area, PackText
 from tests import pack_data
 from tests.conftest import make_user
 
@@ -305,3 +305,14 @@ def test_in_english_the_pack_is_english_with_english_numbers(styr, data):
         == "Doctors: +\u00a00.6\u00a0MSEK, up 20.0\u00a0% · Nurses/midwives: \u2212\u00a00.3\u00a0MSEK, down 20.0\u00a0%"
     )
     assert deck.core_properties.language == "en-GB"
+
+
+def test_an_area_without_units_gets_a_pack_without_survey_slides(styr, all_data):
+    Area.objects.create(name="Nytt område")
+    response = styr.get(DOWNLOAD, {"urval": "area:Nytt område"})
+    assert response.status_code == 200
+    deck = Presentation(io.BytesIO(response.content))
+    assert not [s for s in deck.slides if s.shapes.title.text.startswith("Medarbetar")]
+    (table,) = [s.table for s in list(deck.slides)[-1].shapes if s.has_table]
+    rows = {row.cells[0].text: row.cells[1].text for row in table.rows}
+    assert rows["Medarbetarundersökning"] == "inga enheter i urvalet"
