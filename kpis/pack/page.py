@@ -13,7 +13,7 @@ from hyrdash.lib import chart_style
 from hyrdash.lib.page import MONTH, SCOPE, clean_param, month_options, parse_month
 from kpis.costs.selectors import CostData
 from kpis.organisation.selectors import Scope, ScopeError, parse_month_and_scope
-from kpis.pack.services import pack_scope
+from kpis.pack.services import pack_filename, pack_scope
 from kpis.pack.slides import is_preliminary
 
 
@@ -62,6 +62,15 @@ def parse_posted(params) -> PackSelection:
     if month is None:
         raise ValueError(_("Månaden förstås inte (skriv ÅÅÅÅ-MM)."))
     return PackSelection(month, pack_scope(clean_param(params.get(SCOPE)) or None))
+
+
+def command_line(selection: PackSelection) -> str:
+    """The same pack from the command line, for the page to show."""
+    filename = pack_filename(month=selection.month, scope=selection.scope)
+    return (
+        f"python manage.py steering_pack --month {selection.month_text} "
+        f'--scope "{selection.scope.key}" -o {filename}'
+    )
 
 
 def month_choices(months: CostData) -> list[tuple[str, str]]:

@@ -46,8 +46,7 @@ def _context(request, months, selection, formset=None) -> dict:
         "texts": [] if copied_from else rows,
         "copied_from": chart_style.month_label(copied_from) if copied_from else "",
         "formset": formset if may_edit else None,
-        "command": f"python manage.py steering_pack --month {selection.month_text} "
-        f'--scope "{selection.scope.key}" -o {services.pack_filename(month=selection.month, scope=selection.scope)}',
+        "command": pack_page.command_line(selection),
     }
 
 
