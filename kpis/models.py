@@ -483,6 +483,30 @@ class Commentary(models.Model):
         return f"{self.period:%Y-%m} {self.chart} {self.scope}"
 
 
+class PackText(models.Model):
+    """A text slide the controllers write for one month's steering pack of one scope:
+    a title and its bullets, one per line (an indented line is a sub-bullet)."""
+
+    period = models.DateField(_("månad"))
+    scope = models.CharField(_("urval"), max_length=120)  # hsf, care:<vårdtyp>, area:<område>
+    order = models.PositiveSmallIntegerField(_("ordning"), default=1)
+    title = models.CharField(_("rubrik"), max_length=150)
+    text = models.TextField(_("punkter"), max_length=2000)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period", "scope", "order", "id"]
+        verbose_name = _("textbild")
+        verbose_name_plural = _("textbilder")
+        indexes = [models.Index(fields=["period", "scope"])]
+
+    def __str__(self):
+        return f"{self.period:%Y-%m} {self.scope} {self.order} {self.title}"
+
+
 class NationalShare(models.Model):
     """Agency share per region for a quarter, from SKR's statistics (uploaded table)."""
 

@@ -319,3 +319,18 @@ def register_demo_step(step: Callable, *, after: Callable | None = None) -> None
         DEMO_STEPS.append(step)
     if after is not None and after not in DEMO_AFTER_STEPS:
         DEMO_AFTER_STEPS.append(after)
+
+
+# --- the steering pack's slides from other apps ----------------------------------------
+
+# Slides another app adds to the steering pack (kpis.pack), after the pack's own: the
+# survey's, registered from survey.apps (kpis never imports the survey). Each is called
+# as build(scope=<scope key>, month=<pd.Period>, comment=<chart code -> text or None>,
+# user=<the user who downloads, None on the command line>) and returns (slides,
+# provenance): hyrdash.lib.deck slides and (label, value) rows for the provenance slide.
+PACK_SECTIONS: dict[str, Callable] = {}
+
+
+def register_pack_section(name: str, build: Callable) -> None:
+    """Add another app's slides to the steering pack."""
+    PACK_SECTIONS[name] = build

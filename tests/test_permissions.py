@@ -125,6 +125,22 @@ MATRIX: dict[str, Entry] = {
         post=row(LOGIN, 403, 400, 403, 403, 400),
         post_data={},
     ),
+    # The steering pack: the page and its download for whoever sees the dashboard; the
+    # month's text slides are the controller's.
+    "kpis:pack": Entry(get=VIEWERS),
+    "kpis:pack_download": Entry(get=VIEWERS),
+    "kpis:pack_texts": Entry(
+        get=POST_ONLY,
+        post=row(LOGIN, 403, 302, 403, 403, 302),
+        post_data={
+            "manad": "2024-04",
+            "urval": "hsf",
+            "texter-TOTAL_FORMS": "1",
+            "texter-INITIAL_FORMS": "0",
+            "texter-0-title": "Prioriterade åtgärder",
+            "texter-0-text": "Stärka chefer",
+        },
+    ),
     "survey:results": Entry(get=SURVEY_VIEWERS),
     "survey:results_csv": Entry(get=SURVEY_VIEWERS),
     "survey:upload": Entry(
