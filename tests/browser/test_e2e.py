@@ -379,9 +379,9 @@ def test_a_controller_uploads_sick_leave_and_the_steering_group_reads_it(
     administration  ordinary 11 x 13 950 + 12 150 = 165 600, sick 12 x 816 - 36 + 150 = 9 906
                     -> 5,98 %; day 1-14: 10 x 446 + 410 + 596 = 5 466 -> short-term 3,30 %;
                     day 60-: 12 x 240 = 2 880 -> long-term share 2 880 / 9 906 = 29,07 %
-    NSO             46 800, 12 x 237 + 150 = 2 994 -> 6,40 %
-    LSO             11 x 8 250 + 6 450 = 97 200, 11 x 525 + 489 = 6 264 -> 6,44 %
-    Tandvården      54 / 1 800 -> 3,00 %
+    The areas' R12 are withheld: in 2024-06 the administration's 9 men, LSO's 3 and
+    NSO's 6 are few, and every area's total is a complement then
+    (tests/test_sick_leave_series.py), so no window holding June shows them.
     December 2024 (January .. December 2024): administration 9 756 / 165 600 -> 5,89 %.
     """
     page = tab.page
@@ -431,9 +431,9 @@ def test_a_controller_uploads_sick_leave_and_the_steering_group_reads_it(
     assert cells(table_row(page, r12, "mar 2025")) == [
         "mar 2025 (prel.)",
         pct("5,98 %"),
-        pct("6,44 %"),
-        pct("6,40 %"),
-        pct("3,00 %"),
+        "..",
+        "..",
+        "..",
     ]
     assert cells(table_row(page, r12, "dec 2024"))[:2] == ["dec 2024 (prel.)", pct("5,89 %")]
     assert cells(table_row(page, r12, "nov 2024"))[1:] == ["–"] * 4  # no 12 months yet
@@ -461,7 +461,7 @@ def test_a_controller_uploads_sick_leave_and_the_steering_group_reads_it(
     assert page.get_by_role("heading", level=1).inner_text() == (
         "Sjukfrånvaro – Länssjukvårdsområde 1, december 2024"
     )
-    assert cells(table_row(page, r12, "dec 2024"))[1:] == [pct("6,44 %"), pct("6,44 %")]
+    assert cells(table_row(page, r12, "dec 2024"))[1:] == ["..", ".."]  # June in the window
 
     # 4. The controller closes every month through March: none is preliminary.
     tab.goto("/sjukfranvaro/", None)
