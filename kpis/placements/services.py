@@ -15,12 +15,11 @@ from decimal import Decimal
 
 import pandas as pd
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.tabular import ExtractError, Problem
-from hyrdash.lib.uploads import checksum
+from hyrdash.lib.uploads import checksum, mark_undone
 from kpis.models import Unit
 from kpis.placements.extracts import parse_placements
 from kpis.placements.models import (
@@ -238,15 +237,7 @@ def placements_undo(*, batch_id: int, user=None) -> PlacementBatch:
     """Undo an import: each placement it held gets back the row of the import before it
     (or is gone, if it was new)."""
     with transaction.atomic():
-        try:
-            batch = PlacementBatch.objects.select_for_update().get(pk=batch_id)
-        except PlacementBatch.DoesNotExist as exc:
-            raise ServiceError(_("Importen finns inte.")) from exc
-        if batch.undone_at is not None:
-            raise ServiceError(_("Importen är redan ångrad."))
-        batch.undone_at = timezone.now()
-        batch.undone_by = user
-        batch.save(update_fields=["undone_at", "undone_by"])
+        batch = mark_undone(PlacementBatch, batch_id=batch_id, user=user)
         _refresh_current(batch)
     return batch
 
