@@ -6,15 +6,9 @@ titles and number separators in the active language (Swedish: layout.separators
 ", ", decimal comma, space between thousands; English ".,"). Nothing here touches
 the database.
 
-The figures are put together as plain dicts and turned into a Figure once:
-plotly's incremental `update_layout`/`add_trace` calls cost milliseconds each,
-which added up to seconds for a page of ten charts.
-
-Colours come from the Okabe-Ito and Paul Tol palettes (colour-blind safe), all
-with at least 3:1 contrast against white; lines also differ by marker symbol,
-so colour is never the only cue. Preliminary months (not yet closed by a
-controller) are drawn with hollow markers and a dotted last segment, bars with
-a hatch pattern.
+Colours, axes, month labels and the marks of preliminary months are the house style
+of hyrdash.lib.chart_style; the figures are plain dicts turned into a Figure once
+(chart_style.make_figure).
 """
 
 from __future__ import annotations
