@@ -30,7 +30,7 @@ def place_every_unit(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kpis", "0011_departmentmonthlycost_composite_key"),
+        ("kpis", "0015_pack_text_slides"),
     ]
 
     operations = [

@@ -34,6 +34,10 @@ class Release:
     values (as for hyrdash.lib.disclosure.audit); `shown` the keys of the figures
     shown. `private` are figures never published that must not be worked out either
     (sick leave: a unit's groups too small to show); `labels` names a key in a message.
+    `sensitive` are the keys of the figures that must not be narrowed within the
+    protection level either (sick leave: the small groups, as
+    kpis.sick_leave.disclosure protects them); any other hidden figure (a complement)
+    only must not be worked out exactly. Private figures are always sensitive.
     """
 
     figures: Sequence[Figure]
@@ -41,14 +45,18 @@ class Release:
     shown: Collection[Hashable]
     private: Sequence[Figure] = ()
     labels: Mapping[Hashable, str] = field(default_factory=dict)
+    sensitive: Collection[Hashable] = frozenset()
 
     def label(self, key: Hashable) -> str:
         return self.labels.get(key, str(key))
 
 
-# A subject's releases under a placement history, for its months with data from a month
-# on: published(history, since) -> {month: Release}.
-Published = Callable[[pd.DataFrame, pd.Period], Mapping[pd.Period, Release]]
+# A subject's releases under a placement history (None: the stored one, as published
+# now), for its months with data from a month on, only those in which one of the units
+# has data when units are given: published(history, since, units) -> {month: Release}.
+Published = Callable[
+    [pd.DataFrame | None, pd.Period, Collection[int] | None], Mapping[pd.Period, Release]
+]
 
 BEFORE, AFTER, PRIVATE = "före", "efter", "enhet"
 
@@ -97,8 +105,9 @@ def move_exposures(
 
     Audited together: the figures of both, shown where either shows them, and the
     private figures that hold a microcell the move places elsewhere. Exposed (worked
-    out exactly, or within the protection level, hyrdash.lib.disclosure.audit) and
-    not already by `before` alone: a hidden figure of either release or a private one.
+    out exactly, or, a sensitive or private one, within the protection level:
+    hyrdash.lib.disclosure.audit) and not already by `before` alone: a hidden figure of
+    either release or a private one.
     A month the move leaves unchanged is skipped.
     """
     found = []
@@ -118,12 +127,22 @@ def _month_exposures(before: Release, after: Release, protection: float) -> list
         if figure.cells & moved:
             private.setdefault(figure.key, Figure((PRIVATE, figure.key), figure.cells))
     figures += private.values()
-    both = audit(figures, shown_before | shown_after, before.values, protection=protection)
-    if not both.exposed:
+    # Narrowed within the protection level counts for the small groups and the units'
+    # groups; a complement only must not be worked out exactly.
+    sensitive = {(BEFORE, key) for key in before.sensitive}
+    sensitive |= {(AFTER, key) for key in after.sensitive}
+    sensitive |= {figure.key for figure in private.values()}
+
+    def exposed(shown: set) -> frozenset:
+        found = audit(figures, shown, before.values, protection=protection)
+        return found.disclosed | (found.nearly_disclosed & sensitive)
+
+    both = exposed(shown_before | shown_after)
+    if not both:
         return []
-    known = audit(figures, shown_before, before.values, protection=protection).exposed
+    known = exposed(shown_before)
     labels = []
-    for kind, key in sorted(both.exposed - known, key=lambda k: (k[0] != PRIVATE, str(k[1]))):
+    for kind, key in sorted(both - known, key=lambda k: (k[0] != PRIVATE, str(k[1]))):
         label = (after if kind == AFTER else before).label(key)
         if label not in labels:
             labels.append(label)

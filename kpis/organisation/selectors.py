@@ -22,6 +22,7 @@ from kpis.models import (
     CareType,
     Department,
     ImportBatch,
+    Target,
     Unit,
     UnitPlacement,
 )
@@ -93,6 +94,27 @@ class Scope:
         return frame[frame[column] == self.value]
 
 
+def scope_choices(
+    *, care_types, areas: list[str], departments: dict[str, str], selected: Scope
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The scope select's groups, (group label, [(key, label)]), "" for no group: the
+    administration, the care types, the areas, then each area's departments under the
+    area's name (as the survey's select), and the selected scope if it is none of those.
+    `departments` maps a department to its area."""
+    groups = [
+        ("", [(HSF, Scope().label)]),
+        (_("Vårdtyp"), [(f"care:{c.value}", str(c.label)) for c in care_types]),
+        (_("Område"), [(f"area:{name}", name) for name in areas]),
+    ]
+    for area in areas:
+        names = sorted(name for name, parent in departments.items() if parent == area)
+        if names:
+            groups.append((area, [(f"department:{name}", name) for name in names]))
+    if selected.key not in {key for _group, choices in groups for key, _label in choices}:
+        groups.append((_("Annat urval"), [(selected.key, selected.label)]))
+    return groups
+
+
 def parse_month_and_scope(
     params, *, months, default: pd.Period, no_data: str
 ) -> tuple[pd.Period, Scope, list[str]]:
@@ -125,6 +147,15 @@ def parse_month_and_scope(
         problems.append(_("%(problem)s Visar hela förvaltningen.") % {"problem": exc})
         scope = Scope()
     return month, scope, problems
+
+
+def targets(*, measure: str) -> dict[tuple[int, str], float | str]:
+    """A measure's targets (Target.Measure) as {(year, scope key): pct}, or "hsf" for a
+    scope marked to follow the administration's target (scopes.target_for)."""
+    return {
+        (t.year, t.scope_key): HSF if t.follows_hsf else float(t.pct)
+        for t in Target.objects.filter(measure=measure).select_related("area")
+    }
 
 
 # --- the organisation as it was -----------------------------------------------------
@@ -231,3 +262,31 @@ def _month_numbers(periods) -> np.ndarray:
     """Months as increasing integers (year x 12 + month), for merge_asof."""
     index = pd.PeriodIndex(periods, freq="M")
     return (index.year.to_numpy() * 12 + index.month.to_numpy()).astype("int64")
+
+
+def department_areas_by_month(
+    history: pd.DataFrame, months: pd.PeriodIndex, *, register: dict[str, str]
+) -> dict[pd.Period, dict[str, str]]:
+    """Each month's {department: area}: where the placements of `history` valid that
+    month put the department's units. A department without units that month is where
+    its newest placement put it, or where the register (`register`, department ->
+    area) puts it. One map per month of `months`, computed once per month a placement
+    starts (months between share it)."""
+    base = dict(register)
+    ordered = history.sort_values("valid_from", kind="stable")
+    last = ordered.drop_duplicates("department", keep="last")
+    base.update(zip(last["department"], last["area"], strict=True))
+    starts = sorted(set(ordered["valid_from"]))
+    maps: dict[pd.Period, dict[str, str]] = {}
+    result = {}
+    for month in months:
+        # The newest start not after the month: the organisation holds until the next.
+        epoch = max((s for s in starts if s <= month), default=None)
+        if epoch not in maps:
+            then = ordered if epoch is None else ordered[ordered["valid_from"] <= epoch]
+            then = then.drop_duplicates("unit_id", keep="last") if epoch is not None else then[:0]
+            areas = dict(base)
+            areas.update(zip(then["department"], then["area"], strict=True))
+            maps[epoch] = areas
+        result[month] = maps[epoch]
+    return result

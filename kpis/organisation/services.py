@@ -5,7 +5,7 @@ which import_org and the admin share).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -25,7 +25,7 @@ from kpis.models import (
     UnitPlacement,
 )
 from kpis.organisation.extracts import parse_org
-from kpis.organisation.history import Published, history_moved, move_exposures
+from kpis.organisation.history import Published, Release, history_moved, move_exposures
 from kpis.organisation.selectors import (
     PLACED_COLUMNS,
     first_open_month,
@@ -95,20 +95,22 @@ def register_placements() -> pd.DataFrame:
 
 def move_refusal(
     *,
-    history: pd.DataFrame,
+    before: Mapping[pd.Period, Release],
     planned: pd.DataFrame,
+    units: Collection[int],
     month: pd.Period,
     default: pd.Period,
     published: Published,
 ) -> str | None:
     """Why the placement history cannot become `planned` from `month`, or None.
 
-    Only a month before `default` has figures shown already: those (computed with
-    `history`) and the restated ones (with `planned`) are audited together
-    (kpis.organisation.history.move_exposures)."""
+    Only a month before `default` has figures shown already: those (`before`, the
+    releases of the stored history, published(None, month, ...) read before the
+    register changed) and the restated ones (with `planned`, in the months the moved
+    `units` have data) are audited together (kpis.organisation.history.move_exposures)."""
     if month >= default:
         return None
-    exposures = move_exposures(published(history, month), published(planned, month))
+    exposures = move_exposures(before, published(planned, month, units))
     if not exposures:
         return None
     named = [f"{e.label} ({e.month.strftime('%Y-%m')})" for e in exposures[:LISTED_EXPOSURES]]
@@ -147,7 +149,12 @@ def unit_move_refusal(
     history = placement_history()
     planned = history_moved(history, placed, month)
     return move_refusal(
-        history=history, planned=planned, month=month, default=default, published=published
+        before=published(None, month, [unit.id]),
+        planned=planned,
+        units=[unit.id],
+        month=month,
+        default=default,
+        published=published,
     )
 
 
@@ -170,10 +177,14 @@ def moves_apply(
     unit_move_refusal). The caller's transaction, or this one, holds it all.
     """
     month, default = move_month(from_month)
-    if month < default and published is None and not audited:
+    auditing = month < default and not audited
+    if auditing and published is None:
         raise ValueError("A move from a month already shown needs `published` to audit it.")
     with transaction.atomic():
         history = placement_history()
+        # What is shown now, read before the register changes (its areas and
+        # departments are the figures' too).
+        before = published(None, month, None) if auditing else {}
         was = register_placements().set_index("unit_id")
         value = write()
         now = register_placements()
@@ -186,10 +197,10 @@ def moves_apply(
         if placed.empty:
             return value, moves
         planned = history_moved(history, placed, month)
-        if published is not None and not audited:
+        if auditing:
             refusal = move_refusal(
-                history=history, planned=planned, month=month, default=default,
-                published=published,
+                before=before, planned=planned, units=placed["unit_id"].tolist(), month=month,
+                default=default, published=published,
             )  # fmt: skip
             if refusal:
                 raise ServiceError(refusal)

@@ -1,18 +1,24 @@
-"""What sick leave publishes for a month, as the disclosure audit reads it
+"""What sick leave publishes for a month, as the move audit reads it
 (kpis.organisation.history.Release): the figures over the month's microcells, which
-are shown, and the units' small groups that must never be worked out.
+are shown, which are small groups, and the units' small groups that must never be
+worked out.
 
 import_org and the admin audit a move from a month already shown with it (through
-kpis.registry.PUBLISHED_PERSONAL_DATA).
+kpis.registry.PUBLISHED_PERSONAL_DATA): the figures shown so far, computed with the
+stored placements, together with those the move would publish.
 
-The figures are the monthly ones of every published scope and group (the cells of
-kpis.sick_leave.series.sick_leave_cells, with its suppression); R12 figures, sums of
-twelve such months, are left to the suppression of the series.
+The figures and the decisions are the pages' own (kpis.sick_leave.disclosure: every
+published scope x group, withheld at 1 to max_hidden employees and where a withheld
+figure could be worked out), with the month's rows as stored (unit x gender x age
+band) as microcells, so that a unit moving between departments moves its cells. R12
+figures, sums of twelve shown months only (series.sick_leave_cells), reveal nothing
+the months do not.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Collection
+
 import pandas as pd
 from django.utils.translation import gettext as _
 
@@ -20,73 +26,100 @@ from hyrdash.lib.disclosure import Figure
 from kpis.models import CareType, Unit
 from kpis.organisation.history import Release
 from kpis.organisation.scopes import HSF
-from kpis.sick_leave import series
-from kpis.sick_leave.extracts import AGE_BANDS, GENDERS, SICK_LEAVE_HOURS
-from kpis.sick_leave.selectors import SickLeaveData, sick_leave_data
-
-MEASURES = ["employees", *SICK_LEAVE_HOURS]
-
-# The column of the rows each kind of scope key names.
-_NODE_COLUMNS = {"area": "area", "department": "department", "care": "care_type"}
+from kpis.organisation.selectors import placements_as_of
+from kpis.sick_leave import disclosure, series
+from kpis.sick_leave.selectors import SickLeaveData, sick_leave_data, sick_leave_unit_frame
 
 
-def sick_leave_releases(history: pd.DataFrame, since: pd.Period) -> dict[pd.Period, Release]:
-    """Sick leave's release of every month with data from `since` on, computed with the
-    placement history `history` (kpis.organisation.selectors.HISTORY_COLUMNS).
+def sick_leave_releases(
+    history: pd.DataFrame | None,
+    since: pd.Period,
+    units: Collection[int] | None = None,
+) -> dict[pd.Period, Release]:
+    """Sick leave's release of every month with data from `since` on (only the months
+    in which one of `units` has rows, when given), computed with the placement history
+    `history` (kpis.organisation.selectors.HISTORY_COLUMNS), or, with None, the stored
+    one: then exactly what the pages show now (their cached decisions).
 
-    Microcells are the month's rows (unit x gender x age band) in the order of
-    SickLeaveData.rows, which does not depend on the organisation."""
-    data = sick_leave_data(history=history)
-    if not len(data.months):
+    Microcells are the month's stored rows (unit x gender x age band) in the order of
+    sick_leave_unit_frame, which does not depend on the organisation."""
+    unit_rows = sick_leave_unit_frame()
+    unit_rows = unit_rows[unit_rows["period"] >= pd.Period(since, freq="M")]
+    if units is not None:
+        months = unit_rows.loc[unit_rows["unit_id"].isin(list(units)), "period"].unique()
+        unit_rows = unit_rows[unit_rows["period"].isin(months)]
+    if unit_rows.empty:
         return {}
-    hidden = series.sick_leave_cells(data)["hidden"]
+    if history is None:
+        data = sick_leave_data()
+        hidden = _page_decisions(data)
+        placed = placements_as_of(unit_rows)
+    else:
+        data = sick_leave_data(history=history, unit_rows=unit_rows)
+        hidden = _decisions(data)
+        placed = placements_as_of(unit_rows, history=history)
+    nodes = series.sick_leave_nodes(data)
     ansvar = dict(Unit.objects.values_list("id", "ansvar"))
     releases = {}
-    for month in data.months[data.months >= pd.Period(since, freq="M")]:
-        rows = data.rows[data.rows["period"] == month].reset_index(drop=True)
-        releases[month] = _release(data, rows, hidden.xs(month, level="period"), ansvar)
+    for month, rows in placed.groupby("period", sort=True):
+        rows = rows.reset_index(drop=True)
+        releases[month] = _release(rows, nodes, hidden(month), data.max_hidden, ansvar)
     return releases
 
 
-def _release(data: SickLeaveData, rows: pd.DataFrame, hidden: pd.Series, ansvar) -> Release:
-    groups = _group_masks(rows)
-    figures, shown, labels = [], set(), {}
-    for node in hidden.index.get_level_values("node").unique():
-        kind, _sep, name = node.partition(":")
-        members = (
-            np.ones(len(rows), dtype=bool)
-            if kind == HSF
-            else (rows[_NODE_COLUMNS[kind]] == name).to_numpy()
-        )
-        for group, mask in groups.items():
-            key = (node, group)
-            figures.append(Figure(key, np.flatnonzero(members & mask)))
-            labels[key] = f"{_node_label(node)}: {series.GROUP_LABELS[group]}"
-            if not hidden.get(key, True):
-                shown.add(key)
-    values = {name: rows[name].to_numpy(dtype="float64") for name in MEASURES}
+def _page_decisions(data: SickLeaveData):
+    """The pages' decisions: series.sick_leave_cells's `hidden` (cached)."""
+    hidden = series.sick_leave_cells(data)["hidden"]
+
+    def decided(month: pd.Period) -> set:
+        flags = hidden.xs(month, level="period")
+        return set(flags[flags].index)
+
+    return decided
+
+
+def _decisions(data: SickLeaveData):
+    """The decisions sick_leave_cells would make for `data`, month by month as asked
+    (a month's decision takes about a second: only the months audited)."""
+    nodes = series.sick_leave_nodes(data)
+    by_month = dict(tuple(data.rows.groupby("period", sort=False)))
+
+    def decided(month: pd.Period) -> set:
+        rows = by_month[month]
+        found = set(disclosure.hidden_figures(rows, nodes, max_hidden=data.max_hidden))
+        figures, values = disclosure.month_figures(rows, nodes)
+        employees = values["employees"]
+        empty = {f.key for f in figures if employees[list(f.cells)].sum() == 0}
+        return found | empty
+
+    return decided
+
+
+def _release(rows: pd.DataFrame, nodes, hidden: set, max_hidden: int, ansvar) -> Release:
+    figures, values = disclosure.month_figures(rows, nodes)
+    employees = values["employees"]
+    labels, shown, small = {}, set(), set()
+    for figure in figures:
+        node, group = figure.key
+        labels[figure.key] = f"{_node_label(node)}: {series.GROUP_LABELS[group]}"
+        size = employees[list(figure.cells)].sum()
+        if figure.key not in hidden and size > 0:
+            shown.add(figure.key)
+        if 1 <= size <= max_hidden:
+            small.add(figure.key)
+    groups = disclosure.group_masks(rows)
     private = []
     for unit, positions in rows.groupby("unit_id").indices.items():
         for group, mask in groups.items():
             cells = positions[mask[positions]]
-            if 0 < values["employees"][cells].sum() < data.threshold:
+            if 1 <= employees[cells].sum() <= max_hidden:
                 key = (f"unit:{unit}", group)
                 private.append(Figure(key, cells))
                 labels[key] = _("enhet %(ansvar)s: %(group)s") % {
                     "ansvar": ansvar.get(unit, unit),
                     "group": series.GROUP_LABELS[group],
                 }
-    return Release(figures, values, shown, private, labels)
-
-
-def _group_masks(rows: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Which rows each group (total, a gender, an age band) sums."""
-    masks = {series.TOTAL: np.ones(len(rows), dtype=bool)}
-    for gender in GENDERS:
-        masks[gender] = (rows["gender"] == gender).to_numpy()
-    for band in AGE_BANDS:
-        masks[band] = (rows["age_band"] == band).to_numpy()
-    return masks
+    return Release(figures, values, shown, private, labels, sensitive=small)
 
 
 def _node_label(node: str) -> str:

@@ -9,9 +9,24 @@ import pandas as pd
 from django.conf import settings
 from django.db import connection
 
-from kpis.batches import closed_months, months_with_data
-from kpis.models import Area, BatchMonth, Department, ImportBatch, SickLeaveRow, Target
-from kpis.organisation.selectors import placement_history, placements_as_of
+from hyrdash.lib import periods
+from kpis.batches import closed_through, months_with_data
+from kpis.models import (
+    Area,
+    BatchMonth,
+    Department,
+    ImportBatch,
+    SickLeaveRow,
+    Target,
+    Unit,
+    UnitPlacement,
+)
+from kpis.organisation.selectors import (
+    department_areas_by_month,
+    placement_history,
+    placements_as_of,
+    targets,
+)
 from kpis.sick_leave.extracts import SICK_LEAVE_HOURS
 
 # --- sick leave -----------------------------------------------------------------------
@@ -19,38 +34,43 @@ from kpis.sick_leave.extracts import SICK_LEAVE_HOURS
 
 SICK_LEAVE_COLUMNS = [
     "period",
-    "unit_id",
+    "area",
+    "department",
+    "care_type",
     "gender",
     "age_band",
     "employees",
     *SICK_LEAVE_HOURS,
-    "department_id",
-    "department",
-    "area_id",
-    "area",
-    "care_type",
 ]
+
+# The current batches' rows as stored, one per month x unit x gender x age band (the
+# microcells every figure is a sum of), without the organisation.
+UNIT_ROW_COLUMNS = ["period", "unit_id", "gender", "age_band", "employees", *SICK_LEAVE_HOURS]
 
 
 @dataclass
 class SickLeaveData:
     """Everything the sick-leave page and exports need, read in a few queries."""
 
-    # The current batches' rows, one per month x unit x gender x age band (the
-    # microcells every figure is a sum of), by period, unit_id, gender and age band,
-    # each with its unit's department, area and care type *of that month*
-    # (placements_as_of): period (Period[M]), unit_id, gender, age_band, employees,
-    # ordinary_hours, sick_hours_1_14, sick_hours_15_59, sick_hours_60, department_id,
-    # department, area_id, area, care_type.
+    # Sums of the current batches per month x department x care type x gender x age
+    # band, each unit counted where it stood *that month* (kpis.models.UnitPlacement):
+    # period (Period[M]), area, department, care_type, gender, age_band, employees,
+    # ordinary_hours, sick_hours_1_14, sick_hours_15_59, sick_hours_60.
     rows: pd.DataFrame
     months: pd.PeriodIndex  # months a current sick-leave import covers
-    threshold: int  # the smallest group shown (settings.SICK_LEAVE_MIN_GROUP)
-    targets: dict[tuple[int, str], float] = field(default_factory=dict)
-    closed: set[pd.Period] = field(default_factory=set)
+    max_hidden: int  # the largest group never shown (settings.SICK_LEAVE_MAX_HIDDEN_GROUP)
+    # {(year, scope key): pct, or "hsf" for a scope that follows the administration's}
+    targets: dict[tuple[int, str], float | str] = field(default_factory=dict)
+    closed_through: pd.Period | None = None  # the last closed month (kpis.batches)
+    # The register's areas, and the history's (an area emptied by a move keeps its
+    # earlier months).
     areas: list[str] = field(default_factory=list)
     # department -> its area in the newest month with data (the register's, and the
     # history's departments too: one emptied by a move keeps its earlier months).
     departments: dict[str, str] = field(default_factory=dict)
+    # month -> {department: its area that month}: an area's departments month by month
+    # (kpis.organisation.selectors.department_areas_by_month).
+    department_areas: dict[pd.Period, dict[str, str]] = field(default_factory=dict)
     # The cells with their suppression, computed once (kpis.series.sick_leave_cells).
     cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -59,15 +79,72 @@ class SickLeaveData:
         return self.months[-1] if len(self.months) else None
 
     def is_preliminary(self, month: pd.Period) -> bool:
-        """Only the newest month is preliminary, until it is closed: payroll's corrections
-        of a month come with the next month's extract."""
-        return month == self.last_month and month not in self.closed
+        """After the last closed month (hyrdash.lib.periods.is_preliminary): payroll's
+        corrections of a month come with the next month's extract, so HR closes a month
+        once they are in."""
+        return periods.is_preliminary(month, closed_through=self.closed_through)
+
+    def area_of(self, department: str, month: pd.Period) -> str | None:
+        """The area `department` belonged to in `month`."""
+        return self.department_areas.get(month, self.departments).get(department)
 
 
-def sick_leave_frame(*, history: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The current sick-leave rows (SickLeaveData.rows), read in one SQL query, with the
-    organisation of each row's month: `history` as for placements_as_of (by default
-    the stored one), so a unit that moves keeps its earlier months where they were."""
+def sick_leave_frame() -> pd.DataFrame:
+    """The current sick-leave rows summed per month, department, care type, gender and
+    age band (SickLeaveData.rows), each unit where its placement of the row's month puts
+    it (kpis.models.UnitPlacement; a unit without any placement where the register
+    puts it today), in one SQL query.
+
+    The rows are summed per department id and the names joined afterwards: sorting
+    hundreds of thousands of rows by two names (in the database's collation) took most
+    of the query's time (bench/pack.py).
+    """
+    sql = f"""
+        SELECT CAST(s.period AS VARCHAR(10)), a.name, d.name, s.care_type, s.gender,
+               s.age_band, s.employees, s.ordinary_hours, s.sick_hours_1_14,
+               s.sick_hours_15_59, s.sick_hours_60
+        FROM (
+            SELECT r.period,
+                   COALESCE(p.department_id, u.department_id) AS department_id,
+                   COALESCE(p.area_id, ud.area_id) AS area_id,
+                   COALESCE(p.care_type, u.care_type) AS care_type,
+                   r.gender, r.age_band,
+                   SUM(r.employees) AS employees,
+                   CAST(SUM(r.ordinary_hours) AS DOUBLE PRECISION) AS ordinary_hours,
+                   CAST(SUM(r.sick_hours_1_14) AS DOUBLE PRECISION) AS sick_hours_1_14,
+                   CAST(SUM(r.sick_hours_15_59) AS DOUBLE PRECISION) AS sick_hours_15_59,
+                   CAST(SUM(r.sick_hours_60) AS DOUBLE PRECISION) AS sick_hours_60
+            FROM {SickLeaveRow._meta.db_table} r
+            JOIN {BatchMonth._meta.db_table} bm
+              ON bm.batch_id = r.batch_id AND bm.period = r.period
+            JOIN {Unit._meta.db_table} u ON u.id = r.unit_id
+            JOIN {Department._meta.db_table} ud ON ud.id = u.department_id
+            LEFT JOIN (
+                SELECT unit_id, valid_from, department_id, area_id, care_type,
+                       LEAD(valid_from) OVER (PARTITION BY unit_id ORDER BY valid_from)
+                         AS valid_to
+                FROM {UnitPlacement._meta.db_table}
+            ) p
+              ON p.unit_id = r.unit_id AND p.valid_from <= r.period
+             AND (p.valid_to IS NULL OR r.period < p.valid_to)
+            WHERE bm.is_current = %s
+            GROUP BY r.period, COALESCE(p.department_id, u.department_id),
+                     COALESCE(p.area_id, ud.area_id), COALESCE(p.care_type, u.care_type),
+                     r.gender, r.age_band
+        ) s
+        JOIN {Department._meta.db_table} d ON d.id = s.department_id
+        JOIN {Area._meta.db_table} a ON a.id = s.area_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True])
+        frame = pd.DataFrame.from_records(cursor.fetchall(), columns=SICK_LEAVE_COLUMNS)
+    return _typed(frame)
+
+
+def sick_leave_unit_frame() -> pd.DataFrame:
+    """The current sick-leave rows as stored (UNIT_ROW_COLUMNS), one per month x unit x
+    gender x age band, by period, unit_id, gender and age band: the microcells, in an
+    order that does not depend on the organisation."""
     sql = f"""
         SELECT CAST(r.period AS VARCHAR(10)), r.unit_id, r.gender, r.age_band, r.employees,
                CAST(r.ordinary_hours AS DOUBLE PRECISION),
@@ -81,53 +158,73 @@ def sick_leave_frame(*, history: pd.DataFrame | None = None) -> pd.DataFrame:
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [True])
-        frame = pd.DataFrame.from_records(cursor.fetchall(), columns=SICK_LEAVE_COLUMNS[:9])
-    dates = pd.to_datetime(frame["period"].astype("str"), format="%Y-%m-%d")
-    frame["period"] = pd.PeriodIndex(dates, freq="M")
+        frame = pd.DataFrame.from_records(cursor.fetchall(), columns=UNIT_ROW_COLUMNS)
+    frame = _typed(frame)
     frame["unit_id"] = frame["unit_id"].astype("int64")
+    return frame
+
+
+def placed_frame(unit_rows: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """`unit_rows` (sick_leave_unit_frame) summed as sick_leave_frame sums them, with the
+    placement history `history` instead of the stored one: the figures a planned move
+    would give (kpis.sick_leave.releases)."""
+    placed = placements_as_of(unit_rows, history=history)
+    keys = SICK_LEAVE_COLUMNS[:6]
+    frame = placed.groupby(keys, sort=False, observed=True)[SICK_LEAVE_COLUMNS[6:]].sum()
+    return _typed(frame.reset_index()[SICK_LEAVE_COLUMNS])
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(frame["period"].dtype, pd.PeriodDtype):
+        dates = pd.to_datetime(frame["period"].astype("str"), format="%Y-%m-%d")
+        frame["period"] = pd.PeriodIndex(dates, freq="M")
     frame["employees"] = frame["employees"].astype("int64")
     for column in SICK_LEAVE_HOURS:
         frame[column] = frame[column].astype("float64")
-    return placements_as_of(frame, history=history)
+    return frame
 
 
-def sick_leave_targets() -> dict[tuple[int, str], float]:
-    """Sick-leave targets as {(year, scope key): pct}."""
-    return {
-        (t.year, t.scope_key): float(t.pct)
-        for t in Target.objects.filter(measure=Target.Measure.SICK_LEAVE).select_related("area")
-    }
+def sick_leave_targets() -> dict[tuple[int, str], float | str]:
+    """Sick-leave targets as {(year, scope key): pct, or "hsf" where the scope follows the
+    administration's}."""
+    return targets(measure=Target.Measure.SICK_LEAVE)
 
 
-def sick_leave_data(*, history: pd.DataFrame | None = None) -> SickLeaveData:
-    """The sick-leave data with the organisation of each month (`history` as for
-    sick_leave_frame). The areas are the register's; the departments are the
-    register's and the history's, each in its area of the newest month with data."""
-    history = placement_history() if history is None else history
+def sick_leave_data(
+    *, history: pd.DataFrame | None = None, unit_rows: pd.DataFrame | None = None
+) -> SickLeaveData:
+    """The sick-leave data with the organisation of each month: the stored placements
+    (sick_leave_frame), or the placement history `history` (placed_frame, over
+    `unit_rows` or the stored rows). The areas are the register's and the history's;
+    the departments are the register's and the history's, each in its area of the
+    newest month with data, and month by month in department_areas."""
+    if history is None:
+        history = placement_history()
+        rows = sick_leave_frame()
+    else:
+        rows = placed_frame(sick_leave_unit_frame() if unit_rows is None else unit_rows, history)
     months = months_with_data(kind=ImportBatch.Kind.SICK_LEAVE)
+    register = dict(Department.objects.values_list("name", "area__name"))
+    by_month = department_areas_by_month(history, months, register=register)
     areas = list(Area.objects.values_list("name", flat=True))
     areas += sorted(set(history["area"]) - set(areas))
     return SickLeaveData(
-        rows=sick_leave_frame(history=history),
+        rows=rows,
         months=months,
-        threshold=settings.SICK_LEAVE_MIN_GROUP,
+        max_hidden=settings.SICK_LEAVE_MAX_HIDDEN_GROUP,
         targets=sick_leave_targets(),
-        closed=closed_months(kind=ImportBatch.Kind.SICK_LEAVE),
+        closed_through=closed_through(kind=ImportBatch.Kind.SICK_LEAVE),
         areas=areas,
-        departments=_department_areas(history, months[-1] if len(months) else None),
+        departments=by_month[months[-1]] if len(months) else _newest(history, register),
+        department_areas=by_month,
     )
 
 
-def _department_areas(history: pd.DataFrame, month: pd.Period | None) -> dict[str, str]:
-    """Each department's area in `month` (the newest with data): that of its units'
-    placements then; a department without units then keeps the area of its last
-    placement, or the register's. A department moved to another area after the newest
-    month stays where the figures shown so far put it."""
-    areas = dict(Department.objects.values_list("name", "area__name"))
-    ordered = history.sort_values("valid_from", kind="stable")
-    last = ordered.drop_duplicates("department", keep="last")
+def _newest(history: pd.DataFrame, register: dict[str, str]) -> dict[str, str]:
+    """Each department's area in its newest placement, else the register's."""
+    areas = dict(register)
+    last = history.sort_values("valid_from", kind="stable").drop_duplicates(
+        "department", keep="last"
+    )
     areas.update(zip(last["department"], last["area"], strict=True))
-    if month is not None:
-        then = ordered[ordered["valid_from"] <= month].drop_duplicates("unit_id", keep="last")
-        areas.update(zip(then["department"], then["area"], strict=True))
     return areas
