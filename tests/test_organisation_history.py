@@ -68,7 +68,7 @@ def published(placements: pd.DataFrame, since: pd.Period) -> dict:
     private = [f for f in private if values[list(f.cells)].sum() <= LARGEST_HIDDEN]
     labels = {f.key: f"{f.key[0]} {f.key[1]}" for f in figures + private}
     shown = {f.key for f in figures} - hidden
-    return {MONTH: Release(figures, values, shown, private, labels)}
+    return {MONTH: Release(figures, values, shown, private, labels, sensitive=small)}
 
 
 def test_a_move_starts_from_its_month_and_earlier_months_stay():
@@ -154,7 +154,7 @@ def test_a_month_without_a_moved_microcell_is_not_audited(monkeypatch):
     def no_audit(*args, **kwargs):
         raise AssertionError("audited a month the move leaves unchanged")
 
-    monkeypatch.setattr(module, "audit", no_audit)
+    monkeypatch.setattr(module, "Tables", no_audit)
     release = published(history(), MONTH)
     assert move_exposures(release, published(history(), MONTH)) == []
 
@@ -172,3 +172,33 @@ def test_a_unit_of_20_whose_small_group_stays_hidden_may_move():
     before = published(history(), MONTH)
     after = published(history(u3=("D3", "2024-05")), MONTH)
     assert move_exposures(before, after) == []
+
+
+def complement_releases(*, sensitive: frozenset = frozenset()) -> tuple[dict, dict]:
+    """Unit a (100 employees) and b (6) are D1, c (6) is D2; b moves to D2. K (a care
+    type: a alone) is a hidden complement. Shown before: D1 (106); after: D2 (12), D1
+    (100) hidden. Together: a = 106 - b with 0 <= b <= 12, so a and K lie in [94, 106],
+    within 20 % of 100, though no sum of shown figures gives them."""
+    values = np.array([100.0, 6.0, 6.0])
+    private = [Figure("ub", {1}), Figure("uc", {2})]
+    labels = {"K": "K", "D1": "D1", "D2": "D2", "ub": "ub", "uc": "uc"}
+    before = Release(
+        [Figure("D1", {0, 1}), Figure("D2", {2}), Figure("K", {0})],
+        values, {"D1"}, private, labels, sensitive={"D2"} | sensitive,
+    )  # fmt: skip
+    after = Release(
+        [Figure("D1", {0}), Figure("D2", {1, 2}), Figure("K", {0})],
+        values, {"D2"}, private, labels, sensitive=sensitive,
+    )  # fmt: skip
+    return {MONTH: before}, {MONTH: after}
+
+
+def test_a_complement_narrowed_within_the_protection_level_is_no_exposure():
+    # As protect() treats a complement (a large group): only its exact derivation would
+    # give a small group away; the small groups (D2 before, b, c) keep [0, 12].
+    assert move_exposures(*complement_releases()) == []
+
+
+def test_a_sensitive_figure_narrowed_within_the_protection_level_is_an_exposure():
+    found = move_exposures(*complement_releases(sensitive=frozenset({"K"})))
+    assert {e.label for e in found} == {"K"}

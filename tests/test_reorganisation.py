@@ -10,6 +10,7 @@ Länssjukvårdsområde 1; 3001 (12 women) is Tandvård Södra Lappland, all of T
 """
 
 import csv
+import datetime as dt
 import functools
 import io
 
@@ -24,7 +25,10 @@ from kpis.models import Area, Department, Unit, UnitPlacement
 from kpis.organisation import selectors
 from kpis.organisation.selectors import Scope
 from kpis.registry import SERIES_EXPORTS
-from kpis.sick_leave.series import SICK_LEAVE_BY
+from kpis.sick_leave import selectors as sick_leave_selectors
+from kpis.sick_leave import series as sick_leave_series
+from kpis.sick_leave.extracts import SICK_LEAVE_HOURS
+from kpis.sick_leave.series import SICK_LEAVE_BY, sick_leave_cells
 from tests.sick_leave_data import KIRURGI, LSO, MONTHS, NSO, PV_SKE, TANDVARD_SL, TANDVARDEN
 from tests.sick_leave_data import import_sick_leave as sick_leave_import
 from tests.sick_leave_data import rows as sick_leave_rows
@@ -174,6 +178,80 @@ def test_the_default_month_is_the_first_without_sick_leave_undone_imports_too(re
     batch_undo(batch_id=later.id)
     # 2025-05 was shown until the undo: it stays known.
     assert selectors.first_open_month() == pd.Period("2025-06", freq="M")
+
+
+def place(ansvar: str, month: str, department: str, care_type: str) -> None:
+    """Record a placement directly (as moves_apply saves them)."""
+    to = Department.objects.get(name=department)
+    UnitPlacement.objects.create(
+        unit=Unit.objects.get(ansvar=ansvar),
+        valid_from=f"{month}-01",
+        department=to,
+        area=to.area,
+        care_type=care_type,
+    )
+
+
+def test_the_stored_placements_and_the_same_history_in_pandas_sum_the_same_rows(sick_leave):
+    place("0101", "2024-06", KIRURGI, "sjukhusvård")
+    place("0101", "2024-09", PV_SKE, "primärvård")
+    UnitPlacement.objects.filter(unit__ansvar="3001").delete()  # the register's, then
+    keys = ["period", "area", "department", "care_type", "gender", "age_band"]
+
+    stored = sick_leave_selectors.sick_leave_frame().sort_values(keys, ignore_index=True)
+    planned = sick_leave_selectors.placed_frame(
+        sick_leave_selectors.sick_leave_unit_frame(), selectors.placement_history()
+    ).sort_values(keys, ignore_index=True)
+
+    pd.testing.assert_frame_equal(stored, planned)
+    july = stored[(stored["period"] == pd.Period("2024-07", freq="M"))]
+    # 0101 counts in Kirurgiskt centrum in 2024-06 .. 2024-08, not before or after.
+    assert july.groupby("department")["employees"].sum().to_dict() == {
+        KIRURGI: 20 + 6 + 40 + 15,
+        TANDVARD_SL: 12,
+    }
+    may = stored[(stored["period"] == pd.Period("2024-05", freq="M"))]
+    assert may.groupby("department")["employees"].sum()[PV_SKE] == 26
+
+
+def test_an_areas_departments_are_those_of_each_month(sick_leave):
+    # Kirurgiskt centrum (2001, 2002) belongs to Närsjukvårdsområde Skellefteå from 2024-06.
+    for ansvar in ("2001", "2002"):
+        place(ansvar, "2024-06", KIRURGI, "sjukhusvård")
+        UnitPlacement.objects.filter(unit__ansvar=ansvar, valid_from="2024-06-01").update(
+            area=Area.objects.get(name=NSO)
+        )
+    data = sick_leave_selectors.sick_leave_data()
+
+    def months(scope: str, group: str) -> list[str]:
+        table = sick_leave_series.sick_leave(data, scope=Scope.parse(scope), by="area")
+        return table.loc[table["group"] == group, "month"].tolist()
+
+    assert months(f"area:{LSO}", KIRURGI) == MONTHS[:5]
+    assert months(f"area:{NSO}", KIRURGI) == MONTHS[5:]
+    assert months(f"area:{NSO}", PV_SKE) == MONTHS
+    # The area's own figures follow: Närsjukvårdsområde Skellefteå's sick hours are
+    # 237 in 2024-05 and 237 + 525 in 2024-07; Länssjukvårdsområde 1 has none then.
+    assert sick_hours(f"area:{NSO}", "2024-05") == "237.00"
+    assert sick_hours(f"area:{NSO}", "2024-07") == "762.00"
+    assert sick_hours(f"area:{LSO}", "2024-05") == "525.00"
+    assert sick_hours(f"area:{LSO}", "2024-07") == ""  # empty: withheld
+
+
+def test_the_shown_figures_the_move_audit_reads_are_the_pages(sick_leave):
+    from kpis.sick_leave.releases import sick_leave_releases
+
+    releases = sick_leave_releases(None, pd.Period("2024-05", freq="M"))
+    cells = sick_leave_series.sick_leave_cells(sick_leave_selectors.sick_leave_data())
+    assert sorted(releases) == list(pd.period_range("2024-05", "2025-03", freq="M"))
+    for month, release in releases.items():
+        flags = cells["hidden"].xs(month, level="period")
+        assert set(release.shown) == set(flags[~flags].index), month
+    # 2024-06: the 3 young men of Länssjukvårdsområde 1, and so of the administration,
+    # are a small group, hidden; so are Närsjukvårdsområde Skellefteå's 6 men.
+    june = releases[pd.Period("2024-06", freq="M")]
+    assert ("hsf", "-29") in june.sensitive and ("hsf", "-29") not in june.shown
+    assert (f"area:{NSO}", "M") in june.sensitive and (f"area:{NSO}", "M") not in june.shown
 
 
 # --- moves from the first month without sick leave ----------------------------------------
@@ -539,3 +617,160 @@ def test_moves_in_the_small_demo_change_no_published_figure(client, superuser, t
     assert placements("0203")[-1] == (default, "Allmäntandvård Umeå", "tandvård")
 
     assert every_published_figure() == shown
+
+
+# --- the issue's attack: unit 5802 of the demo region --------------------------------------
+
+# The demo region's organisation (288 units) with its sick leave for three months. The
+# full demo takes minutes to load (71 months, a disclosure decision of about a second
+# each), so these months stand for them: 5802 (Utvecklingsenhet Närsjukvårdsområde
+# Skellefteå) is one of the two units of "Ledning Närsjukvårdsområde Skellefteå", with
+# groups of 2-8 people, and the other unit, 5801, is small too.
+DEMO_MONTHS = ("2021-01", "2021-02", "2021-03")
+LEDNING = "Ledning Närsjukvårdsområde Skellefteå"
+TO = "Geriatrik och rehabilitering Skellefteå"
+NSO_SKE = "Närsjukvårdsområde Skellefteå"
+
+
+@pytest.fixture(scope="module")
+def demo_region():
+    from kpis.demo import generate
+
+    return generate(today=dt.date(2026, 11, 22))
+
+
+@pytest.fixture
+def demo_5802(db, accounts, demo_region):
+    """The demo region's register and its sick leave of DEMO_MONTHS, through the
+    services (the disclosure decided as an import decides it)."""
+    from kpis.organisation.services import org_import
+    from kpis.sick_leave.services import sick_leave_import
+
+    org = io.StringIO()
+    demo_region.org.to_csv(org, sep=";", index=False)
+    org_import(data=org.getvalue().encode())
+    rows = demo_region.sick_leave[demo_region.sick_leave["Period"].isin(DEMO_MONTHS)]
+    extract = io.StringIO()
+    rows.to_csv(extract, sep=";", decimal=",", index=False)
+    sick_leave_import(data=extract.getvalue().encode(), file_name="demo.csv")
+    return rows
+
+
+def every_figure_with_duration() -> tuple[pd.DataFrame, dict[tuple, str]]:
+    """Every published sick-leave figure of the demo region: every scope x group x month
+    as sick_leave_cells holds it, withheld values blank (what the pages, CSV and
+    export_kpi print: R12 values are sums of these, withheld with `hidden_r12`); and
+    export_kpi's series, every `by` and the duration, for the scopes the move touches
+    (the administration, the area, both departments, the care type)."""
+    data = SERIES_EXPORTS["sick-leave"].load()
+    cells = sick_leave_cells(data)
+    values = ["employees", "ordinary_hours", *SICK_LEAVE_HOURS]
+    published = cells[values].astype("float64").mask(cells["hidden"])
+    published = published.assign(hidden=cells["hidden"], hidden_r12=cells["hidden_r12"])
+    scopes = ["hsf", f"area:{NSO_SKE}", f"department:{LEDNING}", f"department:{TO}",
+              "care:övrigt"]  # fmt: skip
+    series = {}
+    for scope in scopes:
+        for name, by in [*(("sick-leave", by) for by in SICK_LEAVE_BY),
+                         ("sick-leave-duration", None)]:  # fmt: skip
+            export = SERIES_EXPORTS[name]
+            extra = {"by": by} if export.by else {}
+            table = export.build(data, scope=Scope.parse(scope), start=None, end=None, **extra)
+            series[(scope, name, by)] = to_csv(table[list(export.columns)])
+    return published, series
+
+
+def assert_same_figures(after, before) -> None:
+    pd.testing.assert_frame_equal(after[0], before[0])
+    assert after[1] == before[1]
+
+
+def published_rows(scope: str) -> pd.DataFrame:
+    """export_kpi sick-leave by gender and age for a scope, as a frame by (month, group)."""
+    frames = [
+        pd.read_csv(io.StringIO(export("sick-leave", "--scope", scope, "--by", by)))
+        for by in ("gender", "age")
+    ]
+    table = pd.concat(frames).drop_duplicates(["month", "group"])
+    return table.set_index(["month", "group"]).sort_index()
+
+
+def unit_figures(rows: pd.DataFrame, ansvar: str) -> pd.DataFrame:
+    """A unit's own employees and hours by (month, group): total, genders, age bands."""
+    own = rows[rows["Ansvar"] == ansvar].rename(
+        columns={"Period": "month", "Antal anställda": "employees",
+                 "Ordinarie arbetstid": "ordinary_hours"}
+    )  # fmt: skip
+    parts = [own.groupby("month")[["employees", "ordinary_hours"]].sum().assign(group="total")]
+    for column in ("Kön", "Åldersgrupp"):
+        split = own.groupby(["month", column])[["employees", "ordinary_hours"]].sum()
+        parts.append(split.reset_index(column).rename(columns={column: "group"}))
+    return pd.concat(parts).reset_index().set_index(["month", "group"]).sort_index()
+
+
+def test_5802_moved_by_import_org_changes_no_figure_and_its_old_department_reveals_nothing(
+    demo_5802, demo_region, tmp_path
+):
+    shown = every_figure_with_duration()
+    before = published_rows(f"department:{LEDNING}")
+    own = unit_figures(demo_5802, "5802")
+    assert own["employees"].between(1, 10).all()  # every group of 5802 is small
+
+    org = demo_region.org.copy()
+    org.loc[org["Ansvar"] == "5802", "Verksamhet"] = TO
+    path = tmp_path / "org.csv"
+    org.to_csv(path, sep=";", index=False)
+
+    # From the first month: the old figures and the restated ones would give 5802 away.
+    with pytest.raises(CommandError) as refused:
+        import_org(str(path), "--from", DEMO_MONTHS[0])
+    assert str(refused.value).startswith(
+        f"Flytten kan inte gälla från {DEMO_MONTHS[0]}: siffror för de månaderna har redan "
+        "visats, och tillsammans med de omräknade skulle de röja enhet 5802: "
+    ), str(refused.value)
+    assert placements("5802") == [("1900-01", LEDNING, "övrigt")]
+
+    lines = import_org(str(path))
+    assert (
+        lines[-1] == "1 enheter har ny verksamhet, nytt område eller ny vårdtyp från 2021-04: 5802"
+    )
+    assert_same_figures(every_figure_with_duration(), shown)
+
+    # The attack: the old department's figures before minus after. Every figure is the
+    # same, so the difference is 0 wherever both are shown, never 5802's own figures.
+    after = published_rows(f"department:{LEDNING}")
+    pd.testing.assert_frame_equal(after, before)
+    difference = (before["employees"] - after["employees"]).dropna()
+    assert (difference == 0).all()
+    assert not (difference.reindex(own.index) == own["employees"]).any()
+
+
+def test_5802_moved_in_the_admin_changes_no_figure(demo_5802, client, superuser):
+    costs_import(
+        data=b"Period;Ansvar;Konto;Belopp\n2021-01;5802;4601;1000\n",
+        file_name="utfall.csv",
+        kind="actuals",
+    )
+    assert agency_monthly(f"department:{LEDNING}")[0] == "2021-01,hyr_lakare,1000.00"
+    shown = every_figure_with_duration()
+    client.force_login(superuser)
+    unit = Unit.objects.get(ansvar="5802")
+    url = reverse("admin:kpis_unit_change", args=[unit.id])
+
+    refused = client.post(url, _unit_form(unit, department=TO, from_month=DEMO_MONTHS[0]))
+    page = refused.content.decode()
+    assert f"Flytten kan inte gälla från {DEMO_MONTHS[0]}: " in page
+    assert "enhet 5802: " in page
+    assert Unit.objects.get(ansvar="5802").department.name == LEDNING
+
+    response = client.post(url, _unit_form(unit, department=TO), follow=True)
+    assert "Flytten gäller från 2021-04 för 5802." in response.content.decode()
+    assert_same_figures(every_figure_with_duration(), shown)
+
+    # Costs are not personal data: restated to today's organisation, as the page says.
+    assert agency_monthly(f"department:{LEDNING}")[0] == "2021-01,hyr_lakare,0.00"
+    assert agency_monthly(f"department:{TO}")[0] == "2021-01,hyr_lakare,1000.00"
+    dashboard = client.get(reverse("kpis:dashboard")).content.decode()
+    assert "Kostnaderna visas efter dagens organisation" in dashboard
+    sick_leave_page = client.get(reverse("kpis:sick_leave")).content.decode()
+    assert "Sjukfrånvaron räknas med organisationen som den var varje månad" in sick_leave_page

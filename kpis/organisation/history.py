@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from hyrdash.lib.disclosure import Figure, audit
+from hyrdash.lib.disclosure import Figure, Tables
 from hyrdash.lib.disclosure.audit import Values
 from kpis.models import HISTORY_START
 from kpis.organisation.selectors import PLACED_COLUMNS
@@ -133,9 +133,12 @@ def _month_exposures(before: Release, after: Release, protection: float) -> list
     sensitive |= {(AFTER, key) for key in after.sensitive}
     sensitive |= {figure.key for figure in private.values()}
 
+    tables = Tables(figures, before.values)
+    # The others get the rank audit only, as protect() treats complements.
+    skip = [figure.key for figure in figures if figure.key not in sensitive]
+
     def exposed(shown: set) -> frozenset:
-        found = audit(figures, shown, before.values, protection=protection)
-        return found.disclosed | (found.nearly_disclosed & sensitive)
+        return tables.audit(shown, protection=protection, skip=skip).exposed
 
     both = exposed(shown_before | shown_after)
     if not both:
