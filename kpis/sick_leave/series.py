@@ -224,7 +224,8 @@ def sick_leave(
 ) -> pd.DataFrame:
     """KPI 9: sick leave per month for the scope's total (group `total`) and, with `by`,
     its genders (K, M), age bands (-29, 30-49, 50-) or organisational parts (the areas
-    of the administration, the departments of an area: group is their name).
+    of the administration, the departments of an area, each in the months it belonged
+    to the area: group is their name).
 
     Per row: employees, ordinary and sick hours (all days), the month's rate, the R12
     rate and the long-term share R12 (kpis.sick_leave_metrics.sick_leave_measures), whether the
