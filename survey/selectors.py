@@ -1,7 +1,9 @@
-"""Reads: a survey year's stored sums, the organisation and the employee counts.
+"""Reads: a survey year's stored sums, its organisation and the employee counts.
 
 A page loads `survey_data()` once and asks it for the years it shows; each
-year is read (a few queries) and computed (survey.results) once per request.
+year is read (a few queries) and computed (survey.results) once per request,
+with the organisation stored with its answers (`tree_of_batch`): a year's
+groups, names and figures do not move when the organisation is changed later.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from .questionnaires import Spec, spec_for
 CACHE_SECONDS = 60 * 60
 
 
+ORG_COLUMNS = ["unit_id", "ansvar", "unit_name", "department", "area"]
+
+
 @dataclass
 class YearData:
     year: int
@@ -29,6 +34,7 @@ class YearData:
     results: pd.DataFrame  # (group, measure) -> value, respondents, status
     employees: pd.Series  # employees per group (NaN: no count)
     batch: SurveyBatch
+    tree: results.Tree  # the organisation of the year (stored with its answers)
 
     def row(self, group: str, measure: str) -> tuple[float, object, str]:
         """(value, respondents, status) of a group's measure; status none when absent."""
@@ -41,9 +47,14 @@ class YearData:
 
 @dataclass
 class SurveyData:
-    years: list[int]  # years with answers, oldest first
-    tree: results.Tree
+    batches: dict[int, SurveyBatch]  # the current answers batch of every year
     cache: dict = field(default_factory=dict, repr=False)
+    trees: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def years(self) -> list[int]:
+        """Years with answers, oldest first."""
+        return sorted(self.batches)
 
     @property
     def latest(self) -> int | None:
@@ -53,33 +64,50 @@ class SurveyData:
         earlier = [y for y in self.years if y < year]
         return earlier[-1] if earlier else None
 
+    def tree(self, year: int) -> results.Tree:
+        """The organisation of a survey year, as stored with its answers."""
+        if year not in self.trees:
+            self.trees[year] = tree_of_batch(self.batches[year])
+        return self.trees[year]
+
     def year(self, year: int) -> YearData | None:
-        if year not in self.years:
+        if year not in self.batches:
             return None
         if year not in self.cache:
-            self.cache[year] = load_year(year, self.tree)
+            self.cache[year] = load_year(self.batches[year], self.tree(year))
         return self.cache[year]
 
 
-def org_frame() -> pd.DataFrame:
-    rows = Unit.objects.values_list(
+def organisation_records() -> list[dict]:
+    """Today's organisation, one record per unit (ORG_COLUMNS), as stored with a batch."""
+    rows = Unit.objects.order_by("id").values_list(
         "id", "ansvar", "name", "department__name", "department__area__name"
     )
-    return pd.DataFrame.from_records(
-        list(rows), columns=["unit_id", "ansvar", "unit_name", "department", "area"]
-    )
+    return [dict(zip(ORG_COLUMNS, row, strict=True)) for row in rows]
 
 
-def answer_years() -> list[int]:
-    return sorted(
-        SurveyBatch.objects.filter(kind=SurveyBatch.Kind.ANSWERS, is_current=True)
-        .values_list("year", flat=True)
-        .distinct()
-    )
+def org_frame(records: list[dict] | None = None) -> pd.DataFrame:
+    """An organisation as a frame (ORG_COLUMNS): `records`, or today's."""
+    records = organisation_records() if records is None else records
+    return pd.DataFrame.from_records(records, columns=ORG_COLUMNS)
+
+
+def tree_of_batch(batch: SurveyBatch) -> results.Tree:
+    """The tree stored with an answers batch (today's for a batch stored without one)."""
+    return results.tree_of(org_frame(batch.organisation or None))
 
 
 def survey_data() -> SurveyData:
-    return SurveyData(years=answer_years(), tree=results.tree_of(org_frame()))
+    batches = (
+        SurveyBatch.objects.filter(kind=SurveyBatch.Kind.ANSWERS, is_current=True)
+        .select_related("questionnaire")
+        .defer("answers")
+        .order_by("year", "-id")
+    )
+    found: dict[int, SurveyBatch] = {}
+    for batch in batches:
+        found.setdefault(batch.year, batch)
+    return SurveyData(batches=found)
 
 
 def threshold_for(year: int) -> int:
@@ -103,21 +131,16 @@ def employees(year: int) -> pd.Series:
     return pd.Series(dict(rows), dtype="float64")
 
 
-def load_year(year: int, tree: results.Tree) -> YearData | None:
-    """A year's results for every group, anonymity applied.
+def load_year(batch: SurveyBatch, tree: results.Tree) -> YearData:
+    """A year's results for every group, anonymity applied, computed with `tree`.
 
-    Computing them (sums per group, suppression per index) is most of a page's
-    time and the same for every scope, so they are cached, keyed by everything
-    they come from: the answers batch and its stored sums (rebuilt sums get new
-    ids), the employee counts' batch, the threshold and the organisation.
+    Computing them (sums per group, which values to hide) is most of a page's time
+    and the same for every scope, so they are cached, keyed by everything they come
+    from: the answers batch and its stored sums (rebuilt sums get new ids), the
+    employee counts' batch, the threshold and the organisation (the batch's own).
+    The decisions what to hide are part of the cached table.
     """
-    batch = (
-        SurveyBatch.objects.filter(year=year, kind=SurveyBatch.Kind.ANSWERS, is_current=True)
-        .select_related("questionnaire")
-        .first()
-    )
-    if batch is None:
-        return None
+    year = batch.year
     threshold = threshold_for(year)
     population = (
         SurveyBatch.objects.filter(year=year, kind=SurveyBatch.Kind.POPULATION, is_current=True)
@@ -137,10 +160,13 @@ def load_year(year: int, tree: results.Tree) -> YearData | None:
             tree.signature,
         )
     )
+    spec = spec_for(batch.questionnaire)
     found = cache.get(key)
     if found is None:
         staff = employees(year)
-        table = results.year_results(unit_sums(batch), tree, threshold=threshold, employees=staff)
+        table = results.year_results(
+            unit_sums(batch), tree, threshold=threshold, measures=spec.measures, employees=staff
+        )
         staff_by_group = pd.Series(dtype="float64")
         if len(staff):
             summed = results.group_sums(
@@ -154,9 +180,10 @@ def load_year(year: int, tree: results.Tree) -> YearData | None:
     table, staff_by_group = found
     return YearData(
         year=year,
-        spec=spec_for(batch.questionnaire),
+        spec=spec,
         threshold=threshold,
         results=table,
         employees=staff_by_group,
         batch=batch,
+        tree=tree,
     )

@@ -3,7 +3,9 @@
 As in kpis.services: the whole file is checked first (survey.extracts), then
 written once in one transaction. Each upload is a SurveyBatch; the newest
 batch of a year and kind that is not undone is the current one, so a new
-upload replaces the year and undoing it brings the previous upload back.
+upload replaces the year and undoing it brings the previous upload back. An
+answers batch stores the organisation as it is at the import: the year's
+results are always computed with it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from . import metrics
 from .extracts import parse_answers, parse_population
 from .models import Population, Questionnaire, SurveyBatch, SurveyYear, UnitResult
 from .questionnaires import Spec, spec_for
+from .selectors import organisation_records
 
 FIRST_YEAR, LAST_YEAR = 2000, 2200
 
@@ -150,6 +153,8 @@ def answers_import(
             checksum=check.checksum,
             row_count=check.row_count,
             created_by=user,
+            # The year's tree, as it is now: later re-organisations do not move it.
+            organisation=organisation_records(),
         )
         _store_answers(batch, check)
         _insert_results(batch, check.sums)
