@@ -129,7 +129,15 @@ class Block:
         return (self.kind, group, code)
 
     def figure_keys(self) -> list[Key]:
+        return self._keys
+
+    @cached_property
+    def _keys(self) -> list[Key]:
         return [self.key(g, c) for c in self.codes for g in self.groups.order]
+
+    @cached_property
+    def _index(self) -> dict[Key, int]:
+        return {key: i for i, key in enumerate(self._keys)}
 
     def cells(self, group: str, code: str) -> np.ndarray:
         members = self.groups.members[group]
@@ -163,20 +171,19 @@ class Block:
         and the empty figures alone: whatever else is hidden, anyone can work them out
         (the whole region's passives in one group, say), so hiding them protects
         nothing and they count as known."""
-        keys = list(keys)
-        if not keys:
-            return set()
-        index = {key: i for i, key in enumerate(self.figure_keys())}
-        matrix = self.incidence
-        totals = [index[self.key(self.groups.total, c)] for c in self.codes]
-        totals = [i for i in totals if self.figure_keys()[i] not in hidden]
-        zero = np.unique(matrix[np.flatnonzero(self.empty)].indices)
-        known = np.vstack(
-            [matrix[totals].toarray(), np.eye(matrix.shape[1], dtype="float64")[zero]]
-        )
-        targets = matrix[[index[key] for key in keys]].toarray()
-        follows = in_row_space(known, targets)
-        return {key for key, yes in zip(keys, follows, strict=True) if yes}
+        totals = [self._index[self.key(self.groups.total, c)] for c in self.codes]
+        totals = tuple(i for i in totals if self._keys[i] not in hidden)
+        known = self.__dict__.setdefault("_public", {}).setdefault(totals, {})
+        fresh = [key for key in keys if key not in known]
+        if fresh:
+            matrix = self.incidence
+            zero = np.unique(matrix[np.flatnonzero(self.empty)].indices)
+            rows = np.zeros((len(totals) + len(zero), matrix.shape[1]))
+            rows[: len(totals)] = matrix[list(totals)].toarray()
+            rows[np.arange(len(zero)) + len(totals), zero] = 1.0
+            targets = matrix[[self._index[key] for key in fresh]].toarray()
+            known.update(zip(fresh, in_row_space(rows, targets).tolist(), strict=True))
+        return {key for key in keys if known[key]}
 
 
 @dataclass
@@ -249,7 +256,9 @@ class _Builder:
             shape=(len(groups.order), len(groups.unit_ids)),
         )
         codes = list(self.by_measure)
-        per_unit = np.column_stack([self.column(code, "respondents") for code in codes])
+        per_unit = np.zeros((len(groups.unit_ids), len(codes)))
+        for j, code in enumerate(codes):
+            per_unit[:, j] = self.column(code, "respondents")
         totals = np.rint(membership @ per_unit).astype(np.int64)
         self.counts = {
             (group, code): int(totals[i, j])
@@ -331,6 +340,7 @@ def hidden_values(pub: Publication, *, threshold: int, protection: float = PROTE
     hidden = set(primary)
     decided: dict[int, set] = {}  # block -> its figures hidden (protected)
     protector = _Protector(protection)
+    own = [{k for k in block.figure_keys() if pub.value_of[k] in primary} for block in pub.blocks]
     while True:
         todo = {}
         for number, block in enumerate(pub.blocks):
@@ -342,9 +352,14 @@ def hidden_values(pub: Publication, *, threshold: int, protection: float = PROTE
         todo = {n: w for n, w in todo.items() if pub.blocks[n].leads} or todo
         if not todo:
             return hidden
-        blocks = [pub.blocks[n] for n in todo]
-        found = exposed_blocks(blocks, list(todo.values()), protection=protection)
-        for number, exposure in zip(list(todo), found, strict=True):
+        # Blocks with a primary figure not yet protected need protect(); the others
+        # (hiding what other blocks hid) are often safe already: audited first.
+        fresh = {n for n, w in todo.items() if n in decided or not w & own[n]}
+        check = [n for n in todo if n in fresh]
+        found = exposed_blocks(
+            [pub.blocks[n] for n in check], [todo[n] for n in check], protection=protection
+        )
+        for number, exposure in zip(check, found, strict=True):
             if not exposure:
                 decided[number] = todo.pop(number)
         blocks = [pub.blocks[n] for n in todo]
