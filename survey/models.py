@@ -238,6 +238,10 @@ class SurveyBatch(UploadBatch):
     # (unit_id, ansvar, unit_name, department, area). The year's results are computed
     # with it, so a later re-organisation changes no figure already shown.
     organisation = models.JSONField(_("organisation"), default=list, blank=True, editable=False)
+    # Which values of the year are hidden (survey.protection), decided once for the
+    # stored sums and the threshold named in its key: {"key": ..., "hidden": [[group,
+    # measure], ...]} (survey.selectors.hidden_values).
+    protection = models.JSONField(_("dolda värden"), default=dict, blank=True, editable=False)
 
     class Meta(UploadBatch.Meta):
         verbose_name = _("MU-import")

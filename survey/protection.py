@@ -65,7 +65,10 @@ logger = logging.getLogger(__name__)
 VALUE, RESPONDENTS, CLASS = "value", "respondents", "class"
 ENPS_CLASSES = ("promoters", "passives", "critics")
 PROTECTION = 0.20
+#: Part of the key of stored decisions: raise it when what is hidden would change.
+VERSION = 1
 RANK_TABLES = True
+REPAIRS = 3  # rounds of protect() over an area before the whole block
 
 Cell = tuple[str, str]  # a published value: (group, measure)
 Key = tuple[str, str, str]  # a figure: (kind, group, measure code or eNPS class)
@@ -404,44 +407,37 @@ class _Protector:
     def blocks(self, blocks: Sequence[Block], primaries: Sequence[set]) -> list[set]:
         """Table by table; where the audit of a block then finds a figure exposed
         (across levels: a complement bound by its shown units, say), protect() over
-        the exposed figures' areas, each with everything under it; if the audit
-        still finds something, over the whole block."""
+        the exposed figures' areas (`_repair`); if that does not settle it, over the
+        whole block."""
         hidden = [set(primary) for primary in primaries]
         ok = self._by_tables(blocks, hidden)
         found = exposed_blocks(blocks, hidden, protection=self.protection)
         for number, block in enumerate(blocks):
             if not hidden[number] or (ok[number] and not found[number]):
                 continue
-            if ok[number]:
-                regional = self._areas(block, hidden[number], found[number])
-                if regional is not None and not exposed(
-                    block, regional, protection=self.protection
-                ):
-                    hidden[number] = regional
-                    continue
-            logger.info("Survey block %s %s: protected as a whole.", block.kind, block.name)
-            hidden[number] = _whole(block, hidden[number], self.protection)
+            repaired = self._repair(block, hidden[number], found[number]) if ok[number] else None
+            if repaired is None:
+                logger.info("Survey block %s %s: protected as a whole.", block.kind, block.name)
+                repaired = _whole(block, hidden[number], self.protection)
+            hidden[number] = repaired
         return hidden
 
-    def _areas(self, block: Block, hidden: set, exposures: set) -> set | None:
-        """protect() over the areas of exposed departments and units (None for an
-        exposed area: only the whole block can help)."""
-        groups = block.groups
-        areas = set()
-        for key in exposures:
-            area = next(
-                (a for a in groups.children[groups.total] if key[1] in groups.below(a)), None
-            )
-            if area is None or area == key[1]:
+    def _repair(self, block: Block, hidden: set, exposures: set) -> set | None:
+        """protect() over the part of the tree around the exposed figures, audited again,
+        at most REPAIRS times; None when that does not settle it. The part: the
+        administration, the areas, the departments of the exposed figures' areas and the
+        units of their departments (`_region`): every relation of the tables above and
+        below them, so what the administration minus the other areas, or a department
+        less its shown units, gives is seen."""
+        for _round in range(REPAIRS):
+            region = _region(block.groups, {key[1] for key in exposures})
+            if region is None:
                 return None
-            areas.add(area)
-        hidden = set(hidden)
-        for area in sorted(areas):
-            keys = [block.key(g, c) for c in block.codes for g in groups.below(area)]
+            keys = [block.key(g, c) for c in block.codes for g in region]
             figures = [Figure(key, block.cells(key[1], key[2])) for key in keys]
-            fixed = {block.key(area, code) for code in block.codes} - hidden
+            fixed = {block.key(block.groups.total, c) for c in block.codes} - hidden
             try:
-                hidden |= protect(
+                hidden = hidden | protect(
                     figures,
                     block.values,
                     hidden.intersection(keys),
@@ -451,7 +447,10 @@ class _Protector:
                 )
             except ProtectionError:
                 return None
-        return hidden
+            exposures = exposed(block, hidden, protection=self.protection)
+            if not exposures:
+                return hidden
+        return None
 
     def _by_tables(self, blocks: Sequence[Block], hidden: list[set]) -> list[bool]:
         """A table that cannot be protected below its group's shown figures hides
@@ -506,6 +505,28 @@ class _Protector:
                 found[name] = None if hidden is None else hidden.intersection(table.keys)
                 self.memo[table.memo] = found[name]
         return found
+
+
+def _region(groups: Groups, exposed_groups: set[str]) -> list[str] | None:
+    """The administration, the areas, the departments of the areas of `exposed_groups`
+    and the units of their departments (None when the administration is among them)."""
+    parent = {kid: group for group in groups.order for kid in groups.children[group]}
+    areas, departments = set(), set()
+    for group in exposed_groups:
+        path = [group]
+        while path[-1] in parent:
+            path.append(parent[path[-1]])
+        if len(path) < 2:
+            return None
+        areas.add(path[-2])
+        if len(path) >= 3:
+            departments.add(path[-3])
+    region = [groups.total, *groups.children[groups.total]]
+    for area in sorted(areas):
+        region += groups.children[area]
+    for department in sorted(departments):
+        region += groups.children[department]
+    return list(dict.fromkeys(region))
 
 
 def _levels(groups: Groups) -> list[list[str]]:

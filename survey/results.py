@@ -108,12 +108,15 @@ def year_results(
     threshold: int,
     measures: list[metrics.Measure],
     employees: pd.Series | None = None,
+    hidden: set[tuple[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Every group's value of every measure in `sums`, anonymity applied.
 
     `sums`: stored unit sums (columns unit = unit id, measure, SUM_COLUMNS).
     `measures`: the questionnaire's (survey.questionnaires.Spec.measures), for
-    the index trees. `employees`: employees per unit id. Returns rows indexed
+    the index trees. `employees`: employees per unit id. `hidden`: the (group,
+    measure) values to hide as survey.protection decided them for these sums
+    and this threshold (decided here when None). Returns rows indexed
     by (group, measure) with value (NaN unless shown), respondents (<NA> when
     hidden) and status: shown, hidden, or none (nobody in the group answered).
     """
@@ -122,7 +125,7 @@ def year_results(
             columns=RESULT_COLUMNS,
             index=pd.MultiIndex.from_tuples([], names=["group", "measure"]),
         )
-    sums = sums[sums["unit"].isin(tree.units.index)]
+    sums = within(sums, tree)
     by_unit = sums.set_index("unit")
     summed = group_sums(tree, by_unit, metrics.SUM_COLUMNS, ["measure"])
     staff = None
@@ -132,8 +135,8 @@ def year_results(
         staff.index = staff.index.get_level_values("group")
     result = metrics.values(summed, staff)
 
-    published = protection.publication(sums, tree, measures)
-    hidden = protection.hidden_values(published, threshold=threshold)
+    if hidden is None:
+        hidden = hidden_values(sums, tree, threshold=threshold, measures=measures)
     hidden_rows = [
         (group, code)
         for group, measure in hidden
@@ -149,3 +152,18 @@ def year_results(
     result.loc[not_shown, "value"] = np.nan
     result.loc[result["status"] == HIDDEN, "respondents"] = pd.NA
     return result[RESULT_COLUMNS]
+
+
+def within(sums: pd.DataFrame, tree: Tree) -> pd.DataFrame:
+    """The sums of the tree's units (a unit outside the year's tree is in no group)."""
+    return sums[sums["unit"].isin(tree.units.index)]
+
+
+def hidden_values(
+    sums: pd.DataFrame, tree: Tree, *, threshold: int, measures: list[metrics.Measure]
+) -> set[tuple[str, str]]:
+    """The (group, measure) values to hide (survey.protection)."""
+    if sums.empty:
+        return set()
+    published = protection.publication(within(sums, tree), tree, measures)
+    return protection.hidden_values(published, threshold=threshold)

@@ -16,11 +16,13 @@ from django.db.models import Max
 
 from kpis.models import Unit
 
-from . import metrics, results
+from . import metrics, protection, results
 from .models import DEFAULT_THRESHOLD, Population, SurveyBatch, SurveyYear, UnitResult
 from .questionnaires import Spec, spec_for
 
-CACHE_SECONDS = 60 * 60
+# The key holds everything a year's results come from, so they can be kept long: the
+# first computation (the disclosure audit, about a second a year) is not repeated hourly.
+CACHE_SECONDS = 24 * 60 * 60
 
 
 ORG_COLUMNS = ["unit_id", "ansvar", "unit_name", "department", "area"]
@@ -131,6 +133,40 @@ def employees(year: int) -> pd.Series:
     return pd.Series(dict(rows), dtype="float64")
 
 
+def sums_version(batch: SurveyBatch):
+    """Changes whenever the batch's sums are stored again (rebuilt sums get new ids)."""
+    return UnitResult.objects.filter(batch=batch).aggregate(last=Max("id"))["last"]
+
+
+def hidden_values(
+    batch: SurveyBatch,
+    *,
+    tree: results.Tree,
+    spec: Spec,
+    sums: pd.DataFrame,
+    threshold: int,
+    version=None,
+) -> set[tuple[str, str]]:
+    """Which (group, measure) values of an answers batch are hidden.
+
+    The disclosure audit behind it (survey.protection) takes about a second a year,
+    so the decisions are made once and kept on the batch, keyed by what they come
+    from: the stored sums (`sums_version`), the threshold and the algorithm's
+    version (the tree is the batch's own and never changes). The import and the
+    threshold's admin make them at once (survey.services.protection_store); a
+    page makes and keeps them only for a batch that has none for its key.
+    """
+    version = sums_version(batch) if version is None else version
+    key = f"{protection.VERSION}:{version}:{threshold}"
+    stored = batch.protection or {}
+    if stored.get("key") == key:
+        return {(group, measure) for group, measure in stored["hidden"]}
+    hidden = results.hidden_values(sums, tree, threshold=threshold, measures=spec.measures)
+    batch.protection = {"key": key, "hidden": sorted([group, measure] for group, measure in hidden)}
+    SurveyBatch.objects.filter(pk=batch.pk).update(protection=batch.protection)
+    return hidden
+
+
 def load_year(batch: SurveyBatch, tree: results.Tree) -> YearData:
     """A year's results for every group, anonymity applied, computed with `tree`.
 
@@ -138,7 +174,8 @@ def load_year(batch: SurveyBatch, tree: results.Tree) -> YearData:
     and the same for every scope, so they are cached, keyed by everything they come
     from: the answers batch and its stored sums (rebuilt sums get new ids), the
     employee counts' batch, the threshold and the organisation (the batch's own).
-    The decisions what to hide are part of the cached table.
+    The decisions what to hide are part of the cached table, and are kept on the
+    batch too (`hidden_values`), under the same sums and threshold.
     """
     year = batch.year
     threshold = threshold_for(year)
@@ -147,25 +184,30 @@ def load_year(batch: SurveyBatch, tree: results.Tree) -> YearData:
         .values_list("id", "checksum")
         .first()
     )
-    sums_version = UnitResult.objects.filter(batch=batch).aggregate(last=Max("id"))["last"]
+    version = sums_version(batch)
     key = ":".join(
         str(part)
         for part in (
             "survey-year",
             batch.id,
             batch.checksum,
-            sums_version,
+            version,
             *(population or ("", "")),
             threshold,
             tree.signature,
+            protection.VERSION,
         )
     )
     spec = spec_for(batch.questionnaire)
     found = cache.get(key)
     if found is None:
         staff = employees(year)
+        sums = unit_sums(batch)
+        hidden = hidden_values(
+            batch, tree=tree, spec=spec, sums=sums, threshold=threshold, version=version
+        )
         table = results.year_results(
-            unit_sums(batch), tree, threshold=threshold, measures=spec.measures, employees=staff
+            sums, tree, threshold=threshold, measures=spec.measures, employees=staff, hidden=hidden
         )
         staff_by_group = pd.Series(dtype="float64")
         if len(staff):

@@ -22,7 +22,7 @@ from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.uploads import checksum, mark_undone
 from kpis.models import Unit
 
-from . import metrics
+from . import metrics, selectors
 from .extracts import parse_answers, parse_population
 from .models import Population, Questionnaire, SurveyBatch, SurveyYear, UnitResult
 from .questionnaires import Spec, spec_for
@@ -159,6 +159,7 @@ def answers_import(
         _store_answers(batch, check)
         _insert_results(batch, check.sums)
         _refresh_current(year=check.year, kind=SurveyBatch.Kind.ANSWERS)
+        protection_store(batch=batch)
     batch.refresh_from_db(fields=["is_current"])
     return batch, check
 
@@ -219,6 +220,27 @@ def results_rebuild(*, batch: SurveyBatch) -> None:
         batch.results.all().delete()
         sums = metrics.unit_sums(answers, units, spec.measures, spec.reversed_codes)
         _insert_results(batch, sums)
+        protection_store(batch=batch)
+
+
+def protection_store(*, batch: SurveyBatch) -> set:
+    """Decide which values of an answers batch are hidden, with its year's threshold as it
+    is now, and keep the decisions on the batch (survey.selectors.hidden_values): the
+    import, a rebuild and a new threshold pay for the disclosure audit, not the page."""
+    return selectors.hidden_values(
+        batch,
+        tree=selectors.tree_of_batch(batch),
+        spec=spec_for(batch.questionnaire),
+        sums=selectors.unit_sums(batch),
+        threshold=selectors.threshold_for(batch.year),
+    )
+
+
+def year_protection_store(*, year: int) -> None:
+    """protection_store for the year's current answers (after its threshold changed)."""
+    batch = current_batch(year=year, kind=SurveyBatch.Kind.ANSWERS)
+    if batch is not None:
+        protection_store(batch=batch)
 
 
 def questionnaire_results_rebuild(*, questionnaire: Questionnaire) -> int:

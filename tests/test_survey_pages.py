@@ -323,3 +323,43 @@ def test_the_cached_results_follow_a_new_threshold_an_undo_and_a_reorganisation(
     answers = SurveyBatch.objects.get(year=2024, kind="answers", is_current=True)
     services.batch_undo(batch_id=answers.id)
     assert client.get(reverse("survey:results"), {"ar": "2024"}).status_code == 404
+
+
+def test_the_import_decides_what_is_hidden_and_the_page_only_reads_it(
+    client, survey, styrgrupp_user, monkeypatch
+):
+    from django.core.cache import cache
+
+    from survey import protection
+    from survey.models import SurveyBatch
+
+    batch = SurveyBatch.objects.get(year=2024, kind="answers", is_current=True)
+    key = batch.protection["key"]
+    assert key.endswith(":5")  # threshold 5
+    hidden = {tuple(value) for value in batch.protection["hidden"]}
+    assert {("unit:0101", "hme"), ("unit:0102", "hme")} <= hidden
+    assert ("department:Primärvård Skellefteå", "hme") not in hidden
+
+    def audit_again(*args, **kwargs):
+        raise AssertionError("the page ran the disclosure audit")
+
+    monkeypatch.setattr(protection, "hidden_values", audit_again)
+    cache.clear()
+    client.force_login(styrgrupp_user)
+    assert client.get(reverse("survey:results"), {"ar": "2024"}).status_code == 200
+
+
+def test_a_new_threshold_in_the_admin_decides_again(client, survey, superuser):
+    from survey.models import SurveyBatch, SurveyYear
+
+    client.force_login(superuser)
+    year = SurveyYear.objects.get(year=2024)
+    response = client.post(
+        reverse("admin:survey_surveyyear_change", args=[year.pk]), {"year": 2024, "threshold": 20}
+    )
+    assert response.status_code == 302
+    batch = SurveyBatch.objects.get(year=2024, kind="answers", is_current=True)
+    assert batch.protection["key"].endswith(":20")
+    hidden = {tuple(value) for value in batch.protection["hidden"]}
+    # Närsjukvårdsområde Skellefteå has 13 respondents: under 20 now.
+    assert (f"area:{NSO}", "hme") in hidden

@@ -1,7 +1,8 @@
-"""The organisation as it was, stored with each answers batch (SurveyBatch.organisation).
+"""The organisation as it was, stored with each answers batch (SurveyBatch.organisation),
+and the decisions which of its values are hidden (SurveyBatch.protection).
 
 Existing answers batches get today's organisation: the tree their results were
-computed with until now, so no figure already shown changes.
+computed with until now. Their decisions are made when a page first reads them.
 """
 
 from django.db import migrations, models
@@ -42,6 +43,13 @@ class Migration(migrations.Migration):
             name="organisation",
             field=models.JSONField(
                 blank=True, default=list, editable=False, verbose_name="organisation"
+            ),
+        ),
+        migrations.AddField(
+            model_name="surveybatch",
+            name="protection",
+            field=models.JSONField(
+                blank=True, default=dict, editable=False, verbose_name="dolda värden"
             ),
         ),
         migrations.RunPython(forwards, migrations.RunPython.noop),
