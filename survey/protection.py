@@ -31,14 +31,19 @@ hidden in one block is hidden in the others, again until nothing more is hidden
 worked out exactly, nor bound within the protection level (20 %), from the
 shown ones and non-negativity.
 
-Speed (README, "Anonymity"): `protect` over a whole block of the demo
-(2 000 figures) takes seconds, so a block is first protected table by table
-the way statistical offices protect hierarchical tables (τ-ARGUS' modular
-method): top-down, each group with its children (the group's figures fixed,
-shown or hidden as decided above, its children hidden as needed). The whole
-block is then audited exactly (`exposed`, the library's audit on the block
-with what is known outright substituted) and only when that finds something
-is `protect` run over the whole block.
+Speed (README, "Anonymity"): protect() over a whole block of the demo (2 000
+figures) takes seconds, so a block is first protected table by table, the way
+statistical offices protect hierarchical tables (τ-ARGUS' modular method):
+top-down, each group with its children, the group's figures fixed as decided
+above, by rank; every table of a level in one protect() call. The whole block
+is then audited, bounds included (`exposed_blocks`: the library's audit on the
+block with the cells known outright substituted, the same answer on a smaller
+problem), and where that finds something, protect() with the bounds runs over
+the part of the tree around the exposed figures (`_repair`), then over the
+whole block. A figure of a hidden value that follows from the administration's
+figures and the empty ones alone is known whatever is hidden (`Block.public`):
+it is not hidden in its block, as nothing could protect it. The decisions are
+made at the import and kept on the batch (survey.selectors.hidden_values).
 """
 
 from __future__ import annotations
@@ -67,7 +72,6 @@ ENPS_CLASSES = ("promoters", "passives", "critics")
 PROTECTION = 0.20
 #: Part of the key of stored decisions: raise it when what is hidden would change.
 VERSION = 1
-RANK_TABLES = True
 REPAIRS = 3  # rounds of protect() over an area before the whole block
 
 Cell = tuple[str, str]  # a published value: (group, measure)
@@ -201,11 +205,6 @@ class Publication:
     def primary(self, threshold: int) -> set[Cell]:
         """The values with fewer respondents than the threshold (and some)."""
         return {cell for cell, n in self.respondents.items() if 0 < n < threshold}
-
-    def hidden_keys(self, hidden: Iterable[Cell]) -> set[Key]:
-        """The figures of hidden values."""
-        hidden = set(hidden)
-        return {key for key, cell in self.value_of.items() if cell in hidden}
 
 
 # --- the figures ------------------------------------------------------------------------
@@ -368,13 +367,6 @@ def hidden_values(pub: Publication, *, threshold: int, protection: float = PROTE
         blocks = [pub.blocks[n] for n in todo]
         decided.update(zip(todo, protector.blocks(blocks, list(todo.values())), strict=True))
         hidden |= {pub.value_of[key] for n in todo for key in decided[n]}
-
-
-def protect_blocks(
-    blocks: Sequence[Block], primaries: Sequence[Iterable[Key]], protection: float = PROTECTION
-) -> list[set]:
-    """The figures to hide in each block: its primary ones and complements (`_Protector`)."""
-    return _Protector(protection).blocks(blocks, [set(p) for p in primaries])
 
 
 @dataclass
@@ -578,7 +570,7 @@ def _protect_joint(tables: list[_Table], protection: float) -> set:
     figures, values = _joint((t.keys, t.cells, t.values) for t in tables)
     return protect(
         figures,
-        None if RANK_TABLES else values,
+        None,  # by rank: the block's audit and _repair bring the bounds in
         set().union(*(t.primary for t in tables)),
         never_hide=set().union(*(t.fixed for t in tables)),
         cost={k: v for t in tables for k, v in t.cost.items()} or None,
