@@ -363,3 +363,30 @@ def test_a_new_threshold_in_the_admin_decides_again(client, survey, superuser):
     hidden = {tuple(value) for value in batch.protection["hidden"]}
     # Närsjukvårdsområde Skellefteå has 13 respondents: under 20 now.
     assert (f"area:{NSO}", "hme") in hidden
+
+
+def test_each_year_is_compared_upward_in_its_own_organisation(client, survey, superuser):
+    """2001 moves to Primärvård Skellefteå after 2023 was read, and 2024 is read again:
+    2024 compares 2001 with its new department and area; 2023 still has it in
+    Kirurgiskt centrum (Länssjukvårdsområde 1), whose 2023 values are unchanged."""
+    from kpis.models import Department, Unit
+
+    client.force_login(superuser)
+    before = csv_rows(get_csv(client, urval="unit:2002", ar="2023"))
+    Unit.objects.filter(ansvar="2001").update(
+        department=Department.objects.get(name="Primärvård Skellefteå")
+    )
+    services.answers_import(data=answers_file(2024) + b"\n", file_name="again.csv", year=2024)
+    rows = csv_rows(get_csv(client, urval="unit:2001", ar="2024"))
+    groups = list(dict.fromkeys((r["group"], r["year"]) for r in rows))
+    assert groups == [
+        ("unit:2001", "2024"),
+        ("unit:2001", "2023"),
+        ("department:Primärvård Skellefteå", "2024"),
+        (f"area:{NSO}", "2024"),
+        ("hsf", "2024"),
+    ]
+    assert csv_rows(get_csv(client, urval="unit:2002", ar="2023")) == before
+    # In 2023 the unit is still under Länssjukvårdsområde 1.
+    rows = csv_rows(get_csv(client, urval="unit:2001", ar="2023"))
+    assert ("department:Kirurgiskt centrum", "2023") in {(r["group"], r["year"]) for r in rows}
