@@ -23,6 +23,7 @@ COPY survey ./survey
 COPY templates ./templates
 COPY static ./static
 COPY fixtures ./fixtures
+COPY locale ./locale
 COPY docker ./docker
 
 # Settings refuse to load without SECRET_KEY when DEBUG is off; this key is
@@ -32,5 +33,8 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
     && chmod +x docker/entrypoint.sh
 
 USER hyrdash
+# The shared cache (sick-leave disclosure decisions) in a folder the app user owns; set
+# CACHE_URL=redis://... where several app servers run.
+ENV CACHE_URL=file:///home/hyrdash/cache
 EXPOSE 8000
 ENTRYPOINT ["/app/docker/entrypoint.sh"]

@@ -253,12 +253,40 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Uploads: extracts are read in memory; anything above the limit is refused.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 
-# Sick leave is health data: no figure for a group of fewer employees than this in a
-# month, on pages, CSV downloads and exports (hyrdash.suppression).
-SICK_LEAVE_MIN_GROUP = env_int("SICK_LEAVE_MIN_GROUP", 10)
-if SICK_LEAVE_MIN_GROUP < 1:
+# The cache every worker shares: computed figures and their disclosure decisions
+# (kpis.sick_leave.disclosure), keyed by what they depend on. A folder by default, so
+# gunicorn's workers on one server share it with no extra service; CACHE_URL=redis://...
+# where several app servers run, locmem:// for one process only.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_URL in ("", "file://") or CACHE_URL.startswith("file://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_URL.removeprefix("file://") or str(BASE_DIR / ".cache" / "django"),
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+else:
     raise ImproperlyConfigured(
-        f"SICK_LEAVE_MIN_GROUP must be at least 1, got {SICK_LEAVE_MIN_GROUP}"
+        f"CACHE_URL must be redis://..., file:///folder or locmem://, got {CACHE_URL!r}"
+    )
+
+# Sick leave is health data: ÅRL 5 kap. 18 a § forbids any figure for a group of at most
+# ten employees. This names the largest group size that is never shown (pages, CSV,
+# exports, the steering pack: kpis.sick_leave.disclosure); a region may hide more, never
+# less, so a value under the law's 10 stops the start.
+SICK_LEAVE_MAX_HIDDEN_GROUP = env_int("SICK_LEAVE_MAX_HIDDEN_GROUP", 10)
+if SICK_LEAVE_MAX_HIDDEN_GROUP < 10:
+    raise ImproperlyConfigured(
+        "SICK_LEAVE_MAX_HIDDEN_GROUP must be at least 10 (ÅRL 5 kap. 18 a §: no sick-leave "
+        f"figure for a group of at most ten employees), got {SICK_LEAVE_MAX_HIDDEN_GROUP}"
     )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

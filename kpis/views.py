@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.tabular import ExtractError
 from hyrdash.lib.uploads import back_url, cancel, pending_upload_create, problem_lines, store
-from kpis.batches import month_status_set
+from kpis.batches import month_status_set, month_status_text
 from kpis.forms import ExtractUploadForm, MonthStatusForm
 from kpis.models import ImportBatch, PendingUpload
 from kpis.registry import batch_undo as undo_service
@@ -181,7 +181,8 @@ def batch_undo(request, batch_id):
 @require_POST
 @may_upload
 def month_status(request):
-    """Close or reopen a month of one kind of data (the ledger's by default)."""
+    """Close every month of one kind of data (the ledger's by default) through the given
+    one, or reopen it and the months after it."""
     form = MonthStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Månadens status kunde inte ändras."))
@@ -190,12 +191,10 @@ def month_status(request):
     if not may_import(request.user, kind):
         raise PermissionDenied
     period, closed = form.cleaned_data["manad"], form.cleaned_data["closed"]
-    month_status_set(period=period, closed=closed, user=request.user, kind=kind)
-    if closed:
-        messages.success(request, _("%(month)s är stängd.") % {"month": f"{period:%Y-%m}"})
-    else:
-        messages.success(
-            request,
-            _("%(month)s är öppnad och visas som preliminär.") % {"month": f"{period:%Y-%m}"},
-        )
+    try:
+        through = month_status_set(period=period, closed=closed, user=request.user, kind=kind)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return back_url(request, "kpis:dashboard")
+    messages.success(request, month_status_text(period=period, closed=closed, through=through))
     return back_url(request, "kpis:dashboard")

@@ -230,7 +230,22 @@ def test_blocks_split_figures_that_share_no_microcell():
     ]
 
 
-def test_it_refuses_duplicate_keys_unknown_figures_and_negative_values():
+def test_each_block_can_be_audited_on_its_own():
+    months, windows = r12_tables()
+    figures, _ = survey_unit()
+    survey = [Figure(f.key, {cell + 100 for cell in f.cells}) for f in figures]
+    everything = [*months, *windows, *survey]
+    shown = keys(windows) | {"M11", "I", "T1", "T3"}
+    values = np.arange(110, dtype=float) + 1
+    whole = audit(everything, shown, values)
+    assert whole.disclosed == {"M23", "T2"}
+    parts = [audit(block, shown & keys(block), values) for block in blocks(everything)]
+    assert len(parts) == 2
+    assert whole.disclosed == parts[0].disclosed | parts[1].disclosed
+    assert whole.safe == parts[0].safe | parts[1].safe
+
+
+def test_it_refuses_bad_input():
     with pytest.raises(ValueError, match="unique"):
         audit([Figure("a", {0}), Figure("a", {1})], shown=set())
     with pytest.raises(ValueError, match="not in the tables"):
@@ -239,6 +254,10 @@ def test_it_refuses_duplicate_keys_unknown_figures_and_negative_values():
         audit([Figure("a", {0})], shown=set(), values=np.array([-1.0]))
     with pytest.raises(ValueError, match="1 values for 2 microcells"):
         audit([Figure("a", {0, 1})], shown=set(), values=np.array([1.0]))
+    with pytest.raises(ValueError, match="indices must be >= 0"):
+        Figure("a", {-1})
+    with pytest.raises(ValueError, match="fraction"):
+        audit([Figure("a", {0})], shown=set(), protection=20)
 
 
 @settings(max_examples=50, deadline=None)
@@ -299,4 +318,8 @@ def test_the_interval_audit_agrees_with_one_linear_programme_per_figure(data):
             for (key, _), (low, high, v) in intervals.items()
             if low >= v * (1 - p) - 1e-6 and high <= v * (1 + p) + 1e-6
         }
-        assert audit(figures, shown, values, protection=p).exposed == exposed - empty
+        result = audit(figures, shown, values, protection=p)
+        assert result.exposed == exposed - empty
+        for key, interval in result.intervals.items():
+            low, high, _ = intervals[key, interval.measure]
+            assert (interval.low, interval.high) == pytest.approx((low, high), abs=1e-6)

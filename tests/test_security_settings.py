@@ -374,3 +374,16 @@ def test_client_ip(settings, trusted, remote, forwarded, expected):
     settings.TRUSTED_PROXIES = trusted
 
     assert address(settings, remote, forwarded) == expected
+
+
+@pytest.mark.parametrize("value", ["9", "5", "0"])
+def test_a_sick_leave_limit_under_the_law_stops_a_start(value):
+    """ÅRL 5 kap. 18 a §: no figure for a group of at most ten; a region may hide more."""
+    result = production_settings(SICK_LEAVE_MAX_HIDDEN_GROUP=value)
+
+    assert result.returncode != 0
+    assert "SICK_LEAVE_MAX_HIDDEN_GROUP must be at least 10" in result.stderr
+
+
+def test_a_sick_leave_limit_of_twelve_starts():
+    assert production_settings(SICK_LEAVE_MAX_HIDDEN_GROUP="12").returncode == 0

@@ -17,9 +17,10 @@ For a hidden figure h with true value v:
 - **nearly disclosed**: in some measure, h's value minimised and maximised over
   all microcell values x >= 0 that give the shown figures their values (a
   linear programme, HiGHS) lies in [lo, hi] with lo >= v(1 - p) and
-  hi <= v(1 + p), p being the protection level (0.20: +/-20 %). The condition is
-  the one of the brief this module was written for: a hidden figure stays
-  protected as soon as one of its bounds is farther than p*v from v.
+  hi <= v(1 + p), p being the protection level (0.20: +/-20 %). So a hidden
+  figure counts as protected as soon as one of its bounds lies farther than
+  p*v from v (tau-ARGUS's stricter rule asks that of both bounds). An interval
+  narrower than 1e-7 times the largest figure is a pin: disclosed.
 
 A figure that is 0 in every measure (an empty group, or one with no
 microcells) hides nothing: it is never reported, and it counts as known to the
@@ -48,8 +49,8 @@ ZERO = 1e-9
 RESIDUAL = 1e-6
 #: Nonzeros per linear programme when many hidden figures are bounded at once.
 LP_SIZE = 200_000
-#: Linear programmes spent looking for feasible points that prove figures safe.
-CERTIFICATES = 6
+#: Feasible points per measure looked for to prove many hidden figures safe at once.
+DIRECTIONS = 6
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,10 @@ class Figure:
     cells: frozenset[int] = field(default_factory=frozenset)
 
     def __post_init__(self):
-        object.__setattr__(self, "cells", frozenset(int(cell) for cell in self.cells))
+        cells = frozenset(int(cell) for cell in self.cells)
+        if any(cell < 0 for cell in cells):
+            raise ValueError(f"Figure {self.key!r}: microcell indices must be >= 0.")
+        object.__setattr__(self, "cells", cells)
 
 
 @dataclass(frozen=True)
@@ -184,7 +188,10 @@ class Tables:
     ) -> AuditResult:
         """Audit with `shown` shown and every other figure hidden. Hidden figures in
         `skip` get the rank audit only (`protect` passes those already found safe by
-        the bounds: hiding more only widens the bounds); with `bounds` false, all do."""
+        the bounds: hiding more only widens the bounds); with `bounds` false, all do,
+        and `safe` means only that a figure does not follow exactly."""
+        if not 0 <= protection < 1:
+            raise ValueError(f"The protection level is a fraction in [0, 1), not {protection}.")
         known = self.known(shown)
         targets = np.setdiff1d(np.flatnonzero(~self.empty), known)
         exact = in_row_space(self.matrix[known], self.matrix[targets])
@@ -222,66 +229,57 @@ class _Bounds:
 
     def check(self, targets: np.ndarray) -> dict[int, Interval]:
         """For each target exposed in some measure, its narrowest interval. A figure
-        with a microcell in no known figure is unbounded above: safe."""
+        with a microcell in no known figure is unbounded above: safe.
+
+        All targets and measures go into two linear programmes (see `minimise_many`):
+        one for feasible points that prove most of them safe at once, one for the
+        minimum and maximum of the rest."""
         rows = self.tables.matrix[targets]
         targets = targets[~(rows.astype(bool) & ~self.covered).any(axis=1)]
         objectives = self.tables.matrix[targets][:, self.covered]
+        names = list(self.tables.figure_values)
+        values = np.array([self.tables.figure_values[name][targets] for name in names])
+        b_eqs = np.array([self.tables.figure_values[name][self.known] for name in names])
+        measure, target = np.nonzero(self._uncertified(objectives, values, b_eqs))
+        both = np.vstack([objectives[target], -objectives[target]])
+        points, duals = minimise_many(self.a_eq, both, np.vstack([b_eqs[measure]] * 2))
+        reached = np.einsum("ij,ij->i", both, points)
+        low, high = reached[: len(target)], -reached[len(target) :]
         found: dict[int, Interval] = {}
-        for name in self.tables.values:
-            for target, interval in self._measure(name, targets, objectives).items():
-                if target not in found or _width(interval) < _width(found[target]):
-                    found[target] = interval
-        return found
-
-    def _measure(self, name: str, targets: np.ndarray, objectives: np.ndarray) -> dict:
-        values = self.tables.figure_values[name][targets]
-        b_eq = self.tables.figure_values[name][self.known]
-        rest = self._uncertified(objectives, values, b_eq)
-        targets, objectives, values = targets[rest], objectives[rest], values[rest]
-        low, low_duals = self._extremes(objectives, b_eq)
-        close = np.flatnonzero(low >= values * (1 - self.protection) - self.tolerance)
-        high, high_duals = self._extremes(-objectives[close], b_eq)
-        found = {}
-        for j, i in enumerate(close):
-            if -high[j] <= values[i] * (1 + self.protection) + self.tolerance:
-                binding = (np.abs(low_duals[i]) > ZERO) | (np.abs(high_duals[j]) > ZERO)
+        for j, (m, t) in enumerate(zip(measure, target, strict=True)):
+            v = values[m, t]
+            if low[j] >= v * (1 - self.protection) - self.tolerance and (
+                high[j] <= v * (1 + self.protection) + self.tolerance
+            ):
+                binding = (np.abs(duals[j]) > ZERO) | (np.abs(duals[len(target) + j]) > ZERO)
                 keys = frozenset(self.tables.keys[k] for k in self.known[binding])
-                found[int(targets[i])] = Interval(
-                    name, float(values[i]), float(low[i]), float(-high[j]), keys
-                )
+                interval = Interval(names[m], float(v), float(low[j]), float(high[j]), keys)
+                key = int(targets[t])
+                if key not in found or _width(interval) < _width(found[key]):
+                    found[key] = interval
         return found
 
-    def _extremes(self, objectives: np.ndarray, b_eq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each objective's minimum and the dual values that bind it."""
-        b_eqs = np.broadcast_to(b_eq, (len(objectives), len(b_eq)))
-        points, duals = minimise_many(self.a_eq, objectives, b_eqs)
-        return np.einsum("ij,ij->i", objectives, points), duals
-
-    def _uncertified(self, objectives: np.ndarray, values: np.ndarray, b_eq: np.ndarray):
-        """The targets (positions) no cheap feasible point shows to be safe.
+    def _uncertified(self, objectives: np.ndarray, values: np.ndarray, b_eqs: np.ndarray):
+        """Which (measure, target) pairs no cheap feasible point shows to be safe.
 
         One feasible x whose value for a target lies outside [v(1 - p), v(1 + p)]
-        proves it safe. A few linear programmes, each pushing all open targets at
-        once (all down, all up, then random directions; weights 1/v so that small
-        figures move too), settle most protected figures in a handful of calls; the
-        rest get their own minimum and maximum."""
+        proves it safe in that measure. Per measure, DIRECTIONS points push all
+        targets at once (all down, all up, then random signs; weights 1/v so that
+        small figures move too); this settles most protected figures."""
+        count = len(objectives)
+        if not count:
+            return np.zeros(values.shape, dtype=bool)
         rng = np.random.default_rng(0)
-        low, high = values * (1 - self.protection), values * (1 + self.protection)
-        open_ = np.arange(len(values))
-        for attempt in range(CERTIFICATES):
-            if not len(open_):
-                break
-            signs = [1.0, -1.0][attempt] if attempt < 2 else rng.choice([-1.0, 1.0], len(open_))
-            weights = signs / np.maximum(values[open_], 1.0)
-            point = minimise_many(self.a_eq, (weights @ objectives[open_])[None, :], b_eq[None, :])
-            reached = objectives[open_] @ point[0][0]
-            safe = (reached < low[open_] - self.tolerance) | (
-                reached > high[open_] + self.tolerance
-            )
-            if not safe.any():
-                break
-            open_ = open_[~safe]
-        return open_
+        signs = np.vstack(
+            [np.ones(count), -np.ones(count), rng.choice([-1.0, 1.0], (DIRECTIONS - 2, count))]
+        )
+        weights = signs[None, :, :] / np.maximum(values, 1.0)[:, None, :]
+        costs = (weights @ objectives).reshape(-1, objectives.shape[1])
+        points, _ = minimise_many(self.a_eq, costs, np.repeat(b_eqs, DIRECTIONS, axis=0))
+        reached = (points @ objectives.T).reshape(len(values), DIRECTIONS, count)
+        low = (values * (1 - self.protection) - self.tolerance)[:, None, :]
+        high = (values * (1 + self.protection) + self.tolerance)[:, None, :]
+        return ~((reached < low) | (reached > high)).any(axis=1)
 
 
 def minimise_many(

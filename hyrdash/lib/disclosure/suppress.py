@@ -5,15 +5,17 @@ groups of at most ten employees, survey groups under five respondents) and
 hides complementary figures greedily until `audit` finds no hidden figure
 disclosed or nearly disclosed (see hyrdash.lib.disclosure.audit):
 
-1. audit the block with everything but the hidden figures shown;
+1. audit the block with everything but the hidden figures shown (the rank
+   audit first; the bounds once nothing follows exactly any more);
 2. for each exposed hidden figure (in the order of `figures`), find the shown
-   figures exposing it: for an exact derivation, those of the derivation using
-   the fewest figures (least sum of |coefficients|, a small linear programme);
+   figures exposing it: for an exact derivation, those of the derivation with
+   the least sum of |coefficients|, which uses few figures (a linear programme);
    for a figure pinned by the bounds, those whose values bind its interval
    (the linear programme's dual values);
 3. hide the cheapest of them that may be hidden (cost: `cost`, by default the
    figure's value in the first measure; ties: the earlier figure in `figures`),
-   unless a figure hidden in this round is among them already;
+   unless a figure hidden in this round is among them already; if none may be
+   hidden, the cheapest that shares a microcell with them or the exposed one;
 4. repeat until nothing is exposed.
 
 Never hidden: the figures in `never_hide`, those in `previously_shown` (known
@@ -51,18 +53,29 @@ def protect(
     cost: Mapping[Hashable, float] | None = None,
     previously_shown: Sequence[Figure] = (),
     protection: float = 0.20,
+    bounded: Collection[Hashable] | None = None,
 ) -> set[Hashable]:
     """The keys of `figures` to hide: the primary ones and their complements.
 
-    `values` are the microcell values as for `audit` (None: the rank audit only,
-    cost by number of microcells). `previously_shown` are figures published
+    `values` are the microcell values as for `audit` (None: the rank audit only).
+    `cost` ranks the candidates (default: a figure's value in the first measure,
+    without values its number of microcells; ties go to the earlier figure in
+    `figures`, so their order is the key order). `previously_shown` are figures published
     before over the same microcells (say a department as it was before a
     re-organisation): they take part in the audit as shown, with their values
     summed from the same microcells, and cannot be hidden now, so the new figures
     may have to hide more. Raises ValueError for unknown keys or a primary figure
     that must not be hidden, ProtectionError when no choice protects a figure.
+
+    Every hidden figure is kept from exact derivation. `bounded` names the figures
+    that must also keep their protection interval (the LP audit): None, every hidden
+    figure; the caller's sensitive figures (sick leave: its primaries) otherwise. A
+    complement of 160 people known within +/-20 % reveals nobody, as long as no
+    primary can be narrowed that far, and bounding every complement would hide most
+    of a table.
     """
-    tables = Tables([*figures, *previously_shown], values)
+    everything = [*figures, *previously_shown]
+    tables = Tables(everything, values)
     keys = [figure.key for figure in figures]
     fixed = set(never_hide) | {figure.key for figure in previously_shown}
     unknown = (set(primary) | set(never_hide)) - set(keys)
@@ -71,16 +84,18 @@ def protect(
     if set(primary) & fixed:
         clash = sorted(map(str, set(primary) & fixed))
         raise ValueError(f"Primary figures that must stay shown: {clash}")
-    chooser = _Chooser(tables, fixed, cost)
+    sizes = next(iter(tables.figure_values.values()), [len(f.cells) for f in everything])
+    chooser = _Chooser(tables, fixed, dict(zip(tables.keys, sizes, strict=True)) | dict(cost or {}))
     hidden = set(primary)
     chooser.refuse_hopeless(hidden)
     safe: set[Hashable] = set()
+    unbounded = set() if bounded is None else set(keys) - set(bounded)
     for _ in range(len(keys) + 1):
         shown = set(tables.keys) - hidden
         # The rank audit is cheap: the bounds wait until nothing follows exactly.
         result = tables.audit(shown, protection=protection, bounds=False)
         if not result.disclosed:
-            result = tables.audit(shown, protection=protection, skip=safe)
+            result = tables.audit(shown, protection=protection, skip=safe | unbounded)
             if not result.exposed:
                 return hidden
             safe |= result.safe
@@ -91,14 +106,9 @@ def protect(
 class _Chooser:
     """Picks the complements: which figures may be hidden, and which is cheapest."""
 
-    def __init__(self, tables: Tables, fixed: set, cost: Mapping[Hashable, float] | None):
+    def __init__(self, tables: Tables, fixed: set, cost: Mapping[Hashable, float]):
         self.tables = tables
-        first = next(iter(tables.figure_values.values()), None)
-        default = first if first is not None else tables.matrix.sum(axis=1)
-        cost = cost or {}
-        self.rank = {
-            key: (float(cost.get(key, default[i])), i) for i, key in enumerate(tables.keys)
-        }
+        self.rank = {key: (float(cost[key]), i) for i, key in enumerate(tables.keys)}
         # Fixed or empty, and whatever follows from those: hiding it cannot help.
         anchor = tables.empty.copy()
         anchor[[tables.index[key] for key in fixed]] = True
