@@ -15,8 +15,9 @@ touched. Steps:
    its steps (parse and check, sums per unit, write), then the employee counts.
 4. The full survey page (every chart, as a superuser) for the administration
    and for every area, rendered through Django's test client: the first round
-   computes the shown years' results (every group, suppression per index) and
-   caches them; the best of three later rounds finds them cached.
+   computes the shown years' results (every group; what to hide is read from the
+   decisions the import kept on the batch) and caches them; the best of three later
+   rounds finds them cached.
 5. Four more years imported, and the same pages again: printed as the ratio to
    one year. A page reads two years (the chosen one and the one before), so
    neither its time nor an import's should grow with the number of years.
