@@ -3,7 +3,9 @@
 As in kpis.services: the whole file is checked first (survey.extracts), then
 written once in one transaction. Each upload is a SurveyBatch; the newest
 batch of a year and kind that is not undone is the current one, so a new
-upload replaces the year and undoing it brings the previous upload back.
+upload replaces the year and undoing it brings the previous upload back. An
+answers batch stores the organisation as it is at the import: the year's
+results are always computed with it.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.uploads import checksum, mark_undone
 from kpis.models import Unit
 
-from . import metrics
+from . import metrics, selectors
 from .extracts import parse_answers, parse_population
 from .models import Population, Questionnaire, SurveyBatch, SurveyYear, UnitResult
 from .questionnaires import Spec, spec_for
+from .selectors import organisation_records
 
 FIRST_YEAR, LAST_YEAR = 2000, 2200
 
@@ -150,10 +153,13 @@ def answers_import(
             checksum=check.checksum,
             row_count=check.row_count,
             created_by=user,
+            # The year's tree, as it is now: later re-organisations do not move it.
+            organisation=organisation_records(),
         )
         _store_answers(batch, check)
         _insert_results(batch, check.sums)
         _refresh_current(year=check.year, kind=SurveyBatch.Kind.ANSWERS)
+        protection_store(batch=batch)
     batch.refresh_from_db(fields=["is_current"])
     return batch, check
 
@@ -214,6 +220,27 @@ def results_rebuild(*, batch: SurveyBatch) -> None:
         batch.results.all().delete()
         sums = metrics.unit_sums(answers, units, spec.measures, spec.reversed_codes)
         _insert_results(batch, sums)
+        protection_store(batch=batch)
+
+
+def protection_store(*, batch: SurveyBatch) -> set:
+    """Decide which values of an answers batch are hidden, with its year's threshold as it
+    is now, and keep the decisions on the batch (survey.selectors.hidden_values): the
+    import, a rebuild and a new threshold pay for the disclosure audit, not the page."""
+    return selectors.hidden_values(
+        batch,
+        tree=selectors.tree_of_batch(batch),
+        spec=spec_for(batch.questionnaire),
+        sums=selectors.unit_sums(batch),
+        threshold=selectors.threshold_for(batch.year),
+    )
+
+
+def year_protection_store(*, year: int) -> None:
+    """protection_store for the year's current answers (after its threshold changed)."""
+    batch = current_batch(year=year, kind=SurveyBatch.Kind.ANSWERS)
+    if batch is not None:
+        protection_store(batch=batch)
 
 
 def questionnaire_results_rebuild(*, questionnaire: Questionnaire) -> int:

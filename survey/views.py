@@ -31,9 +31,9 @@ def results(request):
     context = {
         "nav": "survey",
         "selection": selection,
-        "scope_label": data.tree.labels.get(selection.scope, selection.scope),
+        "scope_label": data.tree(selection.year).labels.get(selection.scope, selection.scope),
         "years": list(reversed(data.years)),
-        "scope_choices": pages.scope_choices(data, request.user),
+        "scope_choices": pages.scope_choices(data, request.user, selection.year),
         "figures": pages.key_figures(data, selection),
         "charts": pages.build_charts(data, selection),
         "threshold": data.year(selection.year).threshold,
