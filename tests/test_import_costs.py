@@ -455,7 +455,7 @@ def test_the_command_prints_parse_problems(registers, tmp_path):
         call_command("import_costs", path, "--kind", "actuals", stdout=StringIO(), stderr=err)
 
     assert err.getvalue().splitlines() == [
-        "Kolumnen ”Belopp” saknas.",
+        "Kolumnen ”Belopp” saknas (eller kolumnerna ”Debet” och ”Kredit”).",
         "Filens kolumner är: ”Period”, ”Ansvar”, ”Konto”.",
     ]
 

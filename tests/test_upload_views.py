@@ -357,10 +357,13 @@ def test_a_file_with_a_missing_column_names_it_on_the_page(ctrl):
 
     assert response.status_code == 400
     assert response.context["problems"] == [
-        "Kolumnen ”Belopp” saknas.",
+        "Kolumnen ”Belopp” saknas (eller kolumnerna ”Debet” och ”Kredit”).",
         "Filens kolumner är: ”Period”, ”Ansvar”, ”Konto”.",
     ]
-    assert "<li>Kolumnen ”Belopp” saknas.</li>" in response.content.decode()
+    assert (
+        "<li>Kolumnen ”Belopp” saknas (eller kolumnerna ”Debet” och ”Kredit”).</li>"
+        in response.content.decode()
+    )
 
 
 def test_an_old_excel_file_is_refused_on_the_page(ctrl):
