@@ -28,7 +28,7 @@ from kpis.batches import refresh_months
 from kpis.costs import selectors as cost_selectors
 from kpis.costs import series as cost_series
 from kpis.costs import services as cost_services
-from kpis.models import Category, ImportBatch
+from kpis.models import ImportBatch
 from kpis.organisation.selectors import Scope
 from kpis.sick_leave import selectors as sick_leave_selectors
 from kpis.sick_leave import series as sick_leave_series
@@ -40,8 +40,8 @@ class ExtractKind:
     """One kind of extract.
 
     `check(data=...)` reads and checks a file without writing; `import_(data=...,
-    file_name=..., user=...)` writes it (the same check first) and returns (batch or
-    None when identical, check). `summary_labels` names the confirmation page's rows
+    file_name=..., user=..., replaces=...)` writes it (the same check first) and returns
+    (batch or None when identical, check). `summary_labels` names the confirmation page's rows
     (code -> (label, decimals)); `after_undo(periods)` keeps what the kind derives from
     its current batches (the cost sums) in step after an undo.
     """
@@ -70,18 +70,6 @@ COSTS_HELP = gettext_lazy(
 )
 
 
-def _cost_labels() -> dict:
-    return {code: (label, 2) for code, label in Category.choices}
-
-
-def _sick_leave_labels() -> dict:
-    return {
-        "employees": (gettext_lazy("Anställda"), 0),
-        "ordinary_hours": (gettext_lazy("Ordinarie arbetstid (timmar)"), 2),
-        "sick_hours": (gettext_lazy("Sjuktimmar"), 2),
-    }
-
-
 def _costs(kind: str, label: str) -> ExtractKind:
     return ExtractKind(
         kind=kind,
@@ -91,10 +79,10 @@ def _costs(kind: str, label: str) -> ExtractKind:
         caption=gettext_lazy("Belopp per månad och kategori (kr)"),
         summary_heading=gettext_lazy("Kategori"),
         check=lambda *, data: cost_services.costs_check(data=data, kind=kind),
-        import_=lambda *, data, file_name, user=None: cost_services.costs_import(
-            data=data, file_name=file_name, kind=kind, user=user
+        import_=lambda *, data, file_name, user=None, replaces=None: cost_services.costs_import(
+            data=data, file_name=file_name, kind=kind, user=user, replaces=replaces
         ),
-        summary_labels=_cost_labels,
+        summary_labels=cost_services.cost_figure_labels,
         command="import_costs",
         command_options={"kind": kind},
         demo_label=label,
@@ -119,7 +107,7 @@ KINDS: dict[str, ExtractKind] = {
         summary_heading=gettext_lazy("Uppgift"),
         check=sick_leave_services.sick_leave_check,
         import_=sick_leave_services.sick_leave_import,
-        summary_labels=_sick_leave_labels,
+        summary_labels=sick_leave_services.sick_leave_figure_labels,
         command="import_sick_leave",
         demo_user="hr",
         demo_label="sjukfrånvaro",
@@ -173,9 +161,11 @@ def extract_check(*, data: bytes, kind: str):
     return KINDS[kind].check(data=data)
 
 
-def extract_import(*, data: bytes, file_name: str, kind: str, user=None):
-    """Import an extract of any kind: (the new batch or None when identical, the check)."""
-    return KINDS[kind].import_(data=data, file_name=file_name, user=user)
+def extract_import(*, data: bytes, file_name: str, kind: str, user=None, replaces=None):
+    """Import an extract of any kind: (the new batch or None when identical, the check).
+    `replaces` is the uploader's choice (ImportBatch.Replaces); without one a partial
+    file is refused (PartialFileError)."""
+    return KINDS[kind].import_(data=data, file_name=file_name, user=user, replaces=replaces)
 
 
 def batch_undo(*, batch_id: int, user=None) -> ImportBatch:
@@ -200,6 +190,17 @@ def batch_undo(*, batch_id: int, user=None) -> ImportBatch:
         if after_undo is not None:
             after_undo(periods)
     return batch
+
+
+# Other apps' imports undo_import undoes (the survey's, numbered apart from ImportBatch):
+# its option -> undo(batch_id=, user=) returning the undone batch (ServiceError if it
+# cannot), and what to print then, message(batch).
+OTHER_UNDO: dict[str, tuple[Callable, Callable]] = {}
+
+
+def register_undo(option: str, undo: Callable, message: Callable) -> None:
+    """Let undo_import undo another app's imports, named with --<option>."""
+    OTHER_UNDO[option] = (undo, message)
 
 
 # --- the series export_kpi prints ------------------------------------------------------

@@ -380,9 +380,12 @@ def test_the_command_imports_and_reports(registers, hr_user, tmp_path):
     batch = ImportBatch.objects.get()
     assert batch.created_by == hr_user and batch.file_name == "sjuk_2024.csv"
     assert out.splitlines() == [
+        "Månader utan sparade värden: 2024-03–2024-04 (2 st).",
         f"Import {batch.id}: 5 rader, månader 2024-03–2024-04 (2 st).",
         # 286,5 + 102,25 + 340 = 728,75 of 12 550,5 hours: 5,81 %
         f"  Ordinarie arbetstid: 12{NBSP}550,50 timmar; sjuktimmar: 728,75 timmar (5,81{NBSP}%).",
+        "Hela månaderna ersattes.",
+        f"Ångra importen med: python manage.py undo_import {batch.id}",
     ]
     assert in_use() == MARCH_APRIL_ROWS
 

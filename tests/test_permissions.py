@@ -362,7 +362,8 @@ def test_a_refused_post_changes_nothing(client, site, role):
     assert (batch.undone_at is not None) == may_import
     assert MonthStatus.objects.get(period=dt.date(2024, 3, 1)).closed != may_import
     # Only its owner, the controller, may cancel the pending upload.
-    assert PendingUpload.objects.filter(pk=args["pending_id"]).exists() == (role != "controller")
+    outcome = PendingUpload.objects.get(pk=args["pending_id"]).outcome
+    assert outcome == ("cancelled" if role == "controller" else "")
 
 
 def test_anonymous_users_are_sent_to_the_login_from_every_page(client, site):

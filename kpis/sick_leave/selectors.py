@@ -8,8 +8,8 @@ import pandas as pd
 from django.conf import settings
 from django.db import connection
 
-from kpis.batches import closed_months, months_with_data
-from kpis.models import Area, BatchMonth, Department, ImportBatch, SickLeaveRow, Target, Unit
+from kpis.batches import closed_months, current_rows_sql, months_with_data
+from kpis.models import Area, Department, ImportBatch, SickLeaveRow, Target, Unit
 from kpis.sick_leave.extracts import SICK_LEAVE_HOURS
 
 # --- sick leave -----------------------------------------------------------------------
@@ -56,7 +56,9 @@ class SickLeaveData:
 
 def sick_leave_frame() -> pd.DataFrame:
     """The current sick-leave rows summed per month, department, care type, gender and
-    age band (SickLeaveData.rows), in one SQL query."""
+    age band (SickLeaveData.rows), in one SQL query: the rows in use (current_rows_sql),
+    so a unit an import of only some units replaced counts with its newest rows."""
+    join, condition = current_rows_sql("r")
     sql = f"""
         SELECT CAST(r.period AS VARCHAR(10)), a.name, d.name, u.care_type, r.gender,
                r.age_band, SUM(r.employees),
@@ -65,15 +67,15 @@ def sick_leave_frame() -> pd.DataFrame:
                CAST(SUM(r.sick_hours_15_59) AS DOUBLE PRECISION),
                CAST(SUM(r.sick_hours_60) AS DOUBLE PRECISION)
         FROM {SickLeaveRow._meta.db_table} r
-        JOIN {BatchMonth._meta.db_table} bm ON bm.batch_id = r.batch_id AND bm.period = r.period
+        {join}
         JOIN {Unit._meta.db_table} u ON u.id = r.unit_id
         JOIN {Department._meta.db_table} d ON d.id = u.department_id
         JOIN {Area._meta.db_table} a ON a.id = d.area_id
-        WHERE bm.is_current = %s
+        WHERE {condition}
         GROUP BY r.period, a.name, d.name, u.care_type, r.gender, r.age_band
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [True])
+        cursor.execute(sql)
         frame = pd.DataFrame.from_records(cursor.fetchall(), columns=SICK_LEAVE_COLUMNS)
     dates = pd.to_datetime(frame["period"].astype("str"), format="%Y-%m-%d")
     frame["period"] = pd.PeriodIndex(dates, freq="M")

@@ -8,11 +8,25 @@ class Command(BatchImportCommand):
         "en kolumn per frågekod, tom cell = obesvarad). En ny fil för ett år ersätter årets svar."
     )
 
+    partial_hint = "Ange --replace-year för att ändå ersätta årets värden med filens."
+    undo_option = " --survey"
+
     def add_own_arguments(self, parser):
         parser.add_argument("--year", required=True, type=int, help="undersökningsåret, t.ex. 2024")
+        parser.add_argument(
+            "--replace-year",
+            action="store_true",
+            help="ersätt årets värden även om filen täcker klart mindre än det som används",
+        )
 
     def store(self, *, data, file_name, user, options):
-        return answers_import(data=data, file_name=file_name, year=options["year"], user=user)
+        return answers_import(
+            data=data,
+            file_name=file_name,
+            year=options["year"],
+            user=user,
+            replace_year=options["replace_year"],
+        )
 
     def report(self, batch, check):
         if batch is None:
@@ -27,3 +41,4 @@ class Command(BatchImportCommand):
             self.stdout.write(
                 "Frågor som saknas i filen räknas som obesvarade: " + ", ".join(summary["missing"])
             )
+        self.write_undo_hint(batch)
