@@ -64,9 +64,9 @@ def make_newest_current(*, batch: ImportBatch, periods: list[dt.date]) -> None:
     months = BatchMonth.objects.filter(batch__kind=batch.kind, period__in=periods)
     months.exclude(batch=batch).update(is_current=False)
     months.filter(batch=batch).update(is_current=True)
-    stale = ReplacedUnit.objects.filter(month__in=months)
-    if stale.exists():
-        stale.delete()
+    # Only imports of some units leave replaced units: usually there are none at all.
+    if ReplacedUnit.objects.exists():
+        ReplacedUnit.objects.filter(month__in=months).delete()
 
 
 def batch_units_create(*, batch: ImportBatch, units: Iterable[tuple[dt.date, int]]) -> None:
