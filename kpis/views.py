@@ -51,8 +51,9 @@ def upload(request):
             kind = form.cleaned_data["kind"]
             try:
                 check = extract_check(data=data, kind=kind)
-                # In use for either choice: nothing to confirm (see CostCheck.identical_for).
-                identical = check.identical_for(ImportBatch.Replaces.UNITS)
+                # Imported as whole months and in use, the file is so for either choice
+                # (CostCheck.identical_for): nothing to confirm.
+                identical = check.identical_to
                 if identical is not None and identical.replaces == ImportBatch.Replaces.MONTHS:
                     messages.info(request, _identical_message(identical))
                     return redirect("kpis:upload")

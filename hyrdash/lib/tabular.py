@@ -97,8 +97,9 @@ def read_table(
     """Read an uploaded file into a frame of stripped strings, one column per `columns`.
 
     Columns are matched case-insensitively on their header; other columns are
-    ignored; absent optional columns are filled with "". The frame's index is
-    the file row number. Fully empty rows are dropped.
+    ignored; absent optional columns are filled with "", but for a column's `instead`
+    columns, which are left out when the file has the column itself. The frame's index
+    is the file row number. Fully empty rows are dropped.
 
     The header is the first of the file's first MAX_HEADER_ROW rows that has every
     required column (title rows above it are not read), else the one with most of
@@ -249,23 +250,25 @@ def _select_columns(
     header: list, frame: pd.DataFrame, columns: Sequence[Column], *, drop_empty: bool = True
 ) -> pd.DataFrame:
     names = [_header_key(h) for h in header]
+    # The columns a file's own column makes unneeded (Debet and Kredit beside Belopp).
+    unneeded = {
+        name.lower()
+        for column in columns
+        if column.name.lower() in names
+        for name in column.instead
+    }
     problems = []
     picked: dict[str, pd.Series] = {}
     for column in columns:
         key = column.name.lower()
+        if key in unneeded:
+            continue
         if key in names:
-            series = frame[names.index(key)]
-            if series.dtype != "float64":  # not amounts read as numbers already
-                series = series.astype("str")
-                if not frame.attrs.get("stripped"):  # see _csv_numbers
-                    series = _stripped(series)
-            picked[column.name] = series
-        elif column.required and not (
-            column.instead and all(name.lower() in names for name in column.instead)
-        ):
-            problems.append(Problem(None, None, _missing_column(column)))
-        else:
+            picked[column.name] = _column_text(frame, names.index(key))
+        elif _may_be_absent(column, names):
             picked[column.name] = pd.Series("", index=frame.index, dtype="str")
+        else:
+            problems.append(Problem(None, None, _missing_column(column)))
     if problems:
         found = ", ".join(quote(str(h).strip()) for h in header if str(h).strip())
         problems.append(
@@ -285,6 +288,23 @@ def _select_columns(
         else:
             table = table[nonempty]
     return table
+
+
+def _column_text(frame: pd.DataFrame, position: int) -> pd.Series:
+    """A column of the raw table as stripped text, or as it is if amounts read as numbers."""
+    series = frame[position]
+    if series.dtype == "float64":
+        return series
+    series = series.astype("str")
+    return series if frame.attrs.get("stripped") else _stripped(series)  # see _csv_numbers
+
+
+def _may_be_absent(column: Column, names: list[str]) -> bool:
+    """Whether a file without `column` may be read: it is optional, or the file has the
+    columns it may have instead."""
+    return not column.required or bool(
+        column.instead and all(name.lower() in names for name in column.instead)
+    )
 
 
 def _missing_column(column: Column) -> str:

@@ -84,6 +84,7 @@ def parse_cost_extract(
     if any(
         table[column].dtype == "float64" and (table[column].round(2).abs() >= MAX_AMOUNT).any()
         for column in AMOUNT_COLUMNS
+        if column in table
     ):
         # Amounts read as numbers, and one is too large: its message quotes the cell as
         # written, so read the file as text after all (only files in error pay this).

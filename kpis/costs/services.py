@@ -91,7 +91,9 @@ class CostCheck:
 
     @property
     def partial(self) -> bool:
-        return any(month.partial for month in self.coverage())
+        # Only months with data now can be partial: the rest need not be counted.
+        months = self._coverage if self._coverage is not None else _cost_coverage(self, False)
+        return any(month.partial for month in months)
 
     def warning(self) -> list[str]:
         return warning_lines(self.coverage(), cost_figure_labels())
@@ -137,19 +139,23 @@ def cost_figure_labels() -> dict:
 COVERAGE_CATEGORIES = [code for code in Category.values if code != Category.IGNORERA]
 
 
-def _cost_coverage(check: CostCheck) -> list[Coverage]:
+def _cost_coverage(check: CostCheck, fresh: bool = True) -> list[Coverage]:
+    """The coverage of every month of the file; without `fresh`, only of the months with
+    data now (the ones that can be partial)."""
     units, accounts = stored_units_and_accounts(kind=check.kind, months=check.months)
     stored = stored_totals(kind=check.kind, months=check.months)
     stored = stored.set_index(["period", "category"])["stored"]
     # Months with data now are compared in full; a month with none only has the file's
     # units counted (a full extract of new months, the common case, costs little).
     compared = [m for m in check.months if units[m] or m in stored.index.get_level_values(0)]
-    in_file = units_in_file(check.rows)
-    coverages = {
-        month: Coverage(period=month, units_stored=0, units_in_file=in_file[month])
-        for month in check.months
-        if month not in compared
-    }
+    coverages = {}
+    if fresh and len(compared) < len(check.months):
+        in_file = units_in_file(check.rows)
+        coverages = {
+            month: Coverage(period=month, units_stored=0, units_in_file=in_file[month])
+            for month in check.months
+            if month not in compared
+        }
     if compared:
         rows = check.rows[check.rows["period"].isin(compared)]
         new = rows.groupby(["period", "category"])["amount"].sum()
@@ -175,7 +181,7 @@ def _cost_coverage(check: CostCheck) -> list[Coverage]:
                 stored_accounts={konto[a] for a in accounts[month]},
                 file_accounts={konto[a] for a in set(month_rows["account_id"])},
             )
-    return [coverages[month] for month in check.months]
+    return [coverages[month] for month in check.months if month in coverages]
 
 
 def units_in_file(rows: pd.DataFrame) -> dict[str, int]:
