@@ -30,6 +30,7 @@ def confirm_context(pending: PendingUpload, form) -> dict:
     return {
         "pending": pending,
         "summary": summary,
+        "show_only_units": any(row.get("only_units") is not None for row in summary),
         "caption": entry.caption,
         "summary_heading": entry.summary_heading,
         "coverage": [coverage_row(coverage) for coverage in coverages],

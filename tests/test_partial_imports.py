@@ -27,7 +27,7 @@ from kpis.models import (
     ReplacedUnit,
 )
 from kpis.registry import batch_undo
-from kpis.sick_leave.services import sick_leave_import
+from kpis.sick_leave.services import sick_leave_check, sick_leave_import
 from survey import services as survey_services
 from survey.models import PendingSurveyUpload, SurveyBatch
 from tests.test_import_sick_leave import HEADER as SICK_HEADER
@@ -439,6 +439,14 @@ def test_a_sick_leave_correction_needs_a_choice_and_updates_only_its_unit(regist
         f"2026-11: Sjuktimmar minskar från 180,00 till 30,00 ({MINUS}83{NBSP}%).",
     ]
 
+    summary = sick_leave_check(data=SICK_CORRECTION.encode()).summary()
+    # Only 0102 replaced: sick hours 180 - 50 + 30 = 160; employees 42 - 12 + 12.
+    assert summary[["category", "new", "stored", "only_units"]].values.tolist() == [
+        ["employees", 12.0, 42.0, 42.0],
+        ["ordinary_hours", 1900.0, 6700.0, 6700.0],
+        ["sick_hours", 30.0, 180.0, 160.0],
+    ]
+
     correction, _check = sick_leave_import(
         data=SICK_CORRECTION.encode(), file_name="r.csv", replaces="units"
     )
@@ -528,6 +536,17 @@ def test_the_confirm_page_warns_of_a_partial_file_and_requires_the_choice(ctrl):
             "partial": True,
         }
     ]
+    # Each category: the file's sum, what is stored, and the month if only 0101 is
+    # replaced: hyr_lakare 100 000 - 100 000 + 120 000; hyr_ssk_bm 50 000 - 0 + 0;
+    # egen_lon 1 900 000 - 400 000 + 410 000.
+    assert [
+        (r["category"], r["new"], r["stored"], r["only_units"]) for r in page.context["summary"]
+    ] == [
+        ("hyr_lakare", 120000.0, 100000.0, 120000.0),
+        ("hyr_ssk_bm", 0.0, 50000.0, 50000.0),
+        ("egen_lon", 410000.0, 1900000.0, 1910000.0),
+    ]
+    assert f'<td class="num">1{NBSP}910{NBSP}000,00</td>' in content
     assert 'role="alert" id="coverage-warning"' in content
     # The choice has no default and is required.
     assert 'value="months" required>' in content

@@ -116,17 +116,53 @@ class CostCheck:
         return {category: round(float(amount), 2) for category, amount in sums.items()}
 
     def summary(self) -> pd.DataFrame:
-        """Per month and category: the new total, what is stored now, the difference (SEK)."""
+        """Per month and category: the new total, what is stored now, the difference (SEK),
+        and for a partial file `only_units`, the month's total if only the file's units
+        are replaced: stored − what the file's units have now + new (None otherwise)."""
         new = self.rows.groupby(["period", "category"])["amount"].sum().rename("new").reset_index()
         stored = stored_totals(kind=self.kind, months=self.months)
         merged = new.merge(stored, on=["period", "category"], how="outer")
         merged["new"] = merged["new"].fillna(0.0).round(2)
         merged["stored"] = merged["stored"].fillna(0.0).round(2)
         merged["difference"] = (merged["new"] - merged["stored"]).round(2)
+        merged["only_units"] = None
+        if self.partial:
+            held = _held_now(self).reindex(pd.MultiIndex.from_frame(merged[["period", "category"]]))
+            only_units = merged["stored"] - held.fillna(0.0).to_numpy() + merged["new"]
+            merged["only_units"] = only_units.round(2).astype(object)
         order = {code: i for i, code in enumerate(Category.values)}
         merged["order"] = merged["category"].map(order)
         merged = merged.sort_values(["period", "order"]).drop(columns="order")
         return merged.reset_index(drop=True)
+
+
+def _held_now(check: CostCheck) -> pd.Series:
+    """What the units in the file have now, per (period, category) (SEK): each unit in
+    the months the file holds it."""
+    pairs = check.rows[["period", "unit_id"]].drop_duplicates()
+    join, condition = current_rows_sql()
+    dates = [period_date(m) for m in check.months]
+    units = sorted(int(u) for u in pairs["unit_id"].unique())
+    sql = f"""
+        SELECT l.period, l.unit_id, a.category, SUM(l.amount)
+        FROM {LedgerRow._meta.db_table} l
+        {join}
+        JOIN {Account._meta.db_table} a ON a.id = l.account_id
+        WHERE bm.batch_id IN (SELECT id FROM {ImportBatch._meta.db_table} WHERE kind = %s)
+          AND l.period IN ({", ".join(["%s"] * len(dates))})
+          AND l.unit_id IN ({", ".join(["%s"] * len(units))})
+          AND {condition}
+        GROUP BY l.period, l.unit_id, a.category
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [check.kind, *dates, *units])
+        held = pd.DataFrame.from_records(
+            cursor.fetchall(), columns=["period", "unit_id", "category", "amount"]
+        )
+    held["period"] = held["period"].map(_month_text)
+    held["amount"] = held["amount"].astype("float64")
+    held = held.merge(pairs, on=["period", "unit_id"])  # each unit in its own months
+    return held.groupby(["period", "category"])["amount"].sum()
 
 
 def cost_figure_labels() -> dict:

@@ -94,25 +94,35 @@ class SickLeaveCheck:
 
     def summary(self) -> pd.DataFrame:
         """Per month: employees, ordinary hours and sick hours, new, stored now and the
-        difference; columns period, category (the figure), new, stored, difference."""
+        difference; columns period, category (the figure), new, stored, difference, and
+        for a partial file only_units (as CostCheck.summary; None otherwise)."""
         new = _sick_leave_month_sums(self.rows)
-        stored = sick_leave_stored_totals(months=self.months)
+        by_unit = _stored_unit_sums(months=self.months)
+        stored = by_unit.groupby("period")[list(SICK_LEAVE_SUMMARY)].sum()
+        # For a partial file, what the file's units have now (each in its own months).
+        held = None
+        if self.partial:
+            pairs = self.rows[["period", "unit_id"]].drop_duplicates()
+            held = by_unit.merge(pairs, on=["period", "unit_id"]).groupby("period").sum()
         records = []
         for month in self.months:
             for figure in SICK_LEAVE_SUMMARY:
                 now = float(new.at[month, figure])
                 before = float(stored.at[month, figure]) if month in stored.index else 0.0
-                records.append(
-                    {
-                        "period": month,
-                        "category": figure,
-                        "new": round(now, 2),
-                        "stored": round(before, 2),
-                        "difference": round(now - before, 2),
-                    }
-                )
+                record = {
+                    "period": month,
+                    "category": figure,
+                    "new": round(now, 2),
+                    "stored": round(before, 2),
+                    "difference": round(now - before, 2),
+                    "only_units": None,
+                }
+                if held is not None:
+                    theirs = float(held.at[month, figure]) if month in held.index else 0.0
+                    record["only_units"] = round(before - theirs + now, 2)
+                records.append(record)
         return pd.DataFrame.from_records(
-            records, columns=["period", "category", "new", "stored", "difference"]
+            records, columns=["period", "category", "new", "stored", "difference", "only_units"]
         )
 
 
