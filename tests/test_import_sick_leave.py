@@ -361,7 +361,7 @@ def test_the_check_summarises_each_month_against_what_is_stored(registers):
             "difference": 31.0,
             "only_units": None,
         },
-    ]  # fmt: skip  (only_units: the file is complete, no choice to show)
+    ]  # only_units: the file is complete, there is no choice to show
 
 
 def test_sick_leave_and_costs_keep_their_own_months(registers):
