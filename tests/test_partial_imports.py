@@ -273,7 +273,7 @@ def test_half_the_units_is_not_partial_fewer_is(registers):
     half = f"{HEADER}\n2026-11;0101;4601;100 000\n2026-11;0101;5111;400 000\n"
     half += "2026-11;2001;4611;50 000\n2026-11;2001;5111;1 000 000\n"
     assert not costs_check(data=half.encode(), kind="actuals").partial
-    # 2001 alone: 1 of 4 units (and hyr_lakare falls): partial.
+    # 2001 alone with every category's November sum: 1 of 4 units, partial by the units.
     fewer = f"{HEADER}\n2026-11;2001;4611;50 000\n2026-11;2001;5111;1 000 000\n"
     fewer += "2026-11;2001;4601;100 000\n2026-11;2001;5111;900 000\n"
     assert costs_check(data=fewer.encode(), kind="actuals").partial
