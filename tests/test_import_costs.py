@@ -265,12 +265,13 @@ def test_it_shows_per_month_and_category_what_changes(registers):
     assert summary.to_dict("records") == [
         # 75 000 new against 70 000 stored
         {"period": "2024-04", "category": "hyr_lakare", "new": 75000.0, "stored": 70000.0,
-         "difference": 5000.0},
+         "difference": 5000.0, "only_units": None},
         {"period": "2024-04", "category": "hyr_ssk_bm", "new": 12500.25, "stored": 0.0,
-         "difference": 12500.25},
+         "difference": 12500.25, "only_units": None},
         {"period": "2024-04", "category": "egen_lon", "new": 1060000.0, "stored": 1050000.0,
-         "difference": 10000.0},
+         "difference": 10000.0, "only_units": None},
     ]  # fmt: skip
+    # The file is complete (every unit of April, no category halved): no "only units" column.
 
 
 def test_it_lists_categories_that_disappear_from_a_month(registers):
@@ -280,14 +281,16 @@ def test_it_lists_categories_that_disappear_from_a_month(registers):
     summary = costs_check(data=only_doctors.encode(), kind="actuals").summary()
 
     assert summary.to_dict("records") == [
+        # A partial file (only 0101): "only units" replaces 0101's March, 125 000,50 of
+        # läkare and -5 000 of ssk, by its 1 000 of läkare; 2001's own staff stays.
         {"period": "2024-03", "category": "hyr_lakare", "new": 1000.0, "stored": 125000.5,
-         "difference": -124000.5},
+         "difference": -124000.5, "only_units": 1000.0},
         {"period": "2024-03", "category": "hyr_ssk_bm", "new": 0.0, "stored": -5000.0,
-         "difference": 5000.0},
+         "difference": 5000.0, "only_units": 0.0},
         {"period": "2024-03", "category": "egen_lon", "new": 0.0, "stored": 1000000.0,
-         "difference": -1000000.0},
+         "difference": -1000000.0, "only_units": 1000000.0},
         {"period": "2024-03", "category": "egen_po", "new": 0.0, "stored": 314200.0,
-         "difference": -314200.0},
+         "difference": -314200.0, "only_units": 314200.0},
     ]  # fmt: skip
 
 
