@@ -23,14 +23,18 @@ COPY survey ./survey
 COPY templates ./templates
 COPY static ./static
 COPY fixtures ./fixtures
+COPY locale ./locale
 COPY docker ./docker
 
 # Settings refuse to load without SECRET_KEY when DEBUG is off; this key is
 # used for collectstatic only and is not kept in the image.
-RUN SECRET_KEY=collectstatic-at-build-time-only python manage.py collectstatic --noinput \
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --create-home --home-dir /home/hyrdash hyrdash \
     && chmod +x docker/entrypoint.sh
 
 USER hyrdash
+# The shared cache (sick-leave disclosure decisions) in a folder the app user owns; set
+# CACHE_URL=redis://... where several app servers run.
+ENV CACHE_URL=file:///home/hyrdash/cache
 EXPOSE 8000
 ENTRYPOINT ["/app/docker/entrypoint.sh"]

@@ -1,12 +1,16 @@
 """Settings for hyrdash: one module, configured through environment variables.
 
-DATABASE_URL   database (default: SQLite file db.sqlite3 in the project folder)
-SECRET_KEY     required when DEBUG is off
-DEBUG          "1"/"true" to enable debug mode (default off)
-ALLOWED_HOSTS  comma-separated host names (default: localhost, 127.0.0.1)
+DATABASE_URL     database (default: SQLite file db.sqlite3 in the project folder)
+SECRET_KEY       required when DEBUG is off: at least 50 characters, not a placeholder
+DEBUG            "1"/"true" to enable debug mode (default off)
+ALLOWED_HOSTS    comma-separated host names (default: localhost, 127.0.0.1)
+TRUSTED_PROXIES  comma-separated proxy addresses or networks whose X-Forwarded-For is
+                 believed (default: none, the client address is REMOTE_ADDR)
+(README.md, "Environment variables", lists the rest.)
 """
 
 import datetime as dt
+import ipaddress
 import os
 from pathlib import Path
 
@@ -45,13 +49,54 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
+# Published keys: the compose file's fallback, common examples, the development key.
+PLACEHOLDER_SECRET_KEYS = {
+    "change-me",
+    "changeme",
+    "insecure-development-key-only-used-with-debug",
+}
+SECRET_KEY_MIN_LENGTH = 50  # as Django's own check (security.W009)
+
+
+def check_secret_key(key: str) -> None:
+    """Refuse a key that is missing, a known placeholder, or too short to be random.
+
+    The message never repeats the key.
+    """
+    if not key:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (set DEBUG=1 for local development)."
         )
+    if key.strip().lower() in PLACEHOLDER_SECRET_KEYS or key.startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is a published placeholder; set a random key, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    if len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < 5:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} random characters when "
+            "DEBUG is off, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks ("10.0.0.5", "172.18.0.0/16"); default none."""
+    entries = env_list(name, [])
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks, got {entry!r}"
+            ) from exc
+    return entries
+
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not DEBUG:
+    check_secret_key(SECRET_KEY)
+elif not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-only-used-with-debug"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
@@ -135,11 +180,26 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one
-# username from one address, that pair is locked out for the cool-off time.
+# user name, from any addresses, that user name is locked out for the cool-off time,
+# counted from the lockout (failures during it do not extend it). Per user name, not
+# per (user name, address): a spray from many addresses is counted against each
+# account, and one address (a proxy, a hospital's NAT) never locks out everyone
+# behind it. Anyone who knows a user name can still lock it, each time for the cool-off.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be at least 1")
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
+# The address axes records: REMOTE_ADDR, or X-Forwarded-For as seen through
+# TRUSTED_PROXIES (hyrdash/client_ip.py): for axes' records and log; locks are per user name.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "hyrdash.client_ip.client_ip"
+# axes.W006 asks for 'ip_address' among the lockout parameters, against rotating
+# user agents or cookies; with the user name alone neither changes the count.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
@@ -193,12 +253,40 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Uploads: extracts are read in memory; anything above the limit is refused.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 
-# Sick leave is health data: no figure for a group of fewer employees than this in a
-# month, on pages, CSV downloads and exports (hyrdash.suppression).
-SICK_LEAVE_MIN_GROUP = env_int("SICK_LEAVE_MIN_GROUP", 10)
-if SICK_LEAVE_MIN_GROUP < 1:
+# The cache every worker shares: computed figures and their disclosure decisions
+# (kpis.sick_leave.disclosure), keyed by what they depend on. A folder by default, so
+# gunicorn's workers on one server share it with no extra service; CACHE_URL=redis://...
+# where several app servers run, locmem:// for one process only.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_URL in ("", "file://") or CACHE_URL.startswith("file://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_URL.removeprefix("file://") or str(BASE_DIR / ".cache" / "django"),
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+else:
     raise ImproperlyConfigured(
-        f"SICK_LEAVE_MIN_GROUP must be at least 1, got {SICK_LEAVE_MIN_GROUP}"
+        f"CACHE_URL must be redis://..., file:///folder or locmem://, got {CACHE_URL!r}"
+    )
+
+# Sick leave is health data: ÅRL 5 kap. 18 a § forbids any figure for a group of at most
+# ten employees. This names the largest group size that is never shown (pages, CSV,
+# exports, the steering pack: kpis.sick_leave.disclosure); a region may hide more, never
+# less, so a value under the law's 10 stops the start.
+SICK_LEAVE_MAX_HIDDEN_GROUP = env_int("SICK_LEAVE_MAX_HIDDEN_GROUP", 10)
+if SICK_LEAVE_MAX_HIDDEN_GROUP < 10:
+    raise ImproperlyConfigured(
+        "SICK_LEAVE_MAX_HIDDEN_GROUP must be at least 10 (ÅRL 5 kap. 18 a §: no sick-leave "
+        f"figure for a group of at most ten employees), got {SICK_LEAVE_MAX_HIDDEN_GROUP}"
     )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -9,6 +9,7 @@ from . import views
 urlpatterns = [
     path("", include("kpis.urls")),
     path("medarbetarundersokning/", include("survey.urls")),
+    path("bemanning/", include("kpis.placements.urls")),
     path("start/", views.start, name="start"),
     path("konto/inloggning/", views.LoginView.as_view(), name="login"),
     path("konto/utloggning/", auth_views.LogoutView.as_view(), name="logout"),

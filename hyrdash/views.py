@@ -27,6 +27,8 @@ def first_page(request) -> str | None:
         return "survey:results"  # hr
     if user.has_perm(roles.VIEW_SICK_LEAVE):
         return "kpis:sick_leave"
+    if user.has_perm(roles.VIEW_PLACEMENTS):
+        return "placements:list"  # bemanning
     if registry.importable_kinds(user):
         return "kpis:upload"
     if user.has_perm(access.IMPORT):

@@ -7,11 +7,12 @@ from kpis.signals import registers_changed
 from .models import (
     Account,
     Area,
+    ClosedThrough,
     Commentary,
     Department,
     ImportBatch,
-    MonthStatus,
     NationalShare,
+    PlacementAccessLog,
     Target,
     Unit,
 )
@@ -24,8 +25,8 @@ class AreaAdmin(admin.ModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "area"]
-    list_filter = ["area"]
+    list_display = ["name", "area", "units_separate"]
+    list_filter = ["area", "units_separate"]
     search_fields = ["name"]
 
 
@@ -83,21 +84,24 @@ class ImportBatchAdmin(ReadOnlyAdmin):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ["measure", "year", "scope_kind", "care_type", "area", "pct"]
-    list_filter = ["measure", "year", "scope_kind"]
+    list_display = ["measure", "year", "scope_kind", "care_type", "area", "pct", "follows_hsf"]
+    list_filter = ["measure", "year", "scope_kind", "follows_hsf"]
 
 
-@admin.register(MonthStatus)
-class MonthStatusAdmin(admin.ModelAdmin):
-    list_display = ["kind", "period", "closed", "changed_by", "changed_at"]
-    list_filter = ["kind"]
+@admin.register(ClosedThrough)
+class ClosedThroughAdmin(admin.ModelAdmin):
+    """Closing and reopening go through the pages and `close_months`; the admin shows
+    (and can correct) where each kind's closed months end."""
+
+    list_display = ["kind", "period", "changed_by", "changed_at"]
     readonly_fields = ["changed_by", "changed_at"]
 
 
 @admin.register(Commentary)
 class CommentaryAdmin(admin.ModelAdmin):
-    list_display = ["period", "chart", "author", "updated_at"]
+    list_display = ["period", "chart", "scope", "author", "updated_at"]
     list_filter = ["chart"]
+    search_fields = ["scope", "text"]
     readonly_fields = ["author", "updated_at"]
 
 
@@ -105,3 +109,20 @@ class CommentaryAdmin(admin.ModelAdmin):
 class NationalShareAdmin(admin.ModelAdmin):
     list_display = ["quarter", "region", "share_pct", "is_average"]
     list_filter = ["quarter"]
+
+
+@admin.register(PlacementAccessLog)
+class PlacementAccessLogAdmin(ReadOnlyAdmin):
+    """Who saw or exported the consultants' list (section 12 a): for superusers only,
+    whatever permissions a staff user holds."""
+
+    list_display = ["at", "who", "what", "filters"]
+    list_filter = ["what"]
+    search_fields = ["who"]
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser

@@ -1,5 +1,6 @@
 """The life of an import batch, whatever its kind: which batches hold each month's data,
-which months have data, which are closed.
+which months have data, and which are closed: every month up to the kind's
+`ClosedThrough`.
 
 A month's data is, unit by unit, the rows of the newest import not undone that covers
 the unit in that month: the newest import of the whole month (ImportBatch.Replaces.MONTHS),
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from hyrdash.lib.coverage import PartialFileError
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.periods import period_date
-from kpis.models import BatchMonth, BatchMonthUnit, ImportBatch, MonthStatus, ReplacedUnit
+from kpis.models import BatchMonth, BatchMonthUnit, ClosedThrough, ImportBatch, ReplacedUnit
 
 MONTHS = ImportBatch.Replaces.MONTHS
 UNITS = ImportBatch.Replaces.UNITS
@@ -37,7 +38,7 @@ def current_rows_sql(rows: str = "l", month: str = "bm") -> tuple[str, str]:
     The condition looks for replaced units only when there are any: after imports of
     whole months only (the usual state) an anti-join against the empty ReplacedUnit
     still cost a rebuild of 200,000 ledger rows 13 % of its time on PostgreSQL. The
-    MonthlyCost view (migration 0012) always has the anti-join."""
+    MonthlyCost view (migration 0017) always has the anti-join."""
     join = (
         f"JOIN {BatchMonth._meta.db_table} {month} "
         f"ON {month}.batch_id = {rows}.batch_id AND {month}.period = {rows}.period"
@@ -147,19 +148,70 @@ def months_with_data(*, kind: str) -> pd.PeriodIndex:
     return pd.PeriodIndex(sorted({pd.Period(p, freq="M") for p in periods}), freq="M")
 
 
-def closed_months(*, kind: str) -> set[pd.Period]:
-    """The months of this kind of data that are closed (final)."""
-    return {
-        pd.Period(p, freq="M")
-        for p in MonthStatus.objects.filter(kind=kind, closed=True).values_list("period", flat=True)
-    }
+def closed_through(*, kind: str) -> pd.Period | None:
+    """The last closed month of this kind of data (every month up to it is closed), or
+    None when nothing is closed. hyrdash.lib.periods.is_preliminary takes it."""
+    period = ClosedThrough.objects.filter(kind=kind).values_list("period", flat=True).first()
+    return None if period is None else pd.Period(period, freq="M")
+
+
+def _month_text(period: pd.Period) -> str:
+    return period.strftime("%Y-%m")
+
+
+def months_close(*, kind: str, through: dt.date, user=None) -> pd.Period:
+    """Close every month of this kind up to and including `through`; returns the last
+    closed month. Months closed already stay closed (closing an earlier month changes
+    nothing: reopening is `months_reopen`). A month after the newest with data cannot be
+    closed: its figures do not exist yet."""
+    month = pd.Period(through, freq="M")
+    current = closed_through(kind=kind)
+    if current is not None and month <= current:
+        return current
+    with_data = months_with_data(kind=kind)
+    if not len(with_data) or month > with_data[-1]:
+        raise ServiceError(
+            _("%(month)s kan inte stängas: det finns inga uppgifter för månaden ännu.")
+            % {"month": _month_text(month)}
+        )
+    ClosedThrough.objects.update_or_create(
+        kind=kind, defaults={"period": month.to_timestamp().date(), "changed_by": user}
+    )
+    return month
+
+
+def months_reopen(*, kind: str, start: dt.date, user=None) -> pd.Period | None:
+    """Reopen `start` and every later month of this kind (they are preliminary again);
+    returns the last month that stays closed, None when none does."""
+    month = pd.Period(start, freq="M")
+    current = closed_through(kind=kind)
+    if current is None or month > current:
+        return current
+    ClosedThrough.objects.update_or_create(
+        kind=kind, defaults={"period": (month - 1).to_timestamp().date(), "changed_by": user}
+    )
+    return month - 1
 
 
 def month_status_set(
     *, period: dt.date, closed: bool, user=None, kind: str = ImportBatch.Kind.ACTUALS
-) -> MonthStatus:
-    """Close a month of one kind of data (its figures are final) or reopen it."""
-    status, _ = MonthStatus.objects.update_or_create(
-        kind=kind, period=period.replace(day=1), defaults={"closed": closed, "changed_by": user}
-    )
-    return status
+) -> pd.Period | None:
+    """Close every month of one kind of data through `period`, or reopen it and the
+    months after it (the page's one button); returns the last closed month."""
+    if closed:
+        return months_close(kind=kind, through=period, user=user)
+    return months_reopen(kind=kind, start=period, user=user)
+
+
+def month_status_text(*, period, closed: bool, through) -> str:
+    """What closing through `period` or reopening from it did (`through`: the last closed
+    month now), as the page and close_months say it."""
+    month = f"{period:%Y-%m}"
+    if closed and through is not None and through.strftime("%Y-%m") > month:
+        return _("%(month)s är redan stängd: månaderna till och med %(through)s är stängda.") % {
+            "month": month,
+            "through": through.strftime("%Y-%m"),
+        }
+    if closed:
+        return _("Månaderna till och med %(month)s är stängda.") % {"month": month}
+    return _("%(month)s och månaderna efter är öppna och visas som preliminära.") % {"month": month}

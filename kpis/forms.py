@@ -96,6 +96,8 @@ class MonthStatusForm(forms.Form):
 class CommentaryForm(forms.Form):
     manad = MonthField(label=_("Månad"))
     chart = forms.SlugField(label=_("Diagram"), max_length=40)
+    # The scope's key (hsf, care:..., area:..., department:...); checked by the view.
+    urval = forms.CharField(label=_("Urval"), max_length=200, required=False)
     text = forms.CharField(
         label=_("Kommentar"),
         required=False,

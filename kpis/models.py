@@ -68,6 +68,16 @@ class Department(models.Model):
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, related_name="departments", verbose_name=_("område")
     )
+    # Section 12 a counts placements per operating unit (driftsenhet): the department,
+    # unless its units are operating units of their own (kpis.placements.rules).
+    units_separate = models.BooleanField(
+        _("varje enhet är en egen driftsenhet"),
+        default=False,
+        help_text=_(
+            "För 12 a § i lagen om uthyrning av arbetstagare: räkna placeringar per enhet i "
+            "stället för per verksamhet."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -393,7 +403,9 @@ class Target(models.Model):
     """A target in % for a measure, a year and a scope: the SKR measure (agency cost in %
     of own-staff cost) or sick leave R12 (sick hours in % of ordinary hours).
 
-    A scope without its own target for a year uses the administration's.
+    A care type or an area without a target for a year has none: nobody decided one.
+    A controller may mark it to follow the administration's target of that year
+    (`follows_hsf`, without a percentage of its own); the pages then say so.
     """
 
     class Measure(models.TextChoices):
@@ -416,7 +428,15 @@ class Target(models.Model):
     area = models.ForeignKey(
         Area, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("område")
     )
-    pct = models.DecimalField(_("mål (%)"), max_digits=5, decimal_places=2)
+    pct = models.DecimalField(_("mål (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    follows_hsf = models.BooleanField(
+        _("följer förvaltningens mål"),
+        default=False,
+        help_text=_(
+            "För en vårdtyp eller ett område utan eget mål: använd förvaltningens mål för "
+            "året. Lämna då målet tomt."
+        ),
+    )
 
     class Meta:
         ordering = ["measure", "year", "scope_kind", "care_type", "area__name"]
@@ -446,10 +466,22 @@ class Target(models.Model):
                 ),
                 name="target_scope_consistent",
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(follows_hsf=False, pct__isnull=False)
+                    | (models.Q(follows_hsf=True, pct__isnull=True) & ~models.Q(scope_kind="hsf"))
+                ),
+                name="target_pct_or_follows_hsf",
+                violation_error_message=_(
+                    "Ange antingen ett eget mål eller att urvalet följer förvaltningens mål "
+                    "(förvaltningen själv har alltid ett eget)."
+                ),
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_measure_display()} {self.year} {self.scope_key}: {self.pct} %"
+        value = "förvaltningens" if self.follows_hsf else f"{self.pct} %"
+        return f"{self.get_measure_display()} {self.year} {self.scope_key}: {value}"
 
     @property
     def scope_key(self) -> str:
@@ -460,9 +492,13 @@ class Target(models.Model):
         return "hsf"
 
 
-class MonthStatus(models.Model):
-    """A month of one kind of data is preliminary until it is closed.
+class ClosedThrough(models.Model):
+    """The months of one kind of data that are closed (final): every month up to and
+    including `period`. Later months are preliminary. One row per kind, or none (nothing
+    is closed yet).
 
+    Closing is through a month: closing October closes every month before it, and
+    reopening a month reopens the later ones (kpis.batches.months_close, months_reopen).
     The ledger's months (kind `actuals`) are closed by a controller; sick leave's
     (kind `sick_leave`) by whoever imports it, once payroll's corrections are in.
     """
@@ -470,33 +506,38 @@ class MonthStatus(models.Model):
     kind = models.CharField(
         _("underlag"),
         max_length=20,
-        choices=ImportBatch.Kind.choices,
-        default=ImportBatch.Kind.ACTUALS,
+        choices=[
+            (ImportBatch.Kind.ACTUALS.value, ImportBatch.Kind.ACTUALS.label),
+            (ImportBatch.Kind.SICK_LEAVE.value, ImportBatch.Kind.SICK_LEAVE.label),
+        ],
+        unique=True,
     )
-    period = models.DateField(_("månad"))
-    closed = models.BooleanField(_("stängd"), default=False)
+    period = models.DateField(_("stängd till och med"))
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("månadsstatus")
-        verbose_name_plural = _("månadsstatus")
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "period"], name="monthstatus_unique"),
-        ]
+        verbose_name = _("stängda månader")
+        verbose_name_plural = _("stängda månader")
 
     def __str__(self):
-        state = "stängd" if self.closed else "preliminär"
-        return f"{self.get_kind_display()} {self.period:%Y-%m} {state}"
+        return f"{self.get_kind_display()} t.o.m. {self.period:%Y-%m}"
+
+    def save(self, *args, **kwargs):
+        self.period = self.period.replace(day=1)
+        super().save(*args, **kwargs)
 
 
 class Commentary(models.Model):
-    """A controller's short comment on one chart for one month."""
+    """A controller's short comment on one chart for one month and one scope: the
+    administration (`hsf`), a care type, an area or a department, by the scope's key
+    ("hsf", "care:primärvård", "area:<område>", "department:<verksamhet>")."""
 
     period = models.DateField(_("månad"))
     chart = models.CharField(_("diagram"), max_length=40)
+    scope = models.CharField(_("urval"), max_length=200, default="hsf")
     text = models.TextField(_("kommentar"), max_length=2000)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -507,11 +548,35 @@ class Commentary(models.Model):
         verbose_name = _("kommentar")
         verbose_name_plural = _("kommentarer")
         constraints = [
-            models.UniqueConstraint(fields=["period", "chart"], name="commentary_unique"),
+            models.UniqueConstraint(fields=["period", "chart", "scope"], name="commentary_unique"),
         ]
 
     def __str__(self):
-        return f"{self.period:%Y-%m} {self.chart}"
+        return f"{self.period:%Y-%m} {self.chart} {self.scope}"
+
+
+class PackText(models.Model):
+    """A text slide the controllers write for one month's steering pack of one scope:
+    a title and its bullets, one per line (an indented line is a sub-bullet)."""
+
+    period = models.DateField(_("månad"))
+    scope = models.CharField(_("urval"), max_length=120)  # hsf, care:<vårdtyp>, area:<område>
+    order = models.PositiveSmallIntegerField(_("ordning"), default=1)
+    title = models.CharField(_("rubrik"), max_length=150)
+    text = models.TextField(_("punkter"), max_length=2000)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period", "scope", "order", "id"]
+        verbose_name = _("textbild")
+        verbose_name_plural = _("textbilder")
+        indexes = [models.Index(fields=["period", "scope"])]
+
+    def __str__(self):
+        return f"{self.period:%Y-%m} {self.scope} {self.order} {self.title}"
 
 
 class NationalShare(models.Model):
@@ -584,3 +649,14 @@ class SickLeaveRow(models.Model):
 
     def __str__(self):
         return f"{self.period:%Y-%m} {self.unit_id} {self.gender} {self.age_band}"
+
+
+# The consultant placements (section 12 a) live in their subject's folder; importing them
+# here makes them models of this app.
+from kpis.placements.models import (  # noqa: E402, F401
+    PendingPlacementUpload,
+    Placement,
+    PlacementAccessLog,
+    PlacementAction,
+    PlacementBatch,
+)

@@ -10,6 +10,7 @@ subject's folder.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
@@ -17,19 +18,21 @@ from functools import wraps
 import pandas as pd
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hyrdash.lib.errors import ServiceError
+from hyrdash.lib.uploads import mark_undone
 from kpis import roles
 from kpis.batches import refresh_months
 from kpis.costs import selectors as cost_selectors
 from kpis.costs import series as cost_series
 from kpis.costs import services as cost_services
 from kpis.models import ImportBatch
-from kpis.organisation.selectors import Scope
+from kpis.organisation.selectors import Scope, ScopeError
+from kpis.placements import selectors as placement_selectors
+from kpis.placements import series as placement_series
+from kpis.placements import services as placement_services
 from kpis.sick_leave import selectors as sick_leave_selectors
 from kpis.sick_leave import series as sick_leave_series
 from kpis.sick_leave import services as sick_leave_services
@@ -175,15 +178,7 @@ def batch_undo(*, batch_id: int, user=None) -> ImportBatch:
     so undoing restores the previous import of the month (or no data).
     """
     with transaction.atomic():
-        try:
-            batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
-        except ImportBatch.DoesNotExist as exc:
-            raise ServiceError(_("Importen finns inte.")) from exc
-        if batch.undone_at is not None:
-            raise ServiceError(_("Importen är redan ångrad."))
-        batch.undone_at = timezone.now()
-        batch.undone_by = user
-        batch.save(update_fields=["undone_at", "undone_by"])
+        batch = mark_undone(ImportBatch, batch_id=batch_id, user=user)
         periods = list(batch.months.values_list("period", flat=True))
         refresh_months(kind=batch.kind, periods=periods)
         after_undo = KINDS[batch.kind].after_undo
@@ -210,12 +205,17 @@ MONTHLY = "monthly"  # optional: --month (one month) or --from/--to (a range, ei
 MONTH = "month"  # required: --month
 RANGE = "range"  # required: --from and --to
 YEAR = "year"  # required: --year (the survey)
+DATE = "date"  # required: --on (a reference date: section 12 a)
 
 
 @dataclass(frozen=True)
 class SeriesExport:
     """How to produce one series: build(load(), scope=, start=, end=) -> table with
-    `columns`, or build(load(), scope=, year=) for a series by year (YEAR)."""
+    `columns`, build(load(), scope=, year=) for a series by year (YEAR), or
+    build(load(), scope=, on=) for a series on a date (DATE).
+
+    `audit(scope=, **period)`, if given, is called once the series is built: an export
+    of data about persons is logged."""
 
     build: Callable[..., pd.DataFrame]
     columns: Sequence[str]
@@ -224,6 +224,7 @@ class SeriesExport:
     by: tuple[str, ...] = ()  # what --by may choose; build then gets by= too
     parse_scope: Callable[[str], object] = Scope.parse
     scope_help: str = ""
+    audit: Callable[..., None] | None = None
 
 
 def _agency_ytd(data, *, scope, start, end):
@@ -243,6 +244,33 @@ def _sick_leave(build, name: str, **extra) -> SeriesExport:
     )
 
 
+def _placement_scope(text: str) -> Scope:
+    """Section 12 a counts per operating unit, which a care type may split: the
+    administration or an area only."""
+    scope = Scope.parse(text)
+    if scope.kind not in ("hsf", "area"):
+        raise ScopeError(
+            _("Serien placements-12a tar urvalet hsf eller area:<område>, inte %(scope)s.")
+            % {"scope": scope.key}
+        )
+    return scope
+
+
+def _placements_audit(*, scope, on) -> None:
+    placement_services.access_log(
+        what="export_kpi",
+        who=f"export_kpi ({_os_user()})",
+        filters={"on": on.isoformat(), "scope": scope.key},
+    )
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for the process's user id
+        return "?"
+
+
 SERIES_EXPORTS: dict[str, SeriesExport] = {
     "agency-ytd": _cost(_agency_ytd, "agency-ytd", months=MONTH),
     "agency-monthly": _cost(cost_series.agency_monthly, "agency-monthly"),
@@ -259,6 +287,15 @@ SERIES_EXPORTS: dict[str, SeriesExport] = {
     ),
     "sick-leave-duration": _sick_leave(
         sick_leave_series.sick_leave_duration, "sick-leave-duration"
+    ),
+    "placements-12a": SeriesExport(
+        placement_series.placements_12a,
+        columns=placement_series.EXPORT_COLUMNS,
+        months=DATE,
+        load=placement_selectors.placements_frame,
+        parse_scope=_placement_scope,
+        scope_help="hsf eller area:<område>",
+        audit=_placements_audit,
     ),
 }
 
@@ -283,3 +320,18 @@ def register_demo_step(step: Callable, *, after: Callable | None = None) -> None
         DEMO_STEPS.append(step)
     if after is not None and after not in DEMO_AFTER_STEPS:
         DEMO_AFTER_STEPS.append(after)
+
+
+# --- the steering pack's slides from other apps ----------------------------------------
+
+# Slides another app adds to the steering pack (kpis.pack), after the pack's own: the
+# survey's, registered from survey.apps (kpis never imports the survey). Each is called
+# as build(scope=<scope key>, month=<pd.Period>, comment=<chart code -> text or None>,
+# user=<the user who downloads, None on the command line>) and returns (slides,
+# provenance): hyrdash.lib.deck slides and (label, value) rows for the provenance slide.
+PACK_SECTIONS: dict[str, Callable] = {}
+
+
+def register_pack_section(name: str, build: Callable) -> None:
+    """Add another app's slides to the steering pack."""
+    PACK_SECTIONS[name] = build

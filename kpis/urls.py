@@ -3,6 +3,7 @@ from django.urls import path
 from kpis import views
 from kpis.costs import views as cost_views
 from kpis.national import views as national_views
+from kpis.pack import views as pack_views
 from kpis.sick_leave import views as sick_leave_views
 
 app_name = "kpis"
@@ -28,4 +29,10 @@ urlpatterns += [
 urlpatterns += [
     path("sjukfranvaro/", sick_leave_views.sick_leave, name="sick_leave"),
     path("sjukfranvaro/csv/<slug:code>/", sick_leave_views.sick_leave_csv, name="sick_leave_csv"),
+]
+
+urlpatterns += [
+    path("styrgruppspaket/", pack_views.pack, name="pack"),
+    path("styrgruppspaket/ladda-ner/", pack_views.pack_download, name="pack_download"),
+    path("styrgruppspaket/texter/", pack_views.pack_texts, name="pack_texts"),
 ]

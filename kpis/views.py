@@ -23,7 +23,7 @@ from hyrdash.lib.uploads import (
     problem_lines,
     store,
 )
-from kpis.batches import month_status_set
+from kpis.batches import month_status_set, month_status_text
 from kpis.forms import ExtractUploadForm, MonthStatusForm, ReplacesForm
 from kpis.imports import confirm_context, stored_message, undone_message
 from kpis.models import ImportBatch, PendingUpload
@@ -182,7 +182,8 @@ def batch_undo(request, batch_id):
 @require_POST
 @may_upload
 def month_status(request):
-    """Close or reopen a month of one kind of data (the ledger's by default)."""
+    """Close every month of one kind of data (the ledger's by default) through the given
+    one, or reopen it and the months after it."""
     form = MonthStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Månadens status kunde inte ändras."))
@@ -191,12 +192,10 @@ def month_status(request):
     if not may_import(request.user, kind):
         raise PermissionDenied
     period, closed = form.cleaned_data["manad"], form.cleaned_data["closed"]
-    month_status_set(period=period, closed=closed, user=request.user, kind=kind)
-    if closed:
-        messages.success(request, _("%(month)s är stängd.") % {"month": f"{period:%Y-%m}"})
-    else:
-        messages.success(
-            request,
-            _("%(month)s är öppnad och visas som preliminär.") % {"month": f"{period:%Y-%m}"},
-        )
+    try:
+        through = month_status_set(period=period, closed=closed, user=request.user, kind=kind)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return back_url(request, "kpis:dashboard")
+    messages.success(request, month_status_text(period=period, closed=closed, through=through))
     return back_url(request, "kpis:dashboard")

@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hyrdash.lib.coverage import Coverage, PartialFileError, period_coverage, warning_lines
 from hyrdash.lib.errors import ServiceError
-from hyrdash.lib.uploads import checksum
+from hyrdash.lib.uploads import checksum, mark_undone
 from kpis.models import Unit
 
 from . import metrics
@@ -410,15 +409,7 @@ def _refresh_current(*, year: int, kind: str) -> None:
 def batch_undo(*, batch_id: int, user=None) -> SurveyBatch:
     """Undo an upload: the year gets back the upload before it (or no data)."""
     with transaction.atomic():
-        try:
-            batch = SurveyBatch.objects.select_for_update().get(pk=batch_id)
-        except SurveyBatch.DoesNotExist as exc:
-            raise ServiceError(_("Importen finns inte.")) from exc
-        if batch.undone_at is not None:
-            raise ServiceError(_("Importen är redan ångrad."))
-        batch.undone_at = timezone.now()
-        batch.undone_by = user
-        batch.save(update_fields=["undone_at", "undone_by"])
+        batch = mark_undone(SurveyBatch, batch_id=batch_id, user=user)
         _refresh_current(year=batch.year, kind=batch.kind)
     batch.refresh_from_db(fields=["is_current"])
     return batch

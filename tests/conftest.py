@@ -28,6 +28,19 @@ def swedish_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def cache_of_its_own(settings, request):
+    """Every test starts with an empty cache of its own: no decision or page computed by
+    another test (or another run, in the default folder cache) can answer for it."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+    yield
+
+
 def make_user(username: str, *groups: str, **extra) -> User:
     user = User.objects.create_user(username=username, password="pw-" + username, **extra)
     for name in groups:

@@ -19,8 +19,13 @@ Per month (ordinary hours, all sick hours): NSO 3 900, 237 (387 in 2025-01); LSO
 
 Who is too small (fewer than 10): NSO's 6 men every month; Tandvården has no men at
 all; 2024-06 also LSO's and the administration's 3 young men.
+
+The pages' fixtures close the months through 2025-02 (`close_through`), as HR would once
+payroll's corrections are in: only 2025-03 is preliminary.
 """
 
+from hyrdash.lib import periods
+from kpis import batches
 from kpis.sick_leave import services
 
 NSO = "Närsjukvårdsområde Skellefteå"
@@ -65,3 +70,8 @@ def extract(records=None) -> bytes:
 def import_sick_leave(records=None, name="sjukfranvaro.csv"):
     batch, _check = services.sick_leave_import(data=extract(records), file_name=name)
     return batch
+
+
+def close_through(month: str = "2025-02") -> None:
+    """Close the sick-leave months through `month` (what HR does on the page)."""
+    batches.months_close(kind="sick_leave", through=periods.period_date(month))

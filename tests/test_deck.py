@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from pptx import Presentation
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu
@@ -248,6 +248,9 @@ def test_chart_details_legend_dashes_and_alt_text(prs):
         MSO_LINE_DASH_STYLE.DASH,
     ]
     assert not chart_of(prs.slides[5]).has_legend  # one series: nothing to tell apart
+    # Category names by the lowest value, where a negative bar cannot run over them.
+    positions = {chart_of(prs.slides[i]).category_axis.tick_label_position for i in range(1, 6)}
+    assert positions == {XL_TICK_LABEL_POSITION.LOW}
     (frame,) = [s for s in prs.slides[2].shapes if s.has_chart]
     assert frame._element.nvGraphicFramePr.cNvPr.get("descr").endswith("Oktober 2026: 24,1 mkr")
 
@@ -290,6 +293,17 @@ def test_core_properties_are_the_given_ones_with_the_time_in_utc(prs):
     assert (props.keywords, props.comments) == (CORE.keywords, CORE.comments)
     assert props.created == props.modified == dt.datetime(2026, 11, 5, 8, 30, 12)
     assert (props.last_modified_by, props.revision, props.language) == ("hyrdash", 3, "sv-SE")
+
+
+def test_comments_longer_than_office_dialogs_allow_are_kept_whole():
+    """python-pptx stops at 255 characters; a deck's provenance is longer."""
+    comments = "\n".join(
+        f"Utfall 2024-{m:02d}: utfall.csv · controller · SHA-256 0123456789ab" for m in range(1, 13)
+    )
+    assert len(comments) > 255
+    core = CoreProps(**{**CORE.__dict__, "comments": comments})
+    props = Presentation(io.BytesIO(build_deck(SLIDES[:1], core=core))).core_properties
+    assert props.comments == comments
 
 
 def test_two_builds_are_byte_identical_even_when_the_clock_moves(deck_bytes, monkeypatch):

@@ -341,6 +341,14 @@ def test_load_demo_small_through_the_import_commands():
     assert {b.created_by.username for b in sick} == {"hr"}
     files += sick_files
 
+    # Every month but the last two is closed, for the ledger and for sick leave.
+    from kpis.batches import closed_through
+
+    last = pd.Period(expected.actuals["Period"].max(), freq="M")
+    assert closed_through(kind="actuals") == last - 2
+    last_sick = pd.Period(expected.sick_leave["Period"].max(), freq="M")
+    assert closed_through(kind="sick_leave") == last_sick - 2
+
     controller = User.objects.get(username="controller")
     assert controller.is_staff and not controller.is_superuser
     assert controller.check_password("demo-controller")
@@ -363,8 +371,27 @@ def test_load_demo_small_through_the_import_commands():
     assert list(partner.areas.values_list("name", flat=True)) == [org_demo.NSO_SKE]
     strategist = HrAccess.objects.get(user__username="hr-strateg")
     assert strategist.areas.count() == len(expected.org["Område"].unique())
+    # The consultants' placements, as the staffing office (bemanning) would import them:
+    # on today's date the list has every status (kpis/placements/demo.py).
+    from django.utils import timezone
+
+    from kpis.placements.models import PlacementBatch
+
+    placements = PlacementBatch.objects.get()
+    assert placements.created_by.username == "bemanning"
+    assert placements.row_count >= 36
+    assert User.objects.get(username="bemanning").has_perm("kpis.view_placements")
+    export = io.StringIO()
+    call_command(
+        "export_kpi", "placements-12a", "--on", timezone.localdate().isoformat(), stdout=export
+    )
+    statuses = [line.rsplit(",", 1)[1] for line in export.getvalue().splitlines()[1:]]
+    assert statuses.count("passed") == 8
+    assert statuses.count("within_90_days") == 6
+    assert statuses.count("clear") >= 20
     text = out.getvalue()
     assert "Demoanvändare (lösenord): styrgrupp / demo-styrgrupp" in text
+    assert "bemanning / demo-bemanning" in text
     assert "hr-strateg / demo-hr-strateg" in text
     assert "Öppna http://127.0.0.1:8000/" in text
 

@@ -14,9 +14,12 @@ from hyrdash.lib.formatting import (
     format_change_text,
     format_kr,
     format_mkr,
+    format_money,
     format_number,
     format_pct,
     format_tkr,
+    money_scale,
+    money_unit,
 )
 from hyrdash.lib.page import Column, Table
 from kpis.templatetags.swedish import table_rows
@@ -82,6 +85,34 @@ def test_it_formats_mkr_and_tkr():
     assert shown(format_mkr(305_400_000, 0)) == "305·mkr"
     assert shown(format_tkr(1_234_567)) == "1·235·tkr"  # 1 234,567 tkr
     assert shown(format_tkr(-499)) == "0·tkr"  # -0,499 tkr rounds to 0
+
+
+def test_amounts_read_in_mkr_from_one_million_and_in_tkr_below():
+    # the largest absolute amount decides, for all the amounts of a chart together
+    assert money_unit([999_999.99]) == "tkr"
+    assert money_unit([1_000_000]) == "mkr"  # the edge: 1 mkr reads as "1,0 mkr"
+    assert money_unit([12_000, 1_000_000]) == "mkr"
+    assert money_unit([-1_000_000, 20_000]) == "mkr"  # a large correction counts too
+    assert money_unit([-999_999, 999_999]) == "tkr"
+    assert money_unit([Decimal("999999.99"), np.float64(5.0)]) == "tkr"
+    # missing values do not count; with nothing at all, the preferred unit
+    assert money_unit([None, float("nan"), 300_000]) == "tkr"
+    assert money_unit([None, float("nan")]) == "mkr"
+    assert money_unit([]) == "mkr"
+    # a chart the decks show in tkr stays in tkr, whatever the size
+    assert money_unit([5_000_000_000], largest="tkr") == "tkr"
+
+
+def test_a_small_department_reads_12_tkr_not_0_0_mkr():
+    assert shown(format_mkr(12_000)) == "0,0·mkr"  # what the issue saw
+    assert shown(format_money(12_000, money_unit([12_000]))) == "12·tkr"
+    assert shown(format_money(2_100_000, "mkr")) == "2,1·mkr"
+    assert format_money(None, "tkr") == "–"
+    # "+ 0,0 mkr, ökning 17 %" becomes
+    assert shown(format_change_text(1_745, 17.0, unit="tkr")) == "+·2·tkr, ökning 17·%"
+    assert shown(format_change_text(0, 0.0, unit="tkr")) == "0·tkr, oförändrat"
+    assert money_scale("tkr") == (1_000.0, 0, "tkr")
+    assert money_scale("mkr") == (1_000_000.0, 1, "mkr")
 
 
 def test_it_describes_an_increase_like_the_deck():

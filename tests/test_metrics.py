@@ -8,7 +8,7 @@ import pytest
 
 from hyrdash.lib import periods
 from kpis.costs import metrics as cost_metrics
-from kpis.organisation.scopes import target_for
+from kpis.organisation.scopes import target_follows_hsf, target_for
 
 NaN = float("nan")
 
@@ -354,17 +354,35 @@ TARGETS = {
     (2026, "hsf"): 3.44,
     (2026, "care:sjukhusvård"): 2.0,
     (2026, "care:primärvård"): 13.0,
+    # A controller marked this area to follow the administration's targets.
+    (2025, "area:Länssjukvårdsområde 2"): "hsf",
+    (2026, "area:Länssjukvårdsområde 2"): "hsf",
+    (2027, "area:Länssjukvårdsområde 2"): "hsf",
 }
 
 
 def test_it_finds_the_target_of_a_scope():
     assert target_for(TARGETS, year=2026, scope="care:primärvård") == 13.0
     assert target_for(TARGETS, year=2026, scope="hsf") == 3.44
+    assert not target_follows_hsf(TARGETS, year=2026, scope="care:primärvård")
+    assert not target_follows_hsf(TARGETS, year=2026, scope="hsf")
 
 
-def test_it_falls_back_to_the_administration_target():
-    assert target_for(TARGETS, year=2026, scope="area:Länssjukvårdsområde 1") == 3.44
-    assert target_for(TARGETS, year=2025, scope="care:primärvård") == 3.7
+def test_a_scope_without_its_own_target_has_none():
+    # Nobody decided a target for this area, nor primärvård's for 2025.
+    assert target_for(TARGETS, year=2026, scope="area:Länssjukvårdsområde 1") is None
+    assert target_for(TARGETS, year=2025, scope="care:primärvård") is None
+    assert target_for(TARGETS, year=2026, scope="department:Akutcentrum") is None
+    assert not target_follows_hsf(TARGETS, year=2026, scope="area:Länssjukvårdsområde 1")
+
+
+def test_a_scope_marked_to_follow_has_the_administrations_target():
+    assert target_for(TARGETS, year=2025, scope="area:Länssjukvårdsområde 2") == 3.7
+    assert target_for(TARGETS, year=2026, scope="area:Länssjukvårdsområde 2") == 3.44
+    assert target_follows_hsf(TARGETS, year=2026, scope="area:Länssjukvårdsområde 2")
+    # Following an administration without a target for the year: still none.
+    assert target_for(TARGETS, year=2027, scope="area:Länssjukvårdsområde 2") is None
+    assert not target_follows_hsf(TARGETS, year=2027, scope="area:Länssjukvårdsområde 2")
 
 
 def test_it_has_no_target_for_a_year_without_one():

@@ -1,15 +1,20 @@
-"""Migrations that change how the monthly sums are stored keep them on the way back.
+"""Migrations that change how data is stored keep it on the way back.
 
 kpis 0009 turns MonthlyCost into a view and 0011 makes DepartmentMonthlyCost anew
 with a composite primary key. Unapplied, both tables come back filled from the
-ledger; applied again, the sums are what they were.
+ledger; applied again, the sums are what they were. kpis 0013 turns the closed months
+(one MonthStatus per month) into the last closed month per kind (ClosedThrough), and
+back.
 """
+
+import datetime as dt
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from kpis.models import DepartmentMonthlyCost, MonthlyCost
+from kpis.models import ClosedThrough, Commentary, DepartmentMonthlyCost, MonthlyCost
+from kpis.sick_leave.services import sick_leave_import
 
 from .test_import_costs import MARCH_APRIL, MARCH_APRIL_COSTS, run_import
 
@@ -51,3 +56,51 @@ def test_the_sums_survive_going_back_to_tables_and_forward_again(registers):
         migrate(latest)
     assert sums(MonthlyCost) == units
     assert sums(DepartmentMonthlyCost) == departments
+
+
+BEFORE_CLOSED_THROUGH = ("kpis", "0011_departmentmonthlycost_composite_key")
+
+SICK_LEAVE_MARCH_APRIL = """Period;Ansvar;Kön;Åldersgrupp;Antal anställda;Ordinarie arbetstid;\
+Sjuktimmar dag 1-14;Sjuktimmar dag 15-59;Sjuktimmar dag 60-
+2024-03;0101;K;30-49;20;3000;120;30;60
+2024-04;0101;K;30-49;20;3000;120;30;60
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closed_months_become_closed_through_a_month_and_comments_the_administrations(
+    registers,
+):
+    run_import(MARCH_APRIL)
+    sick_leave_import(data=SICK_LEAVE_MARCH_APRIL.encode(), file_name="sjuk.csv")
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("kpis")
+    try:
+        executor = migrate([BEFORE_CLOSED_THROUGH])
+        old = executor.loader.project_state([BEFORE_CLOSED_THROUGH]).apps
+        # Only April of the ledger was closed (March never was); sick leave: nothing,
+        # so under the old rule only its newest month, April, was preliminary.
+        old.get_model("kpis", "MonthStatus").objects.create(
+            kind="actuals", period=dt.date(2024, 4, 1), closed=True
+        )
+        old.get_model("kpis", "Commentary").objects.create(
+            period=dt.date(2024, 4, 1), chart="agency-r12", text="Färre hyrläkare."
+        )
+        migrate(latest)
+        assert dict(ClosedThrough.objects.values_list("kind", "period")) == {
+            "actuals": dt.date(2024, 4, 1),  # what the charts already drew as final
+            "sick_leave": dt.date(2024, 3, 1),  # every month but the newest
+        }
+        assert list(Commentary.objects.values_list("scope", "text")) == [
+            ("hsf", "Färre hyrläkare.")
+        ]
+
+        executor = migrate([BEFORE_CLOSED_THROUGH])
+        old = executor.loader.project_state([BEFORE_CLOSED_THROUGH]).apps
+        closed = old.get_model("kpis", "MonthStatus").objects.filter(closed=True)
+        assert sorted(closed.values_list("kind", "period")) == [
+            ("actuals", dt.date(2024, 3, 1)),
+            ("actuals", dt.date(2024, 4, 1)),
+            ("sick_leave", dt.date(2024, 3, 1)),
+        ]
+    finally:
+        migrate(latest)

@@ -7,8 +7,8 @@ one fails `test_every_url_has_a_permission_entry`. The admin is covered as a gro
 
 Roles: anonymous; styrgrupp; controller (is_staff); hr (a plain member of the hr
 group, with no areas assigned: the survey per area only; areas per HR user are
-tested in tests/test_survey_pages.py); bemanning (a group without any permission:
-sees nothing); superuser.
+tested in tests/test_survey_pages.py); bemanning (the staffing office: the consultants'
+placements under section 12 a with names, and their import; nothing else); superuser.
 
 Statuses: a number is the expected status code; LOGIN is a redirect (302) to a login
 page with ?next=<the URL asked for>.
@@ -28,7 +28,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from kpis.costs import services as cost_services
-from kpis.models import Area, Commentary, ImportBatch, MonthStatus, NationalShare, PendingUpload
+from kpis.models import (
+    Area,
+    ClosedThrough,
+    Commentary,
+    ImportBatch,
+    NationalShare,
+    PendingPlacementUpload,
+    PendingUpload,
+    PlacementAction,
+    PlacementBatch,
+)
+from kpis.placements import services as placement_services
 from kpis.sick_leave import services as sick_leave_services
 from survey import services as survey_services
 from survey.models import HrAccess, PendingSurveyUpload
@@ -57,6 +68,12 @@ UPLOADERS = row(LOGIN, 403, 200, 200, 403, 200)
 SURVEY_VIEWERS = row(LOGIN, 200, 200, 200, 403, 200)
 # Who may import the survey (survey.import_survey): hr, superuser.
 SURVEY_IMPORTERS = row(LOGIN, 403, 403, 200, 403, 200)
+# Who may see the consultants' placements with names (kpis.view_placements) and import
+# them (kpis.import_placements): bemanning, superuser.
+PLACEMENTS = row(LOGIN, 403, 403, 403, 200, 200)
+# The hours per month from the placements beside the ledger's (no names): whoever sees
+# the cost dashboard or the placements.
+PLACEMENT_HOURS = row(LOGIN, 200, 200, 403, 200, 200)
 # A POST-only view: GET is refused by method before anything else.
 POST_ONLY = row(LOGIN, 405, 405, 405, 405, 405)
 # Any signed-in user.
@@ -108,6 +125,22 @@ MATRIX: dict[str, Entry] = {
         post=row(LOGIN, 403, 400, 403, 403, 400),
         post_data={},
     ),
+    # The steering pack: the page and its download for whoever sees the dashboard; the
+    # month's text slides are the controller's.
+    "kpis:pack": Entry(get=VIEWERS),
+    "kpis:pack_download": Entry(get=VIEWERS),
+    "kpis:pack_texts": Entry(
+        get=POST_ONLY,
+        post=row(LOGIN, 403, 302, 403, 403, 302),
+        post_data={
+            "manad": "2024-04",
+            "urval": "hsf",
+            "texter-TOTAL_FORMS": "1",
+            "texter-INITIAL_FORMS": "0",
+            "texter-0-title": "Prioriterade åtgärder",
+            "texter-0-text": "Stärka chefer",
+        },
+    ),
     "survey:results": Entry(get=SURVEY_VIEWERS),
     "survey:results_csv": Entry(get=SURVEY_VIEWERS),
     "survey:upload": Entry(
@@ -125,9 +158,31 @@ MATRIX: dict[str, Entry] = {
     "survey:batch_undo": Entry(get=POST_ONLY, post=row(LOGIN, 403, 403, 302, 403, 302)),
     "kpis:sick_leave": Entry(get=SICK_LEAVE_VIEWERS),
     "kpis:sick_leave_csv": Entry(get=SICK_LEAVE_VIEWERS),
-    # Where a login lands: a redirect to each role's first page (hyrdash.views.start);
-    # bemanning, with no page at all, gets a page saying so, not a refusal.
-    "start": Entry(get=row(LOGIN, 302, 302, 302, 200, 302)),
+    "placements:list": Entry(get=PLACEMENTS),
+    "placements:csv": Entry(get=PLACEMENTS),
+    "placements:consultant": Entry(get=PLACEMENTS),
+    "placements:action": Entry(
+        get=POST_ONLY,
+        post=row(LOGIN, 403, 403, 403, 302, 302),
+        post_data={"kind": "offer_made", "date": "2026-05-02"},
+    ),
+    "placements:transition": Entry(get=POST_ONLY, post=row(LOGIN, 403, 403, 403, 302, 302)),
+    "placements:hours": Entry(get=PLACEMENT_HOURS),
+    "placements:upload": Entry(
+        get=PLACEMENTS,
+        post=row(LOGIN, 403, 403, 403, 400, 400),  # no file: the form again
+        post_data={},
+    ),
+    "placements:upload_confirm": Entry(
+        # The pending upload belongs to the bemanning user: nobody else sees it.
+        get=row(LOGIN, 403, 403, 403, 200, 404),
+        post=row(LOGIN, 403, 403, 403, 302, 404),
+        post_data={"cancel": "1"},
+    ),
+    "placements:batches": Entry(get=PLACEMENTS),
+    "placements:batch_undo": Entry(get=POST_ONLY, post=row(LOGIN, 403, 403, 403, 302, 302)),
+    # Where a login lands: a redirect to each role's first page (hyrdash.views.start).
+    "start": Entry(get=row(LOGIN, 302, 302, 302, 302, 302)),
     "login": Entry(get=row(200, 200, 200, 200, 200, 200)),
     # Django's LogoutView takes POST only.
     "logout": Entry(get=POST_ONLY, post=SIGNED_IN_REDIRECT),
@@ -155,9 +210,9 @@ ADMIN_MODELS: dict[str, dict[str, tuple[int, int]]] = {
     "kpis.account": {"controller": (200, 200), "superuser": (200, 200)},
     # Import history is read-only for everybody; imports go through the upload pages.
     "kpis.importbatch": {"controller": (200, 403), "superuser": (200, 403)},
-    # Targets, month status, commentary, national table (kpis 0004).
+    # Targets, commentary, national table (kpis 0004), closed months (kpis 0013).
     "kpis.target": {"controller": (200, 200), "superuser": (200, 200)},
-    "kpis.monthstatus": {"controller": (200, 200), "superuser": (200, 200)},
+    "kpis.closedthrough": {"controller": (200, 200), "superuser": (200, 200)},
     "kpis.commentary": {"controller": (200, 200), "superuser": (200, 200)},
     "kpis.nationalshare": {"controller": (200, 200), "superuser": (200, 200)},
     # The survey's questionnaires, thresholds and HR areas: the superuser's (survey 0001).
@@ -168,6 +223,8 @@ ADMIN_MODELS: dict[str, dict[str, tuple[int, int]]] = {
     "survey.hraccess": {"controller": (403, 403), "superuser": (200, 200)},
     # Survey import history is read-only; imports go through the HR pages.
     "survey.surveybatch": {"controller": (403, 403), "superuser": (200, 403)},
+    # Who saw the consultants' names: the superuser reads it, nobody writes it by hand.
+    "kpis.placementaccesslog": {"controller": (403, 403), "superuser": (200, 403)},
 }
 SURVEY_ANSWERS = """RespondentID;Ansvar;HME_M1;ENPS
 """ + "".join(f"r{i};{'0101' if i < 6 else '2001'};4;8\n" for i in range(12))
@@ -176,6 +233,9 @@ SICK_LEAVE = """Period;Ansvar;Kön;Åldersgrupp;Antal anställda;Ordinarie arbet
 Sjuktimmar dag 1-14;Sjuktimmar dag 15-59;Sjuktimmar dag 60-
 2024-03;0101;K;30-49;20;3000;120;30;60
 2024-03;2001;M;50-;15;2250;45;0;0
+"""
+PLACEMENTS_CSV = """KonsultID;Konsult;Bemanningsföretag;Yrkesgrupp;Ansvar;Startdatum;Slutdatum;Timmar
+K1;Anna Alm;Vårdkraft AB;Läkare;0101;2024-05-01;2026-06-30;2000
 """
 COSTS = """Period;Ansvar;Konto;Belopp;Timmar
 2024-03;0101;4601;100 000;120
@@ -245,8 +305,9 @@ def site(registers, settings):
     """Every role's user, and the objects the URLs with parameters need."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed
     controller = make_user("ctrl", "controller", is_staff=True)
-    bemanning, _ = Group.objects.get_or_create(name="bemanning")
-    assert not bemanning.permissions.exists(), "bemanning has permissions now: update MATRIX"
+    assert set(
+        Group.objects.get(name="bemanning").permissions.values_list("codename", flat=True)
+    ) == {"view_placements", "import_placements"}, "bemanning's permissions changed: see MATRIX"
     users = {
         "anonymous": None,
         "styrgrupp": make_user("styr", "styrgrupp"),
@@ -261,7 +322,7 @@ def site(registers, settings):
     pending = PendingUpload.objects.create(
         kind="actuals", file_name="p.csv", data=b"x", checksum="0", created_by=controller
     )
-    MonthStatus.objects.create(period=dt.date(2024, 3, 1), closed=True)
+    ClosedThrough.objects.create(kind="actuals", period=dt.date(2024, 3, 1))
     Commentary.objects.create(period=dt.date(2024, 3, 1), chart="agency-r12", text="Text")
     NationalShare.objects.create(quarter="2024-Q1", region="Riket", share_pct=2)
     sick_leave_services.sick_leave_import(data=SICK_LEAVE.encode(), file_name="sjuk.csv")
@@ -276,6 +337,12 @@ def site(registers, settings):
         checksum="0",
         created_by=users["hr"],
     )
+    placement_batch, _check = placement_services.placements_import(
+        data=PLACEMENTS_CSV.encode(), file_name="placeringar.csv"
+    )
+    placement_pending = PendingPlacementUpload.objects.create(
+        file_name="p.csv", data=b"x", checksum="0", created_by=users["bemanning"]
+    )
     args = {
         "pending_id": pending.id,
         "batch_id": batch.id,
@@ -288,6 +355,9 @@ def site(registers, settings):
         "chart": "hme",
         "upload_id": survey_pending.id,
         "import_id": survey_batch.id,
+        "consultant_id": "K1",
+        "placement_upload_id": placement_pending.id,
+        "placement_import_id": placement_batch.id,
     }
     return users, args
 
@@ -360,10 +430,37 @@ def test_a_refused_post_changes_nothing(client, site, role):
 
     batch.refresh_from_db()
     assert (batch.undone_at is not None) == may_import
-    assert MonthStatus.objects.get(period=dt.date(2024, 3, 1)).closed != may_import
+    # reopening March leaves the months closed through February
+    closed = ClosedThrough.objects.get(kind="actuals").period
+    assert closed == (dt.date(2024, 2, 1) if may_import else dt.date(2024, 3, 1))
     # Only its owner, the controller, may cancel the pending upload.
     outcome = PendingUpload.objects.get(pk=args["pending_id"]).outcome
     assert outcome == ("cancelled" if role == "controller" else "")
+
+
+@pytest.mark.parametrize("role", ["styrgrupp", "controller", "hr", "bemanning", "superuser"])
+def test_a_refused_post_changes_no_placements(client, site, role):
+    users, args = site
+    sign_in(client, users, role)
+    may_import = role in ("bemanning", "superuser")
+    batch = PlacementBatch.objects.get(pk=args["placement_import_id"])
+
+    client.post(
+        reverse("placements:action", args=["K1"]), {"kind": "offer_made", "date": "2026-05-02"}
+    )
+    client.post(reverse("placements:transition"))
+    client.post(reverse("placements:batch_undo", args=[batch.id]))
+    client.post(
+        reverse("placements:upload_confirm", args=[args["placement_upload_id"]]), {"cancel": "1"}
+    )
+
+    batch.refresh_from_db()
+    assert (batch.undone_at is not None) == may_import
+    # The action and the transition decision (K1 started before 2026-04-30) for K1.
+    assert PlacementAction.objects.filter(consultant_id="K1").count() == (2 if may_import else 0)
+    # Only its owner, the bemanning user, may cancel the pending upload.
+    outcome = PendingPlacementUpload.objects.get(pk=args["placement_upload_id"]).outcome
+    assert outcome == ("cancelled" if role == "bemanning" else "")
 
 
 def test_anonymous_users_are_sent_to_the_login_from_every_page(client, site):
@@ -389,14 +486,23 @@ def test_the_url_walk_finds_the_app_auth_and_admin_urls():
 
 # --- the start page ------------------------------------------------------------------
 
-# Where /start/ sends each role (None: it stays, with a page saying there is nothing).
+# Where /start/ sends each role.
 START = {
     "styrgrupp": "/",
     "controller": "/",
     "hr": "/medarbetarundersokning/",
-    "bemanning": None,
+    "bemanning": "/bemanning/",
     "superuser": "/",
 }
+
+
+def test_the_start_page_tells_a_user_without_a_role_there_is_nothing_yet(client, registers):
+    client.force_login(make_user("ingen"))
+    response = client.get(reverse("start"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ditt konto har inga sidor ännu" in page
+    assert "Ingen behörighet" not in page
 
 
 def hr_with_one_area(username="hr1"):
@@ -417,12 +523,6 @@ def test_the_start_page_sends_each_role_to_its_first_page(client, site, role):
         assert response.status_code == 302
         assert response["Location"] == f"{reverse('login')}?next={quote(reverse('start'))}"
         return
-    if START[role] is None:
-        assert response.status_code == 200
-        page = response.content.decode()
-        assert "Ditt konto har inga sidor ännu" in page
-        assert "Ingen behörighet" not in page
-        return
     assert response.status_code == 302
     assert response["Location"] == START[role]
     assert client.get(response["Location"]).status_code == 200  # a page it may open
@@ -436,6 +536,8 @@ def test_the_start_page_sends_each_role_to_its_first_page(client, site, role):
         # Import rights only: the upload page of that kind.
         ([], ["kpis.import_sick_leave"], "/importera/"),
         ([], ["survey.import_survey"], "/medarbetarundersokning/importera/"),
+        # The consultants' placements: their list.
+        ([], ["kpis.view_placements"], "/bemanning/"),
         # Both the dashboard and the survey: the dashboard comes first.
         (["hr", "styrgrupp"], [], "/"),
     ],

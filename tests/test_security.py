@@ -32,10 +32,11 @@ from hyrdash.lib import tabular as extracts
 from hyrdash.lib.exports import FORMULA_PREFIXES
 from kpis.costs import selection as dashboard
 from kpis.costs import services as cost_services
-from kpis.management.commands.export_kpi import EXPORTS, MONTH, RANGE, YEAR
+from kpis.management.commands.export_kpi import DATE, EXPORTS, MONTH, RANGE, YEAR
 from kpis.models import Area, Commentary, Department, ImportBatch, PendingUpload
 from kpis.national import services as national_services
 from kpis.organisation import services as org_services
+from kpis.placements import services as placement_services
 from kpis.sick_leave import services as sick_leave_services
 from tests.conftest import make_user
 from tests.test_settings import PROJECT_ROOT, SETTINGS_VARIABLES
@@ -570,6 +571,8 @@ def test_the_export_command_neutralises_formulas(hostile):
     for name, export in EXPORTS.items():
         if export.months == YEAR:
             continue  # the survey's rows are fixed index codes (tests/test_survey_export.py)
+        if export.months == DATE:
+            continue  # section 12 a's list: test_the_placements_list_neutralises_formulas
         if export.months == MONTH:
             months = ["--month", "2025-03"]
         elif export.months == RANGE:
@@ -593,3 +596,39 @@ def test_the_export_command_neutralises_formulas(hostile):
     assert "-90000.00" in numbers
     # The age band -29 is a number to a spreadsheet, not a formula: no apostrophe.
     assert "-29" in numbers and "'-29" not in texts
+
+
+HOSTILE_PLACEMENTS = """KonsultID;Konsult;Bemanningsföretag;Yrkesgrupp;Ansvar;Startdatum;Slutdatum;Timmar
+=K1;<script>alert('namn')</script>;@Bolaget;-Läkare;0101;2024-01-10;;
++K2;=HYPERLINK("http://x");Medpool AB;Läkare;3001;2025-01-01;2025-06-30;100
+K3;Eva Fors;Medpool AB;Läkare;3002;2025-01-01;2025-06-30;100
+"""
+
+
+def test_the_placements_list_neutralises_formulas(client, hostile):
+    """Consultant ids, names, agencies, professions and departments a spreadsheet would
+    run: behind an apostrophe in export_kpi and in the list's CSV; escaped on the pages."""
+    placement_services.placements_import(data=HOSTILE_PLACEMENTS.encode(), file_name="p.csv")
+    out = io.StringIO()
+    call_command("export_kpi", "placements-12a", "--on", "2026-03-15", stdout=out)
+    rows = cells_of(out.getvalue(), ",")
+    assert not injection_problems(rows, MACHINE_NUMBER)
+    texts = {cell for row in rows[1:] for cell in row}
+    assert {"'=K1", "'+K2", "'=1+2", "'@Verksamhet fyra"} <= texts
+    assert "<script>alert(1)</script>" in texts  # the department: harmless in a CSV
+
+    client.force_login(make_user("bem", "bemanning"))
+    response = client.get(reverse("placements:csv"), {"datum": "2026-03-15"})
+    rows = cells_of(response.content.decode("utf-8"), ";")
+    assert not injection_problems(rows, SWEDISH_NUMBER)
+    texts = {cell for row in rows[1:] for cell in row}
+    assert {"'=K1", "'@Bolaget", "'-Läkare", '\'=HYPERLINK("http://x")', "'=1+2"} <= texts
+
+    for path in (
+        reverse("placements:list") + "?datum=2026-03-15",
+        reverse("placements:consultant", args=["=K1"]),
+        reverse("placements:consultant", args=["K3"]),
+    ):
+        response = client.get(path)
+        assert "<script>alert" not in response.content.decode(), path
+        assert_no_inline_script(response)

@@ -44,6 +44,10 @@ difference is 1 000·j - 1 000 + 1 000 = 1 000·j, except February:
 02 284 000, 03 287 000, 04 291 000, 05 296 000, 06 302 000, 07 309 000,
 08 317 000, 09 326 000, 10 336 000, 11 347 000, 12 359 000 (= 282 000 + 78 000
 - 1 000). Own-staff R12 = 12 · 500 000 = 6 000 000 from 2025-12.
+
+The ledger's months are closed through 2025-12: every month-indexed series has
+preliminary 0 in 2025 and 1 in 2026. Targets: the seeds' (kpis 0004), hsf 3,70 (2025)
+and 3,44 (2026), sjukhusvård 2,00 and primärvård 13,00 (2026); nothing else.
 """
 
 import io
@@ -55,6 +59,7 @@ import pytest
 from django.core.management import call_command
 
 from kpis.costs import selectors, series
+from kpis.models import Area, Target
 from kpis.organisation.selectors import Scope
 
 HEADER = "Period;Ansvar;Konto;Belopp;Timmar"
@@ -127,8 +132,11 @@ def main_budget() -> list[str]:
 
 
 def import_main(tmp_path: Path) -> None:
+    """The data set, with the ledger's months closed through 2025-12 (a controller closed
+    2025): 2025's rows have preliminary 0, 2026's 1."""
     import_csv(tmp_path, main_actuals(), name="main")
     import_csv(tmp_path, main_budget(), kind="budget", name="main")
+    call_command("close_months", "--kind", "actuals", "--through", "2025-12", stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -225,11 +233,11 @@ def test_it_gives_zero_for_a_scope_without_rows(main_data):
     assert_rows(ytd, [(code, 0, 0, 0, None) for code in (LAK, SSK, OVR, "total")])
     r12 = series.agency_r12(main_data, scope=tandvard)
     assert len(r12) == 24
-    assert_rows(only(r12, "2026-12"), [("2026-12", 0)])
-    # own staff R12 is 0 too, so the ratio is undefined; the target falls back to hsf 3.44.
+    assert_rows(only(r12, "2026-12"), [("2026-12", 0, 1)])
+    # own staff R12 is 0 too, so the ratio is undefined; tandvård has no target.
     assert_rows(
         only(series.skr_measure(main_data, scope=tandvard), "2026-12"),
-        [("2026-12", 0, 0, None, 3.44)],
+        [("2026-12", 0, 0, None, None, 1)],
     )
 
 
@@ -239,7 +247,7 @@ def test_it_lists_agency_cost_per_month_and_profession(main_data):
     assert_rows(
         table.head(3),
         # 2025-01: läkare 1 000 + 10 000; ssk 3 000 + 4 000; övriga nothing
-        [("2025-01", LAK, 11_000), ("2025-01", SSK, 7_000), ("2025-01", OVR, 0)],
+        [("2025-01", LAK, 11_000, 0), ("2025-01", SSK, 7_000, 0), ("2025-01", OVR, 0, 0)],
     )
     assert_rows(
         series.agency_monthly(
@@ -249,7 +257,7 @@ def test_it_lists_agency_cost_per_month_and_profession(main_data):
             end=pd.Period("2026-02", freq="M"),
         ),
         # läkare 2 000·2 + 10 000; ssk 2 000 + 4 000 - 1 000 (correction); övriga 1 000
-        [("2026-02", LAK, 14_000), ("2026-02", SSK, 5_000), ("2026-02", OVR, 1_000)],
+        [("2026-02", LAK, 14_000, 1), ("2026-02", SSK, 5_000, 1), ("2026-02", OVR, 1_000, 1)],
     )
 
 
@@ -264,36 +272,55 @@ def test_it_gives_r12_only_from_the_twelfth_month(main_data):
         )
     ]
     # in thousands above
-    assert_rows(table, [(month, None if v is None else v * 1000) for month, v in expected])
+    # closed through 2025-12: 2025 is final (0), 2026 preliminary (1)
+    assert_rows(
+        table,
+        [(month, None if v is None else v * 1000, int(month > "2025-12")) for month, v in expected],
+    )
 
 
 def test_it_divides_r12_sums_for_the_skr_measure(main_data):
     table = series.skr_measure(main_data, scope=Scope())
-    assert_rows(only(table, "2025-11"), [("2025-11", None, None, None, 3.70)])
+    assert_rows(only(table, "2025-11"), [("2025-11", None, None, None, 3.70, 0)])
     assert_rows(
         table[table["month"].isin(["2025-12", "2026-03", "2026-12"])],
         [
             # 282 000 / 6 000 000 = 4.7 %; 2025's target 3.70
-            ("2025-12", 282_000, 6_000_000, 4.7, 3.70),
+            ("2025-12", 282_000, 6_000_000, 4.7, 3.70, 0),
             # 287 000 / 6 000 000 = 4.78333 %; 2026's target 3.44
-            ("2026-03", 287_000, 6_000_000, 287_000 / 60_000, 3.44),
-            ("2026-12", 359_000, 6_000_000, 359_000 / 60_000, 3.44),
+            ("2026-03", 287_000, 6_000_000, 287_000 / 60_000, 3.44, 1),
+            ("2026-12", 359_000, 6_000_000, 359_000 / 60_000, 3.44, 1),
         ],
     )
 
 
-def test_it_takes_the_scopes_target_or_falls_back_to_the_administrations(main_data):
-    def targets(text):
-        table = series.skr_measure(main_data, scope=scope(text))
-        return [table["target_pct"][table["month"] == m].item() for m in ("2025-12", "2026-12")]
+def targets_of(text: str) -> list[float | None]:
+    """The skr-measure's target in 2025-12 and 2026-12 for a scope, None where none."""
+    table = series.skr_measure(selectors.cost_data(), scope=scope(text))
+    found = [table["target_pct"][table["month"] == m].item() for m in ("2025-12", "2026-12")]
+    return [None if math.isnan(value) else value for value in found]
 
-    assert targets("hsf") == [3.70, 3.44]
-    # primärvård has its own 13.00 in 2026 only; 2025 falls back to hsf's 3.70
-    assert targets("care:primärvård") == [3.70, 13.00]
-    assert targets("care:sjukhusvård") == [3.70, 2.00]
-    assert targets("care:tandvård") == [3.70, 3.44]
-    # no area has a target: the area of the primärvård units still gets hsf's
-    assert targets(f"area:{NSO}") == [3.70, 3.44]
+
+def test_a_scope_has_only_the_targets_decided_for_it(main_data):
+    assert targets_of("hsf") == [3.70, 3.44]
+    # primärvård has its own 13.00 in 2026 only; nobody decided one for 2025
+    assert targets_of("care:primärvård") == [None, 13.00]
+    assert targets_of("care:sjukhusvård") == [None, 2.00]
+    assert targets_of("care:tandvård") == [None, None]
+    # no area has a target of its own
+    assert targets_of(f"area:{NSO}") == [None, None]
+    assert targets_of(f"department:{KIRURGI_DEP}") == [None, None]
+
+
+def test_a_scope_marked_to_follow_has_the_administrations_target(main_data):
+    area = Area.objects.get(name=NSO)
+    Target.objects.create(year=2026, scope_kind="area", area=area, follows_hsf=True)
+    Target.objects.create(year=2026, scope_kind="care", care_type="tandvård", follows_hsf=True)
+    # 2026 follows the administration's 3,44; 2025 was not marked
+    assert targets_of(f"area:{NSO}") == [None, 3.44]
+    assert targets_of("care:tandvård") == [None, 3.44]
+    # an own target is not replaced
+    assert targets_of("care:primärvård") == [None, 13.00]
 
 
 def test_it_computes_the_skr_measure_per_care_type(main_data):
@@ -304,8 +331,8 @@ def test_it_computes_the_skr_measure_per_care_type(main_data):
     assert_rows(
         primar[primar["month"].isin(["2025-12", "2026-12"])],
         [
-            ("2025-12", 114_000, 1_800_000, 114_000 / 18_000, 3.70),
-            ("2026-12", 180_000, 1_800_000, 10.0, 13.00),
+            ("2025-12", 114_000, 1_800_000, 114_000 / 18_000, None, 0),
+            ("2026-12", 180_000, 1_800_000, 10.0, 13.00, 1),
         ],
     )
     # sjukhusvård (2001, 2002): agency 14 000 a month in 2025, 15 000 in 2026 (Feb 14 000);
@@ -314,8 +341,8 @@ def test_it_computes_the_skr_measure_per_care_type(main_data):
     assert_rows(
         sjukhus[sjukhus["month"].isin(["2025-12", "2026-12"])],
         [
-            ("2025-12", 168_000, 4_200_000, 4.0, 3.70),
-            ("2026-12", 179_000, 4_200_000, 179_000 / 42_000, 2.00),
+            ("2025-12", 168_000, 4_200_000, 4.0, None, 0),
+            ("2026-12", 179_000, 4_200_000, 179_000 / 42_000, 2.00, 1),
         ],
     )
 
@@ -327,17 +354,17 @@ def test_it_gives_r12_per_area(main_data):
         only(table, "2026-12"),
         [
             # sorted by name: Länssjukvårdsområde 1 = sjukhusvård, Närsjukvårdsområde = primärvård
-            ("2026-12", LSO, 179_000),
-            ("2026-12", NSO, 180_000),
-            ("2026-12", TANDVARDEN, 0),
+            ("2026-12", LSO, 179_000, 1),
+            ("2026-12", NSO, 180_000, 1),
+            ("2026-12", TANDVARDEN, 0, 1),
         ],
     )
-    assert_rows(only(table, "2025-11"), [("2025-11", a, None) for a in (LSO, NSO, TANDVARDEN)])
+    assert_rows(only(table, "2025-11"), [("2025-11", a, None, 0) for a in (LSO, NSO, TANDVARDEN)])
     # within a care type only its areas; within an area only that area
     primar = series.agency_r12_by_area(main_data, scope=scope("care:primärvård"))
-    assert_rows(only(primar, "2025-12"), [("2025-12", NSO, 114_000)])
+    assert_rows(only(primar, "2025-12"), [("2025-12", NSO, 114_000, 0)])
     area = series.agency_r12_by_area(main_data, scope=scope(f"area:{LSO}"))
-    assert_rows(only(area, "2025-12"), [("2025-12", LSO, 168_000)])
+    assert_rows(only(area, "2025-12"), [("2025-12", LSO, 168_000, 0)])
 
 
 def test_it_compares_personnel_cost_with_budget_and_last_year(main_data):
@@ -348,11 +375,11 @@ def test_it_compares_personnel_cost_with_budget_and_last_year(main_data):
         [
             # 2025-m: 500 000 own + (1 000·m + 10 000) + 7 000 = 517 000 + 1 000·m; the
             # 777 777 on 5711 (ignorera) is not personnel cost. No budget, no 2024.
-            ("2025-06", 523_000, None, None),
+            ("2025-06", 523_000, None, None, 0),
             # 2026-m: 500 000 + (2 000·m + 10 000) + 6 000 + 1 000 = 517 000 + 2 000·m,
             # February with the -1 000 correction: 521 000 - 1 000. Budget 442 000.
-            ("2026-02", 520_000, 442_000, 519_000),
-            ("2026-03", 523_000, 442_000, 520_000),
+            ("2026-02", 520_000, 442_000, 519_000, 1),
+            ("2026-03", 523_000, 442_000, 520_000, 1),
         ],
     )
     primar = series.personnel_cost(main_data, scope=scope("care:primärvård"))
@@ -360,7 +387,7 @@ def test_it_compares_personnel_cost_with_budget_and_last_year(main_data):
         only(primar, "2026-03"),
         # 150 000 + 2 000·3 + 2 000 = 158 000; budget 110 000 + 2 000;
         # 2025-03: 150 000 + 3 000 + 3 000 = 156 000
-        [("2026-03", 158_000, 112_000, 156_000)],
+        [("2026-03", 158_000, 112_000, 156_000, 1)],
     )
 
 
@@ -373,7 +400,7 @@ def test_it_shows_budget_months_without_actuals(registers, tmp_path):
     )
     table = series.personnel_cost(selectors.cost_data(), scope=Scope())
     # February has a budget but no actuals yet; nothing from 2025.
-    assert_rows(table, [("2026-01", 100_000, 90_000, None), ("2026-02", None, 95_000, None)])
+    assert_rows(table, [("2026-01", 100_000, 90_000, None, 1), ("2026-02", None, 95_000, None, 1)])
 
 
 def test_it_sums_agency_cost_per_department_for_a_range(main_data):
@@ -410,18 +437,18 @@ def test_it_divides_agency_cost_by_hours(main_data):
         table,
         [
             # läkare: 30 h (0101) + 20 h (2001); 6 000 + 10 000 = 16 000 SEK -> 320 SEK/h
-            ("2026-03", LAK, 50, 320),
+            ("2026-03", LAK, 50, 320, 1),
             # ssk: 10 h only on 0102, cost 2 000 + 4 000 (2002 reports no hours) -> 600 SEK/h
-            ("2026-03", SSK, 10, 600),
+            ("2026-03", SSK, 10, 600, 1),
             # övriga: 1 000 SEK but no hours reported: 0 h, cost per hour undefined
-            ("2026-03", OVR, 0, None),
+            ("2026-03", OVR, 0, None, 1),
         ],
     )
     primar = series.agency_hours(main_data, scope=scope("care:primärvård"))
     assert_rows(
         only(primar, "2025-03"),
         # 3 000 / 30 h = 100; 3 000 / 30 h = 100; no övriga
-        [("2025-03", LAK, 30, 100), ("2025-03", SSK, 30, 100), ("2025-03", OVR, 0, None)],
+        [("2025-03", LAK, 30, 100, 0), ("2025-03", SSK, 30, 100, 0), ("2025-03", OVR, 0, None, 0)],
     )
 
 
@@ -429,12 +456,12 @@ def test_it_works_on_a_department(main_data):
     kirurgi = scope(f"department:{KIRURGI_DEP}")
     table = series.agency_r12(main_data, scope=kirurgi)
     # the same units as sjukhusvård: 12 · 14 000 = 168 000
-    assert_rows(only(table, "2025-12"), [("2025-12", 168_000)])
-    # a department has no target of its own: hsf's
+    assert_rows(only(table, "2025-12"), [("2025-12", 168_000, 0)])
+    # a department has no target
     assert_rows(
         only(series.skr_measure(main_data, scope=kirurgi), "2026-01"),
         # 168 000 - 14 000 + 15 000 = 169 000 over 4 200 000
-        [("2026-01", 169_000, 4_200_000, 169_000 / 42_000, 3.44)],
+        [("2026-01", 169_000, 4_200_000, 169_000 / 42_000, None, 1)],
     )
 
 
@@ -464,18 +491,18 @@ def test_it_leaves_r12_empty_while_the_window_has_a_month_without_data(gap_data)
     # every window from 2025-12 to 2026-05 includes 2025-06; 2026-06 is 2025-07 .. 2026-06
     assert_rows(
         table[table["month"] >= "2025-12"],
-        [(m, None) for m in ("2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05")]
-        + [("2026-06", 12_000)],
+        [(m, None, 1) for m in ("2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05")]
+        + [("2026-06", 12_000, 1)],
     )
     assert_rows(
         only(series.skr_measure(data, scope=Scope()), "2026-06"),
-        [("2026-06", 12_000, 120_000, 10.0, 3.44)],
+        [("2026-06", 12_000, 120_000, 10.0, 3.44, 1)],
     )
     # the other monthly series leave the month out; last year's June is missing
     assert "2025-06" not in set(series.agency_monthly(data, scope=Scope())["month"])
     assert_rows(
         only(series.personnel_cost(data, scope=Scope()), "2026-06"),
-        [("2026-06", 11_000, None, None)],  # 1 000 + 10 000; no budget; 2025-06 missing
+        [("2026-06", 11_000, None, None, 1)],  # 1 000 + 10 000; no budget; 2025-06 missing
     )
     # year to date over the gap is missing too; 2026-06 vs 2025-06 then has no last year
     ytd = series.agency_ytd(data, scope=Scope(), month=pd.Period("2026-06", freq="M"))
@@ -488,10 +515,10 @@ def test_it_counts_zero_for_a_scope_without_rows_in_a_month_with_data(gap_data):
     data = selectors.cost_data()
     sjukhus = series.agency_r12(data, scope=scope("care:sjukhusvård"))
     # 2025-12: 11 · 1 000 + 0 = 11 000; 2026-06: 12 · 1 000
-    assert_rows(only(sjukhus, "2025-12"), [("2025-12", 11_000)])
-    assert_rows(only(sjukhus, "2026-06"), [("2026-06", 12_000)])
+    assert_rows(only(sjukhus, "2025-12"), [("2025-12", 11_000, 1)])
+    assert_rows(only(sjukhus, "2026-06"), [("2026-06", 12_000, 1)])
     # the whole administration: 11 000 + 500
-    assert_rows(only(series.agency_r12(data, scope=Scope()), "2025-12"), [("2025-12", 11_500)])
+    assert_rows(only(series.agency_r12(data, scope=Scope()), "2025-12"), [("2025-12", 11_500, 1)])
 
 
 def test_it_gives_empty_tables_without_any_import(db):

@@ -115,6 +115,9 @@ FONT = {
 }
 
 PRELIMINARY = gettext_lazy("  (prel.)")
+# A target that is the administration's, for a scope marked to follow it.
+TARGET_FOLLOWED = gettext_lazy("Mål (förvaltningens)")
+FOLLOWED_MARK = gettext_lazy("(förvaltningens)")
 NO_R12 = gettext_lazy("R12 kräver utfall för tolv månader i följd")
 
 
@@ -321,8 +324,17 @@ def hatch(shape) -> dict:
     return {"shape": shape, "fgcolor": "#ffffff", "fillmode": "overlay", "solidity": 0.25}
 
 
-def preliminary_flags(months: Iterable[str], preliminary: set[str]) -> list[bool]:
-    return [m in preliminary for m in months]
+def preliminary_flags(table: pd.DataFrame) -> list[bool]:
+    """Each row's `preliminary` column as booleans: the series' own marking
+    (hyrdash.lib.periods.is_preliminary), so a chart never decides it again."""
+    return [bool(flag) for flag in table["preliminary"]]
+
+
+def preliminary_months(table: pd.DataFrame) -> set[str]:
+    """The months ('YYYY-MM') a series table marks preliminary."""
+    if table.empty:
+        return set()
+    return set(table.loc[table["preliminary"].astype(bool), "month"])
 
 
 def line_traces(
@@ -429,21 +441,34 @@ def preliminary_key(*, bars: bool = False) -> dict:
 
 
 def target_steps(
-    months: Sequence[str], targets: Iterable, *, showlegend: bool = True, axes=None
+    months: Sequence[str],
+    targets: Iterable,
+    *,
+    showlegend: bool = True,
+    axes=None,
+    followed: Sequence[bool] | None = None,
 ) -> list[dict]:
+    """The targets per month as black dashed steps. `followed` marks the months whose
+    target is the administration's (the scope follows it): the hover says so, and so
+    does the legend when every shown target is ("Mål (förvaltningens)")."""
     values = plot_values(targets)
     if all(v is None for v in values):
         return []
+    followed = list(followed) if followed is not None else [False] * len(values)
+    shown = [f for f, v in zip(followed, values, strict=True) if v is not None]
+    name = str(TARGET_FOLLOWED) if all(shown) else _("Mål")
+    marks = [f" {FOLLOWED_MARK}" if f and not all(shown) else "" for f in followed]
     trace = {
         "type": "scatter",
         "x": list(months),
         "y": values,
         "mode": "lines",
-        "name": _("Mål"),
+        "name": name,
         "legendgroup": "target",
         "showlegend": showlegend,
         "line": {"color": TARGET_COLOUR, "width": 2, "dash": "dash", "shape": "hv"},
-        "hovertemplate": "%{y:,.2f} %<extra>" + _("Mål") + "</extra>",
+        "customdata": marks,
+        "hovertemplate": "%{y:,.2f} %%{customdata}<extra>" + name + "</extra>",
     }
     if axes:
         trace |= {"xaxis": axes["x"], "yaxis": axes["y"]}

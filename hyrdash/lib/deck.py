@@ -179,7 +179,7 @@ class CoreProps:
     created: dt.datetime
     subject: str = ""
     keywords: str = ""
-    comments: str = ""
+    comments: str = ""  # any length (the other texts at most 255 characters)
     category: str = ""
     revision: int = 1
     last_modified_by: str | None = None  # None: the author
@@ -228,7 +228,11 @@ def _set_core_properties(prs, core: CoreProps) -> None:
     props = prs.core_properties
     created = core.created.astimezone(dt.UTC).replace(tzinfo=None)
     props.title, props.subject, props.author = core.title, core.subject, core.author
-    props.keywords, props.comments, props.category = core.keywords, core.comments, core.category
+    props.keywords, props.category = core.keywords, core.category
+    # python-pptx refuses text over 255 characters (the limit of Office's own dialog),
+    # but the format has none: comments such as a list of the extracts a deck was built
+    # from are written into the element directly.
+    props._element._get_or_add("description").text = core.comments
     props.created = props.modified = created
     props.last_modified_by = core.author if core.last_modified_by is None else core.last_modified_by
     props.revision = core.revision

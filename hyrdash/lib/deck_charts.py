@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Literal
 
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.oxml.ns import qn
@@ -104,6 +110,9 @@ def _style_axes(chart, spec: ChartSpec) -> None:
         font.size, font.bold, font.language_id = Pt(12), False, MSO_LANGUAGE_ID.SWEDISH
         font.color.rgb = MUTED
     category_axis.tick_labels.font.size = Pt(12)
+    # Category names beside the lowest value, not at zero: negative bars (eNPS, a
+    # correction) would otherwise run over them.
+    category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     category_axis.format.line.color.rgb = GRID
     if spec.kind == "bar_horizontal":
         # Read top to bottom in the given order; the value axis stays at the bottom.

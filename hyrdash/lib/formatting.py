@@ -43,10 +43,13 @@ __all__ = [
     "format_change_text",
     "format_kr",
     "format_mkr",
+    "format_money",
     "format_number",
     "format_pct",
     "format_tkr",
     "digit_separators",
+    "money_scale",
+    "money_unit",
     "plotly_separators",
 ]
 
@@ -150,16 +153,59 @@ def format_mkr(value_sek: object, decimals: int = 1) -> str:
     return _with_unit(value_sek, str(MKR), decimals, scale=6)
 
 
+# --- the unit of an amount: mkr where it reads, tkr where the values are small --------
+
+# The smallest amount (SEK) shown in mkr: below 1 mkr, one decimal of mkr says "0,0"
+# or "0,4" where tkr says "12" or "400".
+MKR_FROM_SEK = 1_000_000
+
+# unit -> (power of ten it divides SEK by, decimals shown)
+_MONEY = {"tkr": (3, 0), "mkr": (6, 1)}
+
+
+def money_unit(values, *, largest: str = "mkr") -> str:
+    """The unit a set of amounts (SEK) reads in: "mkr" when the largest absolute value
+    is at least MKR_FROM_SEK (1 000 000 kr), else "tkr"; missing values do not count.
+
+    One unit for everything one chart shows (its cards, table and figure), chosen from
+    the values together, so the administration and the areas read in mkr and a small
+    department in tkr ("12 tkr" rather than "0,0 mkr"). ``largest="tkr"`` (a chart the
+    decks show in tkr) keeps tkr whatever the size. With no values at all: ``largest``.
+    """
+    if largest == "tkr":
+        return "tkr"
+    numbers = [abs(n) for n in (_to_decimal(v) for v in values) if n is not None]
+    if numbers and max(numbers) < MKR_FROM_SEK:
+        return "tkr"
+    return "mkr"
+
+
+def money_scale(unit: str) -> tuple[float, int, str]:
+    """(divisor from SEK, decimals, label) of "tkr" or "mkr", for a chart's values."""
+    power, decimals = _MONEY[unit]
+    return 10.0**power, decimals, str(TKR if unit == "tkr" else MKR)
+
+
+def format_money(value_sek: object, unit: str) -> str:
+    """SEK in the unit money_unit chose: "12 tkr", "2,1 mkr"."""
+    power, decimals = _MONEY[unit]
+    return _with_unit(value_sek, str(TKR if unit == "tkr" else MKR), decimals, scale=power)
+
+
 def format_change_text(
-    change_sek: object, change_pct: object, *, pct_decimals: int | None = None
+    change_sek: object,
+    change_pct: object,
+    *,
+    pct_decimals: int | None = None,
+    unit: str = "mkr",
 ) -> str:
     """A change against last year in the deck's words.
 
     "+ 6,0 mkr, ökning 11 %", "− 5,9 mkr, minskning 11 %",
-    "− 1,3 mkr, minskning 0,7 %".
+    "− 1,3 mkr, minskning 0,7 %"; with ``unit="tkr"`` "+ 2 tkr, ökning 17 %".
 
-    - The amount is in Mkr with one decimal, signed "+" or "−" by the
-      direction of ``change_sek``; exactly zero is "0,0 mkr, oförändrat".
+    - The amount is in Mkr with one decimal (or Tkr without decimals), signed "+" or
+      "−" by the direction of ``change_sek``; exactly zero is "0,0 mkr, oförändrat".
     - The percent is shown without its sign, after "ökning" (increase) or
       "minskning" (decrease), the word following ``change_sek`` so the two
       halves never contradict each other. It has no decimals when it rounds
@@ -170,12 +216,12 @@ def format_change_text(
     amount = _to_decimal(change_sek)
     if amount is None:
         return MISSING
-    mkr_text = f"{_format_decimal(abs(amount).scaleb(-6), 1)}{NBSP}{MKR}"
+    amount_text = format_money(abs(amount), unit)
     if amount == 0:
         if _to_decimal(change_pct) is None:
-            return mkr_text
-        return gettext("%(amount)s, oförändrat") % {"amount": mkr_text}
-    text = f"{'+' if amount > 0 else MINUS}{NBSP}{mkr_text}"
+            return amount_text
+        return gettext("%(amount)s, oförändrat") % {"amount": amount_text}
+    text = f"{'+' if amount > 0 else MINUS}{NBSP}{amount_text}"
     pct = _to_decimal(change_pct)
     if pct is None:
         return text

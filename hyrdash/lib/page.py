@@ -12,6 +12,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from hyrdash.lib import chart_style as charts
+from hyrdash.lib.formatting import format_pct
 
 MONTH = "manad"
 
@@ -92,7 +93,8 @@ class Chart:
     tables: list[Table] = field(default_factory=list)
     cards: list[dict] = field(default_factory=list)
     note: str = ""
-    comment: object = None  # a Commentary or None
+    comment: object = None  # the scope's Commentary or None
+    hsf_comment: object = None  # the administration's, on another scope's page
     downloadable: bool = True
     file_stem: str = "hyrdash"  # the downloads' file name without extension
     csv_url: str = ""  # the CSV download; "" for the cost dashboard's own (dashboard_csv)
@@ -124,6 +126,31 @@ def make_table(
             }
         )
     return Table(caption, columns, rows)
+
+
+def _all_followed(followed: list[bool], targets) -> bool:
+    """Whether every target shown (not missing) is the administration's."""
+    shown = [f for f, t in zip(followed, targets, strict=True) if not pd.isna(t)]
+    return bool(shown) and all(shown)
+
+
+def target_label(followed: list[bool], targets) -> str:
+    """A target column's header: "Mål", or "Mål (förvaltningens)" when every target
+    shown is the administration's (the scope follows it)."""
+    return str(charts.TARGET_FOLLOWED) if _all_followed(followed, targets) else _("Mål")
+
+
+def mark_followed(table: Table, column: int, followed: list[bool]) -> None:
+    """Write "3,44 % (förvaltningens)" in each row whose target (in `column`) is the
+    administration's; nothing when the header says so for them all (target_label)."""
+    targets = [row["cells"][column]["value"] for row in table.rows]
+    if _all_followed(followed, targets):
+        return
+    for row, flag in zip(table.rows, followed, strict=True):
+        cell = row["cells"][column]
+        if flag and not pd.isna(cell["value"]):
+            text = f"{format_pct(cell['value'], 2)} {charts.FOLLOWED_MARK}"
+            row["cells"][column] = dict(cell, value=text, unit="numtext")
 
 
 def _month_cells(months, preliminary: set[str]) -> tuple[list[str], list[bool]]:

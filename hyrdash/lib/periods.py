@@ -229,6 +229,28 @@ def ratio_pct_series(num: pd.Series, den: pd.Series) -> pd.Series:
     return (num / den.where(den != 0)) * 100
 
 
+# --- closed and preliminary months --------------------------------------------
+
+
+def is_preliminary(month: pd.Period | str, *, closed_through: pd.Period | None) -> bool:
+    """Whether a month's figures are preliminary: it is after the last closed month.
+
+    Months are closed *through* a month (every month up to ``closed_through`` is
+    final, every later one preliminary); ``None`` means nothing is closed yet, so every
+    month is preliminary. The one rule the pages, their tables and charts, the CSV
+    downloads and export_kpi share (via the subjects' ``is_preliminary``).
+    """
+    if closed_through is None:
+        return True
+    return pd.Period(month, freq="M") > pd.Period(closed_through, freq="M")
+
+
+def preliminary_column(months, *, closed_through: pd.Period | None) -> list[int]:
+    """``is_preliminary`` of each month as 1 (preliminary) or 0: a series' ``preliminary``
+    column."""
+    return [int(is_preliminary(m, closed_through=closed_through)) for m in months]
+
+
 # --- units -------------------------------------------------------------------
 
 

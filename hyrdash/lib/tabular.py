@@ -732,6 +732,29 @@ def _float_text(cell: float) -> str:
     return text
 
 
+def read_rows(data: bytes, columns: Sequence[Column]) -> tuple[pd.DataFrame, list[Problem]]:
+    """`read_table` of a file that must have rows (else "Filen innehåller inga rader."),
+    with the problems of its blank cells in every column."""
+    table = read_table(data, columns)
+    if table.empty:
+        raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
+    return table, blank_problems(table, [c.name for c in columns])
+
+
+def choice_problems(
+    table: pd.DataFrame, column: str, codes: pd.Series, allowed: Sequence[str], explanation: str
+) -> list[Problem]:
+    """Cells of `column` whose code (`codes`, e.g. lower-cased) is not one of `allowed`;
+    `explanation` has %(allowed)s for the allowed codes. Blank cells are left to
+    blank_problems."""
+    return invalid_problems(
+        table,
+        column,
+        ~codes.isin(list(allowed)) & (codes != ""),
+        explanation % {"allowed": ", ".join(allowed)},
+    )
+
+
 def total_row_problems(
     total: TotalRow | None, sums: Mapping[str, pd.Series], *, whole: Collection[str] = ()
 ) -> list[Problem]:

@@ -77,6 +77,22 @@ def finish(pending, outcome: str, batch=None) -> None:
     pending.save(update_fields=["data", "outcome", "batch_id"])
 
 
+def mark_undone(batch_model, *, batch_id: int, user=None):
+    """Undo's first step for any kind of batch (ImportBatch, SurveyBatch): lock it,
+    refuse one that does not exist or is undone already, and mark it undone by `user`.
+    Call inside the transaction that then brings back the data it replaced."""
+    try:
+        batch = batch_model.objects.select_for_update().get(pk=batch_id)
+    except batch_model.DoesNotExist as exc:
+        raise ServiceError(_("Importen finns inte.")) from exc
+    if batch.undone_at is not None:
+        raise ServiceError(_("Importen är redan ångrad."))
+    batch.undone_at = timezone.now()
+    batch.undone_by = user
+    batch.save(update_fields=["undone_at", "undone_by"])
+    return batch
+
+
 def cancel(request, pending, upload_url: str):
     """Step 2 cancelled: forget the file, say so and go back to the upload page."""
     finish(pending, CANCELLED)

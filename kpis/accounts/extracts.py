@@ -10,12 +10,10 @@ from django.utils.translation import gettext as _
 from hyrdash.lib.tabular import (
     Column,
     ExtractError,
-    Problem,
-    blank_problems,
+    choice_problems,
     duplicate_problems,
     in_column_order,
-    invalid_problems,
-    read_table,
+    read_rows,
 )
 
 ACCOUNT_COLUMNS = (Column("Konto"), Column("Benämning"), Column("Kategori"))
@@ -23,17 +21,10 @@ ACCOUNT_COLUMNS = (Column("Konto"), Column("Benämning"), Column("Kategori"))
 
 def parse_accounts(data: bytes, categories: Sequence[str]) -> pd.DataFrame:
     """The account mapping -> frame with konto, name, category (lower case code)."""
-    table = read_table(data, ACCOUNT_COLUMNS)
-    if table.empty:
-        raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
-    problems = blank_problems(table, [c.name for c in ACCOUNT_COLUMNS])
+    table, problems = read_rows(data, ACCOUNT_COLUMNS)
     category = table["Kategori"].str.lower()
-    allowed = ", ".join(categories)
-    problems += invalid_problems(
-        table,
-        "Kategori",
-        ~category.isin(list(categories)) & (category != ""),
-        _("är ingen kategori (tillåtna: %(allowed)s).") % {"allowed": allowed},
+    problems += choice_problems(
+        table, "Kategori", category, categories, _("är ingen kategori (tillåtna: %(allowed)s).")
     )
     problems += duplicate_problems(table, "Konto", _("varje konto får bara finnas på en rad"))
     if problems:

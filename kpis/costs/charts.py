@@ -6,15 +6,9 @@ titles and number separators in the active language (Swedish: layout.separators
 ", ", decimal comma, space between thousands; English ".,"). Nothing here touches
 the database.
 
-The figures are put together as plain dicts and turned into a Figure once:
-plotly's incremental `update_layout`/`add_trace` calls cost milliseconds each,
-which added up to seconds for a page of ten charts.
-
-Colours come from the Okabe-Ito and Paul Tol palettes (colour-blind safe), all
-with at least 3:1 contrast against white; lines also differ by marker symbol,
-so colour is never the only cue. Preliminary months (not yet closed by a
-controller) are drawn with hollow markers and a dotted last segment, bars with
-a hatch pattern.
+Colours, axes, month labels and the marks of preliminary months are the house style
+of hyrdash.lib.chart_style; the figures are plain dicts turned into a Figure once
+(chart_style.make_figure).
 """
 
 from __future__ import annotations
@@ -51,6 +45,7 @@ from hyrdash.lib.chart_style import (
     plot_values,
     preliminary_flags,
     preliminary_key,
+    preliminary_months,
     range_label,
     scaled_values,
     target_steps,
@@ -58,7 +53,7 @@ from hyrdash.lib.chart_style import (
     upper_first,
     value_axis,
 )
-from hyrdash.lib.formatting import KR, MKR, TKR, format_mkr, format_pct
+from hyrdash.lib.formatting import KR, TKR, format_money, format_pct, money_scale
 from kpis.costs import metrics
 from kpis.costs.series import PROFESSION_LABELS, PROFESSIONS
 
@@ -70,16 +65,18 @@ SKR_TITLE = gettext_lazy("Hyrkostnadernas andel av kostnaden för egen personal 
 # --- chart 1: year to date per profession --------------------------------------------
 
 
-def agency_ytd_figure(table: pd.DataFrame, *, month: pd.Period) -> go.Figure:
-    """KPI 1: agency cost Jan..month this year and last year per profession (Mkr)."""
+def agency_ytd_figure(table: pd.DataFrame, *, month: pd.Period, unit: str = "mkr") -> go.Figure:
+    """KPI 1: agency cost Jan..month this year and last year per profession, in `unit`
+    (mkr, or tkr for small values: hyrdash.lib.formatting.money_unit)."""
+    divisor, decimals, label = money_scale(unit)
     layout = chart_layout(
         title=_("Kostnader hyrpersonal – ack %(month)s") % {"month": month_label(month)},
         subtitle=_("Jämfört med samma period %(year)s (%(unit)s)")
-        % {"year": month.year - 1, "unit": MKR},
+        % {"year": month.year - 1, "unit": label},
         height=380,
         barmode="group",
         hovermode="closest",
-        yaxis={"title": {"text": str(MKR)}},
+        yaxis={"title": {"text": label}},
     )
     rows = table[table["profession"].isin(PROFESSIONS)]
     if rows[["ytd_sek", "ytd_prev_sek"]].isna().all().all():
@@ -92,7 +89,7 @@ def agency_ytd_figure(table: pd.DataFrame, *, month: pd.Period) -> go.Figure:
         ("ytd_prev_sek", month.year - 1, GREY),
         ("ytd_sek", month.year, BLUE),
     ):
-        values = scaled_values(rows[column], 1e6)
+        values = scaled_values(rows[column], divisor)
         data.append(
             {
                 "type": "bar",
@@ -100,10 +97,10 @@ def agency_ytd_figure(table: pd.DataFrame, *, month: pd.Period) -> go.Figure:
                 "y": values,
                 "name": f"{period} {year}",
                 "marker": {"color": colour},
-                "text": [None if v is None else format_mkr(v * 1e6) for v in values],
+                "text": [None if v is None else format_money(v * divisor, unit) for v in values],
                 "textposition": "outside",
                 "cliponaxis": False,
-                "hovertemplate": f"%{{y:,.1f}} {MKR}<extra>%{{fullData.name}}</extra>",
+                "hovertemplate": f"%{{y:,.{decimals}f}} {label}<extra>%{{fullData.name}}</extra>",
             }
         )
     return make_figure(data, layout)
@@ -112,17 +109,18 @@ def agency_ytd_figure(table: pd.DataFrame, *, month: pd.Period) -> go.Figure:
 # --- chart 2: per month, one line per year --------------------------------------------
 
 
-def agency_monthly_figure(
-    table: pd.DataFrame, *, month: pd.Period, preliminary: set[str]
-) -> go.Figure:
-    """KPI 2: all agency cost per month (Mkr), one line for each of the last three years."""
+def agency_monthly_figure(table: pd.DataFrame, *, month: pd.Period, unit: str = "mkr") -> go.Figure:
+    """KPI 2: all agency cost per month in `unit` (mkr, or tkr for small values), one
+    line for each of the last three years."""
+    divisor, decimals, label = money_scale(unit)
     layout = chart_layout(
         title=_("Kostnader hyrpersonal totalt per månad – %(year)s–ack %(month)s")
         % {"year": month.year - 2, "month": month_label(month)},
-        subtitle=_("%(unit)s, en linje per år") % {"unit": upper_first(MKR)},
+        subtitle=_("%(unit)s, en linje per år") % {"unit": upper_first(label)},
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": month_abbrs()},
-        yaxis={"title": {"text": str(MKR)}},
+        yaxis={"title": {"text": label}},
     )
+    preliminary = preliminary_months(table)
     if table.empty or table["amount_sek"].isna().all():
         return empty_figure(layout, _("Inga utfall för perioden"))
     total = table.groupby("month")["amount_sek"].sum(min_count=1)
@@ -141,18 +139,18 @@ def agency_monthly_figure(
         if not keep.any():
             continue
         months = [f"{year}-{m:02d}" for m, k in zip(line.index, keep, strict=True) if k]
-        flags = preliminary_flags(months, preliminary)
+        flags = [m in preliminary for m in months]
         any_preliminary |= any(flags)
         data += line_traces(
             [month_abbr(int(m[5:])) for m in months],
-            scaled_values(line[keep], 1e6),
+            scaled_values(line[keep], divisor),
             name=str(year),
             colour=colour,
             symbol=symbol,
             width=width,
             preliminary=flags,
-            unit=str(MKR),
-            decimals=1,
+            unit=label,
+            decimals=decimals,
         )
     if any_preliminary:
         data.append(preliminary_key())
@@ -162,7 +160,7 @@ def agency_monthly_figure(
 # --- chart 3: R12 -----------------------------------------------------------------
 
 
-def agency_r12_figure(table: pd.DataFrame, *, preliminary: set[str]) -> go.Figure:
+def agency_r12_figure(table: pd.DataFrame) -> go.Figure:
     """KPI 3: agency cost R12 per month (Tkr)."""
     layout = chart_layout(
         title=_("Kostnaden för hyrpersonal R12 (%(unit)s)") % {"unit": TKR},
@@ -174,7 +172,7 @@ def agency_r12_figure(table: pd.DataFrame, *, preliminary: set[str]) -> go.Figur
     if table.empty:
         return empty_figure(layout, chart_style.NO_R12)
     months = list(table["month"])
-    flags = preliminary_flags(months, preliminary)
+    flags = preliminary_flags(table)
     data = line_traces(
         months,
         scaled_values(table["agency_r12_sek"], 1e3),
@@ -192,20 +190,24 @@ def agency_r12_figure(table: pd.DataFrame, *, preliminary: set[str]) -> go.Figur
 
 
 def skr_measure_figure(
-    table: pd.DataFrame, *, scope_label: str, preliminary: set[str]
+    table: pd.DataFrame, *, scope_label: str, followed: list[bool] | None = None
 ) -> go.Figure:
-    """KPI 4: agency R12 / own-staff R12 in %, with the year's target as steps."""
+    """KPI 4: agency R12 / own-staff R12 in %, with the year's target as steps;
+    `followed` marks the rows whose target is the administration's."""
+    with_target = bool(table["target_pct"].notna().any())
+    subtitle = _("%(scope)s, procent, med mål per år") if with_target else _("%(scope)s, procent")
     layout = chart_layout(
         title=SKR_TITLE,
-        subtitle=_("%(scope)s, procent, med mål per år") % {"scope": scope_label},
+        subtitle=subtitle % {"scope": scope_label},
         xaxis=month_axis(),
         yaxis={"title": {"text": "%"}, "ticksuffix": " %", "tickformat": ",.1f"},
     )
+    table = table.assign(followed=followed if followed is not None else False)
     table = trim_leading_missing(table, "ratio_pct")
     if table.empty:
         return empty_figure(layout, chart_style.NO_R12)
     months = list(table["month"])
-    flags = preliminary_flags(months, preliminary)
+    flags = preliminary_flags(table)
     data = line_traces(
         months,
         plot_values(table["ratio_pct"]),
@@ -215,15 +217,13 @@ def skr_measure_figure(
         unit="%",
         decimals=2,
     )
-    data += target_steps(months, table["target_pct"])
+    data += target_steps(months, table["target_pct"], followed=list(table["followed"]))
     if any(flags):
         data.append(preliminary_key())
     return make_figure(data, layout)
 
 
-def skr_measure_panels_figure(
-    tables: dict[str, pd.DataFrame], *, preliminary: set[str], columns: int = 3
-) -> go.Figure:
+def skr_measure_panels_figure(tables: dict[str, pd.DataFrame], *, columns: int = 3) -> go.Figure:
     """KPI 4 for several scopes at once: one small panel per scope (label -> table).
 
     Each panel has its own y axis (primary care sits far above hospital care);
@@ -261,7 +261,7 @@ def skr_measure_panels_figure(
         if table.empty:
             continue
         months = list(table["month"])
-        flags = preliminary_flags(months, preliminary)
+        flags = preliminary_flags(table)
         any_preliminary |= any(flags)
         data += line_traces(
             months,
@@ -289,14 +289,16 @@ def skr_measure_panels_figure(
 # --- chart 5: R12 per area --------------------------------------------------------
 
 
-def agency_r12_by_area_figure(table: pd.DataFrame, *, preliminary: set[str]) -> go.Figure:
-    """KPI 3b: agency cost R12 per area (Mkr), one line per area."""
+def agency_r12_by_area_figure(table: pd.DataFrame, *, unit: str = "mkr") -> go.Figure:
+    """KPI 3b: agency cost R12 per area in `unit` (mkr, or tkr for small values), one line
+    per area."""
+    divisor, decimals, label = money_scale(unit)
     layout = chart_layout(
-        title=_("Kostnad hyrpersonal R12 per område (%(unit)s)") % {"unit": MKR},
+        title=_("Kostnad hyrpersonal R12 per område (%(unit)s)") % {"unit": label},
         subtitle=_("Rullande 12 månader"),
         height=480,
         xaxis=month_axis(),
-        yaxis={"title": {"text": str(MKR)}},
+        yaxis={"title": {"text": label}},
     )
     table = table[table["agency_r12_sek"].notna()]
     if table.empty:
@@ -305,17 +307,17 @@ def agency_r12_by_area_figure(table: pd.DataFrame, *, preliminary: set[str]) -> 
     any_preliminary = False
     for i, (area, rows) in enumerate(table.groupby("area", sort=True)):
         months = list(rows["month"])
-        flags = preliminary_flags(months, preliminary)
+        flags = preliminary_flags(rows)
         any_preliminary |= any(flags)
         data += line_traces(
             months,
-            scaled_values(rows["agency_r12_sek"], 1e6),
+            scaled_values(rows["agency_r12_sek"], divisor),
             name=str(area),
             colour=PALETTE[i % len(PALETTE)],
             symbol=SYMBOLS[i % len(SYMBOLS)],
             preliminary=flags,
-            unit=str(MKR),
-            decimals=1,
+            unit=label,
+            decimals=decimals,
             width=2,
         )
     if any_preliminary:
@@ -326,7 +328,7 @@ def agency_r12_by_area_figure(table: pd.DataFrame, *, preliminary: set[str]) -> 
 # --- chart 6: personnel cost vs budget -----------------------------------------------
 
 
-def personnel_cost_figure(table: pd.DataFrame, *, year: int, preliminary: set[str]) -> go.Figure:
+def personnel_cost_figure(table: pd.DataFrame, *, year: int) -> go.Figure:
     """KPI 5: personnel cost per month of one year: actual (bars), budget, last year (Tkr)."""
     layout = chart_layout(
         title=_(
@@ -347,10 +349,8 @@ def personnel_cost_figure(table: pd.DataFrame, *, year: int, preliminary: set[st
     budget_name = _("Budget %(year)s") % {"year": year}
     previous_name = _("Utfall %(year)s") % {"year": year - 1}
     actual = scaled_values(table["actual_sek"], 1e3)
-    flags = [
-        f and v is not None
-        for f, v in zip(preliminary_flags(months, preliminary), actual, strict=True)
-    ]
+    # Only months with actuals are marked; the rest of the year is budget.
+    flags = [f and v is not None for f, v in zip(preliminary_flags(table), actual, strict=True)]
     data = [
         {
             "type": "bar",
@@ -487,7 +487,7 @@ def agency_by_department_figure(
 # --- chart 8: purchased hours ------------------------------------------------------
 
 
-def agency_hours_figure(table: pd.DataFrame, *, preliminary: set[str]) -> go.Figure:
+def agency_hours_figure(table: pd.DataFrame) -> go.Figure:
     """KPI 7: purchased agency hours per month and profession (stacked), and cost per hour."""
     top, bottom = 0.42, 0.30  # the cost-per-hour panel, under the hours
     layout = chart_layout(
@@ -521,7 +521,7 @@ def agency_hours_figure(table: pd.DataFrame, *, preliminary: set[str]) -> go.Fig
     for i, code in enumerate(PROFESSIONS):
         rows = table[table["profession"] == code]
         months = list(rows["month"])
-        flags = preliminary_flags(months, preliminary)
+        flags = preliminary_flags(rows)
         any_preliminary |= any(flags)
         name = str(PROFESSION_LABELS[code])
         data.append(

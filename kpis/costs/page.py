@@ -13,24 +13,27 @@ from __future__ import annotations
 
 import pandas as pd
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from hyrdash.lib import chart_style, periods
 from hyrdash.lib.formatting import (
     format_change_text,
-    format_mkr,
+    format_money,
     format_number,
     format_pct,
     format_tkr,
+    money_unit,
 )
 from hyrdash.lib.page import (
     Chart,
     Column,
     make_table,
+    mark_followed,
     month_table,
     sentences,
     span_label,
     table_note,
+    target_label,
 )
 from kpis.costs import charts as cost_charts
 from kpis.costs.selection import (
@@ -43,13 +46,24 @@ from kpis.costs.selection import (
     dashboard_scopes,
     series_table,
 )
-from kpis.costs.selectors import CostData
+from kpis.costs.selectors import ChartComments, CostData
 from kpis.costs.series import PROFESSION_LABELS, PROFESSIONS
+from kpis.organisation.scopes import target_follows_hsf
+
+# How a chart's summary names its unit.
+UNIT_WORDS = {"mkr": gettext_lazy("miljoner kronor"), "tkr": gettext_lazy("tusental kronor")}
+
+
+def _followed(data: CostData, scope_key: str, months) -> list[bool]:
+    """Whether each month's ('YYYY-MM') target is the administration's (the scope
+    follows it)."""
+    return [target_follows_hsf(data.targets, year=int(m[:4]), scope=scope_key) for m in months]
 
 
 def _ytd_chart(table: pd.DataFrame, selection: Selection) -> Chart:
     month = selection.month
     rows = table.set_index("profession")
+    unit = money_unit([*table["ytd_sek"], *table["ytd_prev_sek"]])
     cards = []
     for code in [*PROFESSIONS, "total"]:
         row = rows.loc[code]
@@ -58,7 +72,8 @@ def _ytd_chart(table: pd.DataFrame, selection: Selection) -> Chart:
                 "code": code,
                 "label": PROFESSION_LABELS[code],
                 "ytd_sek": row["ytd_sek"],
-                "change_text": format_change_text(row["change_sek"], row["change_pct"]),
+                "ytd_text": format_money(row["ytd_sek"], unit),
+                "change_text": format_change_text(row["change_sek"], row["change_pct"], unit=unit),
                 "direction": (
                     ""
                     if pd.isna(row["change_sek"]) or row["change_sek"] == 0
@@ -77,8 +92,8 @@ def _ytd_chart(table: pd.DataFrame, selection: Selection) -> Chart:
             "period": period,
             "year": month.year,
             "previous": month.year - 1,
-            "total": format_mkr(total["ytd_sek"]),
-            "change": format_change_text(total["change_sek"], total["change_pct"]),
+            "total": format_money(total["ytd_sek"], unit),
+            "change": format_change_text(total["change_sek"], total["change_pct"], unit=unit),
         },
         table_note(),
     )
@@ -87,9 +102,9 @@ def _ytd_chart(table: pd.DataFrame, selection: Selection) -> Chart:
     ) % {"month": chart_style.month_label(month), "previous": month.year - 1}
     columns = [
         Column(_("Yrkesgrupp"), header=True),
-        Column(_("Ack %(year)s") % {"year": month.year}, "mkr"),
-        Column(_("Ack %(year)s") % {"year": month.year - 1}, "mkr"),
-        Column(_("Förändring"), "mkr"),
+        Column(_("Ack %(year)s") % {"year": month.year}, unit),
+        Column(_("Ack %(year)s") % {"year": month.year - 1}, unit),
+        Column(_("Förändring"), unit),
         Column(_("Förändring (%)"), "pct"),
     ]
     records = [
@@ -101,7 +116,7 @@ def _ytd_chart(table: pd.DataFrame, selection: Selection) -> Chart:
         number="1",
         heading=_("Kostnader hittills i år"),
         summary=summary,
-        figure=chart_style.to_json(cost_charts.agency_ytd_figure(table, month=month)),
+        figure=chart_style.to_json(cost_charts.agency_ytd_figure(table, month=month, unit=unit)),
         tables=[
             make_table(caption, columns, records, emphasis=list(table["profession"] == "total"))
         ],
@@ -109,24 +124,27 @@ def _ytd_chart(table: pd.DataFrame, selection: Selection) -> Chart:
     )
 
 
-def _monthly_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str]) -> Chart:
+def _monthly_chart(table: pd.DataFrame, selection: Selection) -> Chart:
     month = selection.month
+    preliminary = chart_style.preliminary_months(table)
     wide = table.pivot_table(
         index="month", columns="profession", values="amount_sek", aggfunc="sum", dropna=False
     ).reindex(columns=PROFESSIONS)
     wide = wide[wide.notna().any(axis=1)] if len(wide) else wide
     wide["total"] = wide[PROFESSIONS].sum(axis=1, min_count=1)
     current = wide["total"].get(selection.month_text)
+    unit = money_unit(wide["total"])
     summary = sentences(
         _(
             "Linjediagram: kostnad för hyrpersonal per månad, en linje per år "
-            "%(first)s–%(last)s, i miljoner kronor. %(month)s: %(value)s."
+            "%(first)s–%(last)s, i %(unit)s. %(month)s: %(value)s."
         )
         % {
             "first": month.year - 2,
             "last": month.year,
+            "unit": UNIT_WORDS[unit],
             "month": chart_style.month_label(month).capitalize(),
-            "value": format_mkr(current),
+            "value": format_money(current, unit),
         },
         table_note(),
     )
@@ -136,12 +154,13 @@ def _monthly_chart(table: pd.DataFrame, selection: Selection, preliminary: set[s
         heading=_("Kostnad per månad"),
         summary=summary,
         figure=chart_style.to_json(
-            cost_charts.agency_monthly_figure(table, month=month, preliminary=preliminary)
+            cost_charts.agency_monthly_figure(table, month=month, unit=unit)
         ),
         tables=[
             month_table(
                 _("Kostnader hyrpersonal per månad och yrkesgrupp %(first)s–%(month)s")
                 % {"first": month.year - 2, "month": chart_style.month_label(month)},
+                # The table in tkr, as the decks have it: every month's figure exact.
                 [Column(PROFESSION_LABELS[c], "tkr") for c in [*PROFESSIONS, "total"]],
                 wide.index,
                 wide,
@@ -151,7 +170,8 @@ def _monthly_chart(table: pd.DataFrame, selection: Selection, preliminary: set[s
     )
 
 
-def _r12_chart(table: pd.DataFrame, preliminary: set[str]) -> Chart:
+def _r12_chart(table: pd.DataFrame) -> Chart:
+    preliminary = chart_style.preliminary_months(table)
     last = chart_style.latest(table, "agency_r12_sek")
     summary = sentences(
         _("Linjediagram: kostnaden för hyrpersonal rullande tolv månader, %(span)s.")
@@ -170,7 +190,7 @@ def _r12_chart(table: pd.DataFrame, preliminary: set[str]) -> Chart:
         number="3",
         heading=_("Kostnad R12"),
         summary=summary,
-        figure=chart_style.to_json(cost_charts.agency_r12_figure(table, preliminary=preliminary)),
+        figure=chart_style.to_json(cost_charts.agency_r12_figure(table)),
         tables=[
             month_table(
                 _("Kostnaden för hyrpersonal R12 per månad"),
@@ -183,38 +203,63 @@ def _r12_chart(table: pd.DataFrame, preliminary: set[str]) -> Chart:
     )
 
 
-def _skr_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str]) -> Chart:
+def _skr_latest(table: pd.DataFrame, followed: list[bool]) -> str:
+    """The summary's last value, with the month's target and whose it is."""
     last = chart_style.latest(table, "ratio_pct")
-    if last is not None:
-        last_row = table[table["ratio_pct"].notna()].iloc[-1]
-        values = {
-            "value": format_pct(last, 2),
-            "month": chart_style.short_month_label(last_row["month"]),
-            "target": format_pct(last_row["target_pct"], 2),
-        }
-        if pd.notna(last_row["target_pct"]):
-            latest_text = _("Senast %(value)s (%(month)s), mål %(target)s.") % values
-        else:
-            latest_text = _("Senast %(value)s (%(month)s).") % values
-    else:
-        latest_text = _("SKR-måttet saknas: det behövs utfall för tolv månader i följd.")
-    summary = sentences(
-        _(
+    if last is None:
+        return _("SKR-måttet saknas: det behövs utfall för tolv månader i följd.")
+    present = table["ratio_pct"].notna().to_numpy()
+    row = len(table) - 1 - int(present[::-1].argmax())
+    target = table["target_pct"].iloc[row]
+    values = {
+        "value": format_pct(last, 2),
+        "month": chart_style.short_month_label(table["month"].iloc[row]),
+        "target": format_pct(target, 2),
+    }
+    if pd.isna(target):
+        return _("Senast %(value)s (%(month)s).") % values
+    if followed[row]:
+        return _("Senast %(value)s (%(month)s), förvaltningens mål %(target)s.") % values
+    return _("Senast %(value)s (%(month)s), mål %(target)s.") % values
+
+
+def _skr_chart(table: pd.DataFrame, selection: Selection, data: CostData) -> Chart:
+    """Chart 4. A scope without a target (none of its own, not marked to follow the
+    administration's) has no target line and no target column."""
+    followed = _followed(data, selection.scope.key, table["month"])
+    with_target = bool(table["target_pct"].notna().any())
+    values = {"scope": selection.scope.label, "span": span_label(table["month"])}
+    if with_target:
+        described = _(
             "Linjediagram: SKR-måttet, hyrkostnaden i procent av kostnaden för egen personal "
             "rullande tolv månader, för %(scope)s, %(span)s, med målet per år som streckad "
             "linje."
         )
-        % {"scope": selection.scope.label, "span": span_label(table["month"])},
-        latest_text,
-        table_note(),
-    )
+    else:
+        described = _(
+            "Linjediagram: SKR-måttet, hyrkostnaden i procent av kostnaden för egen personal "
+            "rullande tolv månader, för %(scope)s, %(span)s."
+        )
+    summary = sentences(described % values, _skr_latest(table, followed), table_note())
     columns = [
         Column(_("Hyrpersonal R12"), "tkr"),
         Column(_("Egen personal R12"), "tkr"),
         Column(_("SKR-mått"), "pct2"),
-        Column(_("Mål"), "pct2"),
     ]
-    values = table[["agency_r12_sek", "own_staff_r12_sek", "ratio_pct", "target_pct"]]
+    shown = ["agency_r12_sek", "own_staff_r12_sek", "ratio_pct"]
+    if with_target:
+        columns.append(Column(target_label(followed, table["target_pct"]), "pct2"))
+        shown.append("target_pct")
+    numbers = month_table(
+        _("%(title)s, %(scope)s, per månad")
+        % {"title": cost_charts.SKR_TITLE, "scope": selection.scope.label},
+        columns,
+        table["month"],
+        table[shown],
+        chart_style.preliminary_months(table),
+    )
+    if with_target:
+        mark_followed(numbers, 4, followed)
     return Chart(
         code="skr-measure",
         number="4",
@@ -222,23 +267,15 @@ def _skr_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str])
         summary=summary,
         figure=chart_style.to_json(
             cost_charts.skr_measure_figure(
-                table, scope_label=selection.scope.label, preliminary=preliminary
+                table, scope_label=selection.scope.label, followed=followed
             )
         ),
-        tables=[
-            month_table(
-                _("%(title)s, %(scope)s, per månad")
-                % {"title": cost_charts.SKR_TITLE, "scope": selection.scope.label},
-                columns,
-                table["month"],
-                values,
-                preliminary,
-            )
-        ],
+        tables=[numbers],
     )
 
 
-def _skr_scopes_chart(table: pd.DataFrame, data: CostData, preliminary: set[str]) -> Chart:
+def _skr_scopes_chart(table: pd.DataFrame, data: CostData) -> Chart:
+    preliminary = chart_style.preliminary_months(table)
     scopes = dashboard_scopes(data)
     label_of = {s.key: s.label for s in scopes}
     tables = {
@@ -270,6 +307,12 @@ def _skr_scopes_chart(table: pd.DataFrame, data: CostData, preliminary: set[str]
             for key, row in zip(targets.index, targets.itertuples(index=False), strict=True)
         ],
     )
+    for i, year in enumerate(targets.columns, start=1):
+        mark_followed(
+            target_table,
+            i,
+            [target_follows_hsf(data.targets, year=int(year), scope=key) for key in targets.index],
+        )
     latest = []
     for s in scopes:
         value = chart_style.latest(tables[s.label], "ratio_pct")
@@ -290,17 +333,17 @@ def _skr_scopes_chart(table: pd.DataFrame, data: CostData, preliminary: set[str]
         number="4b",
         heading=_("SKR-måttet per vårdtyp och område"),
         summary=summary,
-        figure=chart_style.to_json(
-            cost_charts.skr_measure_panels_figure(tables, preliminary=preliminary)
-        ),
+        figure=chart_style.to_json(cost_charts.skr_measure_panels_figure(tables)),
         tables=[ratio_table, target_table],
     )
 
 
-def _r12_area_chart(table: pd.DataFrame, preliminary: set[str]) -> Chart:
+def _r12_area_chart(table: pd.DataFrame) -> Chart:
+    preliminary = chart_style.preliminary_months(table)
     wide = table.pivot(index="month", columns="area", values="agency_r12_sek")
+    unit = money_unit(table["agency_r12_sek"])
     latest = (
-        [f"{area} {format_mkr(value)}" for area, value in wide.iloc[-1].dropna().items()]
+        [f"{area} {format_money(value, unit)}" for area, value in wide.iloc[-1].dropna().items()]
         if len(wide)
         else []
     )
@@ -321,13 +364,11 @@ def _r12_area_chart(table: pd.DataFrame, preliminary: set[str]) -> Chart:
         number="5",
         heading=_("Kostnad R12 per område"),
         summary=summary,
-        figure=chart_style.to_json(
-            cost_charts.agency_r12_by_area_figure(table, preliminary=preliminary)
-        ),
+        figure=chart_style.to_json(cost_charts.agency_r12_by_area_figure(table, unit=unit)),
         tables=[
             month_table(
                 _("Kostnad hyrpersonal R12 per område och månad"),
-                [Column(str(a), "mkr") for a in wide.columns],
+                [Column(str(a), unit) for a in wide.columns],
                 wide.index,
                 wide,
                 preliminary,
@@ -336,10 +377,12 @@ def _r12_area_chart(table: pd.DataFrame, preliminary: set[str]) -> Chart:
     )
 
 
-def _personnel_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str]) -> Chart:
+def _personnel_chart(table: pd.DataFrame, selection: Selection) -> Chart:
     year = selection.month.year
-    # Only months with actuals are preliminary here; the rest of the year is budget.
-    with_actuals = set(table.loc[table["actual_sek"].notna(), "month"]) & preliminary
+    # Only months with actuals are marked here; the rest of the year is budget.
+    with_actuals = set(table.loc[table["actual_sek"].notna(), "month"]) & (
+        chart_style.preliminary_months(table)
+    )
     months = pd.PeriodIndex(table["month"], freq="M")
     actual, budget = (
         periods.year_to_date(
@@ -367,9 +410,7 @@ def _personnel_chart(table: pd.DataFrame, selection: Selection, preliminary: set
         number="6",
         heading=_("Personalkostnader mot budget"),
         summary=summary,
-        figure=chart_style.to_json(
-            cost_charts.personnel_cost_figure(table, year=year, preliminary=preliminary)
-        ),
+        figure=chart_style.to_json(cost_charts.personnel_cost_figure(table, year=year)),
         tables=[
             month_table(
                 _("Personalkostnader %(year)s per månad: utfall, budget och utfall %(previous)s")
@@ -452,7 +493,8 @@ def _department_chart(table: pd.DataFrame, selection: Selection, data: CostData)
     )
 
 
-def _hours_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str]) -> Chart:
+def _hours_chart(table: pd.DataFrame, selection: Selection) -> Chart:
+    preliminary = chart_style.preliminary_months(table)
     hours = table.pivot(index="month", columns="profession", values="hours").reindex(
         columns=PROFESSIONS
     )
@@ -488,7 +530,7 @@ def _hours_chart(table: pd.DataFrame, selection: Selection, preliminary: set[str
         number="8",
         heading=_("Köpta hyrtimmar"),
         summary=summary,
-        figure=chart_style.to_json(cost_charts.agency_hours_figure(table, preliminary=preliminary)),
+        figure=chart_style.to_json(cost_charts.agency_hours_figure(table)),
         tables=[
             month_table(
                 _("Köpta hyrtimmar och kostnad per timme per månad och yrkesgrupp"),
@@ -577,29 +619,35 @@ def build_charts(
     data: CostData,
     selection: Selection,
     *,
-    comments: dict | None = None,
+    comments: dict[str, ChartComments] | None = None,
     national: pd.DataFrame | None = None,
     region: str = "Västerbotten",
+    extra_tables: dict | None = None,
 ) -> list[Chart]:
-    """Every chart of the page for this selection, in the order of the decks."""
-    preliminary = {m.strftime("%Y-%m") for m in data.months_actuals if data.is_preliminary(m)}
+    """Every chart of the page for this selection, in the order of the decks. Which
+    months are preliminary each chart reads from its table's `preliminary` column.
 
+    `extra_tables` ({chart code: [Table]}) are shown under a chart's own tables: another
+    subject's figures that belong beside it (the consultants per status under 12 a §
+    beside the purchased hours)."""
     tables = {code: series_table(code, data, selection, national=national) for code in CHART_CODES}
     built = [
         _ytd_chart(tables[AGENCY_YTD], selection),
-        _monthly_chart(tables["agency-monthly"], selection, preliminary),
-        _r12_chart(tables["agency-r12"], preliminary),
-        _skr_chart(tables["skr-measure"], selection, preliminary),
-        _skr_scopes_chart(tables[SKR_SCOPES], data, preliminary),
-        _r12_area_chart(tables["agency-r12-by-area"], preliminary),
-        _personnel_chart(tables["personnel-cost"], selection, preliminary),
+        _monthly_chart(tables["agency-monthly"], selection),
+        _r12_chart(tables["agency-r12"]),
+        _skr_chart(tables["skr-measure"], selection, data),
+        _skr_scopes_chart(tables[SKR_SCOPES], data),
+        _r12_area_chart(tables["agency-r12-by-area"]),
+        _personnel_chart(tables["personnel-cost"], selection),
         _department_chart(tables["agency-by-department"], selection, data),
-        _hours_chart(tables["agency-hours"], selection, preliminary),
+        _hours_chart(tables["agency-hours"], selection),
         _national_chart(tables[NATIONAL], region=region),
     ]
     comments = comments or {}
     for chart in built:
-        chart.comment = comments.get(chart.code)
+        found = comments.get(chart.code, ChartComments())
+        chart.comment, chart.hsf_comment = found.own, found.hsf
+        chart.tables += (extra_tables or {}).get(chart.code, [])
         name = csv_filename(chart.code, selection, tables[chart.code])
         chart.file_stem = name.removesuffix(".csv")
     return built

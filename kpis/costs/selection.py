@@ -20,6 +20,7 @@ from hyrdash.lib import chart_style
 from hyrdash.lib.page import MONTH, SCOPE, clean_param, month_options, parse_month
 from kpis.costs import series
 from kpis.costs.selectors import CostData
+from kpis.organisation import selectors as org_selectors
 from kpis.organisation.selectors import DASHBOARD_CARE_TYPES, Scope, parse_month_and_scope
 
 FROM = "fran"
@@ -138,15 +139,14 @@ def parse_selection(params, *, data: CostData) -> tuple[Selection, list[str]]:
 
 
 def scope_choices(data: CostData, selected: Scope) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The scope select's groups: (group label, [(key, label)]); "" for no group."""
-    groups = [
-        ("", [(Scope().key, Scope().label)]),
-        (_("Vårdtyp"), [(f"care:{c.value}", str(c.label)) for c in DASHBOARD_CARE_TYPES]),
-        (_("Område"), [(f"area:{name}", name) for name in data.areas]),
-    ]
-    if selected.key not in {key for _group, choices in groups for key, _label in choices}:
-        groups.append((_("Annat urval"), [(selected.key, selected.label)]))
-    return groups
+    """The scope select's groups: (group label, [(key, label)]); "" for no group. The
+    departments are listed under their area (kpis.organisation.selectors.scope_choices)."""
+    return org_selectors.scope_choices(
+        care_types=DASHBOARD_CARE_TYPES,
+        areas=data.areas,
+        departments=data.departments,
+        selected=selected,
+    )
 
 
 def month_choices(data: CostData) -> list[tuple[str, str]]:

@@ -1,5 +1,6 @@
 """Reads for the cost dashboard: the current ledger sums per department and category
-(`cost_data`, one query per kind), the targets and the month's comments.
+(`cost_data`, one query per kind), the targets, the last closed month and the month's
+comments.
 """
 
 from __future__ import annotations
@@ -9,9 +10,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db import connection
 
+from hyrdash.lib import periods
 from hyrdash.lib.pgcopy import copy_frame
-from kpis.batches import closed_months, months_with_data
+from kpis.batches import closed_through, months_with_data
 from kpis.models import Area, Commentary, Department, DepartmentMonthlyCost, ImportBatch, Target
+from kpis.organisation import selectors as org_selectors
+from kpis.organisation.scopes import HSF
 
 
 @dataclass
@@ -24,9 +28,11 @@ class CostData:
     budget: pd.DataFrame
     months_actuals: pd.PeriodIndex  # months an actuals import covers
     months_budget: pd.PeriodIndex
-    targets: dict[tuple[int, str], float] = field(default_factory=dict)
-    closed: set[pd.Period] = field(default_factory=set)
+    # {(year, scope key): pct, or "hsf" for a scope that follows the administration's}
+    targets: dict[tuple[int, str], float | str] = field(default_factory=dict)
+    closed_through: pd.Period | None = None  # the last closed month (kpis.batches)
     areas: list[str] = field(default_factory=list)
+    departments: dict[str, str] = field(default_factory=dict)  # department -> its area
     # Sums per month x category, per (kind, scope key, value): computed once per page.
     cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -35,7 +41,8 @@ class CostData:
         return self.months_actuals[-1] if len(self.months_actuals) else None
 
     def is_preliminary(self, month: pd.Period) -> bool:
-        return month not in self.closed
+        """After the last closed month (hyrdash.lib.periods.is_preliminary)."""
+        return periods.is_preliminary(month, closed_through=self.closed_through)
 
 
 COST_COLUMNS = ["period", "area", "department", "care_type", "category", "amount", "hours"]
@@ -85,12 +92,10 @@ def cost_frame(*, kind: str) -> pd.DataFrame:
     return frame
 
 
-def targets() -> dict[tuple[int, str], float]:
-    """SKR targets as {(year, scope key): pct}."""
-    return {
-        (t.year, t.scope_key): float(t.pct)
-        for t in Target.objects.filter(measure=Target.Measure.SKR).select_related("area")
-    }
+def targets() -> dict[tuple[int, str], float | str]:
+    """SKR targets as {(year, scope key): pct, or "hsf" where the scope follows the
+    administration's} (kpis.organisation.selectors.targets)."""
+    return org_selectors.targets(measure=Target.Measure.SKR)
 
 
 def cost_data() -> CostData:
@@ -100,12 +105,27 @@ def cost_data() -> CostData:
         months_actuals=months_with_data(kind=ImportBatch.Kind.ACTUALS),
         months_budget=months_with_data(kind=ImportBatch.Kind.BUDGET),
         targets=targets(),
-        closed=closed_months(kind=ImportBatch.Kind.ACTUALS),
+        closed_through=closed_through(kind=ImportBatch.Kind.ACTUALS),
         areas=list(Area.objects.values_list("name", flat=True)),
+        departments=dict(Department.objects.values_list("name", "area__name")),
     )
 
 
-def commentaries(*, month: pd.Period) -> dict[str, Commentary]:
-    """The month's comments per chart code."""
-    found = Commentary.objects.filter(period=month.to_timestamp().date()).select_related("author")
-    return {comment.chart: comment for comment in found}
+@dataclass(frozen=True)
+class ChartComments:
+    """A chart's comments for a month: the scope's own, and the administration's when the
+    scope is another (shown apart, marked as the administration's)."""
+
+    own: Commentary | None = None
+    hsf: Commentary | None = None
+
+
+def commentaries(*, month: pd.Period, scope: str = HSF) -> dict[str, ChartComments]:
+    """The month's comments per chart code, for the scope (its key) and the
+    administration's."""
+    found = Commentary.objects.filter(
+        period=month.to_timestamp().date(), scope__in={scope, HSF}
+    ).select_related("author")
+    own = {c.chart: c for c in found if c.scope == scope}
+    hsf = {c.chart: c for c in found if c.scope == HSF and scope != HSF}
+    return {chart: ChartComments(own.get(chart), hsf.get(chart)) for chart in {*own, *hsf}}

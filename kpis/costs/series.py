@@ -35,15 +35,30 @@ PROFESSION_LABELS = {
 }
 
 
+# The month-indexed series end with `preliminary`: 1 for a month after the last closed
+# one (hyrdash.lib.periods.is_preliminary), else 0.
 SERIES = {
     "agency-ytd": ["profession", "ytd_sek", "ytd_prev_sek", "change_sek", "change_pct"],
-    "agency-monthly": ["month", "profession", "amount_sek"],
-    "agency-r12": ["month", "agency_r12_sek"],
-    "skr-measure": ["month", "agency_r12_sek", "own_staff_r12_sek", "ratio_pct", "target_pct"],
-    "agency-r12-by-area": ["month", "area", "agency_r12_sek"],
-    "personnel-cost": ["month", "actual_sek", "budget_sek", "actual_prev_year_sek"],
+    "agency-monthly": ["month", "profession", "amount_sek", "preliminary"],
+    "agency-r12": ["month", "agency_r12_sek", "preliminary"],
+    "skr-measure": [
+        "month",
+        "agency_r12_sek",
+        "own_staff_r12_sek",
+        "ratio_pct",
+        "target_pct",
+        "preliminary",
+    ],
+    "agency-r12-by-area": ["month", "area", "agency_r12_sek", "preliminary"],
+    "personnel-cost": [
+        "month",
+        "actual_sek",
+        "budget_sek",
+        "actual_prev_year_sek",
+        "preliminary",
+    ],
     "agency-by-department": ["department", "profession", "amount_sek", "amount_prev_sek"],
-    "agency-hours": ["month", "profession", "hours", "cost_per_hour_sek"],
+    "agency-hours": ["month", "profession", "hours", "cost_per_hour_sek", "preliminary"],
 }
 
 
@@ -113,6 +128,17 @@ def _limit(table: pd.DataFrame, start: pd.Period | None, end: pd.Period | None) 
     return table.reset_index(drop=True)
 
 
+def _finish(
+    data: CostData, table: pd.DataFrame, name: str, start: pd.Period | None, end: pd.Period | None
+) -> pd.DataFrame:
+    """A month-indexed series: its `preliminary` column (0/1, the one rule of
+    hyrdash.lib.periods.is_preliminary), its columns in order, its months in start..end."""
+    table = table.assign(
+        preliminary=periods.preliminary_column(table["month"], closed_through=data.closed_through)
+    )
+    return _limit(table[SERIES[name]], start, end)
+
+
 def agency_ytd(data: CostData, *, scope: Scope, month: pd.Period) -> pd.DataFrame:
     """KPI 1: agency cost Jan..month vs the same months last year, per profession and total."""
     rows = []
@@ -136,7 +162,7 @@ def agency_monthly(
     long = table.stack(future_stack=True).reset_index()
     long.columns = ["month", "profession", "amount_sek"]
     long["month"] = month_text(long["month"])
-    return _limit(long[SERIES["agency-monthly"]], start, end)
+    return _finish(data, long, "agency-monthly", start, end)
 
 
 def agency_total(data: CostData, *, scope: Scope) -> pd.Series:
@@ -153,16 +179,16 @@ def agency_r12(data: CostData, *, scope: Scope, start=None, end=None) -> pd.Data
     r12 = periods.rolling_12(agency_total(data, scope=scope))
     r12 = r12[r12.index.isin(data.months_actuals)]
     table = pd.DataFrame({"month": month_text(r12.index), "agency_r12_sek": r12.to_numpy()})
-    return _limit(table, start, end)
+    return _finish(data, table, "agency-r12", start, end)
 
 
 def skr_measure(data: CostData, *, scope: Scope, start=None, end=None) -> pd.DataFrame:
-    """KPI 4: agency R12 ÷ own-staff R12 in %, with the target of the month's year."""
+    """KPI 4: agency R12 ÷ own-staff R12 in %, with the scope's target of the month's
+    year (its own, or the administration's where it follows it; else empty)."""
     measure = cost_metrics.skr_measure(
         agency_total(data, scope=scope), own_staff_total(data, scope=scope)
     )
     measure = measure[measure.index.isin(data.months_actuals)]
-    target_scope = scope.key if scope.kind in ("care", "area") else HSF
     table = pd.DataFrame(
         {
             "month": month_text(measure.index),
@@ -170,12 +196,11 @@ def skr_measure(data: CostData, *, scope: Scope, start=None, end=None) -> pd.Dat
             "own_staff_r12_sek": measure["own_staff_r12"].to_numpy(),
             "ratio_pct": measure["ratio_pct"].to_numpy(),
             "target_pct": [
-                _nan(target_for(data.targets, year=p.year, scope=target_scope))
-                for p in measure.index
+                _nan(target_for(data.targets, year=p.year, scope=scope.key)) for p in measure.index
             ],
         }
     )
-    return _limit(table, start, end)
+    return _finish(data, table, "skr-measure", start, end)
 
 
 def agency_r12_by_area(data: CostData, *, scope: Scope, start=None, end=None) -> pd.DataFrame:
@@ -201,7 +226,7 @@ def agency_r12_by_area(data: CostData, *, scope: Scope, start=None, end=None) ->
     if not parts:
         return pd.DataFrame(columns=SERIES["agency-r12-by-area"])
     table = pd.concat(parts).sort_values(["month", "area"], kind="stable")
-    return _limit(table[SERIES["agency-r12-by-area"]], start, end)
+    return _finish(data, table, "agency-r12-by-area", start, end)
 
 
 def personnel_cost(data: CostData, *, scope: Scope, start=None, end=None) -> pd.DataFrame:
@@ -226,7 +251,7 @@ def personnel_cost(data: CostData, *, scope: Scope, start=None, end=None) -> pd.
             "actual_prev_year_sek": prev.reindex(months).to_numpy(),
         }
     )
-    return _limit(table, start, end)
+    return _finish(data, table, "personnel-cost", start, end)
 
 
 def agency_by_department(
@@ -278,7 +303,7 @@ def agency_hours(data: CostData, *, scope: Scope, start=None, end=None) -> pd.Da
             )
         )
     table = pd.concat(parts).sort_values(["month"], kind="stable")
-    return _limit(table[SERIES["agency-hours"]], start, end)
+    return _finish(data, table, "agency-hours", start, end)
 
 
 def _none(value: float) -> float | None:

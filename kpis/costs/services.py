@@ -47,6 +47,7 @@ from kpis.models import (
     ReplacedUnit,
     Unit,
 )
+from kpis.organisation.scopes import HSF
 from kpis.signals import registers_changed
 
 # The kinds of import whose rows are ledger rows with monthly sums (MonthlyCost).
@@ -574,15 +575,18 @@ def _sum_in_memory(cursor) -> None:
         cursor.execute("SET LOCAL work_mem = '256MB'")
 
 
-def commentary_save(*, period: dt.date, chart: str, text: str, user=None) -> Commentary | None:
-    """Save the month's comment on a chart; an empty text removes it."""
+def commentary_save(
+    *, period: dt.date, chart: str, text: str, scope: str = HSF, user=None
+) -> Commentary | None:
+    """Save the month's comment on a chart for a scope (its key: "hsf", "area:<område>",
+    ...); an empty text removes it. Other scopes' comments are left as they are."""
     period = period.replace(day=1)
     text = text.strip()
     if not text:
-        Commentary.objects.filter(period=period, chart=chart).delete()
+        Commentary.objects.filter(period=period, chart=chart, scope=scope).delete()
         return None
     comment, _ = Commentary.objects.update_or_create(
-        period=period, chart=chart, defaults={"text": text, "author": user}
+        period=period, chart=chart, scope=scope, defaults={"text": text, "author": user}
     )
     return comment
 

@@ -10,10 +10,11 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hyrdash.lib import exports
+from hyrdash.lib import chart_style, exports
 from hyrdash.lib.uploads import back_url
 from kpis import roles
 from kpis.costs import page as cost_page
@@ -22,6 +23,9 @@ from kpis.costs import selectors as cost_selectors
 from kpis.costs.services import commentary_save
 from kpis.forms import CommentaryForm
 from kpis.national import selectors as national_selectors
+from kpis.organisation.selectors import Scope, ScopeError
+from kpis.placements import page as placement_page
+from kpis.placements import selectors as placement_selectors
 
 
 def dashboard(request):
@@ -43,15 +47,19 @@ def dashboard(request):
     charts = cost_page.build_charts(
         data,
         selection,
-        comments=cost_selectors.commentaries(month=selection.month),
+        comments=cost_selectors.commentaries(month=selection.month, scope=selection.scope.key),
         national=national_selectors.national_shares(),
         region=getattr(settings, "HYRDASH_REGION", "Västerbotten"),
+        extra_tables=_placement_tables(),
     )
     context = {
         "nav": "dashboard",
         "selection": selection,
         "selected_month": selection.month_text,
         "preliminary": data.is_preliminary(selection.month),
+        "closed_through_label": (
+            chart_style.month_label(data.closed_through) if data.closed_through else ""
+        ),
         "month_choices": cost_selection.month_choices(data),
         "scope_choices": cost_selection.scope_choices(data, selection.scope),
         "query": selection.query(),
@@ -60,16 +68,33 @@ def dashboard(request):
     return render(request, "kpis/dashboard.html", context)
 
 
+def _placement_tables() -> dict:
+    """Beside the purchased hours: consultants per area and status under 12 a § today,
+    counts only (the names are for the bemanning role)."""
+    today = timezone.localdate()
+    counts = placement_selectors.status_counts(on=today)
+    if counts.empty:
+        return {}
+    return {"agency-hours": [placement_page.counts_table(counts, on=today)]}
+
+
 @require_POST
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
 def commentary(request):
+    """Save a chart's comment for the month and the scope the page shows (urval)."""
     form = CommentaryForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Kommentaren kunde inte sparas: högst 2 000 tecken."))
         return back_url(request, "kpis:dashboard")
+    try:
+        scope = Scope.parse(form.cleaned_data["urval"] or None)
+    except ScopeError as exc:
+        messages.error(request, _("Kommentaren kunde inte sparas: %(problem)s") % {"problem": exc})
+        return back_url(request, "kpis:dashboard")
     saved = commentary_save(
         period=form.cleaned_data["manad"],
         chart=form.cleaned_data["chart"],
+        scope=scope.key,
         text=form.cleaned_data["text"],
         user=request.user,
     )

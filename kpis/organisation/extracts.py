@@ -12,12 +12,11 @@ from hyrdash.lib.tabular import (
     Column,
     ExtractError,
     Problem,
-    blank_problems,
+    choice_problems,
     duplicate_problems,
     in_column_order,
-    invalid_problems,
     quote,
-    read_table,
+    read_rows,
 )
 
 ORG_COLUMNS = (
@@ -39,17 +38,10 @@ def parse_org(data: bytes, care_types: Sequence[str]) -> pd.DataFrame:
     `care_types` are the allowed codes (lower case); the file may use any case.
     A department must belong to one area only.
     """
-    table = read_table(data, ORG_COLUMNS)
-    if table.empty:
-        raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
-    problems = blank_problems(table, [c.name for c in ORG_COLUMNS])
+    table, problems = read_rows(data, ORG_COLUMNS)
     care = table["Vårdtyp"].str.lower()
-    allowed = ", ".join(care_types)
-    problems += invalid_problems(
-        table,
-        "Vårdtyp",
-        ~care.isin(list(care_types)) & (care != ""),
-        _("är ingen vårdtyp (tillåtna: %(allowed)s).") % {"allowed": allowed},
+    problems += choice_problems(
+        table, "Vårdtyp", care, care_types, _("är ingen vårdtyp (tillåtna: %(allowed)s).")
     )
     problems += duplicate_problems(table, "Ansvar", _("varje ansvar får bara finnas på en rad"))
     areas_per_department = table.groupby("Verksamhet")["Område"].nunique()

@@ -16,17 +16,31 @@ SCOPE_KINDS = (HSF, "care", "area", "department")
 
 
 def target_for(
-    targets: Mapping[tuple[int, str], float | None], *, year: int, scope: str
+    targets: Mapping[tuple[int, str], float | str | None], *, year: int, scope: str
 ) -> float | None:
-    """The target agency share (%) for a scope and year.
+    """The target (%) in force for a scope and year, or None when there is none.
 
-    ``targets`` maps ``(year, scope)`` to a percentage; scopes are ``"hsf"``
-    (the whole administration), ``"care:<vårdtyp>"`` or ``"area:<name>"``.
-    A scope without its own target falls back to ``(year, "hsf")``; if that
-    is missing too, ``None``.
+    ``targets`` maps ``(year, scope)`` to a percentage, or to ``"hsf"`` when a
+    controller marked that scope to follow the administration's target for the year;
+    scopes are ``"hsf"`` (the whole administration), ``"care:<vårdtyp>"`` or
+    ``"area:<name>"``. A scope has its own target, or the administration's when it
+    follows it, or none: a target nobody decided is never shown.
     """
-    for key in ((year, scope), (year, HSF)):
-        value = targets.get(key)
-        if not is_missing(value):
-            return float(value)  # type: ignore[arg-type]
-    return None
+    value = targets.get((year, scope))
+    if value == HSF and scope != HSF:
+        value = targets.get((year, HSF))
+    if isinstance(value, str) or is_missing(value):
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def target_follows_hsf(
+    targets: Mapping[tuple[int, str], float | str | None], *, year: int, scope: str
+) -> bool:
+    """Whether the scope's target for the year is the administration's (marked to
+    follow it, and the administration has one): the pages then say so."""
+    return (
+        scope != HSF
+        and targets.get((year, scope)) == HSF
+        and target_for(targets, year=year, scope=scope) is not None
+    )

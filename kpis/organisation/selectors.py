@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from hyrdash.lib import chart_style as charts
 from hyrdash.lib.page import MONTH, SCOPE, clean_param, parse_month
-from kpis.models import Area, CareType, Department
+from kpis.models import Area, CareType, Department, Target
 from kpis.organisation.scopes import HSF, SCOPE_KINDS
 
 DASHBOARD_CARE_TYPES = (CareType.SJUKHUSVARD, CareType.PRIMARVARD, CareType.TANDVARD)
@@ -81,6 +81,27 @@ class Scope:
         return frame[frame[column] == self.value]
 
 
+def scope_choices(
+    *, care_types, areas: list[str], departments: dict[str, str], selected: Scope
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The scope select's groups, (group label, [(key, label)]), "" for no group: the
+    administration, the care types, the areas, then each area's departments under the
+    area's name (as the survey's select), and the selected scope if it is none of those.
+    `departments` maps a department to its area."""
+    groups = [
+        ("", [(HSF, Scope().label)]),
+        (_("Vårdtyp"), [(f"care:{c.value}", str(c.label)) for c in care_types]),
+        (_("Område"), [(f"area:{name}", name) for name in areas]),
+    ]
+    for area in areas:
+        names = sorted(name for name, parent in departments.items() if parent == area)
+        if names:
+            groups.append((area, [(f"department:{name}", name) for name in names]))
+    if selected.key not in {key for _group, choices in groups for key, _label in choices}:
+        groups.append((_("Annat urval"), [(selected.key, selected.label)]))
+    return groups
+
+
 def parse_month_and_scope(
     params, *, months, default: pd.Period, no_data: str
 ) -> tuple[pd.Period, Scope, list[str]]:
@@ -113,3 +134,12 @@ def parse_month_and_scope(
         problems.append(_("%(problem)s Visar hela förvaltningen.") % {"problem": exc})
         scope = Scope()
     return month, scope, problems
+
+
+def targets(*, measure: str) -> dict[tuple[int, str], float | str]:
+    """A measure's targets (Target.Measure) as {(year, scope key): pct}, or "hsf" for a
+    scope marked to follow the administration's target (scopes.target_for)."""
+    return {
+        (t.year, t.scope_key): HSF if t.follows_hsf else float(t.pct)
+        for t in Target.objects.filter(measure=measure).select_related("area")
+    }

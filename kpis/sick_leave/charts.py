@@ -18,7 +18,6 @@ from hyrdash.lib.chart_style import (
     make_figure,
     month_axis,
     plot_values,
-    preliminary_flags,
     preliminary_key,
     target_steps,
     trim_leading_missing,
@@ -39,13 +38,15 @@ def sick_leave_lines_figure(
     preliminary: set[str],
     emphasis: str | None = None,
     targets: pd.Series | None = None,
+    followed: list[bool] | None = None,
     empty: str = NO_SICK_LEAVE_R12,
 ) -> go.Figure:
     """Sick leave in % per month, one line per group (label -> series indexed by month
     'YYYY-MM', NaN where there is no value or it is withheld: a gap in the line).
 
     The `emphasis` line (the scope's total) is drawn thicker, in blue; `targets`
-    (indexed like the lines) as black dashed steps; `empty` is said when no line has a
+    (indexed like the lines) as black dashed steps, `followed` marking those that are the
+    administration's (the scope follows it); `empty` is said when no line has a
     value. The y axis fits the values rather than starting at 0: R12 moves by tenths
     of a percent, which is what the steering group follows.
     """
@@ -69,7 +70,7 @@ def sick_leave_lines_figure(
         if values.isna().all():
             continue
         months = list(values.index)
-        flags = preliminary_flags(months, preliminary)
+        flags = [m in preliminary for m in months]
         any_preliminary |= any(flags)
         if label == emphasis:
             colour, symbol, width = BLUE, "circle", 3.5
@@ -92,7 +93,7 @@ def sick_leave_lines_figure(
     if not data:
         return empty_figure(layout, empty)
     if targets is not None:
-        data += target_steps(list(targets.index), targets)
+        data += target_steps(list(targets.index), targets, followed=followed)
     if any_preliminary:
         data.append(preliminary_key())
     return make_figure(data, layout)

@@ -24,12 +24,15 @@ from hyrdash.lib.page import (
     Chart,
     Column,
     Table,
+    mark_followed,
     month_options,
     preliminary_mark,
     sentences,
     table_note,
+    target_label,
 )
 from kpis.models import CareType
+from kpis.organisation import selectors as org_selectors
 from kpis.organisation.selectors import HSF, Scope, parse_month_and_scope
 from kpis.sick_leave import charts as sick_leave_charts
 from kpis.sick_leave import series
@@ -100,16 +103,11 @@ def parse_selection(params, *, data: SickLeaveData) -> tuple[Selection, list[str
 
 
 def scope_choices(data: SickLeaveData, selected: Scope) -> list[tuple[str, list]]:
-    """The scope select's groups: (group label, [(key, label)]); "" for no group."""
-    groups = [
-        ("", [(HSF, Scope().label)]),
-        (_("Vårdtyp"), [(f"care:{c.value}", str(c.label)) for c in CareType]),
-        (_("Område"), [(f"area:{name}", name) for name in data.areas]),
-        (_("Verksamhet"), [(f"department:{name}", name) for name in sorted(data.departments)]),
-    ]
-    if selected.key not in {key for _group, choices in groups for key, _label in choices}:
-        groups.append((_("Annat urval"), [(selected.key, selected.label)]))
-    return groups
+    """The scope select's groups: (group label, [(key, label)]); "" for no group; the
+    departments under their area."""
+    return org_selectors.scope_choices(
+        care_types=CareType, areas=data.areas, departments=data.departments, selected=selected
+    )
 
 
 def month_choices(data: SickLeaveData) -> list[tuple[str, str]]:
@@ -175,8 +173,10 @@ def make_table(
     return Table(caption, columns, rows)
 
 
-def _month_labels(months, data: SickLeaveData) -> tuple[list[str], list[bool]]:
-    flags = [data.is_preliminary(pd.Period(m, freq="M")) for m in months]
+def _month_labels(months, table: pd.DataFrame) -> tuple[list[str], list[bool]]:
+    """The months' row labels, marked where the series marks them preliminary."""
+    preliminary = chart_style.preliminary_months(table)
+    flags = [m in preliminary for m in months]
     labels = [
         chart_style.short_month_label(m) + (preliminary_mark() if f else "")
         for m, f in zip(months, flags, strict=True)
@@ -186,11 +186,11 @@ def _month_labels(months, data: SickLeaveData) -> tuple[list[str], list[bool]]:
 
 def _note(data: SickLeaveData) -> str:
     return _(
-        "%(mark)s i tabellen: värdet visas inte, för att gruppen hade färre än "
-        "%(threshold)s anställda den månaden (eller, för R12, någon av de tolv "
+        "%(mark)s i tabellen: värdet visas inte, för att gruppen hade högst "
+        "%(max)s anställda den månaden (eller, för R12, någon av de tolv "
         "månaderna), eller för att ett sådant värde annars skulle gå att räkna fram ur de "
         "andra. Samma regel gäller CSV-filerna."
-    ) % {"mark": SUPPRESSED, "threshold": data.threshold}
+    ) % {"mark": SUPPRESSED, "max": data.max_hidden}
 
 
 def _empty_text(table: pd.DataFrame) -> str:
@@ -228,9 +228,15 @@ def _lines_chart(
     wide, withheld = _wide(table, "rate_r12_pct")
     names = [str(labels.get(g, g)) for g in wide.columns]
     months = list(wide.index)
-    month_labels, flags = _month_labels(months, data)
+    month_labels, flags = _month_labels(months, table)
     lines = {name: wide[g] for name, g in zip(names, wide.columns, strict=True)}
     goal = targets(data, selection, months) if with_target else None
+    followed = [
+        series.sick_leave_target_follows_hsf(
+            data, scope=selection.scope, month=pd.Period(m, freq="M")
+        )
+        for m in months
+    ]
     scope = selection.scope.label
     if goal is not None and goal.notna().any():
         subtitle = _(
@@ -247,13 +253,14 @@ def _lines_chart(
         preliminary={m for m, f in zip(months, flags, strict=True) if f},
         emphasis=names[0],
         targets=goal,
+        followed=followed,
         empty=_empty_text(table),
     )
     columns = [Column(_("Månad"), header=True)] + [Column(n, "pct2") for n in names]
     records = [[label, *row] for label, row in zip(month_labels, wide.to_numpy(), strict=True)]
     hidden = [[False, *row] for row in withheld.to_numpy()]
     if goal is not None and goal.notna().any():
-        columns.append(Column(_("Mål"), "pct2"))
+        columns.append(Column(target_label(followed, goal), "pct2"))
         records = [[*r, t] for r, t in zip(records, goal, strict=True)]
         hidden = [[*h, False] for h in hidden]
     latest = []
@@ -276,21 +283,16 @@ def _lines_chart(
         else f"{chart_style.NO_R12.capitalize()}.",
         table_note(),
     )
+    numbers = make_table(caption % {"what": what, "scope": scope}, columns, records, hidden, flags)
+    if goal is not None and goal.notna().any():
+        mark_followed(numbers, len(columns) - 1, followed)
     return Chart(
         code=code,
         number=number,
         heading=_heading(what),
         summary=summary,
         figure=chart_style.to_json(figure),
-        tables=[
-            make_table(
-                caption % {"what": what, "scope": scope},
-                columns,
-                records,
-                hidden,
-                flags,
-            )
-        ],
+        tables=[numbers],
         note=_note(data),
         file_stem=csv_filename(code, selection).removesuffix(".csv"),
         csv_url=_csv_url(code, selection),
@@ -298,9 +300,9 @@ def _lines_chart(
 
 
 def _duration_chart(table: pd.DataFrame, data: SickLeaveData, selection: Selection) -> Chart:
+    month_labels, flags = _month_labels(list(table["month"]), table)
     table = table.set_index("month")
     months = list(table.index)
-    month_labels, flags = _month_labels(months, data)
     scope = selection.scope.label
     share = _("Långtidssjukfrånvarons andel R12 (dag 60-)")
     figure = sick_leave_charts.sick_leave_lines_figure(

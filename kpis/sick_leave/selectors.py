@@ -8,8 +8,10 @@ import pandas as pd
 from django.conf import settings
 from django.db import connection
 
-from kpis.batches import closed_months, current_rows_sql, months_with_data
+from hyrdash.lib import periods
+from kpis.batches import closed_through, current_rows_sql, months_with_data
 from kpis.models import Area, Department, ImportBatch, SickLeaveRow, Target, Unit
+from kpis.organisation.selectors import targets
 from kpis.sick_leave.extracts import SICK_LEAVE_HOURS
 
 # --- sick leave -----------------------------------------------------------------------
@@ -36,9 +38,10 @@ class SickLeaveData:
     # employees, ordinary_hours, sick_hours_1_14, sick_hours_15_59, sick_hours_60.
     rows: pd.DataFrame
     months: pd.PeriodIndex  # months a current sick-leave import covers
-    threshold: int  # the smallest group shown (settings.SICK_LEAVE_MIN_GROUP)
-    targets: dict[tuple[int, str], float] = field(default_factory=dict)
-    closed: set[pd.Period] = field(default_factory=set)
+    max_hidden: int  # the largest group never shown (settings.SICK_LEAVE_MAX_HIDDEN_GROUP)
+    # {(year, scope key): pct, or "hsf" for a scope that follows the administration's}
+    targets: dict[tuple[int, str], float | str] = field(default_factory=dict)
+    closed_through: pd.Period | None = None  # the last closed month (kpis.batches)
     areas: list[str] = field(default_factory=list)
     departments: dict[str, str] = field(default_factory=dict)  # department -> its area
     # The cells with their suppression, computed once (kpis.series.sick_leave_cells).
@@ -49,30 +52,41 @@ class SickLeaveData:
         return self.months[-1] if len(self.months) else None
 
     def is_preliminary(self, month: pd.Period) -> bool:
-        """Only the newest month is preliminary, until it is closed: payroll's corrections
-        of a month come with the next month's extract."""
-        return month == self.last_month and month not in self.closed
+        """After the last closed month (hyrdash.lib.periods.is_preliminary): payroll's
+        corrections of a month come with the next month's extract, so HR closes a month
+        once they are in."""
+        return periods.is_preliminary(month, closed_through=self.closed_through)
 
 
 def sick_leave_frame() -> pd.DataFrame:
     """The current sick-leave rows summed per month, department, care type, gender and
     age band (SickLeaveData.rows), in one SQL query: the rows in use (current_rows_sql),
-    so a unit an import of only some units replaced counts with its newest rows."""
+    so a unit an import of only some units replaced counts with its newest rows.
+
+    The rows are summed per department id and the names joined afterwards: sorting
+    hundreds of thousands of rows by two names (in the database's collation) took most
+    of the query's time (bench/pack.py).
+    """
     join, condition = current_rows_sql("r")
     sql = f"""
-        SELECT CAST(r.period AS VARCHAR(10)), a.name, d.name, u.care_type, r.gender,
-               r.age_band, SUM(r.employees),
-               CAST(SUM(r.ordinary_hours) AS DOUBLE PRECISION),
-               CAST(SUM(r.sick_hours_1_14) AS DOUBLE PRECISION),
-               CAST(SUM(r.sick_hours_15_59) AS DOUBLE PRECISION),
-               CAST(SUM(r.sick_hours_60) AS DOUBLE PRECISION)
-        FROM {SickLeaveRow._meta.db_table} r
-        {join}
-        JOIN {Unit._meta.db_table} u ON u.id = r.unit_id
-        JOIN {Department._meta.db_table} d ON d.id = u.department_id
+        SELECT CAST(s.period AS VARCHAR(10)), a.name, d.name, s.care_type, s.gender,
+               s.age_band, s.employees, s.ordinary_hours, s.sick_hours_1_14,
+               s.sick_hours_15_59, s.sick_hours_60
+        FROM (
+            SELECT r.period, u.department_id, u.care_type, r.gender, r.age_band,
+                   SUM(r.employees) AS employees,
+                   CAST(SUM(r.ordinary_hours) AS DOUBLE PRECISION) AS ordinary_hours,
+                   CAST(SUM(r.sick_hours_1_14) AS DOUBLE PRECISION) AS sick_hours_1_14,
+                   CAST(SUM(r.sick_hours_15_59) AS DOUBLE PRECISION) AS sick_hours_15_59,
+                   CAST(SUM(r.sick_hours_60) AS DOUBLE PRECISION) AS sick_hours_60
+            FROM {SickLeaveRow._meta.db_table} r
+            {join}
+            JOIN {Unit._meta.db_table} u ON u.id = r.unit_id
+            WHERE {condition}
+            GROUP BY r.period, u.department_id, u.care_type, r.gender, r.age_band
+        ) s
+        JOIN {Department._meta.db_table} d ON d.id = s.department_id
         JOIN {Area._meta.db_table} a ON a.id = d.area_id
-        WHERE {condition}
-        GROUP BY r.period, a.name, d.name, u.care_type, r.gender, r.age_band
     """
     with connection.cursor() as cursor:
         cursor.execute(sql)
@@ -85,21 +99,19 @@ def sick_leave_frame() -> pd.DataFrame:
     return frame
 
 
-def sick_leave_targets() -> dict[tuple[int, str], float]:
-    """Sick-leave targets as {(year, scope key): pct}."""
-    return {
-        (t.year, t.scope_key): float(t.pct)
-        for t in Target.objects.filter(measure=Target.Measure.SICK_LEAVE).select_related("area")
-    }
+def sick_leave_targets() -> dict[tuple[int, str], float | str]:
+    """Sick-leave targets as {(year, scope key): pct, or "hsf" where the scope follows the
+    administration's}."""
+    return targets(measure=Target.Measure.SICK_LEAVE)
 
 
 def sick_leave_data() -> SickLeaveData:
     return SickLeaveData(
         rows=sick_leave_frame(),
         months=months_with_data(kind=ImportBatch.Kind.SICK_LEAVE),
-        threshold=settings.SICK_LEAVE_MIN_GROUP,
+        max_hidden=settings.SICK_LEAVE_MAX_HIDDEN_GROUP,
         targets=sick_leave_targets(),
-        closed=closed_months(kind=ImportBatch.Kind.SICK_LEAVE),
+        closed_through=closed_through(kind=ImportBatch.Kind.SICK_LEAVE),
         areas=list(Area.objects.values_list("name", flat=True)),
         departments=dict(Department.objects.values_list("name", "area__name")),
     )

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from hyrdash.lib import periods
 from hyrdash.lib.periods import month_text
-from hyrdash.lib.suppression import LinkedBreakdowns
 from kpis.models import CareType
-from kpis.organisation.scopes import target_for
+from kpis.organisation.scopes import target_follows_hsf, target_for
 from kpis.organisation.selectors import HSF, Scope
 from kpis.sick_leave import metrics as sick_leave_metrics
+from kpis.sick_leave.disclosure import GROUPS, TOTAL, hidden_figures
 from kpis.sick_leave.extracts import AGE_BANDS, GENDERS, SICK_LEAVE_HOURS
 from kpis.sick_leave.selectors import SickLeaveData
 
@@ -50,10 +50,6 @@ SERIES = {
     ],
 }
 
-TOTAL = "total"
-
-
-GROUPS = [TOTAL, *GENDERS, *AGE_BANDS]
 
 # --by of the sick-leave series: the groups shown under the scope's total.
 SICK_LEAVE_BY = ("gender", "age", "area")
@@ -94,43 +90,17 @@ def sick_leave_parts(data: SickLeaveData, scope: Scope) -> list[tuple[str, str]]
     return []
 
 
-def _sick_leave_breakdowns(data: SickLeaveData) -> list[tuple[tuple, list[tuple]]]:
-    """Every parent = sum of its children among the cells (node, group): a scope's total
-    split by gender and by age; each group of the administration split into areas and
-    into care types; each group of an area split into its departments."""
-    nodes = _sick_leave_nodes(data)
-    pairs = []
-    for node in nodes:
-        pairs.append(((node, TOTAL), [(node, g) for g in GENDERS]))
-        pairs.append(((node, TOTAL), [(node, g) for g in AGE_BANDS]))
-    for group in GROUPS:
-        pairs.append(((HSF, group), [(f"area:{a}", group) for a in data.areas]))
-        pairs.append(((HSF, group), [(f"care:{c}", group) for c in CareType.values]))
-        for area in data.areas:
-            parts = sick_leave_parts(data, Scope("area", area))
-            pairs.append(((f"area:{area}", group), [(key, group) for key, _ in parts]))
-    return pairs
-
-
-# A month's suppression depends only on its group sizes, the organisation and the
-# threshold, and takes tens of milliseconds: kept per process for the months of the
-# pages to come (a month imported again has other sizes, hence another key).
-_SUPPRESSED: dict[tuple, np.ndarray] = {}
-
-_SUPPRESSED_MAX = 5000
-
-
 def sick_leave_cells(data: SickLeaveData) -> pd.DataFrame:
     """Every published sick-leave figure's cell and whether it may be shown.
 
     Index (node, group, period): node a scope key (`_sick_leave_nodes`), group
     total, K, M or an age band, period every month with data. Columns: employees
-    and the hours (0 where the scope had no rows that month), `hidden` (the small-
-    group rule of hyrdash.suppression: fewer employees than data.threshold, or
-    hidden so that a small group cannot be worked out from the others, over every
-    breakdown at once) and `hidden_r12` (hidden in any month of the 12 ending with
-    this one: an R12 value would otherwise let a hidden month be worked out from
-    two neighbouring R12 values and the shown months).
+    and the hours (0 where the scope had no rows that month), `hidden` (ÅRL 5 kap.
+    18 a §, kpis.sick_leave.disclosure: at most data.max_hidden employees, or hidden
+    so that no hidden figure can be worked out from the shown ones, by any route) and
+    `hidden_r12` (hidden in any month of the 12 ending with this one: an R12 value
+    would otherwise let a hidden month be worked out from two neighbouring R12 values
+    and the shown months).
     Computed once per SickLeaveData.
     """
     if "cells" in data.cache:
@@ -158,19 +128,15 @@ def sick_leave_cells(data: SickLeaveData) -> pd.DataFrame:
     )
 
     sizes = cells["employees"].unstack("period")  # (node, group) x month
-    pairs = _sick_leave_breakdowns(data)
-    structure = hash((data.threshold, tuple(sizes.index), repr(pairs)))
-    linked = None
     hidden = pd.DataFrame(False, index=sizes.index, columns=sizes.columns)
+    by_month = dict(tuple(rows.groupby("period", sort=False)))
     for month in sizes.columns:
-        key = (structure, tuple(sizes[month].to_numpy().tolist()))
-        if key not in _SUPPRESSED:
-            linked = linked or LinkedBreakdowns(pairs)
-            found = linked.suppress(sizes[month].to_dict(), threshold=data.threshold)
-            if len(_SUPPRESSED) >= _SUPPRESSED_MAX:
-                _SUPPRESSED.clear()
-            _SUPPRESSED[key] = hidden.index.isin(list(found))
-        hidden[month] = _SUPPRESSED[key]
+        if month in by_month:
+            found = hidden_figures(by_month[month], nodes, max_hidden=data.max_hidden)
+            hidden[month] = hidden.index.isin(list(found))
+    # An empty group has no figure to show: withheld as ".." like the others (it hides
+    # nothing either: the audit knows it is empty).
+    hidden |= sizes == 0
     # Hidden in any of the 12 months ending with each month (gaps: no R12 anyway).
     if len(data.months):
         full = pd.period_range(data.months[0], data.months[-1], freq="M")
@@ -219,7 +185,9 @@ def _sick_leave_group(data: SickLeaveData, node: str, group: str) -> pd.DataFram
     table.loc[hidden, monthly] = np.nan
     table.loc[hidden_r12, r12] = np.nan
     table["suppressed"] = hidden | withheld_r12
-    table["preliminary"] = [data.is_preliminary(m) for m in table.index]
+    table["preliminary"] = periods.preliminary_column(
+        table.index, closed_through=data.closed_through
+    )
     return table
 
 
@@ -289,7 +257,11 @@ def sick_leave_duration(
 
 
 def sick_leave_target(data: SickLeaveData, *, scope: Scope, month: pd.Period) -> float | None:
-    """The sick-leave target (%) of the month's year for the scope; a scope without its
-    own (a department, or a care type or area without one) has the administration's."""
-    key = scope.key if scope.kind in ("care", "area") else HSF
-    return target_for(data.targets, year=month.year, scope=key)
+    """The sick-leave target (%) of the month's year for the scope: its own, or the
+    administration's where a controller marked it to follow it; else None."""
+    return target_for(data.targets, year=month.year, scope=scope.key)
+
+
+def sick_leave_target_follows_hsf(data: SickLeaveData, *, scope: Scope, month: pd.Period) -> bool:
+    """Whether that target is the administration's (the page then says so)."""
+    return target_follows_hsf(data.targets, year=month.year, scope=scope.key)

@@ -4,6 +4,7 @@ The whole file is checked first, then written once in one transaction.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,7 +28,10 @@ from kpis.batches import (
     units_per_month,
 )
 from kpis.models import BatchMonth, ImportBatch, SickLeaveRow, Unit
+from kpis.sick_leave import selectors, series
 from kpis.sick_leave.extracts import SICK_HOURS, SICK_LEAVE_HOURS, parse_sick_leave
+
+logger = logging.getLogger(__name__)
 
 # --- sick leave -----------------------------------------------------------------------
 
@@ -252,6 +256,7 @@ def sick_leave_import(
         if replaces == UNITS:
             batch_units_create(batch=batch, units=units_per_month(check.rows))
         refresh_months(kind=kind, periods=periods)
+    transaction.on_commit(decide_disclosure)
     return batch, check
 
 
@@ -270,3 +275,14 @@ def _insert_sick_leave_rows(batch_id: int, rows: pd.DataFrame) -> None:
             *[(column, "cents", pgcopy.cents(rows[column])) for column in SICK_LEAVE_HOURS],
         ],
     )
+
+
+def decide_disclosure() -> None:
+    """Decide what to withhold in every month now (kpis.sick_leave.disclosure, about a
+    second a new month), so the first page after an import does not wait: the decisions
+    are kept in the shared cache. Run after the import's commit; a failure here loses
+    nothing (the page decides then) and is logged."""
+    try:
+        series.sick_leave_cells(selectors.sick_leave_data())
+    except Exception:
+        logger.exception("Sick leave: the disclosure decisions could not be made now.")

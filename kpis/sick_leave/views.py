@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from hyrdash.lib import exports
+from hyrdash.lib import chart_style, exports
 from kpis import roles
 from kpis.sick_leave import page as sick_leave_page
 from kpis.sick_leave import selectors
@@ -29,8 +29,10 @@ def sick_leave(request):
         "selection": selection,
         "selected_month": selection.month_text,
         "preliminary": data.is_preliminary(selection.month),
-        "newest": selection.month == data.last_month,
-        "threshold": data.threshold,
+        "closed_through_label": (
+            chart_style.month_label(data.closed_through) if data.closed_through else ""
+        ),
+        "max_hidden": data.max_hidden,
         "month_choices": sick_leave_page.month_choices(data),
         "scope_choices": sick_leave_page.scope_choices(data, selection.scope),
         "query": selection.query(),

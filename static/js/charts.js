@@ -29,6 +29,42 @@
     window.Plotly.newPlot(el, fig.data, fig.layout, config);
   });
 
+  // Printing (@media print in hyrdash.css: A4 landscape, one chart a page): each chart is
+  // drawn at the paper's width for the print, then at the window's again.
+  // A4 landscape less its margins is 277 x 190 mm (1047 x 718 px); the heading, key
+  // figures and comment need some of the height.
+  var PRINT_WIDTH = 1000;
+  var PRINT_HEIGHT = 470;
+  var printing = false;
+  function drawFor(print) {
+    if (print === printing) {
+      return;
+    }
+    printing = print;
+    document.querySelectorAll("[data-figure]").forEach(function (el) {
+      if (!el.layout) {
+        return;
+      }
+      if (print) {
+        el.dataset.screenHeight = el.layout.height || "";
+        window.Plotly.relayout(el, {
+          width: PRINT_WIDTH,
+          height: Math.min(el.layout.height || PRINT_HEIGHT, PRINT_HEIGHT),
+          autosize: false
+        });
+      } else {
+        var height = Number(el.dataset.screenHeight) || null;
+        window.Plotly.relayout(el, {width: null, height: height, autosize: true});
+        window.Plotly.Plots.resize(el);
+      }
+    });
+  }
+  window.addEventListener("beforeprint", function () { drawFor(true); });
+  window.addEventListener("afterprint", function () { drawFor(false); });
+  window.matchMedia("print").addEventListener("change", function (event) {
+    drawFor(event.matches);
+  });
+
   document.querySelectorAll("button[data-png]").forEach(function (button) {
     var chart = document.getElementById(button.dataset.png);
     if (!chart) {

@@ -120,7 +120,8 @@ def browser() -> Iterator:
 @pytest.fixture
 def live(live_server, django_db_serialized_rollback) -> str:
     """The live server's address, on a database holding the migrations' groups and seeds."""
-    assert Group.objects.filter(name__in=["styrgrupp", "controller", "hr"]).count() == 3
+    roles = ["styrgrupp", "controller", "hr", "bemanning"]
+    assert Group.objects.filter(name__in=roles).count() == len(roles)
     return live_server.url
 
 
@@ -257,20 +258,20 @@ def tab(context, live, request) -> Tab:
 
 @pytest.fixture
 def people(live, settings) -> dict[str, User]:
-    """One user per role, password "pw-<username>" (tests/conftest.make_user); bemanning is
-    a group without any permission, as in tests/test_permissions.py.
+    """One user per role, password "pw-<username>" (tests/conftest.make_user), and "ingen",
+    a user without any role.
 
     Passwords are hashed with a fast hasher: PBKDF2 costs half a second per user and
     per login, and the hash is not what these tests are about.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    Group.objects.get_or_create(name="bemanning")  # a group without any permission
     return {
         "styrgrupp": make_user("styr", "styrgrupp"),
         "controller": make_user("ctrl", "controller", is_staff=True),
         "hr": make_user("hrp", "hr"),
         "bemanning": make_user("bem", "bemanning"),
         "superuser": User.objects.create_superuser("root", password="pw-root"),
+        "norole": make_user("ingen"),
     }
 
 

@@ -5,7 +5,10 @@ Content Security Policy blocks, a failed stylesheet or a JavaScript error shows 
 Covered: the login, the cost dashboard and the controller's tools, sick leave (page per
 scope, upload, refusal, confirmation, history; controller, styrgrupp and hr), the survey
 (administration, area, department, unit comparison, an earlier year, upload, refusal, both
-confirmations, history; hr and styrgrupp), the empty pages, the start page and the admin.
+confirmations, history; hr and styrgrupp), the consultants' placements (the empty list,
+upload, refusal, confirmation, history, the list, a consultant's timeline, the hours beside
+the ledger's, the counts on the cost dashboard), the empty pages, the start page and the
+admin.
 
 Each test walks a role's pages and reports every page's problems together. Serious and
 critical violations fail; moderate and minor ones are printed (pytest -rP shows them).
@@ -13,13 +16,16 @@ critical violations fail; moderate and minor ones are printed (pytest -rP shows 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import quote
 
 import pytest
 
-from kpis.models import ImportBatch
+from kpis.batches import months_close
+from kpis.models import Area, Commentary, Department, ImportBatch, Target
 from tests.browser.conftest import LSO, SURVEY_EMPLOYEES, survey_answers
+from tests.test_placements_pages import PLACEMENTS
 
 pytestmark = pytest.mark.browser
 
@@ -124,6 +130,19 @@ def test_the_controllers_pages(audit, tab, people, year_of_costs):
     audit.visit("/", "dashboard-hsf")
     audit.visit(f"/?urval={quote('care:primärvård')}", "dashboard-care-type")
     audit.visit(f"/?manad=2025-06&urval={quote('area:Länssjukvårdsområde 1')}", "dashboard-area")
+    # A department with its own comment and the administration's beside it, a target that
+    # follows the administration's, months closed through February.
+    department = "department:Kirurgiskt centrum"
+    for scope, text in (("hsf", "Färre hyrläkare."), (department, "Två vakanser tillsatta.")):
+        Commentary.objects.create(
+            period=dt.date(2026, 3, 1), chart="agency-ytd", scope=scope, text=text
+        )
+    Target.objects.create(
+        year=2026, scope_kind="area", area=Area.objects.get(name=LSO), follows_hsf=True
+    )
+    months_close(kind="actuals", through=dt.date(2026, 2, 1))
+    audit.visit(f"/?urval={quote(department)}", "dashboard-department")
+    audit.visit(f"/?urval={quote('area:' + LSO)}", "dashboard-area-following-target")
 
     tab.goto("/importera/", None)
     page.get_by_label(FILE_LABEL).set_input_files(
@@ -182,7 +201,7 @@ def upload_file(tab, *, name: str, data: str | bytes, status: int = 200) -> None
 def test_the_sick_leave_pages(audit, tab, context, people, sick_leave_months):
     page = tab.page
     tab.login("ctrl", next_path="/sjukfranvaro/")
-    audit.check("sick-leave-hsf")  # with the controller's "Stäng" for the newest month
+    audit.check("sick-leave-hsf")  # with the controller's "Stäng till och med" button
     audit.visit(f"/sjukfranvaro/?urval={quote('care:primärvård')}", "sick-leave-care-type")
     audit.visit(f"/sjukfranvaro/?urval={quote('area:' + LSO)}", "sick-leave-area")
     # June 2024: the young men of LSO were 3, withheld with what would give them away.
@@ -256,6 +275,40 @@ def test_the_survey_pages(audit, tab, context, people, hr_partner, survey_years)
     audit.assert_clean()
 
 
+PLACEMENTS_BROKEN = (
+    "KonsultID;Konsult;Bemanningsföretag;Yrkesgrupp;Ansvar;Startdatum;Slutdatum;Timmar\n"
+    ";Ida Ek;Medpool AB;Läkare;9999;2025-05-01;2025-04-30;10\n"
+)
+
+
+def test_the_placements_pages(audit, tab, context, people, year_of_costs):
+    page = tab.page
+    Department.objects.filter(name="Kirurgiskt centrum").update(units_separate=True)
+    tab.login("bem", next_path="/", lands="/bemanning/")
+    audit.check("placements-empty")
+    audit.visit("/bemanning/importera/", "placements-upload")
+    upload_file(tab, name="fel.csv", data=PLACEMENTS_BROKEN, status=400)
+    assert page.get_by_role("alert").is_visible()
+    audit.check("placements-upload-refused")
+    upload_file(tab, name="bemlo.csv", data=PLACEMENTS)
+    assert page.get_by_role("heading", name="Bekräfta import").is_visible()
+    audit.check("placements-confirm")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara importen").click()
+    audit.check("placements-history")
+    audit.visit("/bemanning/?datum=2026-03-15", "placements-list")
+    audit.visit("/bemanning/konsult/K3/?datum=2026-03-15", "placements-consultant")
+    audit.visit("/bemanning/timmar/", "placements-hours")
+
+    # The steering group: the counts beside the purchased hours, the hours page.
+    context.clear_cookies()
+    tab.login("styr", next_path="/")
+    assert page.get_by_role("table", name=re.compile("^Inhyrda konsulter per område")).count()
+    audit.check("dashboard-with-placement-counts")
+    audit.visit("/bemanning/timmar/?omrade=Tandv%C3%A5rden", "placements-hours-area")
+    audit.assert_clean()
+
+
 def test_the_pages_before_any_data_and_the_start_page(audit, tab, context, people):
     # HR from the site's address: the survey page, with nothing imported yet.
     tab.login("hrp", next_path="/", lands="/medarbetarundersokning/")
@@ -264,9 +317,9 @@ def test_the_pages_before_any_data_and_the_start_page(audit, tab, context, peopl
     audit.visit("/sjukfranvaro/", "sick-leave-empty")
     audit.visit("/medarbetarundersokning/importer/", "survey-history-empty")
 
-    # A user whose group has no permission: the start page says so.
+    # A user without a role: the start page says so.
     context.clear_cookies()
-    tab.login("bem", next_path="/", lands="/start/")
+    tab.login("ingen", next_path="/", lands="/start/")
     assert tab.page.get_by_role("heading", name="Ditt konto har inga sidor ännu").is_visible()
     audit.check("start-no-pages")
     audit.assert_clean()

@@ -3,17 +3,20 @@
     python manage.py export_kpi SERIES --scope SCOPE [--month YYYY-MM] [--from YYYY-MM --to YYYY-MM]
     python manage.py export_kpi sick-leave --scope SCOPE [--by gender|age|area] [months]
     python manage.py export_kpi survey --year YYYY --scope SCOPE
+    python manage.py export_kpi placements-12a --on YYYY-MM-DD [--scope hsf|area:<område>]
 
 The numbers come from the same selectors and series functions as the pages
 (each subject's selectors and series); this command only reads the arguments, loads
 the data once, calls the series function and writes hyrdash.lib.exports.to_csv. A new
 series is one entry in kpis.registry.SERIES_EXPORTS (its loader, its function, its
 columns and which months it takes). The employee survey adds its entry when its app
-is ready (survey.apps), with its own loader, scope and columns, taking --year.
+is ready (survey.apps), with its own loader, scope and columns, taking --year. Section
+12 a's list (placements-12a) is taken on a date, --on, and its export is logged.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pandas as pd
@@ -22,11 +25,12 @@ from django.core.management.base import BaseCommand, CommandError
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.exports import to_csv
 from kpis.organisation import selectors as org_selectors
-from kpis.registry import MONTH, RANGE, SERIES_EXPORTS, YEAR, SeriesExport
+from kpis.registry import DATE, MONTH, RANGE, SERIES_EXPORTS, YEAR, SeriesExport
 
 EXPORTS = SERIES_EXPORTS
 
 MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def parse_month(text: str | None, option: str) -> pd.Period | None:
@@ -38,6 +42,41 @@ def parse_month(text: str | None, option: str) -> pd.Period | None:
             f"{option}: ”{text}” är ingen giltig månad; skriv ÅÅÅÅ-MM, till exempel 2024-03."
         )
     return pd.Period(text.strip(), freq="M")
+
+
+def parse_date(text: str, option: str) -> dt.date:
+    """'YYYY-MM-DD' -> date; anything else is a CommandError."""
+    try:
+        if not DATE_RE.fullmatch(text.strip()):
+            raise ValueError
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(
+            f"{option}: ”{text}” är inget giltigt datum; skriv ÅÅÅÅ-MM-DD, till exempel 2026-03-15."
+        ) from None
+
+
+def period_for(name: str, export: SeriesExport, options: dict) -> dict:
+    """What the series is built for: {"year"}, {"on"} or {"start", "end"}, checked."""
+    months = ("month", "start", "end")
+    if export.months != DATE and options["on"] is not None:
+        raise CommandError(f"Serien {name} tar inte --on.")
+    if export.months == YEAR:
+        if any(options[key] is not None for key in months):
+            raise CommandError(f"Serien {name} tar --year, inte --month, --from eller --to.")
+        if options["year"] is None:
+            raise CommandError(f"Serien {name} kräver --year ÅÅÅÅ.")
+        return {"year": options["year"]}
+    if options["year"] is not None:
+        raise CommandError(f"Serien {name} tar inte --year.")
+    if export.months == DATE:
+        if any(options[key] is not None for key in months):
+            raise CommandError(f"Serien {name} tar --on, inte --month, --from eller --to.")
+        if options["on"] is None:
+            raise CommandError(f"Serien {name} kräver --on ÅÅÅÅ-MM-DD.")
+        return {"on": parse_date(options["on"], "--on")}
+    start, end = months_for(name, export.months, options)
+    return {"start": start, "end": end}
 
 
 def months_for(name: str, kind: str, options: dict) -> tuple[pd.Period | None, pd.Period | None]:
@@ -85,6 +124,9 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument("--year", type=int, help="undersökningsåret (krävs för survey)")
+        parser.add_argument(
+            "--on", help="dagen listan gäller, ÅÅÅÅ-MM-DD (krävs för placements-12a)"
+        )
         parser.add_argument("--month", help="en månad, ÅÅÅÅ-MM (krävs för agency-ytd)")
         parser.add_argument(
             "--from", dest="start", help="första månad, ÅÅÅÅ-MM (krävs för agency-by-department)"
@@ -106,17 +148,7 @@ class Command(BaseCommand):
             )
         export = EXPORTS[name]
         extra = by_option(name, export, options)
-        if export.months == YEAR:
-            if any(options[key] is not None for key in ("month", "start", "end")):
-                raise CommandError(f"Serien {name} tar --year, inte --month, --from eller --to.")
-            if options["year"] is None:
-                raise CommandError(f"Serien {name} kräver --year ÅÅÅÅ.")
-            period = {"year": options["year"]}
-        else:
-            if options["year"] is not None:
-                raise CommandError(f"Serien {name} tar inte --year.")
-            start, end = months_for(name, export.months, options)
-            period = {"start": start, "end": end}
+        period = period_for(name, export, options)
         try:
             scope = export.parse_scope(options["scope"])
             table = export.build(export.load(), scope=scope, **extra, **period)
@@ -124,6 +156,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         columns = list(export.columns)
         self.stdout.write(to_csv(table[columns]), ending="")
+        if export.audit is not None:
+            export.audit(scope=scope, **period)
 
 
 def by_option(name: str, export: SeriesExport, options: dict) -> dict:

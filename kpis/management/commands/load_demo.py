@@ -4,7 +4,8 @@ The data comes from kpis.demo (synthetic, reproducible with --seed); it is writt
 extract files and read back by import_accounts, import_org and import_costs, just as a
 controller's uploads would be. The employee survey's years 2023 and 2024 come from
 survey.demo and go through import_survey and import_survey_population, as HR's would.
-Sick leave goes through import_sick_leave, as HR's uploads would.
+Sick leave goes through import_sick_leave, as HR's uploads would. The consultants'
+placements (section 12 a) go through import_placements, as the staffing office's would.
 """
 
 import io
@@ -19,9 +20,11 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from kpis import demo, registry, roles
-from kpis.models import Target, Unit
+from kpis import batches, demo, registry, roles
+from kpis.models import Department, ImportBatch, Target, Unit
+from kpis.placements import demo as placement_demo
 
 # username, first name, last name, group, is_staff, is_superuser
 DEMO_USERS = [
@@ -29,10 +32,14 @@ DEMO_USERS = [
     ("controller", "Demo", "Controller", roles.CONTROLLER, True, False),
     ("hr", "Demo", "HR", roles.HR, False, False),
     ("hr-strateg", "Demo", "HR-strateg", roles.HR, False, False),
+    ("bemanning", "Demo", "Bemanning", roles.BEMANNING, False, False),
     ("admin", "Demo", "Admin", None, True, True),
 ]
 # The demo's sick-leave targets (Target, measure sick_leave) for the administration.
 SICK_LEAVE_TARGETS = {2025: Decimal("6.00"), 2026: Decimal("5.80")}
+# The kinds of data whose months the demo closes, all but the last DEMO_OPEN_MONTHS.
+CLOSED_KINDS = (ImportBatch.Kind.ACTUALS, ImportBatch.Kind.SICK_LEAVE)
+DEMO_OPEN_MONTHS = 2
 # The demo HR partner's area (in the small demo too); the strategist gets every area.
 
 
@@ -142,8 +149,33 @@ class Command(BaseCommand):
                     scope_kind=Target.ScopeKind.HSF,
                     defaults={"pct": pct},
                 )
+            self.load_placements(data, directory, seed=seed)
             for step in registry.DEMO_STEPS:
                 step(self, data, directory, seed=seed, small=small)
+            self.close_months()
+
+    def close_months(self) -> None:
+        """Close every month but the last two of the ledger and of sick leave, as
+        controllers and HR would have (close_months --through)."""
+        for kind in CLOSED_KINDS:
+            months = batches.months_with_data(kind=kind)
+            if len(months) <= DEMO_OPEN_MONTHS:
+                continue
+            through = months[-DEMO_OPEN_MONTHS - 1]
+            batches.months_close(kind=kind, through=through.to_timestamp().date())
+            self.stdout.write(
+                f"Stänger {ImportBatch.Kind(kind).label.lower()} till och med "
+                f"{through.strftime('%Y-%m')} (de två sista månaderna är preliminära)."
+            )
+
+    def load_placements(self, data: demo.DemoData, directory: Path, *, seed: int) -> None:
+        """A few dozen placements around today, one department's units on their own."""
+        separate = placement_demo.separate_department(data.org)
+        Department.objects.filter(name=separate).update(units_separate=True)
+        placements = placement_demo.placements_demo(data.org, today=timezone.localdate(), seed=seed)
+        path = placement_demo.write_placements(placements, directory / "placeringar.csv")
+        self.stdout.write(f"Läser in placeringar ({path.name}) …")
+        self.run("import_placements", str(path), user="bemanning")
 
     def run(self, command: str, *args, **options) -> None:
         """Run an import command; its report is shown with --verbosity 2."""

@@ -2,7 +2,10 @@
 units in its file), the units such an import holds per month, and the units of a
 current batch's month that a newer import replaced. The MonthlyCost view leaves the
 replaced units' rows out. Pending uploads keep their coverage and, once done, what
-became of them.
+became of them (the placements' too).
+
+Written as migration 0012 on a branch; chained after 0015 when it was merged. The view
+is migration 0009's (unchanged since) with the anti-join.
 """
 
 import django.db.models.deletion
@@ -40,7 +43,7 @@ GROUP BY b.kind, l.period, l.unit_id, a.category
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kpis", "0011_departmentmonthlycost_composite_key"),
+        ("kpis", "0015_pack_text_slides"),
     ]
 
     operations = [
@@ -69,6 +72,16 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="pendingupload",
+            name="outcome",
+            field=models.CharField(blank=True, default="", max_length=10),
+        ),
+        migrations.AddField(
+            model_name="pendingplacementupload",
+            name="batch_id",
+            field=models.PositiveIntegerField(blank=True, null=True),
+        ),
+        migrations.AddField(
+            model_name="pendingplacementupload",
             name="outcome",
             field=models.CharField(blank=True, default="", max_length=10),
         ),
