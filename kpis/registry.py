@@ -30,6 +30,7 @@ from kpis.costs import series as cost_series
 from kpis.costs import services as cost_services
 from kpis.models import ImportBatch
 from kpis.organisation.selectors import Scope, ScopeError
+from kpis.placements import pack as placement_pack
 from kpis.placements import selectors as placement_selectors
 from kpis.placements import series as placement_series
 from kpis.placements import services as placement_services
@@ -329,9 +330,13 @@ def register_demo_step(step: Callable, *, after: Callable | None = None) -> None
 # as build(scope=<scope key>, month=<pd.Period>, comment=<chart code -> text or None>,
 # user=<the user who downloads, None on the command line>) and returns (slides,
 # provenance): hyrdash.lib.deck slides and (label, value) rows for the provenance slide.
+# The placements' counts come first (kpis.placements.pack), then the survey's.
 PACK_SECTIONS: dict[str, Callable] = {}
 
 
 def register_pack_section(name: str, build: Callable) -> None:
     """Add another app's slides to the steering pack."""
     PACK_SECTIONS[name] = build
+
+
+register_pack_section("placements", placement_pack.pack_section)

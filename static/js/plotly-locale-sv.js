@@ -1,7 +1,7 @@
 /*
  * Swedish (sv) locale for plotly.js, as a browser script.
  *
- * Load after static/vendor/plotly.min.js; charts then use it with
+ * Load after static/vendor/plotly-basic.min.js; charts then use it with
  *   Plotly.newPlot(el, data, layout, {locale: 'sv'})
  *
  * Dictionary and date formats from plotly.js-locales 3.7.0 (sv.js), converted
@@ -32,7 +32,7 @@
     'use strict';
 
     if (typeof window.Plotly === 'undefined') {
-        window.console.error('plotly-locale-sv.js: load vendor/plotly.min.js before this script');
+        window.console.error('plotly-locale-sv.js: load vendor/plotly-basic.min.js before this script');
         return;
     }
 

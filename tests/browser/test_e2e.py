@@ -299,7 +299,7 @@ def test_a_controller_uploads_excel_and_csv_reads_the_charts_downloads_and_undoe
     }
 
     # 3. The dashboard for March: Plotly (a static file) loads and draws every chart.
-    with page.expect_response(re.compile(r"/static/vendor/plotly\.min\.js$")) as plotly:
+    with page.expect_response(re.compile(r"/static/vendor/plotly-basic\.min\.js$")) as plotly:
         tab.goto("/?manad=2025-03&urval=hsf", None)
     assert plotly.value.status == 200
     assert page.evaluate("typeof window.Plotly") == "object"
