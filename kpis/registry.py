@@ -47,7 +47,8 @@ class ExtractKind:
     file_name=..., user=..., replaces=...)` writes it (the same check first) and returns
     (batch or None when identical, check). `summary_labels` names the confirmation page's rows
     (code -> (label, decimals)); `after_undo(periods)` keeps what the kind derives from
-    its current batches (the cost sums) in step after an undo.
+    its current batches (the cost sums, sick leave's disclosure decisions) in step after
+    an undo.
     """
 
     kind: str
@@ -115,6 +116,7 @@ KINDS: dict[str, ExtractKind] = {
         command="import_sick_leave",
         demo_user="hr",
         demo_label="sjukfrånvaro",
+        after_undo=sick_leave_services.sick_leave_after_undo,
     ),
 }
 

@@ -474,6 +474,39 @@ def test_the_sick_leave_page_reads_the_layered_rows(registers):
     assert frame["employees"].sum() == 42
 
 
+def test_disclosure_is_decided_after_a_correction_and_after_its_undo(
+    registers, monkeypatch, django_capture_on_commit_callbacks
+):
+    """As after main's imports: the page after a sick-leave correction, or after its
+    undo_import, finds every month's disclosure decided (kept in the cache on commit)."""
+    from django.core.cache import cache
+
+    from kpis.sick_leave import disclosure, selectors, series
+
+    def decided_already():
+        with monkeypatch.context() as patch:
+            patch.setattr(disclosure, "_decide", lambda *a: pytest.fail("decided by the page"))
+            return series.sick_leave_cells(selectors.sick_leave_data())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sick_leave_import(data=SICK_NOVEMBER.encode(), file_name="nov.csv")
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True) as imported:
+        correction, _check = sick_leave_import(
+            data=SICK_CORRECTION.encode(), file_name="r.csv", replaces="units"
+        )
+    assert len(imported) == 1
+    # 0102's sick hours 30 after the correction: 40 + 30 + 80.
+    assert decided_already().loc[("hsf", "total"), "sick_hours_1_14"].sum() == 150.0
+
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True) as undone:
+        undo_import(correction.id)
+    assert len(undone) == 1
+    # 0102's 50 back: 40 + 50 + 80.
+    assert decided_already().loc[("hsf", "total"), "sick_hours_1_14"].sum() == 170.0
+
+
 def test_import_sick_leave_refuses_a_partial_file_unless_told(registers, tmp_path):
     sick_leave_import(data=SICK_NOVEMBER.encode(), file_name="nov.csv")
     path = tmp_path / "r.csv"

@@ -277,6 +277,14 @@ def _insert_sick_leave_rows(batch_id: int, rows: pd.DataFrame) -> None:
     )
 
 
+def sick_leave_after_undo(periods) -> None:
+    """After an undo (the page's or undo_import's), decide the months' disclosure as an
+    import does (`decide_disclosure`, on commit): the months' rows are now an earlier
+    import's, or, once imports of only some units are undone, a mix of imports that
+    was perhaps never decided."""
+    transaction.on_commit(decide_disclosure)
+
+
 def decide_disclosure() -> None:
     """Decide what to withhold in every month now (kpis.sick_leave.disclosure, about a
     second a new month), so the first page after an import does not wait: the decisions
