@@ -31,6 +31,7 @@ from kpis.costs import services as cost_services
 from kpis.models import ImportBatch
 from kpis.organisation.selectors import Scope, ScopeError
 from kpis.placements import pack as placement_pack
+from kpis.placements import page as placement_page
 from kpis.placements import selectors as placement_selectors
 from kpis.placements import series as placement_series
 from kpis.placements import services as placement_services
@@ -190,7 +191,8 @@ def batch_undo(*, batch_id: int, user=None) -> ImportBatch:
     return batch
 
 
-# Other apps' imports undo_import undoes (the survey's, numbered apart from ImportBatch):
+# Other imports undo_import undoes (the survey's, the placements', numbered apart from
+# ImportBatch):
 # its option -> undo(batch_id=, user=) returning the undone batch (ServiceError if it
 # cannot), and what to print then, message(batch).
 OTHER_UNDO: dict[str, tuple[Callable, Callable]] = {}
@@ -199,6 +201,10 @@ OTHER_UNDO: dict[str, tuple[Callable, Callable]] = {}
 def register_undo(option: str, undo: Callable, message: Callable) -> None:
     """Let undo_import undo another app's imports, named with --<option>."""
     OTHER_UNDO[option] = (undo, message)
+
+
+# undo_import ID --placements: placements are numbered apart (PlacementBatch).
+register_undo("placements", placement_services.placements_undo, placement_page.undone_message)
 
 
 # --- the series export_kpi prints ------------------------------------------------------

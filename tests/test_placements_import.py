@@ -199,12 +199,31 @@ def test_the_command_prints_the_import_number(registers, tmp_path):
     assert out.getvalue().startswith(
         f"Import {batch.id}: 3 rader, 3 nya placeringar, 0 ändrade, 0 oförändrade ("
     )
+    assert out.getvalue().splitlines()[1] == (
+        f"Ångra importen med: python manage.py undo_import {batch.id} --placements"
+    )
     assert batch.created_by.username == "bem"
 
     out = io.StringIO()
     call_command("import_placements", str(path), stdout=out)
     assert f"Filen är identisk med import {batch.id} (placeringar.csv, " in out.getvalue()
     assert out.getvalue().endswith("; inget har ändrats.\n")
+
+
+def test_undo_import_undoes_a_placements_import_by_its_number(registers, tmp_path):
+    placements_import(data=FIRST, file_name="bemlo-jan.csv")
+    second, _check = placements_import(data=SECOND, file_name="bemlo-feb.csv")
+    out = io.StringIO()
+
+    call_command("undo_import", str(second.id), "--placements", stdout=out)
+
+    assert out.getvalue() == (
+        f"Import {second.id} (bemlo-feb.csv) är ångrad; placeringarna den höll har sina "
+        "tidigare uppgifter.\n"
+    )
+    assert in_use() == FIRST_IN_USE
+    with pytest.raises(CommandError, match=rf"^Import {second.id}: Importen är redan ångrad\.$"):
+        call_command("undo_import", str(second.id), "--placements", stdout=io.StringIO())
 
 
 def test_the_command_refuses_a_bad_file_listing_every_problem(registers, tmp_path):

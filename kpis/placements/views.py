@@ -260,12 +260,5 @@ def batch_undo(request, placement_import_id):
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            _(
-                "Import %(id)s (%(name)s) är ångrad; placeringarna den höll har sina tidigare "
-                "uppgifter."
-            )
-            % {"id": batch.id, "name": batch.file_name},
-        )
+        messages.success(request, page.undone_message(batch))
     return redirect("placements:batches")

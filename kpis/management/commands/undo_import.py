@@ -1,9 +1,10 @@
 """undo_import ID: what Ångra on the page Importhistorik does, from the command line.
 
-The ledger's and payroll's imports (ImportBatch) and the survey's (SurveyBatch) are
-numbered apart, so a number alone names a ledger or payroll import, as the import
-commands print it; `--survey` names a survey import (MU-import), as import_survey and
-import_survey_population print it. Other apps plug their undo in with
+The ledger's and payroll's imports (ImportBatch), the survey's (SurveyBatch) and the
+placements' (PlacementBatch) are numbered apart, so a number alone names a ledger or
+payroll import, as the import commands print it; `--survey` names a survey import
+(MU-import), as import_survey and import_survey_population print it, and `--placements`
+a placements import, as import_placements prints it. Other apps plug their undo in with
 kpis.registry.register_undo.
 """
 
