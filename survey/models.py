@@ -308,6 +308,9 @@ class PendingSurveyUpload(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # As kpis.PendingUpload: what became of the upload once confirmed or cancelled.
+    outcome = models.CharField(max_length=10, blank=True, default="")
+    batch_id = models.PositiveIntegerField(null=True, blank=True)
 
     def __str__(self):
         return self.file_name
