@@ -39,6 +39,8 @@ NOT_WATCHED = frozenset(
         "kpis.monthlycost",
         "kpis.departmentmonthlycost",
         "kpis.batchmonth",
+        "kpis.batchmonthunit",
+        "kpis.replacedunit",
         "kpis.sickleaverow",
         "kpis.placement",
         "survey.unitresult",

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kpis", "0015_pack_text_slides"),
+        ("kpis", "0017_partial_imports"),
     ]
 
     operations = [
