@@ -22,7 +22,6 @@ from hyrdash.lib import chart_style
 from hyrdash.lib.chart_style import (
     BLUE,
     GREY,
-    HIGHLIGHT,
     MEDIUM,
     NARROW,
     PALETTE,
@@ -33,7 +32,6 @@ from hyrdash.lib.chart_style import (
     chart_layout,
     empty_figure,
     hatch,
-    is_region,
     line_traces,
     make_figure,
     month_abbr,
@@ -55,7 +53,7 @@ from hyrdash.lib.chart_style import (
     upper_first,
     value_axis,
 )
-from hyrdash.lib.formatting import KR, TKR, format_money, format_pct, money_scale
+from hyrdash.lib.formatting import KR, TKR, format_money, money_scale
 from kpis.costs import metrics
 from kpis.costs.series import PROFESSION_LABELS, PROFESSIONS
 
@@ -600,86 +598,4 @@ def agency_hours_figure(table: pd.DataFrame) -> go.Figure:
         )
     if any_preliminary:
         data.append(preliminary_key(bars=True))
-    return make_figure(data, layout)
-
-
-# --- chart 9: national comparison ---------------------------------------------------
-
-
-def national_figure(table: pd.DataFrame, *, region: str, quarter: str) -> go.Figure:
-    """KPI 8: agency share per region for one quarter, sorted, with the national average.
-
-    `table` has columns quarter, region, share_pct, is_average (one quarter).
-    Our region is highlighted by colour, hatching and bold text.
-    """
-    regions = table[~table["is_average"].astype(bool)].sort_values(
-        "share_pct", ascending=True, kind="stable"
-    )
-    average = table.loc[table["is_average"].astype(bool), "share_pct"]
-    layout = chart_layout(
-        title=_("Nationell jämförelse – andel hyrpersonal per region, %(quarter)s")
-        % {"quarter": quarter},
-        subtitle=_("Kostnad för inhyrd personal i procent av kostnaden för egen personal (SKR)"),
-        height=170 + 26 * max(len(regions), 4),
-        hovermode="closest",
-        margin={"t": 100},
-        xaxis=value_axis(title={"text": "%"}, ticksuffix=" %", tickformat=",.1f"),
-        yaxis=base_axis(type="category"),
-    )
-    ours = [is_region(name, region) for name in regions["region"]]
-    labels = [
-        f"<b>{name}</b>" if mine else name
-        for name, mine in zip(regions["region"], ours, strict=True)
-    ]
-    shares = plot_values(regions["share_pct"])
-    layout["yaxis"] |= {"categoryorder": "array", "categoryarray": labels}
-    layout["barmode"] = "relative"
-    data = []
-    # Two traces, other regions and ours, so ours can be hatched as well as coloured.
-    for mine, colour, name in ((False, GREY, _("Övriga regioner")), (True, HIGHLIGHT, region)):
-        picked = [i for i, flag in enumerate(ours) if flag == mine]
-        if not picked:
-            continue
-        data.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": [labels[i] for i in picked],
-                "x": [shares[i] for i in picked],
-                "marker": {"color": colour, "pattern": hatch("x" if mine else "")},
-                "text": [format_pct(shares[i]) for i in picked],
-                "textposition": "outside",
-                "cliponaxis": False,
-                "name": name,
-                "showlegend": False,
-                "hovertemplate": "%{y}: %{x:,.1f} %<extra></extra>",
-            }
-        )
-    if len(average):
-        value = float(average.iloc[0])
-        layout["shapes"] = [
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": value,
-                "x1": value,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": "#000000", "dash": "dash", "width": 2},
-            }
-        ]
-        layout["annotations"] = [
-            {
-                "text": _("Riket %(share)s") % {"share": format_pct(value)},
-                "xref": "x",
-                "yref": "paper",
-                "x": value,
-                "y": 1,
-                "yanchor": "bottom",
-                "showarrow": False,
-                "bgcolor": "#ffffff",
-                "font": {"color": "#000000"},
-            }
-        ]
     return make_figure(data, layout)
