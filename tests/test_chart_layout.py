@@ -46,6 +46,10 @@ def variants(fig: go.Figure) -> dict[int, dict]:
     return {v["below"]: v["layout"] for v in fig.layout.meta["responsive"]}
 
 
+def variants_data(fig: go.Figure) -> dict[int, list]:
+    return {v["below"]: v.get("data") for v in fig.layout.meta["responsive"]}
+
+
 def layout_at(fig: go.Figure, below: int | None) -> dict:
     """The layout static/js/charts.js draws at a width just under `below` (None: wide)."""
     layout = fig.to_dict()["layout"]
@@ -104,6 +108,28 @@ def test_responsive_lists_the_variants_narrowest_first():
             {"below": 992, "layout": {"height": 2}},
         ]
     }
+
+
+def test_responsive_may_change_the_traces_too():
+    layout = chart_style.responsive({}, {576: {"height": 1}}, data={576: [{"text": None}]})
+    assert layout["meta"]["responsive"] == [
+        {"below": 576, "layout": {"height": 1}, "data": [{"text": None}]}
+    ]
+
+
+def test_the_year_to_date_bars_drop_the_unit_from_their_labels_on_a_phone():
+    table = pd.DataFrame(
+        {
+            "profession": ["hyr_lakare", "hyr_ssk_bm", "hyr_ovriga"],
+            "ytd_sek": [41_300_000.0, 42_100_000.0, 5_000_000.0],
+            "ytd_prev_sek": [40_000_000.0, 41_000_000.0, 6_000_000.0],
+        }
+    )
+    fig = cost_charts.agency_ytd_figure(table, month=pd.Period("2026-03", "M"))
+
+    assert list(fig.data[1].text) == ["41,3\xa0mkr", "42,1\xa0mkr", "5,0\xa0mkr"]
+    phone = variants_data(fig)[chart_style.NARROW]
+    assert phone == [{"texttemplate": "%{y:,.1f}"}] * 2  # "41,3" with the separators
 
 
 def test_panel_rows_leave_the_gap_in_pixels_between_rows():

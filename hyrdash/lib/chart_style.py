@@ -286,11 +286,11 @@ def make_figure(data: list[dict], layout: dict) -> go.Figure:
 
 
 def empty_figure(layout: dict, text: str) -> go.Figure:
-    """A figure without data that says why."""
+    """A figure without data that says why (on lines that fit a phone)."""
     layout = layout | {
         "annotations": [
             {
-                "text": str(text),
+                "text": wrap_label(str(text), 40),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0.5,
@@ -320,20 +320,31 @@ def wrap_label(text: str, width: int | None = None, *, max_lines: int | None = N
     if not width or len(text) <= width:
         return text
     words = text.split(" ")
-    target = max(math.ceil(len(text) / math.ceil(len(text) / width)), *map(len, words))
+    count = math.ceil(len(text) / width)
+    # The shortest line length that still takes no more than `count` lines.
+    target = max(math.ceil(len(text) / count), *map(len, words))
+    while True:
+        lines = _greedy_lines(words, target)
+        if len(lines) <= count or target >= width:
+            break
+        target += 1
+    if max_lines and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] += " …"
+    return "<br>".join(lines)
+
+
+def _greedy_lines(words: list[str], width: int) -> list[str]:
     lines: list[str] = []
     line = ""
     for word in words:
-        if line and len(line) + 1 + len(word) > target:
+        if line and len(line) + 1 + len(word) > width:
             lines.append(line)
             line = word
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    if max_lines and len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] += " …"
-    return "<br>".join(lines)
+    return lines
 
 
 # Chart widths (px) for responsive(): below NARROW a phone (one panel a row), below MEDIUM
@@ -343,13 +354,21 @@ NARROW = 576
 MEDIUM = 992
 
 
-def responsive(layout: dict, variants: dict[int, dict]) -> dict:
-    """The layout with variants for narrow charts: {below: overrides}, where `below` is a
-    chart width in px. static/js/charts.js merges into the layout the overrides of the
-    smallest `below` that is larger than the chart's width (objects merged key by key,
-    lists replaced). For what the width decides: small multiples one or two a row."""
+def responsive(
+    layout: dict, variants: dict[int, dict], *, data: dict[int, list[dict]] | None = None
+) -> dict:
+    """The layout with variants for narrow charts: {below: layout overrides}, and `data`
+    {below: [overrides of trace 0, 1, ...]}, where `below` is a chart width in px.
+    static/js/charts.js applies the variant with the smallest `below` larger than the
+    chart's width (objects merged key by key, lists replaced). For what the width
+    decides: small multiples one or two a row, bar labels without their unit."""
+    data = data or {}
     layout["meta"] = {
-        "responsive": [{"below": below, "layout": variants[below]} for below in sorted(variants)]
+        "responsive": [
+            {"below": below, "layout": variants.get(below, {})}
+            | ({"data": data[below]} if below in data else {})
+            for below in sorted(set(variants) | set(data))
+        ]
     }
     return layout
 

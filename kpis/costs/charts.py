@@ -75,6 +75,7 @@ def agency_ytd_figure(table: pd.DataFrame, *, month: pd.Period, unit: str = "mkr
         % {"year": month.year - 1, "unit": label},
         height=380,
         barmode="group",
+        bargroupgap=0.08,  # the two years' labels apart
         hovermode="closest",
         yaxis={"title": {"text": label}},
     )
@@ -103,7 +104,9 @@ def agency_ytd_figure(table: pd.DataFrame, *, month: pd.Period, unit: str = "mkr
                 "hovertemplate": f"%{{y:,.{decimals}f}} {label}<extra>%{{fullData.name}}</extra>",
             }
         )
-    return make_figure(data, layout)
+    # On a phone the bars are narrow: their labels without the unit (the axis has it).
+    number = {"texttemplate": f"%{{y:,.{decimals}f}}"}
+    return make_figure(data, responsive(layout, {}, data={NARROW: [number, number]}))
 
 
 # --- chart 2: per month, one line per year --------------------------------------------

@@ -11,9 +11,11 @@
  * works; a double click resets it.
  *
  * Every chart is fitted to its width, on a phone as on a wide screen, and again
- * when the window changes size:
+ * when the window changes size (a resize handler, rather than Plotly's responsive
+ * mode, which would only stretch the plot):
  * - the layout variant for the width (layout.meta.responsive, from
- *   hyrdash.lib.chart_style.responsive: small multiples one or two a row);
+ *   hyrdash.lib.chart_style.responsive: small multiples one or two a row, shorter
+ *   bar labels);
  * - the title and subtitle wrapped to the width, long category labels too;
  * - then, measured on the drawn chart, the top margin made room for the title
  *   (and a legend above the plot), the bottom margin for the axes' labels and the
@@ -30,7 +32,8 @@
   var Plotly = window.Plotly;
   // The page's language: Swedish (static/js/plotly-locale-sv.js) or Plotly's own English.
   var locale = document.documentElement.lang === "sv" ? "sv" : "en";
-  var config = {locale: locale, responsive: true, displaylogo: false, displayModeBar: false};
+  // Not Plotly's responsive mode: a narrower window is more than a narrower plot (below).
+  var config = {locale: locale, displaylogo: false, displayModeBar: false};
 
   // Printing (@media print in hyrdash.css: A4 landscape, one chart a page): each chart is
   // drawn at the paper's width for the print, then at the window's again.
@@ -183,15 +186,26 @@
 
   // --- fitting the margins to what was drawn -----------------------------------------
 
-  function layoutFor(figure, width) {
-    var layout = copy(figure.layout || {});
-    var variants = (layout.meta && layout.meta.responsive) || [];
+  // The figure's variant for the width: the first whose `below` exceeds it, or none.
+  function variantFor(figure, width) {
+    var variants = (figure.layout && figure.layout.meta && figure.layout.meta.responsive) || [];
     for (var i = 0; i < variants.length; i++) {
       if (width < variants[i].below) {
-        merge(layout, variants[i].layout);
-        break;
+        return variants[i];
       }
     }
+    return {};
+  }
+
+  function dataFor(figure, width) {
+    var changes = variantFor(figure, width).data || [];
+    return (figure.data || []).map(function (trace, i) {
+      return changes[i] ? merge(copy(trace), changes[i]) : trace;
+    });
+  }
+
+  function layoutFor(figure, width) {
+    var layout = merge(copy(figure.layout || {}), variantFor(figure, width).layout || {});
     wrapTitle(layout, width);
     var margin = layout.margin || {};
     var plotHeight = (layout.height || 450) - (margin.t || 0) - (margin.b || 0);
@@ -251,6 +265,7 @@
     if (titleBox) {
       update["title.y"] = 1 - shift / height;
     }
+    monthlyTicks(el, update);
     if (legendHeight > 0) {
       update["legend.yref"] = "container";
       update["legend.xref"] = "container";
@@ -267,22 +282,39 @@
     return update;
   }
 
+  // A date axis of a few months: Plotly may tick every few days, and "%b %Y" then says
+  // "dec 2024" three times. The series are monthly: tick every month instead.
+  function monthlyTicks(el, update) {
+    Object.keys(el._fullLayout).forEach(function (key) {
+      var axis = el._fullLayout[key];
+      if (!/^xaxis\d*$/.test(key) || !axis || axis.type !== "date" || !axis._vals) {
+        return;
+      }
+      var texts = axis._vals.map(function (tick) { return tick.text; });
+      if (texts.some(function (text, i) { return i > 0 && text === texts[i - 1]; })) {
+        update[key + ".dtick"] = "M1";
+        update[key + ".tick0"] = "2000-01-01";
+      }
+    });
+  }
+
   function chartWidth(el) {
-    return printing ? PRINT_WIDTH : Math.floor(el.getBoundingClientRect().width);
+    // (A chart never drawn narrower than a small phone: 0 wide while hidden, say.)
+    return printing ? PRINT_WIDTH : Math.max(Math.floor(el.getBoundingClientRect().width), 280);
   }
 
   function draw(el) {
     var figure = el.hyrdashFigure;
     var width = chartWidth(el);
+    var data = dataFor(figure, width);
     var layout = layoutFor(figure, width);
-    if (printing) {
-      layout.width = PRINT_WIDTH;
-      layout.autosize = false;
-    }
+    // The width given, not left to autosize: Plotly.react keeps the width it sized to first.
+    layout.width = width;
+    layout.autosize = false;
     var turn = (el.hyrdashTurn || 0) + 1;
     el.hyrdashTurn = turn;
     delete el.dataset.drawn;
-    return Plotly.react(el, figure.data, layout, config)
+    return Plotly.react(el, data, layout, config)
       .then(function () {
         return turn === el.hyrdashTurn ? Plotly.relayout(el, fitted(el, layout)) : null;
       })
