@@ -134,3 +134,46 @@ def test_a_rolled_back_import_keeps_the_cached_pages(styr_client, costs, nationa
         raise RuntimeError("the import failed after writing")
     assert {hit for hit, _page in pages(styr_client)} == {"hit"}
     assert [page for _hit, page in pages(styr_client)] == [page for _hit, page in before]
+
+
+def test_after_an_import_from_the_site_the_newest_pages_are_ready(
+    client,
+    costs,  # noqa: F811
+    national,  # noqa: F811
+    settings,
+    controller_user,
+    styrgrupp_user,
+):
+    """The controller's confirmation computes the newest month's dashboard for the
+    administration, each care type and each area before it answers: the steering
+    group's first request is a hit, and the page is the one computed afresh."""
+    from tests.test_upload_views import upload_and_confirm  # noqa: PLC0415
+
+    settings.PAGE_CACHE_WARM = True
+    client.force_login(controller_user)
+    march = "\n".join(
+        f"2026-03;{ansvar};{konto};{value}".replace(".", ",")
+        for ansvar, konto, value in [
+            ("0101", "4601", 1_500_000),
+            ("0101", "5111", 10_000_000),
+            ("2001", "4611", 400_000),
+            ("2001", "5111", 40_000_000),
+            ("3001", "4621", 100_000),
+            ("3001", "5111", 5_000_000),
+        ]
+    )
+    client.force_login(styrgrupp_user)
+    before = without_csrf(client.get("/").content)
+    client.force_login(controller_user)
+    upload_and_confirm(client, "Period;Ansvar;Konto;Belopp\n" + march + "\n", replaces="months")
+    client.force_login(styrgrupp_user)
+    scopes = ["hsf", "care:primärvård", "area:Tandvården"]
+    warmed = {}
+    for scope in scopes:
+        response = client.get("/", {"urval": scope})
+        assert response["X-Hyrdash-Cache"] == "hit", scope
+        warmed[scope] = without_csrf(response.content)
+    assert warmed["hsf"] != before
+    cache.clear()
+    for scope in scopes:
+        assert without_csrf(client.get("/", {"urval": scope}).content) == warmed[scope]

@@ -4,28 +4,22 @@ controller's small forms on it (closing a month, a comment).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hyrdash.lib import chart_style, exports, pagecache
+from hyrdash.lib import chart_style, exports
 from hyrdash.lib.uploads import back_url
 from kpis import data_version, roles
-from kpis.costs import page as cost_page
+from kpis.costs import cached as cost_cached
 from kpis.costs import selection as cost_selection
-from kpis.costs import selectors as cost_selectors
 from kpis.costs.services import commentary_save
 from kpis.forms import CommentaryForm
-from kpis.national import selectors as national_selectors
 from kpis.organisation.selectors import Scope, ScopeError
-from kpis.placements import page as placement_page
-from kpis.placements import selectors as placement_selectors
 
 
 def dashboard(request):
@@ -39,25 +33,13 @@ def dashboard(request):
             return redirect("start")
         raise PermissionDenied
     version = data_version.current()  # before any data is read
-    data = _cost_data(version)
+    data = cost_cached.cost_data(version)
     if data.last_month is None:
         return render(request, "kpis/dashboard.html", {"nav": "dashboard", "empty": True})
     selection, problems = cost_selection.parse_selection(request.GET, data=data)
     for problem in problems:
         messages.warning(request, problem)
-    today = timezone.localdate()  # the placements' counts are today's
-    charts = pagecache.cached(
-        "cost-dashboard",
-        (version, _selection_key(selection), today, _region()),
-        lambda: cost_page.build_charts(
-            data,
-            selection,
-            comments=cost_selectors.commentaries(month=selection.month, scope=selection.scope.key),
-            national=national_selectors.national_shares(),
-            region=_region(),
-            extra_tables=_placement_tables(today),
-        ),
-    )
+    charts = cost_cached.dashboard_charts(version, data, selection)
     context = {
         "nav": "dashboard",
         "selection": selection,
@@ -72,35 +54,6 @@ def dashboard(request):
         "charts": charts,
     }
     return render(request, "kpis/dashboard.html", context)
-
-
-def _cost_data(version: int) -> cost_selectors.CostData:
-    """Every month's sums, as cost_selectors.cost_data reads them, kept in the page cache
-    for the data version: every selection's page starts from them."""
-    return pagecache.cached("cost-data", (version,), cost_selectors.cost_data)
-
-
-def _selection_key(selection: cost_selection.Selection) -> tuple:
-    return (
-        selection.month_text,
-        selection.scope.key,
-        selection.start_text,
-        selection.end_text,
-        selection.range_given,
-    )
-
-
-def _region() -> str:
-    return getattr(settings, "HYRDASH_REGION", "Västerbotten")
-
-
-def _placement_tables(today) -> dict:
-    """Beside the purchased hours: consultants per area and status under 12 a § on
-    `today`, counts only (the names are for the bemanning role)."""
-    counts = placement_selectors.status_counts(on=today)
-    if counts.empty:
-        return {}
-    return {"agency-hours": [placement_page.counts_table(counts, on=today)]}
 
 
 @require_POST
@@ -135,20 +88,12 @@ def dashboard_csv(request, series):
     if series not in cost_selection.CHART_CODES:
         raise Http404(_("Okänd serie."))
     version = data_version.current()
-    data = _cost_data(version)
+    data = cost_cached.cost_data(version)
     if data.last_month is None:
         raise Http404(_("Det finns inga utfall ännu."))
     selection, problems = cost_selection.parse_selection(request.GET, data=data)
     if problems:
         return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
 
-    def table_now():
-        national = (
-            national_selectors.national_shares()
-            if series in (cost_selection.NATIONAL, cost_selection.NATIONAL_TREND)
-            else None
-        )
-        return cost_selection.series_table(series, data, selection, national=national)
-
-    table = pagecache.cached("cost-csv", (version, series, _selection_key(selection)), table_now)
+    table = cost_cached.series_csv(version, series, data, selection)
     return exports.download(table, cost_selection.csv_filename(series, selection, table))
