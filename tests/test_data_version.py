@@ -155,3 +155,36 @@ def test_a_cached_part_is_computed_once_per_key():
         assert pagecache.cached("page", (2, "hsf"), compute) == {"value": 4}
     assert pagecache.cached("other", (2, "hsf"), compute) == {"value": 5}
     assert len(calls) == 5
+
+
+def _redis_up() -> bool:
+    import socket  # noqa: PLC0415
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+def test_the_page_cache_works_on_redis_as_several_app_servers_share_it(settings):
+    """CACHE_URL=redis://... gives Django's RedisCache (hyrdash/settings.py); a page kept
+    by one server is found by another (two cache connections here)."""
+    from django.core.cache import caches  # noqa: PLC0415
+    from django.core.cache.backends.redis import RedisCache  # noqa: PLC0415
+
+    options = {"KEY_PREFIX": "hyrdash-test"}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            **options,
+        }
+    }
+    caches["default"].clear()
+    assert pagecache.cached("page", (1,), lambda: "computed") == "computed"
+    another_server = RedisCache("redis://127.0.0.1:6379/15", options)
+    assert another_server.get(pagecache.key("page", 1)) == "computed"
+    assert pagecache.cached("page", (1,), lambda: "computed again") == "computed"
+    caches["default"].clear()
