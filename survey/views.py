@@ -4,23 +4,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hyrdash.lib import exports
+from hyrdash.lib import exports, pagecache
+from hyrdash.lib.coverage import Coverage, warning_lines
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.tabular import ExtractError
-from hyrdash.lib.uploads import cancel, pending_upload_create, problem_lines, store
+from hyrdash.lib.uploads import cancel, finished, pending_upload_create, problem_lines, store
+from kpis import data_version
 
 from . import access, pages, selectors, services
-from .forms import SurveyUploadForm
+from .forms import ReplaceYearForm, SurveyUploadForm
 from .models import PendingSurveyUpload, SurveyBatch
 
 
 @permission_required(access.VIEW, raise_exception=True)
 def results(request):
-    """The survey for a year and a group (GET ar, urval), compared upward and with last year."""
+    """The survey for a year and a group (GET ar, urval), compared upward and with last year.
+
+    What the page computes is kept in the page cache (hyrdash.lib.pagecache) under the
+    data version, the years' thresholds, the year and the group; the select's groups
+    under the areas the user may see."""
+    version = data_version.current()  # before any data is read
     data = selectors.survey_data()
     if data.latest is None:
         return render(request, "survey/results.html", {"nav": "survey", "empty": True})
@@ -28,17 +36,32 @@ def results(request):
         selection = pages.parse_selection(request.GET, data=data, user=request.user)
     except pages.SelectionError as exc:
         raise Http404(str(exc)) from exc
+    visible = access.unit_areas(request.user)
     context = {
         "nav": "survey",
         "selection": selection,
-        "scope_label": data.tree.labels.get(selection.scope, selection.scope),
         "years": list(reversed(data.years)),
-        "scope_choices": pages.scope_choices(data, request.user),
+        "scope_choices": pagecache.cached(
+            "survey-scopes",
+            (version, selection.year, None if visible is None else sorted(visible)),
+            lambda: pages.scope_choices(data, request.user, selection.year),
+        ),
+        **pagecache.cached(
+            "survey",
+            (version, selectors.thresholds(), selection.year, selection.scope),
+            lambda: _computed(data, selection),
+        ),
+    }
+    return render(request, "survey/results.html", context)
+
+
+def _computed(data, selection) -> dict:
+    return {
+        "scope_label": data.tree(selection.year).labels.get(selection.scope, selection.scope),
         "figures": pages.key_figures(data, selection),
         "charts": pages.build_charts(data, selection),
         "threshold": data.year(selection.year).threshold,
     }
-    return render(request, "survey/results.html", context)
 
 
 @permission_required(access.VIEW, raise_exception=True)
@@ -46,6 +69,7 @@ def results_csv(request, chart):
     """One chart's table as CSV for Swedish Excel, the same rows the page shows."""
     if chart not in pages.CHART_CODES:
         raise Http404(_("Okänt diagram."))
+    version = data_version.current()
     data = selectors.survey_data()
     if data.latest is None:
         raise Http404(_("Det finns ingen medarbetarundersökning ännu."))
@@ -53,7 +77,11 @@ def results_csv(request, chart):
         selection = pages.parse_selection(request.GET, data=data, user=request.user)
     except pages.SelectionError as exc:
         raise Http404(str(exc)) from exc
-    table = pages.section_table(chart, data, selection)
+    table = pagecache.cached(
+        "survey-csv",
+        (version, selectors.thresholds(), chart, selection.year, selection.scope),
+        lambda: pages.section_table(chart, data, selection),
+    )
     return exports.download(table, pages.csv_filename(chart, selection))
 
 
@@ -112,41 +140,67 @@ def upload(request):
 
 @permission_required(access.IMPORT, raise_exception=True)
 def upload_confirm(request, upload_id):
-    """Step 2: show what will be stored, and store it when the HR user confirms."""
-    pending = get_object_or_404(PendingSurveyUpload, pk=upload_id, created_by=request.user)
+    """Step 2: show what will be stored, and store it when the HR user confirms (for a
+    file that covers clearly less than the year in use, only when told to replace it)."""
+    pending = PendingSurveyUpload.objects.filter(pk=upload_id, created_by=request.user).first()
+    if pending is None or pending.outcome:
+        return finished(
+            request,
+            pending,
+            history_url=reverse("survey:batches"),
+            upload_url=reverse("survey:upload"),
+        )
+    form = ReplaceYearForm(request.POST or None, partial=bool(pending.summary.get("partial")))
     if request.method == "POST":
         if "cancel" in request.POST:
             return cancel(request, pending, "survey:upload")
-        service = (
-            services.answers_import
-            if pending.kind == SurveyBatch.Kind.ANSWERS
-            else services.population_import
-        )
-        return store(
-            request,
-            pending,
-            lambda: service(
-                data=bytes(pending.data),
-                file_name=pending.file_name,
-                year=pending.year,
-                user=request.user,
-            ),
-            refused=lambda lines: render(
-                request,
-                "survey/upload.html",
-                {"form": SurveyUploadForm(), "problems": lines, "nav": "survey_import"},
-                status=400,
-            ),
-            stored=lambda batch, _check: (
-                _("Import %(id)s sparad: %(rows)s rader för %(year)s.")
-                % {"id": batch.id, "rows": batch.row_count, "year": batch.year}
-            ),
-            done_url="survey:batches",
-        )
+        if form.is_valid():
+            return _store(request, pending, form.cleaned_data["replace_year"])
+    coverage = pending.summary.get("coverage")
     return render(
         request,
         "survey/upload_confirm.html",
-        {"pending": pending, "summary": pending.summary, "nav": "survey_import"},
+        {
+            "pending": pending,
+            "summary": pending.summary,
+            "form": form,
+            "warning": warning_lines(
+                [Coverage.from_dict(coverage)] if coverage else [],
+                services.survey_figure_labels(),
+            ),
+            "nav": "survey_import",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _store(request, pending: PendingSurveyUpload, replace_year: bool):
+    service = (
+        services.answers_import
+        if pending.kind == SurveyBatch.Kind.ANSWERS
+        else services.population_import
+    )
+    return store(
+        request,
+        pending,
+        lambda: service(
+            data=bytes(pending.data),
+            file_name=pending.file_name,
+            year=pending.year,
+            user=request.user,
+            replace_year=replace_year,
+        ),
+        refused=lambda lines: render(
+            request,
+            "survey/upload.html",
+            {"form": SurveyUploadForm(), "problems": lines, "nav": "survey_import"},
+            status=400,
+        ),
+        stored=lambda batch, _check: (
+            _("Import %(id)s sparad: %(rows)s rader för %(year)s.")
+            % {"id": batch.id, "rows": batch.row_count, "year": batch.year}
+        ),
+        done_url="survey:batches",
     )
 
 
@@ -166,9 +220,5 @@ def batch_undo(request, import_id):
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            _("Import %(id)s (%(name)s) är ångrad; %(year)s har sina tidigare värden.")
-            % {"id": batch.id, "name": batch.file_name, "year": batch.year},
-        )
+        messages.success(request, services.undone_message(batch))
     return redirect("survey:batches")

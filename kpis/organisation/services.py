@@ -15,6 +15,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from hyrdash.lib.errors import ServiceError
+from kpis.data_version import data_changed
 from kpis.models import (
     HISTORY_START,
     Area,
@@ -211,7 +212,9 @@ def moves_apply(
 
 
 def _placements_save(planned: pd.DataFrame) -> None:
-    """Replace the placements of the units in `planned` by its rows."""
+    """Replace the placements of the units in `planned` by its rows (a new data
+    version: bulk_create sends no signal)."""
+    data_changed()
     units = planned["unit_id"].unique().tolist()
     UnitPlacement.objects.filter(unit_id__in=units).delete()
     UnitPlacement.objects.bulk_create(

@@ -10,10 +10,9 @@ from django.conf import settings
 from django.db import connection
 
 from hyrdash.lib import periods
-from kpis.batches import closed_through, months_with_data
+from kpis.batches import closed_through, current_rows_sql, months_with_data
 from kpis.models import (
     Area,
-    BatchMonth,
     Department,
     ImportBatch,
     SickLeaveRow,
@@ -93,12 +92,14 @@ def sick_leave_frame() -> pd.DataFrame:
     """The current sick-leave rows summed per month, department, care type, gender and
     age band (SickLeaveData.rows), each unit where its placement of the row's month puts
     it (kpis.models.UnitPlacement; a unit without any placement where the register
-    puts it today), in one SQL query.
+    puts it today), in one SQL query: the rows in use (current_rows_sql), so a unit an
+    import of only some units replaced counts with its newest rows.
 
     The rows are summed per department id and the names joined afterwards: sorting
     hundreds of thousands of rows by two names (in the database's collation) took most
     of the query's time (bench/pack.py).
     """
+    join, condition = current_rows_sql("r")
     sql = f"""
         SELECT CAST(s.period AS VARCHAR(10)), a.name, d.name, s.care_type, s.gender,
                s.age_band, s.employees, s.ordinary_hours, s.sick_hours_1_14,
@@ -115,8 +116,7 @@ def sick_leave_frame() -> pd.DataFrame:
                    CAST(SUM(r.sick_hours_15_59) AS DOUBLE PRECISION) AS sick_hours_15_59,
                    CAST(SUM(r.sick_hours_60) AS DOUBLE PRECISION) AS sick_hours_60
             FROM {SickLeaveRow._meta.db_table} r
-            JOIN {BatchMonth._meta.db_table} bm
-              ON bm.batch_id = r.batch_id AND bm.period = r.period
+            {join}
             JOIN {Unit._meta.db_table} u ON u.id = r.unit_id
             JOIN {Department._meta.db_table} ud ON ud.id = u.department_id
             LEFT JOIN (
@@ -127,7 +127,7 @@ def sick_leave_frame() -> pd.DataFrame:
             ) p
               ON p.unit_id = r.unit_id AND p.valid_from <= r.period
              AND (p.valid_to IS NULL OR r.period < p.valid_to)
-            WHERE bm.is_current = %s
+            WHERE {condition}
             GROUP BY r.period, COALESCE(p.department_id, u.department_id),
                      COALESCE(p.area_id, ud.area_id), COALESCE(p.care_type, u.care_type),
                      r.gender, r.age_band
@@ -136,15 +136,17 @@ def sick_leave_frame() -> pd.DataFrame:
         JOIN {Area._meta.db_table} a ON a.id = s.area_id
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [True])
+        cursor.execute(sql)
         frame = pd.DataFrame.from_records(cursor.fetchall(), columns=SICK_LEAVE_COLUMNS)
     return _typed(frame)
 
 
 def sick_leave_unit_frame() -> pd.DataFrame:
     """The current sick-leave rows as stored (UNIT_ROW_COLUMNS), one per month x unit x
-    gender x age band, by period, unit_id, gender and age band: the microcells, in an
-    order that does not depend on the organisation."""
+    gender x age band, by period, unit_id, gender and age band: the microcells (the rows
+    in use, as for sick_leave_frame), in an order that does not depend on the
+    organisation."""
+    join, condition = current_rows_sql("r")
     sql = f"""
         SELECT CAST(r.period AS VARCHAR(10)), r.unit_id, r.gender, r.age_band, r.employees,
                CAST(r.ordinary_hours AS DOUBLE PRECISION),
@@ -152,12 +154,12 @@ def sick_leave_unit_frame() -> pd.DataFrame:
                CAST(r.sick_hours_15_59 AS DOUBLE PRECISION),
                CAST(r.sick_hours_60 AS DOUBLE PRECISION)
         FROM {SickLeaveRow._meta.db_table} r
-        JOIN {BatchMonth._meta.db_table} bm ON bm.batch_id = r.batch_id AND bm.period = r.period
-        WHERE bm.is_current = %s
+        {join}
+        WHERE {condition}
         ORDER BY r.period, r.unit_id, r.gender, r.age_band
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [True])
+        cursor.execute(sql)
         frame = pd.DataFrame.from_records(cursor.fetchall(), columns=UNIT_ROW_COLUMNS)
     frame = _typed(frame)
     frame["unit_id"] = frame["unit_id"].astype("int64")
