@@ -91,25 +91,56 @@ class SickLeaveData:
 def sick_leave_frame() -> pd.DataFrame:
     """The current sick-leave rows summed per month, department, care type, gender and
     age band (SickLeaveData.rows), each unit where its placement of the row's month puts
-    it (kpis.models.UnitPlacement; a unit without any placement where the register
-    puts it today), in one SQL query: the rows in use (current_rows_sql), so a unit an
+    it (kpis.models.UnitPlacement): the rows in use (current_rows_sql), so a unit an
     import of only some units replaced counts with its newest rows.
 
-    The rows are summed per department id and the names joined afterwards: sorting
-    hundreds of thousands of rows by two names (in the database's collation) took most
-    of the query's time (bench/pack.py).
+    A unit placed nowhere but where the register puts it today (every unit that never
+    moved, and one without any placement) is summed in SQL by its register department
+    as before the history, the rows summed per department id and the names joined
+    afterwards (sorting hundreds of thousands of rows by two names in the database's
+    collation took most of the query's time, bench/pack.py). The units placed elsewhere
+    in some month (_moved_units_sql: few) are read row by row and placed month by month
+    (placed_frame); a join of every row with the placements took the query from 2 to
+    4-6 s on bench/pack.py's 576,000 rows.
     """
+    moved = _moved_units_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS ({moved})")
+        any_moved = bool(cursor.fetchone()[0])
+    frame = _register_sums(f"r.unit_id NOT IN ({moved})" if any_moved else None)
+    if not any_moved:
+        return frame
+    rows = sick_leave_unit_frame(only=f"r.unit_id IN ({moved})")
+    parts = [frame, placed_frame(rows, placement_history())]
+    keys = SICK_LEAVE_COLUMNS[:6]
+    both = pd.concat(parts, ignore_index=True).groupby(keys, sort=False, observed=True)
+    return _typed(both[SICK_LEAVE_COLUMNS[6:]].sum().reset_index()[SICK_LEAVE_COLUMNS])
+
+
+def _moved_units_sql() -> str:
+    """SQL for the ids of the units with a placement other than where the register puts
+    them today (a unit's newest placement is the register's, so: the units that moved)."""
+    return f"""
+        SELECT p.unit_id FROM {UnitPlacement._meta.db_table} p
+        JOIN {Unit._meta.db_table} u ON u.id = p.unit_id
+        JOIN {Department._meta.db_table} ud ON ud.id = u.department_id
+        WHERE p.department_id <> u.department_id OR p.area_id <> ud.area_id
+           OR p.care_type <> u.care_type
+    """
+
+
+def _register_sums(only: str | None) -> pd.DataFrame:
+    """The rows in use (of the units `only` selects, an SQL condition on r) summed per
+    month and the register's department, care type, gender and age band."""
     join, condition = current_rows_sql("r")
+    if only:
+        condition = f"{condition} AND {only}"
     sql = f"""
         SELECT CAST(s.period AS VARCHAR(10)), a.name, d.name, s.care_type, s.gender,
                s.age_band, s.employees, s.ordinary_hours, s.sick_hours_1_14,
                s.sick_hours_15_59, s.sick_hours_60
         FROM (
-            SELECT r.period,
-                   COALESCE(p.department_id, u.department_id) AS department_id,
-                   COALESCE(p.area_id, ud.area_id) AS area_id,
-                   COALESCE(p.care_type, u.care_type) AS care_type,
-                   r.gender, r.age_band,
+            SELECT r.period, u.department_id, u.care_type, r.gender, r.age_band,
                    SUM(r.employees) AS employees,
                    CAST(SUM(r.ordinary_hours) AS DOUBLE PRECISION) AS ordinary_hours,
                    CAST(SUM(r.sick_hours_1_14) AS DOUBLE PRECISION) AS sick_hours_1_14,
@@ -118,22 +149,11 @@ def sick_leave_frame() -> pd.DataFrame:
             FROM {SickLeaveRow._meta.db_table} r
             {join}
             JOIN {Unit._meta.db_table} u ON u.id = r.unit_id
-            JOIN {Department._meta.db_table} ud ON ud.id = u.department_id
-            LEFT JOIN (
-                SELECT unit_id, valid_from, department_id, area_id, care_type,
-                       LEAD(valid_from) OVER (PARTITION BY unit_id ORDER BY valid_from)
-                         AS valid_to
-                FROM {UnitPlacement._meta.db_table}
-            ) p
-              ON p.unit_id = r.unit_id AND p.valid_from <= r.period
-             AND (p.valid_to IS NULL OR r.period < p.valid_to)
             WHERE {condition}
-            GROUP BY r.period, COALESCE(p.department_id, u.department_id),
-                     COALESCE(p.area_id, ud.area_id), COALESCE(p.care_type, u.care_type),
-                     r.gender, r.age_band
+            GROUP BY r.period, u.department_id, u.care_type, r.gender, r.age_band
         ) s
         JOIN {Department._meta.db_table} d ON d.id = s.department_id
-        JOIN {Area._meta.db_table} a ON a.id = s.area_id
+        JOIN {Area._meta.db_table} a ON a.id = d.area_id
     """
     with connection.cursor() as cursor:
         cursor.execute(sql)
@@ -141,12 +161,14 @@ def sick_leave_frame() -> pd.DataFrame:
     return _typed(frame)
 
 
-def sick_leave_unit_frame() -> pd.DataFrame:
+def sick_leave_unit_frame(*, only: str | None = None) -> pd.DataFrame:
     """The current sick-leave rows as stored (UNIT_ROW_COLUMNS), one per month x unit x
     gender x age band, by period, unit_id, gender and age band: the microcells (the rows
     in use, as for sick_leave_frame), in an order that does not depend on the
-    organisation."""
+    organisation. `only`: an SQL condition on r, the rows of some units."""
     join, condition = current_rows_sql("r")
+    if only:
+        condition = f"{condition} AND {only}"
     sql = f"""
         SELECT CAST(r.period AS VARCHAR(10)), r.unit_id, r.gender, r.age_band, r.employees,
                CAST(r.ordinary_hours AS DOUBLE PRECISION),
