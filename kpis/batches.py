@@ -13,6 +13,7 @@ import holds instead. `current_rows_sql` is how every read of the rows in use
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 
@@ -20,7 +21,7 @@ import pandas as pd
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
-from hyrdash.lib.coverage import PartialFileError
+from hyrdash.lib.coverage import PartialFileError, new_periods_only
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.periods import period_date
 from kpis.models import BatchMonth, BatchMonthUnit, ClosedThrough, ImportBatch, ReplacedUnit
@@ -86,13 +87,15 @@ def batch_units_create(*, batch: ImportBatch, units: Iterable[tuple[dt.date, int
 def chosen_replaces(check, replaces: str | None) -> str:
     """The uploader's choice for a checked file (CostCheck, SickLeaveCheck): as given,
     whole months for a complete file given none, and for a partial file given none a
-    PartialFileError with the warning."""
+    PartialFileError with the warning. For a month with nothing stored (a partial file
+    judged against the previous month with data) either choice imports the file's units
+    as all the month has."""
     if replaces is not None:
         if replaces not in ImportBatch.Replaces.values:
             raise ServiceError(_("Okänt val: %(value)s.") % {"value": replaces})
         return replaces
     if check.partial:
-        raise PartialFileError(check.warning())
+        raise PartialFileError(check.warning(), new_periods_only=new_periods_only(check.coverage()))
     return MONTHS
 
 
@@ -146,6 +149,19 @@ def months_with_data(*, kind: str) -> pd.PeriodIndex:
         .distinct()
     )
     return pd.PeriodIndex(sorted({pd.Period(p, freq="M") for p in periods}), freq="M")
+
+
+def nearest_earlier_months(*, kind: str, months: Iterable[str]) -> dict[str, str]:
+    """For each month ('YYYY-MM') that has no data of this kind now, the nearest earlier
+    month with data, when there is one: what a file's new month is compared with
+    (hyrdash.lib.coverage)."""
+    with_data = [f"{p:%Y-%m}" for p in months_with_data(kind=kind)]
+    found = {}
+    for month in months:
+        index = bisect.bisect_left(with_data, month)
+        if (index == len(with_data) or with_data[index] != month) and index > 0:
+            found[month] = with_data[index - 1]
+    return found
 
 
 def closed_through(*, kind: str) -> pd.Period | None:

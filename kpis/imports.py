@@ -8,9 +8,22 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from hyrdash.lib.coverage import Coverage, listed, warning_lines
+from hyrdash.lib.coverage import Coverage, listed, new_periods_only, period_name, warning_lines
+from kpis.forms import ReplacesForm
 from kpis.models import ImportBatch, PendingUpload
 from kpis.registry import extract_kind
+
+
+def replaces_form(pending: PendingUpload, data=None) -> ReplacesForm:
+    """The confirmation page's choice of what the file replaces: required for a partial
+    file; for a file partial only in months with nothing stored, one choice, importing it
+    anyway (hyrdash.lib.coverage)."""
+    details = pending.details
+    coverages = [Coverage.from_dict(item) for item in details.get("coverage", [])]
+    new_months = []
+    if new_periods_only(coverages):
+        new_months = [c.period for c in coverages if c.partial]
+    return ReplacesForm(data, partial=bool(details.get("partial")), new_months=new_months)
 
 
 def confirm_context(pending: PendingUpload, form) -> dict:
@@ -37,6 +50,7 @@ def confirm_context(pending: PendingUpload, form) -> dict:
         "show_accounts": details.get("accounts", False),
         "warning": warning_lines(coverages, labels),
         "partial": details.get("partial", False),
+        "new_months_only": new_periods_only(coverages),
         "header_row": details.get("header_row", 1),
         "total_row": details.get("total_row"),
         "debit_credit": details.get("debit_credit", False),
@@ -57,6 +71,7 @@ def coverage_row(coverage: Coverage) -> dict:
         "accounts_missing": len(coverage.missing_accounts),
         "missing_accounts": listed(coverage.missing_accounts),
         "partial": coverage.partial,
+        "compared_with": period_name(coverage.compared_with) if coverage.compared_with else "",
     }
 
 
