@@ -171,6 +171,18 @@ def closed_through(*, kind: str) -> pd.Period | None:
     return None if period is None else pd.Period(period, freq="M")
 
 
+def closed_months(*, kind: str, months: Iterable[str]) -> list[str]:
+    """The months ('YYYY-MM') of `months` that are closed (final) for this kind of data:
+    an import of them changes figures the steering group has seen as final. The
+    confirmation page and the commands warn of them; the import keeps them
+    (ImportBatch.closed_months)."""
+    through = closed_through(kind=kind)
+    if through is None:
+        return []
+    last = _month_text(through)
+    return sorted(month for month in set(months) if month <= last)
+
+
 def _month_text(period: pd.Period) -> str:
     return period.strftime("%Y-%m")
 

@@ -170,6 +170,12 @@ class ReplacingImportCommand(BatchImportCommand):
             span = fresh[0] if len(fresh) == 1 else f"{fresh[0]}–{fresh[-1]}"
             self.stdout.write(f"Månader utan sparade värden: {span} ({len(fresh)} st).")
 
+    def write_closed_warning(self, warning: str) -> None:
+        """A file that changes closed (final) months is imported all the same (controllers
+        correct closed months), with this said first, on stderr."""
+        if warning:
+            self.stderr.write(f"Varning: {warning}")
+
     def write_replaced(self, batch, check) -> None:
         if batch.replaces == "units":
             units = int(check.rows["unit_id"].nunique())
@@ -178,6 +184,8 @@ class ReplacingImportCommand(BatchImportCommand):
             )
         else:
             self.stdout.write("Hela månaderna ersattes.")
+        if batch.closed_months:
+            self.stdout.write(f"Stängda månader ändrades: {', '.join(batch.closed_months)}.")
 
 
 def coverage_line(coverage) -> str:

@@ -29,6 +29,7 @@ from kpis.batches import (
     UNITS,
     batch_units_create,
     chosen_replaces,
+    closed_months,
     current_rows_sql,
     identical_batch,
     make_newest_current,
@@ -425,6 +426,7 @@ def costs_import(
             totals=check.totals(),
             skipped=check.skipped,
             replaces=replaces,
+            closed_months=closed_months(kind=kind, months=check.months),
         )
         periods = [period_date(m) for m in check.months]
         BatchMonth.objects.bulk_create(BatchMonth(batch=batch, period=p) for p in periods)

@@ -22,6 +22,7 @@ from kpis.batches import (
     UNITS,
     batch_units_create,
     chosen_replaces,
+    closed_months,
     current_rows_sql,
     identical_batch,
     nearest_earlier_months,
@@ -264,6 +265,7 @@ def sick_leave_import(
             row_count=check.row_count,
             totals=check.totals(),
             replaces=replaces,
+            closed_months=closed_months(kind=kind, months=check.months),
         )
         periods = [period_date(m) for m in check.months]
         BatchMonth.objects.bulk_create(BatchMonth(batch=batch, period=p) for p in periods)
