@@ -141,6 +141,49 @@ def refresh_months(*, kind: str, periods: list[dt.date]) -> None:
     ReplacedUnit.objects.bulk_create(replaced)
 
 
+def months_in_use(
+    *, kind: str, rows_model, first: dt.date, last: dt.date
+) -> dict[int, set[int] | None]:
+    """The batch months of this kind from `first` to `last` that have rows in use, by
+    BatchMonth id: for an import of only some units, the units whose rows are in use; for
+    an import of whole months, None. `rows_model` holds the kind's rows (LedgerRow,
+    SickLeaveRow).
+
+    A month marked current (BatchMonth.is_current) may have none in use: an import of
+    only some units whose every unit a newer one holds, or an import of the whole month
+    whose every unit corrections hold (its rows of other units are read in the
+    database, only for months with replaced units)."""
+    current = list(
+        BatchMonth.objects.filter(
+            batch__kind=kind, is_current=True, period__range=(first, last)
+        ).values_list("id", "batch_id", "period", "batch__replaces")
+    )
+    ids = [month_id for month_id, *_rest in current]
+    replaced: dict[int, set[int]] = {}
+    for month_id, unit_id in ReplacedUnit.objects.filter(month_id__in=ids).values_list(
+        "month_id", "unit_id"
+    ):
+        replaced.setdefault(month_id, set()).add(unit_id)
+    held: dict[int, set[int]] = {}
+    for month_id, unit_id in BatchMonthUnit.objects.filter(
+        month_id__in=[m for m, _b, _p, replaces in current if replaces == UNITS]
+    ).values_list("month_id", "unit_id"):
+        held.setdefault(month_id, set()).add(unit_id)
+    found: dict[int, set[int] | None] = {}
+    for month_id, batch_id, period, replaces in current:
+        gone = replaced.get(month_id, set())
+        if replaces == UNITS:
+            if units := held.get(month_id, set()) - gone:
+                found[month_id] = units
+        elif not gone or (
+            rows_model.objects.filter(batch_id=batch_id, period=period)
+            .exclude(unit_id__in=gone)
+            .exists()
+        ):
+            found[month_id] = None
+    return found
+
+
 def months_with_data(*, kind: str) -> pd.PeriodIndex:
     """The months a current (not undone) import of this kind covers."""
     periods = (
