@@ -26,7 +26,7 @@ GROUP BY b.kind, l.period, l.unit_id, a.category
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kpis", "0017_partial_imports"),
+        ("kpis", "0018_data_version"),
     ]
 
     operations = [
