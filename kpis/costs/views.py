@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -44,13 +45,21 @@ def dashboard(request):
     selection, problems = cost_selection.parse_selection(request.GET, data=data)
     for problem in problems:
         messages.warning(request, problem)
+    national = national_selectors.national_shares()
+
+    def link(scope: Scope) -> str:
+        """The same page for another scope: the drill-down's links and the breadcrumb."""
+        return f"{reverse('kpis:dashboard')}?{selection.query(scope=scope)}"
+
     charts = cost_page.build_charts(
         data,
         selection,
         comments=cost_selectors.commentaries(month=selection.month, scope=selection.scope.key),
-        national=national_selectors.national_shares(),
+        national=national,
         region=getattr(settings, "HYRDASH_REGION", "Västerbotten"),
         extra_tables=_placement_tables(),
+        link=link,
+        sources=cost_selectors.measure_sources(national=national),
     )
     context = {
         "nav": "dashboard",
@@ -64,6 +73,10 @@ def dashboard(request):
         "scope_choices": cost_selection.scope_choices(data, selection.scope),
         "query": selection.query(),
         "charts": charts,
+        "breadcrumb": [
+            {"label": scope.label, "href": link(scope)}
+            for scope in cost_selection.scope_path(selection.scope, data)
+        ],
     }
     return render(request, "kpis/dashboard.html", context)
 
@@ -115,6 +128,8 @@ def dashboard_csv(request, series):
     selection, problems = cost_selection.parse_selection(request.GET, data=data)
     if problems:
         return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
+    if series not in cost_selection.dashboard_codes(selection.scope):
+        raise Http404(_("Serien finns inte för det här urvalet."))
     national = national_selectors.national_shares() if series == cost_selection.NATIONAL else None
     table = cost_selection.series_table(series, data, selection, national=national)
     return exports.download(table, cost_selection.csv_filename(series, selection, table))
