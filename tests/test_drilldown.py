@@ -206,6 +206,27 @@ def test_each_level_downloads_its_own_chart_7(styr_client, costs):  # noqa: F811
     assert download("agency-by-department", f"department:{KIRURGI}").status_code == 404
 
 
+def test_a_controller_comments_on_a_units_page(ctrl_client, costs):  # noqa: F811
+    _response, html = page(ctrl_client, manad="2026-03", urval="unit:2001")
+    assert '<input type="hidden" name="urval" value="unit:2001">' in html
+
+    response = ctrl_client.post(
+        reverse("kpis:commentary"),
+        {
+            "manad": "2026-03",
+            "chart": "skr-target-path",
+            "urval": "unit:2001",
+            "text": "Två vakanser tillsatta.",
+            "next": url("unit:2001"),
+        },
+    )
+    assert response.status_code == 302
+    _response, html = page(ctrl_client, manad="2026-03", urval="unit:2001")
+    assert "Två vakanser tillsatta." in section(html, "skr-target-path")
+    _response, html = page(ctrl_client, manad="2026-03", urval=f"department:{KIRURGI}")
+    assert "Två vakanser tillsatta." not in html  # the unit's own
+
+
 # --- who gets it ------------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 """Reads for the cost dashboard: the current ledger sums per department and category
 (`cost_data`, one query per kind), a department's or a unit's sums per unit when a page
-asks for them (`unit_cost_frame`), the targets, the last closed month, the month's
+asks for them (`unit_cost_frames`), the targets, the last closed month, the month's
 comments, and what "Om måttet" says about the data (`measure_sources`).
 """
 
@@ -57,11 +57,11 @@ class CostData:
         return scope.filter(getattr(self, kind))
 
     def unit_frame(self, kind: str, *, department: str) -> pd.DataFrame:
-        """A department's sums per unit (`unit_cost_frame`), read once per page."""
-        key = ("units", kind, department)
+        """A department's sums per unit (`unit_cost_frames`), read once per page."""
+        key = ("units", department)
         if key not in self.cache:
-            self.cache[key] = unit_cost_frame(kind=kind, department=department)
-        return self.cache[key]
+            self.cache[key] = unit_cost_frames(department=department)
+        return self.cache[key][kind]
 
     @property
     def last_month(self) -> pd.Period | None:
@@ -122,34 +122,63 @@ def cost_frame(*, kind: str) -> pd.DataFrame:
 UNIT_COLUMNS = [*COST_COLUMNS[:3], "unit", "unit_name", *COST_COLUMNS[3:]]
 
 
-def unit_cost_frame(*, kind: str, department: str) -> pd.DataFrame:
-    """Monthly sums per unit of one department and category (SEK, hours) for one kind,
-    from the MonthlyCost view (the current ledger rows' sums): the columns of
-    `cost_frame` and the unit's `unit` (ansvar) and `unit_name`.
+def unit_cost_frames(*, department: str) -> dict[str, pd.DataFrame]:
+    """Monthly sums per unit of one department and category (SEK, hours), actuals and
+    budget ({kind: frame}), from the MonthlyCost view (the current ledger rows' sums):
+    the columns of `cost_frame` and the unit's `unit` (ansvar) and `unit_name`.
 
-    Only a department's or a unit's page reads it: the view sums the ledger, which
-    has no index on the unit, so it is read for one department at a time.
+    Only a department's or a unit's page reads them. The view sums the ledger, which has
+    no index on the unit: the units' ids go into the query as values, so PostgreSQL
+    filters the ledger's rows before it sums them (a join on the department's name made
+    it sum the whole ledger first: 0,70 s instead of 0,10 s on the demo's 283 559 rows).
     """
-    sql = f"""
-        SELECT CAST(c.period AS VARCHAR(10)), a.name, d.name, u.ansvar, u.name, u.care_type,
-               c.category, CAST(c.amount AS DOUBLE PRECISION),
-               CAST(c.hours AS DOUBLE PRECISION)
-        FROM {MonthlyCost._meta.db_table} c
-        JOIN {Unit._meta.db_table} u ON u.id = c.unit_id
-        JOIN {Department._meta.db_table} d ON d.id = u.department_id
-        JOIN {Area._meta.db_table} a ON a.id = d.area_id
-        WHERE c.kind = %s AND d.name = %s
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [kind, department])
-        frame = pd.DataFrame.from_records(cursor.fetchall(), columns=UNIT_COLUMNS)
+    units = {
+        pk: (ansvar, name, care_type, area)
+        for pk, ansvar, name, care_type, area in Unit.objects.filter(
+            department__name=department
+        ).values_list("pk", "ansvar", "name", "care_type", "department__area__name")
+    }
+    kinds = (ImportBatch.Kind.ACTUALS, ImportBatch.Kind.BUDGET)
+    rows = []
+    if units:
+        marks = ", ".join(["%s"] * len(units))
+        sql = f"""
+            SELECT c.kind, CAST(c.period AS VARCHAR(10)), c.unit_id, c.category,
+                   CAST(c.amount AS DOUBLE PRECISION), CAST(c.hours AS DOUBLE PRECISION)
+            FROM {MonthlyCost._meta.db_table} c
+            WHERE c.kind IN (%s, %s) AND c.unit_id IN ({marks})
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*kinds, *units])
+            rows = cursor.fetchall()
+    frame = pd.DataFrame.from_records(
+        [
+            (
+                kind,
+                period,
+                units[pk][3],
+                department,
+                units[pk][0],
+                units[pk][1],
+                units[pk][2],
+                category,
+                amount,
+                hours,
+            )
+            for kind, period, pk, category, amount, hours in rows
+        ],
+        columns=["kind", *UNIT_COLUMNS],
+    )
     dates = pd.to_datetime(frame["period"].astype("str"), format="%Y-%m-%d")
     frame["period"] = pd.PeriodIndex(dates, freq="M")
     for column in ("area", "department", "unit", "unit_name", "care_type", "category"):
         frame[column] = frame[column].astype("str").astype("category")
     frame["amount"] = frame["amount"].astype("float64")
     frame["hours"] = frame["hours"].astype("float64")
-    return frame
+    return {
+        str(kind): frame[frame["kind"] == kind].drop(columns="kind").reset_index(drop=True)
+        for kind in kinds
+    }
 
 
 def targets() -> dict[tuple[int, str], float | str]:

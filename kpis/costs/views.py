@@ -100,7 +100,7 @@ def commentary(request):
         messages.error(request, _("Kommentaren kunde inte sparas: högst 2 000 tecken."))
         return back_url(request, "kpis:dashboard")
     try:
-        scope = Scope.parse(form.cleaned_data["urval"] or None)
+        scope = Scope.parse(form.cleaned_data["urval"] or None, units=True)
     except ScopeError as exc:
         messages.error(request, _("Kommentaren kunde inte sparas: %(problem)s") % {"problem": exc})
         return back_url(request, "kpis:dashboard")
