@@ -35,8 +35,8 @@ from kpis.costs import services as cost_services
 from kpis.management.commands.export_kpi import DATE, EXPORTS, MONTH, RANGE, YEAR
 from kpis.models import Area, Commentary, Department, ImportBatch, PendingUpload
 from kpis.national import services as national_services
-from kpis.organisation.selectors import Scope
 from kpis.organisation import services as org_services
+from kpis.organisation.selectors import Scope
 from kpis.placements import services as placement_services
 from kpis.sick_leave import services as sick_leave_services
 from tests.conftest import make_user
@@ -583,17 +583,13 @@ def test_the_export_command_neutralises_formulas(hostile):
             continue  # the survey's rows are fixed index codes (tests/test_survey_export.py)
         if export.months == DATE:
             continue  # section 12 a's list: test_the_placements_list_neutralises_formulas
-        if export.months == MONTH:
-            months = ["--month", "2025-03"]
-        elif export.months == RANGE:
-            months = ["--from", "2025-01", "--to", "2025-03"]
-        else:
-            months = []
-        if name == "agency-by-unit":  # a department's units, or one unit
-            scopes_of = [s for s in scopes if s.startswith("department:")] + ["unit:0101"]
-        else:
-            scopes_of = scopes
-        for scope in scopes_of:
+        months = {
+            MONTH: ["--month", "2025-03"],
+            RANGE: ["--from", "2025-01", "--to", "2025-03"],
+        }.get(export.months, [])
+        # agency-by-unit: a department's units, or one unit
+        by_unit = [s for s in scopes if s.startswith("department:")] + ["unit:0101"]
+        for scope in by_unit if name == "agency-by-unit" else scopes:
             for by in [[], *(["--by", choice] for choice in export.by)]:
                 out = io.StringIO()
                 call_command("export_kpi", name, "--scope", scope, *months, *by, stdout=out)
