@@ -174,6 +174,9 @@ def test_the_skr_chart_draws_the_projection_dashed_to_december(styr_client, cost
     # from March's actual measure: 19 500 000 / 660 000 000
     assert projection["y"][0] == pytest.approx(19_500_000 / 660_000_000 * 100)
     assert projection["y"][-1] == pytest.approx(MARCH["projected_pct"])
+    # and the chart's text summary for screen readers says so
+    summary = html.split('id="chart-skr-measure"')[1].split('aria-label="')[1].split('"')[0]
+    assert t("prognos med nuvarande takt, 7,73 % i december (tabell 4a)") in summary
     (target,) = [t for t in fig["data"] if t.get("name") == "Mål"]
     assert target["x"][-1] == "2026-12" and target["y"][-1] == pytest.approx(3.44)
     # its numbers: the projection table under 4a, ending with the export's December

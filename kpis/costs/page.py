@@ -261,16 +261,16 @@ def _skr_chart(
             "Linjediagram: SKR-måttet, hyrkostnaden i procent av kostnaden för egen personal "
             "rullande tolv månader, för %(scope)s, %(span)s."
         )
-    projected = chart_style.latest(projection, "projected_pct")
+    december = projection["projected_pct"].iloc[-1] if len(projection) else float("nan")
     summary = sentences(
         described % values,
         _skr_latest(table, followed),
-        _("Streckad fortsättning: prognos med nuvarande takt, %(value)s i december (tabell 4a).")
-        % {"value": format_pct(projected, 2)}
-        if projected is not None
-        and len(projection)
-        and pd.notna(projection["projected_pct"].iloc[-1])
-        else "",
+        ""
+        if pd.isna(december)
+        else _(
+            "Streckad fortsättning: prognos med nuvarande takt, %(value)s i december (tabell 4a)."
+        )
+        % {"value": format_pct(december, 2)},
         table_note(),
     )
     columns = [
