@@ -353,7 +353,7 @@ def timed_import(path: Path, kind: str):
         "parse_cost_extract": "parse",
         "costs_check": "check",
         "_insert_ledger_rows": "ledger",
-        "_make_newest_current": "current",
+        "make_newest_current": "current",
         "_replace_monthly_sums": "sums",
         "department_month_sums": "department sums",
     }

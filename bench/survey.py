@@ -15,11 +15,16 @@ touched. Steps:
    its steps (parse and check, sums per unit, write), then the employee counts.
 4. The full survey page (every chart, as a superuser) for the administration
    and for every area, rendered through Django's test client: the first round
-   computes the shown years' results (every group, suppression per index) and
-   caches them; the best of three later rounds finds them cached.
+   computes the shown years' results (every group; what to hide is read from the
+   decisions the import kept on the batch) and caches them; the best of three later
+   rounds finds them cached.
 5. Four more years imported, and the same pages again: printed as the ratio to
    one year. A page reads two years (the chosen one and the one before), so
    neither its time nor an import's should grow with the number of years.
+6. The first (uncached) computation of a year's results, wall and CPU seconds,
+   with the part that decides what to hide (survey.protection: the disclosure
+   audit and protect()), for a bench year and for the demo's years 2023 and 2024
+   (survey.demo, the full questionnaire), imported last.
 """
 
 from __future__ import annotations
@@ -46,13 +51,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--respondents", type=int, default=RESPONDENTS)
     parser.add_argument("--years", type=int, default=5, help="years imported in all (>= 2)")
-    parser.add_argument("--keep-db", action="store_true", help=f"keep {SCRATCH_DB} afterwards")
+    parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--database",
+        default=SCRATCH_DB,
+        help=f"scratch database name, starting with {scratch.PREFIX} (default {SCRATCH_DB})",
+    )
     args = parser.parse_args()
+    if not args.database.startswith(scratch.PREFIX) or not args.database.isidentifier():
+        parser.error(f"--database must be a plain name starting with {scratch.PREFIX}")
 
     admin_url = os.environ.get("DATABASE_URL", "")
-    if not scratch.postgres_url_or_help(admin_url, "survey.py", SCRATCH_DB):
+    if not scratch.postgres_url_or_help(admin_url, "survey.py", args.database):
         return 2
-    os.environ["DATABASE_URL"] = scratch.create(admin_url, SCRATCH_DB)
+    os.environ["DATABASE_URL"] = scratch.create(admin_url, args.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hyrdash.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -65,7 +77,7 @@ def main() -> int:
 
         connections.close_all()
         if not args.keep_db:
-            scratch.drop(admin_url, SCRATCH_DB)
+            scratch.drop(admin_url, args.database)
     return 0
 
 
@@ -207,6 +219,60 @@ def run(args) -> None:
         f"  import: {last_import / first_import:.2f}   pages, first round: "
         f"{cold_many / cold_one:.2f}   pages, best of 3: {pages_many / pages_one:.2f}"
     )
+
+    print("\nFirst (uncached) computation of a year's results:")
+    first_computation(f"bench year {last}", last)
+    demo_years = survey_demo.generate(units, survey_demo.questions_of(spec))
+    for year_data in demo_years:
+        frame = year_data.answers.copy()
+        for column in frame.columns[2:]:
+            frame[column] = frame[column].map(lambda v: "" if v != v else str(int(v)))
+        text = frame.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8")
+        services.answers_import(data=text, file_name="demo.csv", year=year_data.year)
+        first_computation(f"demo {year_data.year}", year_data.year)
+
+
+def first_computation(label: str, year: int) -> None:
+    """A year's results computed as on a page's first view (survey.results.year_results),
+    and the part of it that decides what to hide (survey.protection), wall and CPU s."""
+    from survey import protection, results, selectors
+    from survey.models import SurveyBatch
+    from survey.questionnaires import spec_for
+
+    batch = SurveyBatch.objects.get(year=year, kind="answers", is_current=True)
+    tree = selectors.tree_of_batch(batch)
+    spec = spec_for(batch.questionnaire)
+    sums = selectors.unit_sums(batch)
+    staff = selectors.employees(year)
+    threshold = selectors.threshold_for(year)
+
+    def clock(call):
+        wall, cpu = time.perf_counter(), time.process_time()
+        value = call()
+        return value, time.perf_counter() - wall, time.process_time() - cpu
+
+    table, wall, cpu = clock(
+        lambda: results.year_results(
+            sums, tree, threshold=threshold, measures=spec.measures, employees=staff
+        )
+    )
+    published = protection.publication(sums, tree, spec.measures)
+    hidden, hide_wall, hide_cpu = clock(
+        lambda: protection.hidden_values(published, threshold=threshold)
+    )
+    figures = sum(len(block.figure_keys()) for block in published.blocks)
+    primary = len(published.primary(threshold))
+    print(
+        f"  {label}: {len(sums['unit'].unique())} units, {figures} figures in "
+        f"{len(published.blocks)} blocks, {primary} values primary, {len(hidden)} hidden"
+    )
+    print(
+        f"    {'year_results (sums per group, values, what to hide)':<56} {wall:6.2f} s wall {cpu:6.2f} s CPU"
+    )
+    print(
+        f"    {'  of which what to hide (survey.protection)':<56} {hide_wall:6.2f} s wall {hide_cpu:6.2f} s CPU"
+    )
+    assert (table["status"] == results.HIDDEN).sum() >= primary
 
 
 def report_pages(cold: float, warm: float, count: int) -> None:

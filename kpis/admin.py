@@ -56,11 +56,21 @@ class AccountAdmin(admin.ModelAdmin):
 class ImportBatchAdmin(ReadOnlyAdmin):
     """Read-only history; imports and undo go through the upload pages."""
 
-    list_display = ["id", "kind", "file_name", "created_at", "created_by", "row_count", "undone_at"]
-    list_filter = ["kind"]
+    list_display = [
+        "id",
+        "kind",
+        "replaces",
+        "file_name",
+        "created_at",
+        "created_by",
+        "row_count",
+        "undone_at",
+    ]
+    list_filter = ["kind", "replaces"]
     # In the order the page has always shown them (UploadBatch's would come first).
     fields = [
         "kind",
+        "replaces",
         "file_name",
         "checksum",
         "created_by",

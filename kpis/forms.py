@@ -1,5 +1,5 @@
 """The forms of the kpis pages: which kind of extract to upload (from kpis.registry),
-closing a month, a chart's comment.
+what a confirmed file replaces, closing a month, a chart's comment.
 """
 
 from __future__ import annotations
@@ -26,6 +26,48 @@ class ExtractUploadForm(UploadForm):
         self.fields["kind"].choices = [(kind, labels[kind]) for kind in kinds]
         if kinds:
             self.fields["kind"].initial = kinds[0]
+
+
+class ReplacesForm(forms.Form):
+    """The confirmation page's choice: replace the file's whole months, or update only the
+    units in the file. Required for a partial file (hyrdash.lib.coverage); a complete one
+    replaces whole months unless the uploader chooses otherwise."""
+
+    replaces = forms.ChoiceField(
+        label=_("Vad ska filen ersätta?"),
+        choices=[
+            (
+                ImportBatch.Replaces.MONTHS,
+                _(
+                    "Ersätt hela månaderna (ett fullständigt nytt uttag): enheter som inte "
+                    "finns i filen får inga värden för månaderna."
+                ),
+            ),
+            (
+                ImportBatch.Replaces.UNITS,
+                _(
+                    "Uppdatera bara enheterna i filen (en rättelse): filens enheter ersätter "
+                    "sina värden för månaderna, alla andra enheter behåller sina."
+                ),
+            ),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _(
+                "Välj om filen ska ersätta hela månaderna eller bara uppdatera enheterna i filen."
+            )
+        },
+    )
+
+    def __init__(self, *args, partial: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replaces"].required = partial
+        if not partial:
+            self.fields["replaces"].initial = ImportBatch.Replaces.MONTHS
+
+    def choice(self) -> str | None:
+        """The choice made (a valid form), None for none."""
+        return self.cleaned_data["replaces"] or None
 
 
 class MonthField(forms.CharField):

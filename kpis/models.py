@@ -1,11 +1,16 @@
 """Organisation register, account mapping, the cost ledger and sick leave.
 
 The ledger keeps every imported row (month x unit x account) per import batch.
-For each kind and month exactly one batch is *current*: the newest batch that
-covers the month and has not been undone. `MonthlyCost` is a view of the sums of
-the current batches per month x unit x category. `DepartmentMonthlyCost` stores
-those sums per department and care type; it is what dashboards read and is
-rewritten in the same transaction as every import, undo or mapping change.
+An import replaces whole months (a full extract) or only the units in its file (a
+correction, `ImportBatch.Replaces`). A month's data is, for each unit, the rows of the
+newest import not undone that covers the unit in that month: the newest whole-month
+import, unless a newer import of only some units holds the unit (`BatchMonthUnit`).
+`BatchMonth.is_current` marks the batches whose rows of a month are in use, and
+`ReplacedUnit` the units among them a newer import holds instead (kpis.batches keeps
+both; `current_rows_sql` reads them). `MonthlyCost` is a view of the sums of the
+current rows per month x unit x category. `DepartmentMonthlyCost` stores those sums
+per department and care type; it is what dashboards read and is rewritten in the
+same transaction as every import, undo or mapping change.
 
 Sick leave (`SickLeaveRow`, month x unit x gender x age band) uses the same
 batches and current months; it is small enough to be read from the current
@@ -15,6 +20,8 @@ batches' rows directly, so it has no table of sums.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from hyrdash.lib.coverage import listed
 
 
 class CareType(models.TextChoices):
@@ -156,7 +163,17 @@ class ImportBatch(UploadBatch):
         BUDGET = "budget", _("Budget")
         SICK_LEAVE = "sick_leave", _("Sjukfrånvaro")
 
+    class Replaces(models.TextChoices):
+        """What an import replaces in its months: everything (a full extract), or only
+        the units in its file (a correction; every other unit keeps its rows)."""
+
+        MONTHS = "months", _("Hela månader")
+        UNITS = "units", _("Bara filens enheter")
+
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    replaces = models.CharField(
+        _("ersätter"), max_length=10, choices=Replaces.choices, default=Replaces.MONTHS
+    )
     # Indexed here: each check looks for an import of the same file by its checksum.
     checksum = models.CharField(_("kontrollsumma (SHA-256)"), max_length=64, db_index=True)
     totals = models.JSONField(_("summor per kategori"), default=dict)
@@ -175,6 +192,12 @@ class ImportBatch(UploadBatch):
     def __str__(self):
         return f"{self.get_kind_display()} {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
 
+    def unit_list(self) -> str:
+        """'0101, 0102': the units an import of only some units holds (uses prefetched
+        months__units__unit), listed as warnings list them."""
+        ansvar = sorted({u.unit.ansvar for m in self.months.all() for u in m.units.all()})
+        return listed(ansvar)
+
     def month_range(self) -> str:
         """'2024-01 – 2024-12 (12)': the months the batch covers (uses prefetched months)."""
         periods = sorted(m.period for m in self.months.all())
@@ -186,7 +209,9 @@ class ImportBatch(UploadBatch):
 
 
 class BatchMonth(models.Model):
-    """A month covered by a batch; `is_current` marks the batch whose data is in use."""
+    """A month covered by a batch; `is_current` marks a batch whose rows of the month are
+    in use: the newest whole-month batch and the newer batches of only some units (but
+    for their ReplacedUnit units)."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="months")
     period = models.DateField(_("månad"))
@@ -201,6 +226,46 @@ class BatchMonth(models.Model):
 
     def __str__(self):
         return f"{self.batch_id} {self.period:%Y-%m}"
+
+
+class BatchMonthUnit(models.Model):
+    """A unit an import of only some units (ImportBatch.Replaces.UNITS) holds in one of its
+    months: the unit's data for the month is that import's rows, until a newer import
+    holds the unit or the whole month."""
+
+    # Looked up through the unique constraint's index, which begins with the month.
+    month = models.ForeignKey(
+        BatchMonth, on_delete=models.CASCADE, related_name="units", db_index=False
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "unit"], name="batchmonthunit_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.month} {self.unit_id}"
+
+
+class ReplacedUnit(models.Model):
+    """A unit whose rows in a current batch's month are not in use: a newer import of only
+    some units holds the unit for that month (BatchMonthUnit). Kept by
+    kpis.batches.refresh_months; reads of the current rows leave these out. Its key
+    (month, unit) is the index those reads look a row's unit up in."""
+
+    month = models.ForeignKey(
+        BatchMonth, on_delete=models.CASCADE, related_name="replaced_units", db_index=False
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "unit"], name="replacedunit_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.month} {self.unit_id}"
 
 
 # LedgerRow, MonthlyCost and DepartmentMonthlyCost are written in bulk, only by
@@ -285,10 +350,17 @@ class PendingUpload(models.Model):
     summary = models.JSONField(default=list)
     skipped = models.JSONField(default=list)
     row_count = models.PositiveIntegerField(default=0)
+    # Coverage per month against what is stored, whether the file is partial, and how it
+    # was written (header row, total row): kpis.coverage and the kind's check.
+    details = models.JSONField(default=dict)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Once confirmed or cancelled the file is dropped, but the record stays a while, so
+    # that going back to its page says what became of it (hyrdash.lib.uploads).
+    outcome = models.CharField(max_length=10, blank=True, default="")
+    batch_id = models.PositiveIntegerField(null=True, blank=True)
 
     def __str__(self):
         return self.file_name

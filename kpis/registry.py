@@ -28,8 +28,10 @@ from kpis.batches import refresh_months
 from kpis.costs import selectors as cost_selectors
 from kpis.costs import series as cost_series
 from kpis.costs import services as cost_services
-from kpis.models import Category, ImportBatch
+from kpis.models import ImportBatch
 from kpis.organisation.selectors import Scope, ScopeError
+from kpis.placements import pack as placement_pack
+from kpis.placements import page as placement_page
 from kpis.placements import selectors as placement_selectors
 from kpis.placements import series as placement_series
 from kpis.placements import services as placement_services
@@ -43,10 +45,11 @@ class ExtractKind:
     """One kind of extract.
 
     `check(data=...)` reads and checks a file without writing; `import_(data=...,
-    file_name=..., user=...)` writes it (the same check first) and returns (batch or
-    None when identical, check). `summary_labels` names the confirmation page's rows
+    file_name=..., user=..., replaces=...)` writes it (the same check first) and returns
+    (batch or None when identical, check). `summary_labels` names the confirmation page's rows
     (code -> (label, decimals)); `after_undo(periods)` keeps what the kind derives from
-    its current batches (the cost sums) in step after an undo.
+    its current batches (the cost sums, sick leave's disclosure decisions) in step after
+    an undo.
     """
 
     kind: str
@@ -73,18 +76,6 @@ COSTS_HELP = gettext_lazy(
 )
 
 
-def _cost_labels() -> dict:
-    return {code: (label, 2) for code, label in Category.choices}
-
-
-def _sick_leave_labels() -> dict:
-    return {
-        "employees": (gettext_lazy("Anställda"), 0),
-        "ordinary_hours": (gettext_lazy("Ordinarie arbetstid (timmar)"), 2),
-        "sick_hours": (gettext_lazy("Sjuktimmar"), 2),
-    }
-
-
 def _costs(kind: str, label: str) -> ExtractKind:
     return ExtractKind(
         kind=kind,
@@ -94,10 +85,10 @@ def _costs(kind: str, label: str) -> ExtractKind:
         caption=gettext_lazy("Belopp per månad och kategori (kr)"),
         summary_heading=gettext_lazy("Kategori"),
         check=lambda *, data: cost_services.costs_check(data=data, kind=kind),
-        import_=lambda *, data, file_name, user=None: cost_services.costs_import(
-            data=data, file_name=file_name, kind=kind, user=user
+        import_=lambda *, data, file_name, user=None, replaces=None: cost_services.costs_import(
+            data=data, file_name=file_name, kind=kind, user=user, replaces=replaces
         ),
-        summary_labels=_cost_labels,
+        summary_labels=cost_services.cost_figure_labels,
         command="import_costs",
         command_options={"kind": kind},
         demo_label=label,
@@ -122,10 +113,11 @@ KINDS: dict[str, ExtractKind] = {
         summary_heading=gettext_lazy("Uppgift"),
         check=sick_leave_services.sick_leave_check,
         import_=sick_leave_services.sick_leave_import,
-        summary_labels=_sick_leave_labels,
+        summary_labels=sick_leave_services.sick_leave_figure_labels,
         command="import_sick_leave",
         demo_user="hr",
         demo_label="sjukfrånvaro",
+        after_undo=sick_leave_services.sick_leave_after_undo,
     ),
 }
 
@@ -176,9 +168,11 @@ def extract_check(*, data: bytes, kind: str):
     return KINDS[kind].check(data=data)
 
 
-def extract_import(*, data: bytes, file_name: str, kind: str, user=None):
-    """Import an extract of any kind: (the new batch or None when identical, the check)."""
-    return KINDS[kind].import_(data=data, file_name=file_name, user=user)
+def extract_import(*, data: bytes, file_name: str, kind: str, user=None, replaces=None):
+    """Import an extract of any kind: (the new batch or None when identical, the check).
+    `replaces` is the uploader's choice (ImportBatch.Replaces); without one a partial
+    file is refused (PartialFileError)."""
+    return KINDS[kind].import_(data=data, file_name=file_name, user=user, replaces=replaces)
 
 
 def batch_undo(*, batch_id: int, user=None) -> ImportBatch:
@@ -195,6 +189,22 @@ def batch_undo(*, batch_id: int, user=None) -> ImportBatch:
         if after_undo is not None:
             after_undo(periods)
     return batch
+
+
+# Other imports undo_import undoes (the survey's, the placements', numbered apart from
+# ImportBatch):
+# its option -> undo(batch_id=, user=) returning the undone batch (ServiceError if it
+# cannot), and what to print then, message(batch).
+OTHER_UNDO: dict[str, tuple[Callable, Callable]] = {}
+
+
+def register_undo(option: str, undo: Callable, message: Callable) -> None:
+    """Let undo_import undo another app's imports, named with --<option>."""
+    OTHER_UNDO[option] = (undo, message)
+
+
+# undo_import ID --placements: placements are numbered apart (PlacementBatch).
+register_undo("placements", placement_services.placements_undo, placement_page.undone_message)
 
 
 # --- the series export_kpi prints ------------------------------------------------------
@@ -370,9 +380,13 @@ def register_demo_step(step: Callable, *, after: Callable | None = None) -> None
 # as build(scope=<scope key>, month=<pd.Period>, comment=<chart code -> text or None>,
 # user=<the user who downloads, None on the command line>) and returns (slides,
 # provenance): hyrdash.lib.deck slides and (label, value) rows for the provenance slide.
+# The placements' counts come first (kpis.placements.pack), then the survey's.
 PACK_SECTIONS: dict[str, Callable] = {}
 
 
 def register_pack_section(name: str, build: Callable) -> None:
     """Add another app's slides to the steering pack."""
     PACK_SECTIONS[name] = build
+
+
+register_pack_section("placements", placement_pack.pack_section)

@@ -7,23 +7,30 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.tabular import ExtractError
-from hyrdash.lib.uploads import back_url, cancel, pending_upload_create, problem_lines, store
+from hyrdash.lib.uploads import (
+    back_url,
+    cancel,
+    finished,
+    pending_upload_create,
+    problem_lines,
+    store,
+)
 from kpis.batches import month_status_set, month_status_text
-from kpis.forms import ExtractUploadForm, MonthStatusForm
+from kpis.forms import ExtractUploadForm, MonthStatusForm, ReplacesForm
+from kpis.imports import confirm_context, stored_message, undone_message
 from kpis.models import ImportBatch, PendingUpload
 from kpis.registry import batch_undo as undo_service
 from kpis.registry import (
     extract_check,
     extract_import,
-    extract_kind,
     importable_kinds,
     may_import,
     may_upload,
@@ -44,24 +51,11 @@ def upload(request):
             kind = form.cleaned_data["kind"]
             try:
                 check = extract_check(data=data, kind=kind)
-            except (ExtractError, ServiceError) as exc:
-                problems = problem_lines(exc)
-            else:
-                if check.identical_to is not None:
-                    messages.info(
-                        request,
-                        _(
-                            "Filen är identisk med import %(id)s (%(name)s, %(when)s) "
-                            "och används redan; inget har ändrats."
-                        )
-                        % {
-                            "id": check.identical_to.id,
-                            "name": check.identical_to.file_name,
-                            "when": timezone.localtime(check.identical_to.created_at).strftime(
-                                "%Y-%m-%d %H:%M"
-                            ),
-                        },
-                    )
+                # Imported as whole months and in use, the file is so for either choice
+                # (CostCheck.identical_for): nothing to confirm.
+                identical = check.identical_to
+                if identical is not None and identical.replaces == ImportBatch.Replaces.MONTHS:
+                    messages.info(request, _identical_message(identical))
                     return redirect("kpis:upload")
                 pending = pending_upload_create(
                     PendingUpload,
@@ -73,7 +67,11 @@ def upload(request):
                     summary=check.summary().to_dict("records"),
                     skipped=check.skipped,
                     row_count=check.row_count,
+                    details=check.details(),
                 )
+            except (ExtractError, ServiceError) as exc:
+                problems = problem_lines(exc)
+            else:
                 return redirect("kpis:upload_confirm", pending_id=pending.id)
     else:
         wanted = request.GET.get("typ")
@@ -86,64 +84,71 @@ def upload(request):
     )
 
 
+def _identical_message(batch: ImportBatch) -> str:
+    return _(
+        "Filen är identisk med import %(id)s (%(name)s, %(when)s) och används redan; "
+        "inget har ändrats."
+    ) % {
+        "id": batch.id,
+        "name": batch.file_name,
+        "when": timezone.localtime(batch.created_at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
 @may_upload
 def upload_confirm(request, pending_id):
-    """Step 2: show what will be stored, and store it when the uploader confirms."""
-    pending = get_object_or_404(PendingUpload, pk=pending_id, created_by=request.user)
+    """Step 2: show what will be stored and what the file covers; store it when the
+    uploader confirms (with their choice of what it replaces)."""
+    pending = PendingUpload.objects.filter(pk=pending_id, created_by=request.user).first()
+    if pending is None or pending.outcome:
+        return finished(
+            request,
+            pending,
+            history_url=reverse("kpis:batches"),
+            upload_url=reverse("kpis:upload"),
+        )
     if not may_import(request.user, pending.kind):
         raise PermissionDenied
+    partial = bool(pending.details.get("partial"))
+    form = ReplacesForm(request.POST or None, partial=partial)
     if request.method == "POST":
         if "cancel" in request.POST:
             return cancel(request, pending, "kpis:upload")
-        kinds = importable_kinds(request.user)
-        return store(
-            request,
-            pending,
-            lambda: extract_import(
-                data=bytes(pending.data),
-                file_name=pending.file_name,
-                kind=pending.kind,
-                user=request.user,
-            ),
-            refused=lambda lines: render(
-                request,
-                "kpis/upload.html",
-                {
-                    "form": ExtractUploadForm(kinds=kinds, initial={"kind": pending.kind}),
-                    "problems": lines,
-                    "nav": "import",
-                    **upload_texts(kinds),
-                },
-                status=400,
-            ),
-            stored=lambda batch, check: (
-                ngettext(
-                    "Import %(id)s sparad: %(rows)s rader, %(months)s månad.",
-                    "Import %(id)s sparad: %(rows)s rader, %(months)s månader.",
-                    len(check.months),
-                )
-                % {"id": batch.id, "rows": batch.row_count, "months": len(check.months)}
-            ),
-            done_url="kpis:batches",
-        )
-    entry = extract_kind(pending.kind)
-    labels = entry.summary_labels()
-    summary = [
-        dict(row, label=labels[row["category"]][0], decimals=labels[row["category"]][1])
-        if row["category"] in labels
-        else dict(row, label=row["category"], decimals=2)
-        for row in pending.summary
-    ]
+        if form.is_valid():
+            return _store(request, pending, form.choice())
     return render(
         request,
         "kpis/upload_confirm.html",
-        {
-            "pending": pending,
-            "summary": summary,
-            "caption": entry.caption,
-            "summary_heading": entry.summary_heading,
-            "nav": "import",
-        },
+        confirm_context(pending, form),
+        status=400 if form.errors else 200,
+    )
+
+
+def _store(request, pending: PendingUpload, replaces: str | None):
+    kinds = importable_kinds(request.user)
+    return store(
+        request,
+        pending,
+        lambda: extract_import(
+            data=bytes(pending.data),
+            file_name=pending.file_name,
+            kind=pending.kind,
+            user=request.user,
+            replaces=replaces,
+        ),
+        refused=lambda lines: render(
+            request,
+            "kpis/upload.html",
+            {
+                "form": ExtractUploadForm(kinds=kinds, initial={"kind": pending.kind}),
+                "problems": lines,
+                "nav": "import",
+                **upload_texts(kinds),
+            },
+            status=400,
+        ),
+        stored=stored_message,
+        done_url="kpis:batches",
     )
 
 
@@ -153,7 +158,7 @@ def batches(request):
     page = Paginator(
         ImportBatch.objects.filter(kind__in=importable_kinds(request.user))
         .select_related("created_by", "undone_by")
-        .prefetch_related("months"),
+        .prefetch_related("months__units__unit"),
         50,
     ).get_page(request.GET.get("sida"))
     return render(request, "kpis/batches.html", {"page": page, "nav": "batches"})
@@ -170,11 +175,7 @@ def batch_undo(request, batch_id):
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            _("Import %(id)s (%(name)s) är ångrad; månaderna har sina tidigare värden.")
-            % {"id": batch.id, "name": batch.file_name},
-        )
+        messages.success(request, undone_message(batch))
     return redirect("kpis:batches")
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from hyrdash.lib.admin import ReadOnlyAdmin
 
 from .models import Dimension, HrAccess, Question, Questionnaire, SurveyBatch, SurveyYear, Theme
-from .services import questionnaire_results_rebuild
+from .services import questionnaire_results_rebuild, year_protection_store
 
 
 def _rebuild(request, questionnaire: Questionnaire) -> None:
@@ -116,6 +116,11 @@ class QuestionAdmin(admin.ModelAdmin):
 @admin.register(SurveyYear)
 class SurveyYearAdmin(admin.ModelAdmin):
     list_display = ["year", "threshold"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # What is hidden depends on the threshold: decided now, not on a page.
+        year_protection_store(year=obj.year)
 
 
 @admin.register(SurveyBatch)

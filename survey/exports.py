@@ -39,7 +39,7 @@ def build(data: SurveyData, *, scope: str, year: int) -> pd.DataFrame:
     year_data = data.year(year)
     if year_data is None:
         raise ServiceError(f"Det finns ingen medarbetarundersökning för {year}.")
-    if scope != results.HSF and scope not in data.tree.parent:
+    if scope != results.HSF and scope not in year_data.tree.parent:
         kind, _sep, value = scope.partition(":")
         what = {"area": "Området", "department": "Verksamheten", "unit": "Enheten"}[kind]
         raise ServiceError(f"{what} {value} finns inte.")

@@ -20,3 +20,22 @@ class SurveyUploadForm(UploadForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
+
+
+class ReplaceYearForm(forms.Form):
+    """For a file that covers clearly less than the year in use (hyrdash.lib.coverage): the
+    uploader must say it replaces the year all the same."""
+
+    replace_year = forms.BooleanField(
+        label=_("Ersätt årets värden med filens ändå"),
+        error_messages={
+            "required": _(
+                "Filen täcker klart mindre än det som används för året: kryssa i att den "
+                "ska ersätta året, eller avbryt."
+            )
+        },
+    )
+
+    def __init__(self, *args, partial: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replace_year"].required = partial

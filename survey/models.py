@@ -10,7 +10,9 @@
 - An answers batch keeps the respondents' answers (compressed, for
   rebuilding) and their sums per unit and measure (`UnitResult`), which is
   what the pages read: sums, answer and respondent counts add up the
-  organisation tree, so a department or area is the sum of its units.
+  organisation tree, so a department or area is the sum of its units. It also
+  keeps the organisation as it was at the import (`organisation`): the year is
+  always computed with that tree, never with today's.
 - `HrAccess` gives an HR user the areas whose departments and units they may
   see; an HR user with every area is the HR strategist.
 """
@@ -232,6 +234,14 @@ class SurveyBatch(UploadBatch):
     # The respondents' answers as imported (gzip CSV: RespondentID, unit id, one column
     # per question code), to rebuild the sums when the questionnaire changes.
     answers = models.BinaryField(_("svar"), null=True, editable=False)
+    # The organisation as it was when the answers were imported: one object per unit
+    # (unit_id, ansvar, unit_name, department, area). The year's results are computed
+    # with it, so a later re-organisation changes no figure already shown.
+    organisation = models.JSONField(_("organisation"), default=list, blank=True, editable=False)
+    # Which values of the year are hidden (survey.protection), decided once for the
+    # stored sums and the threshold named in its key: {"key": ..., "hidden": [[group,
+    # measure], ...]} (survey.selectors.hidden_values).
+    protection = models.JSONField(_("dolda värden"), default=dict, blank=True, editable=False)
 
     class Meta(UploadBatch.Meta):
         verbose_name = _("MU-import")
@@ -298,6 +308,9 @@ class PendingSurveyUpload(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # As kpis.PendingUpload: what became of the upload once confirmed or cancelled.
+    outcome = models.CharField(max_length=10, blank=True, default="")
+    batch_id = models.PositiveIntegerField(null=True, blank=True)
 
     def __str__(self):
         return self.file_name

@@ -3,7 +3,10 @@
 When the pack's month's year has a survey: the response rate, HME, HSE and eNPS of the
 pack's scope this year and the year before, and of the levels above it, each a chart.
 The values are `export_kpi survey`'s (survey.exports: the same loader and table), so a
-hidden value (anonymity) is absent here too: no bar, and nothing in the chart's workbook.
+value hidden by the disclosure decisions kept on the year's answers batch
+(survey.protection, survey.selectors.hidden_values) is absent here too: no bar, and
+nothing in the chart's workbook. Each year is read with its own organisation (stored with
+its answers), as on the survey page.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ class Group:
 
     def __init__(self, data: SurveyData, key: str, year: int):
         self.key, self.year = key, year
-        self.label = f"{data.tree.labels.get(key, key)} {year}"
+        self.label = f"{data.tree(year).labels.get(key, key)} {year}"
         table = exports.build(data, scope=key, year=year)
         self.rows = table.set_index("index")
 
@@ -49,13 +52,18 @@ class Group:
 
 def _groups(data: SurveyData, scope: str, year: int) -> list[Group]:
     """The scope this year and the year before, then its parents this year (the page's
-    comparison upward in the organisation)."""
+    comparison upward in the organisation), each year in its own organisation: the year
+    before only when the scope was a group of that year's."""
     groups = [Group(data, scope, year)]
     previous = data.previous(year)
-    if previous is not None:
+    if previous is not None and _exists(data, scope, previous):
         groups.append(Group(data, scope, previous))
-    groups += [Group(data, parent, year) for parent in data.tree.ancestors(scope)]
+    groups += [Group(data, parent, year) for parent in data.tree(year).ancestors(scope)]
     return groups
+
+
+def _exists(data: SurveyData, scope: str, year: int) -> bool:
+    return scope == results.HSF or scope in data.tree(year).parent
 
 
 def _value_text(value: float | None, *, pct: bool = False) -> str:
@@ -68,7 +76,7 @@ def _title(text: str, data: SurveyData, scope: str, year: int) -> str:
     return _("Medarbetarundersökning %(year)s: %(what)s – %(scope)s") % {
         "year": year,
         "what": text,
-        "scope": data.tree.labels.get(scope, scope),
+        "scope": data.tree(year).labels.get(scope, scope),
     }
 
 
@@ -198,7 +206,7 @@ def pack_section(*, scope: str, month: pd.Period, comment, user=None):
     data = exports.load()
     if year not in data.years:
         return [], [(label, _("ingen för %(year)s") % {"year": year})]
-    if scope != results.HSF and scope not in data.tree.parent:  # an area without units
+    if not _exists(data, scope, year):  # an area without units in the year's organisation
         return [], [(label, _("inga enheter i urvalet"))]
     groups = _groups(data, scope, year)
     spec = data.year(year).spec

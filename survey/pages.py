@@ -104,17 +104,18 @@ def parse_selection(params, *, data: SurveyData, user) -> Selection:
         year = data.latest
     scope = "".join(ch for ch in (params.get(SCOPE) or results.HSF) if ch.isprintable())[:200]
     scope = scope.strip() or results.HSF
-    if scope != results.HSF and scope not in data.tree.parent:
+    tree = data.tree(year)
+    if scope != results.HSF and scope not in tree.parent:
         raise SelectionError(_("Urvalet finns inte."))
-    if not access.may_see(user, scope, data.tree):
+    if not access.may_see(user, scope, tree):
         raise SelectionError(_("Urvalet finns inte."))
     return Selection(year, scope)
 
 
-def scope_choices(data: SurveyData, user) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The select's groups: the administration, the areas, then per visible area its
-    departments and units."""
-    tree = data.tree
+def scope_choices(data: SurveyData, user, year: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The select's groups in the year's organisation: the administration, the areas,
+    then per visible area its departments and units."""
+    tree = data.tree(year)
     areas = tree.children.get(results.HSF, [])
     groups = [
         ("", [(results.HSF, tree.labels[results.HSF])]),
@@ -134,20 +135,24 @@ def scope_choices(data: SurveyData, user) -> list[tuple[str, list[tuple[str, str
 
 
 def comparison(data: SurveyData, selection: Selection) -> list[Series]:
-    """The chosen group this year and its previous year, then its parents this year."""
-    tree = data.tree
+    """The chosen group this year and its previous year, then its parents this year.
+
+    Each year with its own organisation: the parents are this year's, and last year's
+    value is the group's in last year's tree (none if the group did not exist)."""
     this = data.year(selection.year)
+    tree = this.tree
     chosen = [
         Series(selection.scope, selection.year, _label(tree, selection.scope, selection.year), this)
     ]
     previous = data.previous(selection.year)
     if previous is not None:
+        before = data.year(previous)
         chosen.append(
             Series(
                 selection.scope,
                 previous,
-                _label(tree, selection.scope, previous),
-                data.year(previous),
+                _label(before.tree, selection.scope, previous),
+                before,
             )
         )
     for parent in tree.ancestors(selection.scope):
@@ -206,7 +211,7 @@ def section_table(code: str, data: SurveyData, selection: Selection) -> pd.DataF
                     "index": measure,
                     "index_label": label,
                     "group": each.group,
-                    "group_label": data.tree.labels.get(each.group, each.group),
+                    "group_label": each.data.tree.labels.get(each.group, each.group),
                     "year": each.year,
                     "value": value if status == results.SHOWN else float("nan"),
                     "respondents": None if status == results.HIDDEN else respondents,
@@ -300,7 +305,7 @@ HEADINGS = {
 def build_charts(data: SurveyData, selection: Selection) -> list[SurveyChart]:
     series = comparison(data, selection)
     year = series[0].data
-    scope_label = data.tree.labels.get(selection.scope, selection.scope)
+    scope_label = data.tree(selection.year).labels.get(selection.scope, selection.scope)
     note = NOTE % {"threshold": year.threshold}
     built = []
     for code in CHART_CODES:

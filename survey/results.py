@@ -1,15 +1,15 @@
 """A survey year's values for every group of the organisation, with anonymity applied.
 
-Pure (pandas and hyrdash.suppression, no database): `year_results` takes the
-units' sums of one year (survey.metrics.unit_sums, as stored), the
-organisation and the employee counts, and returns one row per group and
-measure. Groups are keyed like scopes: `hsf`, `area:<name>`,
-`department:<name>`, `unit:<ansvar>`.
+Pure (pandas and hyrdash.lib.disclosure, no database): `year_results` takes the
+units' sums of one year (survey.metrics.unit_sums, as stored), the year's own
+organisation (stored with its answers), its questionnaire's measures and the
+employee counts, and returns one row per group and measure. Groups are keyed
+like scopes: `hsf`, `area:<name>`, `department:<name>`, `unit:<ansvar>`.
 
-Anonymity (README, "Employee survey"): per measure, with the respondents who
-answered that measure, `suppress_tree` decides which groups are hidden. A
-hidden row has no value and no respondent count; nothing downstream can show
-what is not here.
+Anonymity (README, "Employee survey"): survey.protection decides which values
+are hidden, every group and measure of the year at once, so that no hidden
+value can be worked out from the shown ones. A hidden row has no value and no
+respondent count; nothing downstream can show what is not here.
 """
 
 from __future__ import annotations
@@ -21,10 +21,9 @@ import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from hyrdash.lib.suppression_tree import suppress_tree
 from kpis.organisation.scopes import HSF
 
-from . import metrics
+from . import metrics, protection
 
 SHOWN, HIDDEN, NONE = "shown", "hidden", "none"  # NONE: nobody in the group answered
 RESULT_COLUMNS = ["value", "respondents", "status"]
@@ -107,20 +106,26 @@ def year_results(
     tree: Tree,
     *,
     threshold: int,
+    measures: list[metrics.Measure],
     employees: pd.Series | None = None,
+    hidden: set[tuple[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Every group's value of every measure in `sums`, anonymity applied.
 
     `sums`: stored unit sums (columns unit = unit id, measure, SUM_COLUMNS).
-    `employees`: employees per unit id. Returns rows indexed by (group,
-    measure) with value (NaN unless shown), respondents (<NA> when hidden) and
-    status: shown, hidden, or none (nobody in the group answered).
+    `measures`: the questionnaire's (survey.questionnaires.Spec.measures), for
+    the index trees. `employees`: employees per unit id. `hidden`: the (group,
+    measure) values to hide as survey.protection decided them for these sums
+    and this threshold (decided here when None). Returns rows indexed
+    by (group, measure) with value (NaN unless shown), respondents (<NA> when
+    hidden) and status: shown, hidden, or none (nobody in the group answered).
     """
     if sums.empty:
         return pd.DataFrame(
             columns=RESULT_COLUMNS,
             index=pd.MultiIndex.from_tuples([], names=["group", "measure"]),
         )
+    sums = within(sums, tree)
     by_unit = sums.set_index("unit")
     summed = group_sums(tree, by_unit, metrics.SUM_COLUMNS, ["measure"])
     staff = None
@@ -130,17 +135,13 @@ def year_results(
         staff.index = staff.index.get_level_values("group")
     result = metrics.values(summed, staff)
 
-    hidden_rows = []
-    for measure, rows in summed.groupby(level="measure", sort=False):
-        sizes = dict(
-            zip(rows.index.get_level_values("group"), rows["respondents"].tolist(), strict=True)
-        )
-        for key in tree.parent:
-            sizes.setdefault(key, 0)
-        sizes.setdefault(HSF, 0)
-        hidden = suppress_tree(sizes, tree.children, threshold=threshold)
-        linked = [measure, *metrics.ENPS_SHARES] if measure == metrics.ENPS else [measure]
-        hidden_rows += [(group, code) for group in hidden for code in linked]
+    if hidden is None:
+        hidden = hidden_values(sums, tree, threshold=threshold, measures=measures)
+    hidden_rows = [
+        (group, code)
+        for group, measure in hidden
+        for code in ([measure, *metrics.ENPS_SHARES] if measure == metrics.ENPS else [measure])
+    ]
     result["status"] = np.where(result["respondents"] > 0, SHOWN, NONE)
     if hidden_rows:
         hidden_index = result.index.intersection(pd.MultiIndex.from_tuples(hidden_rows))
@@ -151,3 +152,18 @@ def year_results(
     result.loc[not_shown, "value"] = np.nan
     result.loc[result["status"] == HIDDEN, "respondents"] = pd.NA
     return result[RESULT_COLUMNS]
+
+
+def within(sums: pd.DataFrame, tree: Tree) -> pd.DataFrame:
+    """The sums of the tree's units (a unit outside the year's tree is in no group)."""
+    return sums[sums["unit"].isin(tree.units.index)]
+
+
+def hidden_values(
+    sums: pd.DataFrame, tree: Tree, *, threshold: int, measures: list[metrics.Measure]
+) -> set[tuple[str, str]]:
+    """The (group, measure) values to hide (survey.protection)."""
+    if sums.empty:
+        return set()
+    published = protection.publication(within(sums, tree), tree, measures)
+    return protection.hidden_values(published, threshold=threshold)

@@ -3,7 +3,9 @@
 As in kpis.services: the whole file is checked first (survey.extracts), then
 written once in one transaction. Each upload is a SurveyBatch; the newest
 batch of a year and kind that is not undone is the current one, so a new
-upload replaces the year and undoing it brings the previous upload back.
+upload replaces the year and undoing it brings the previous upload back. An
+answers batch stores the organisation as it is at the import: the year's
+results are always computed with it.
 """
 
 from __future__ import annotations
@@ -15,15 +17,18 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from hyrdash.lib.coverage import Coverage, PartialFileError, period_coverage, warning_lines
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.uploads import checksum, mark_undone
 from kpis.models import Unit
 
-from . import metrics
+from . import metrics, selectors
 from .extracts import parse_answers, parse_population
 from .models import Population, Questionnaire, SurveyBatch, SurveyYear, UnitResult
 from .questionnaires import Spec, spec_for
+from .selectors import organisation_records
 
 FIRST_YEAR, LAST_YEAR = 2000, 2200
 
@@ -72,8 +77,29 @@ class AnswersCheck:
     def row_count(self) -> int:
         return len(self.answers)
 
+    def coverage(self) -> Coverage:
+        """The file against the year's answers in use: units with respondents now that the
+        file lacks, and the respondents (hyrdash.lib.coverage)."""
+        stored = current_batch(year=self.year, kind=SurveyBatch.Kind.ANSWERS)
+        per_unit = {}
+        if stored is not None:
+            per_unit = dict(
+                stored.results.filter(measure=metrics.RESPONSE_RATE).values_list(
+                    "unit_id", "respondents"
+                )
+            )
+        return _year_coverage(
+            year=self.year,
+            stored=per_unit,
+            file_units=set(self.unit_ids),
+            figure="respondents",
+            new=self.row_count,
+        )
+
     def summary(self) -> dict:
-        """What the confirmation page and the command print (counts only, no answers)."""
+        """What the confirmation page and the command print (counts only, no answers),
+        with the coverage against the year in use."""
+        coverage = self.coverage()
         stored = current_batch(year=self.year, kind=SurveyBatch.Kind.ANSWERS)
         areas = Unit.objects.filter(id__in=self.unit_ids.unique().tolist()).values_list(
             "id", "department__area__name"
@@ -89,6 +115,8 @@ class AnswersCheck:
             "missing": self.missing,
             "per_area": [[str(area), int(count)] for area, count in per_area.items()],
             "stored_respondents": stored.row_count if stored else None,
+            "coverage": coverage.as_dict(),
+            "partial": coverage.partial,
         }
 
 
@@ -131,15 +159,24 @@ def answers_check(*, data: bytes, year: int) -> AnswersCheck:
 
 
 def answers_import(
-    *, data: bytes, file_name: str, year: int, user=None, check: AnswersCheck | None = None
+    *,
+    data: bytes,
+    file_name: str,
+    year: int,
+    user=None,
+    check: AnswersCheck | None = None,
+    replace_year: bool = False,
 ) -> tuple[SurveyBatch | None, AnswersCheck]:
-    """Import a year's answers; they replace the year's current answers.
+    """Import a year's answers; they replace the year's current answers. A file that
+    covers clearly less than the answers in use (hyrdash.lib.coverage) replaces them only
+    with `replace_year`, else it is refused with PartialFileError, its warning.
 
     Returns (batch, check); batch is None when the file is the one in use already.
     """
     check = check or answers_check(data=data, year=year)
     if check.identical_to is not None:
         return None, check
+    _refuse_partial(check, replace_year)
     with transaction.atomic():
         SurveyYear.objects.get_or_create(year=check.year)
         batch = SurveyBatch.objects.create(
@@ -150,12 +187,53 @@ def answers_import(
             checksum=check.checksum,
             row_count=check.row_count,
             created_by=user,
+            # The year's tree, as it is now: later re-organisations do not move it.
+            organisation=organisation_records(),
         )
         _store_answers(batch, check)
         _insert_results(batch, check.sums)
         _refresh_current(year=check.year, kind=SurveyBatch.Kind.ANSWERS)
+        protection_store(batch=batch)
     batch.refresh_from_db(fields=["is_current"])
     return batch, check
+
+
+def _year_coverage(
+    *, year: int, stored: dict[int, int], file_units: set, figure: str, new: int
+) -> Coverage:
+    """A survey year's file against the year in use: `stored` is its count per unit
+    (respondents, employees), `new` the file's total of the same."""
+    missing = set(stored) - set(file_units)
+    labels = {
+        unit_id: f"{ansvar} {name}"
+        for unit_id, ansvar, name in Unit.objects.filter(id__in=missing).values_list(
+            "id", "ansvar", "name"
+        )
+    }
+    return period_coverage(
+        period=str(year),
+        stored_units=set(stored),
+        file_units=file_units,
+        unit_labels=labels,
+        stored={figure: float(sum(stored.values()))},
+        new={figure: float(new)},
+        figures=[figure],
+    )
+
+
+def survey_figure_labels() -> dict:
+    """The survey's figures as a partial file's warning names them."""
+    return {
+        "respondents": (gettext_lazy("Svarande"), 0),
+        "employees": (gettext_lazy("Medarbetare"), 0),
+    }
+
+
+def _refuse_partial(check, replace_year: bool) -> None:
+    """A partial file replaces the year only when the uploader says so."""
+    coverage = check.coverage()
+    if coverage.partial and not replace_year:
+        raise PartialFileError(warning_lines([coverage], survey_figure_labels()))
 
 
 def _store_answers(batch: SurveyBatch, check: AnswersCheck) -> None:
@@ -214,6 +292,27 @@ def results_rebuild(*, batch: SurveyBatch) -> None:
         batch.results.all().delete()
         sums = metrics.unit_sums(answers, units, spec.measures, spec.reversed_codes)
         _insert_results(batch, sums)
+        protection_store(batch=batch)
+
+
+def protection_store(*, batch: SurveyBatch) -> set:
+    """Decide which values of an answers batch are hidden, with its year's threshold as it
+    is now, and keep the decisions on the batch (survey.selectors.hidden_values): the
+    import, a rebuild and a new threshold pay for the disclosure audit, not the page."""
+    return selectors.hidden_values(
+        batch,
+        tree=selectors.tree_of_batch(batch),
+        spec=spec_for(batch.questionnaire),
+        sums=selectors.unit_sums(batch),
+        threshold=selectors.threshold_for(batch.year),
+    )
+
+
+def year_protection_store(*, year: int) -> None:
+    """protection_store for the year's current answers (after its threshold changed)."""
+    batch = current_batch(year=year, kind=SurveyBatch.Kind.ANSWERS)
+    if batch is not None:
+        protection_store(batch=batch)
 
 
 def questionnaire_results_rebuild(*, questionnaire: Questionnaire) -> int:
@@ -242,7 +341,22 @@ class PopulationCheck:
     def row_count(self) -> int:
         return len(self.rows)
 
+    def coverage(self) -> Coverage:
+        """The file against the year's employee counts in use (hyrdash.lib.coverage)."""
+        stored = current_batch(year=self.year, kind=SurveyBatch.Kind.POPULATION)
+        per_unit = {}
+        if stored is not None:
+            per_unit = dict(stored.population.values_list("unit_id", "employees"))
+        return _year_coverage(
+            year=self.year,
+            stored=per_unit,
+            file_units=set(self.rows["unit"]),
+            figure="employees",
+            new=int(self.rows["employees"].sum()),
+        )
+
     def summary(self) -> dict:
+        coverage = self.coverage()
         stored = current_batch(year=self.year, kind=SurveyBatch.Kind.POPULATION)
         stored_total = None
         if stored is not None:
@@ -252,6 +366,8 @@ class PopulationCheck:
             "units": self.row_count,
             "employees": int(self.rows["employees"].sum()),
             "stored_employees": stored_total,
+            "coverage": coverage.as_dict(),
+            "partial": coverage.partial,
         }
 
 
@@ -272,12 +388,20 @@ def population_check(*, data: bytes, year: int) -> PopulationCheck:
 
 
 def population_import(
-    *, data: bytes, file_name: str, year: int, user=None, check: PopulationCheck | None = None
+    *,
+    data: bytes,
+    file_name: str,
+    year: int,
+    user=None,
+    check: PopulationCheck | None = None,
+    replace_year: bool = False,
 ) -> tuple[SurveyBatch | None, PopulationCheck]:
-    """Import a year's employees per unit; they replace the year's current counts."""
+    """Import a year's employees per unit; they replace the year's current counts (a
+    partial file only with `replace_year`, as answers_import)."""
     check = check or population_check(data=data, year=year)
     if check.identical_to is not None:
         return None, check
+    _refuse_partial(check, replace_year)
     with transaction.atomic():
         SurveyYear.objects.get_or_create(year=check.year)
         batch = SurveyBatch.objects.create(
@@ -316,3 +440,12 @@ def batch_undo(*, batch_id: int, user=None) -> SurveyBatch:
         _refresh_current(year=batch.year, kind=batch.kind)
     batch.refresh_from_db(fields=["is_current"])
     return batch
+
+
+def undone_message(batch: SurveyBatch) -> str:
+    """What the history page and undo_import say after an undo."""
+    return _("Import %(id)s (%(name)s) är ångrad; %(year)s har sina tidigare värden.") % {
+        "id": batch.id,
+        "name": batch.file_name,
+        "year": batch.year,
+    }

@@ -4,17 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hyrdash.lib import exports
+from hyrdash.lib.coverage import Coverage, warning_lines
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.tabular import ExtractError
-from hyrdash.lib.uploads import cancel, pending_upload_create, problem_lines, store
+from hyrdash.lib.uploads import cancel, finished, pending_upload_create, problem_lines, store
 
 from . import access, pages, selectors, services
-from .forms import SurveyUploadForm
+from .forms import ReplaceYearForm, SurveyUploadForm
 from .models import PendingSurveyUpload, SurveyBatch
 
 
@@ -31,9 +33,9 @@ def results(request):
     context = {
         "nav": "survey",
         "selection": selection,
-        "scope_label": data.tree.labels.get(selection.scope, selection.scope),
+        "scope_label": data.tree(selection.year).labels.get(selection.scope, selection.scope),
         "years": list(reversed(data.years)),
-        "scope_choices": pages.scope_choices(data, request.user),
+        "scope_choices": pages.scope_choices(data, request.user, selection.year),
         "figures": pages.key_figures(data, selection),
         "charts": pages.build_charts(data, selection),
         "threshold": data.year(selection.year).threshold,
@@ -112,41 +114,67 @@ def upload(request):
 
 @permission_required(access.IMPORT, raise_exception=True)
 def upload_confirm(request, upload_id):
-    """Step 2: show what will be stored, and store it when the HR user confirms."""
-    pending = get_object_or_404(PendingSurveyUpload, pk=upload_id, created_by=request.user)
+    """Step 2: show what will be stored, and store it when the HR user confirms (for a
+    file that covers clearly less than the year in use, only when told to replace it)."""
+    pending = PendingSurveyUpload.objects.filter(pk=upload_id, created_by=request.user).first()
+    if pending is None or pending.outcome:
+        return finished(
+            request,
+            pending,
+            history_url=reverse("survey:batches"),
+            upload_url=reverse("survey:upload"),
+        )
+    form = ReplaceYearForm(request.POST or None, partial=bool(pending.summary.get("partial")))
     if request.method == "POST":
         if "cancel" in request.POST:
             return cancel(request, pending, "survey:upload")
-        service = (
-            services.answers_import
-            if pending.kind == SurveyBatch.Kind.ANSWERS
-            else services.population_import
-        )
-        return store(
-            request,
-            pending,
-            lambda: service(
-                data=bytes(pending.data),
-                file_name=pending.file_name,
-                year=pending.year,
-                user=request.user,
-            ),
-            refused=lambda lines: render(
-                request,
-                "survey/upload.html",
-                {"form": SurveyUploadForm(), "problems": lines, "nav": "survey_import"},
-                status=400,
-            ),
-            stored=lambda batch, _check: (
-                _("Import %(id)s sparad: %(rows)s rader för %(year)s.")
-                % {"id": batch.id, "rows": batch.row_count, "year": batch.year}
-            ),
-            done_url="survey:batches",
-        )
+        if form.is_valid():
+            return _store(request, pending, form.cleaned_data["replace_year"])
+    coverage = pending.summary.get("coverage")
     return render(
         request,
         "survey/upload_confirm.html",
-        {"pending": pending, "summary": pending.summary, "nav": "survey_import"},
+        {
+            "pending": pending,
+            "summary": pending.summary,
+            "form": form,
+            "warning": warning_lines(
+                [Coverage.from_dict(coverage)] if coverage else [],
+                services.survey_figure_labels(),
+            ),
+            "nav": "survey_import",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _store(request, pending: PendingSurveyUpload, replace_year: bool):
+    service = (
+        services.answers_import
+        if pending.kind == SurveyBatch.Kind.ANSWERS
+        else services.population_import
+    )
+    return store(
+        request,
+        pending,
+        lambda: service(
+            data=bytes(pending.data),
+            file_name=pending.file_name,
+            year=pending.year,
+            user=request.user,
+            replace_year=replace_year,
+        ),
+        refused=lambda lines: render(
+            request,
+            "survey/upload.html",
+            {"form": SurveyUploadForm(), "problems": lines, "nav": "survey_import"},
+            status=400,
+        ),
+        stored=lambda batch, _check: (
+            _("Import %(id)s sparad: %(rows)s rader för %(year)s.")
+            % {"id": batch.id, "rows": batch.row_count, "year": batch.year}
+        ),
+        done_url="survey:batches",
     )
 
 
@@ -166,9 +194,5 @@ def batch_undo(request, import_id):
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            _("Import %(id)s (%(name)s) är ångrad; %(year)s har sina tidigare värden.")
-            % {"id": batch.id, "name": batch.file_name, "year": batch.year},
-        )
+        messages.success(request, services.undone_message(batch))
     return redirect("survey:batches")

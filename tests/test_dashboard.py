@@ -74,7 +74,8 @@ CAPTIONS = [
     "Personalkostnader 2026 per månad: utfall, budget och utfall 2025",
     "Kostnad hyrpersonal per verksamhet och yrkesgrupp jan–mar 2026 jämfört med jan–mar 2025",
     "Köpta hyrtimmar och kostnad per timme per månad och yrkesgrupp",
-    "Andel hyrpersonal per region 2026-Q1",
+    "Andel hyrpersonal per kvartal, Västerbotten och riket (procent)",
+    "Andel hyrpersonal per region 2026 K1",
 ]
 
 NATIONAL_CSV = """Period;Region;Andel

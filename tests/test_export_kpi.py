@@ -346,7 +346,12 @@ def test_it_follows_a_month_replaced_by_a_new_import(main_data):
         "month,agency_r12_sek,preliminary", "2026-02,284000.00,1"
     )
     # A new extract of February 2026 replaces the whole month: only 50 000 läkare now.
-    import_csv(main_data, [row("2026-02", "0101", "4601", 50_000)], name="feb")
+    import_csv(
+        main_data,
+        [row("2026-02", "0101", "4601", 50_000)],
+        name="feb",
+        choice=["--replace-months"],
+    )
     assert export("agency-monthly", "--month", "2026-02") == lines(
         "month,profession,amount_sek,preliminary",
         "2026-02,hyr_lakare,50000.00,1",

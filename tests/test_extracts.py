@@ -13,7 +13,7 @@ import numpy as np
 import openpyxl
 import pytest
 
-from hyrdash.lib import tabular
+from hyrdash.lib import problems, tabular
 from hyrdash.lib.tabular import ExtractError
 from kpis.accounts.extracts import parse_accounts
 from kpis.costs import extracts as cost_extracts
@@ -368,7 +368,7 @@ def test_it_names_a_missing_column_and_lists_the_columns_found():
     data = b"Period;Ansvar;Konto;Summa\n2024-03;0101;4601;1\n"
 
     assert problems_of(data) == [
-        "Kolumnen ”Belopp” saknas.",
+        "Kolumnen ”Belopp” saknas (eller kolumnerna ”Debet” och ”Kredit”).",
         "Filens kolumner är: ”Period”, ”Ansvar”, ”Konto”, ”Summa”.",
     ]
 
@@ -379,7 +379,7 @@ def test_it_names_every_missing_column():
     assert problems_of(data) == [
         "Kolumnen ”Ansvar” saknas.",
         "Kolumnen ”Konto” saknas.",
-        "Kolumnen ”Belopp” saknas.",
+        "Kolumnen ”Belopp” saknas (eller kolumnerna ”Debet” och ”Kredit”).",
         "Filens kolumner är: ”Period”, ”Kommentar”.",
     ]
 
@@ -391,7 +391,7 @@ def test_it_reports_a_file_with_the_wrong_separator_as_missing_columns():
         "Kolumnen ”Period” saknas.",
         "Kolumnen ”Ansvar” saknas.",
         "Kolumnen ”Konto” saknas.",
-        "Kolumnen ”Belopp” saknas.",
+        "Kolumnen ”Belopp” saknas (eller kolumnerna ”Debet” och ”Kredit”).",
         "Filens kolumner är: ”Period|Ansvar|Konto|Belopp”.",
     ]
 
@@ -409,7 +409,9 @@ def test_it_rejects_a_blank_period():
     assert problems_of(data) == ["Rad 2, kolumn Period: värde saknas."]
 
 
-@pytest.mark.parametrize("written", ["12,3x", "1e5", "1,2,3", "(500)", "-", "abc"])
+@pytest.mark.parametrize(
+    "written", ["12,3x", "1e5", "1,2,3", "(500", "(-500)", "-500-", "()", "-", "abc"]
+)
 def test_it_rejects_non_numeric_amounts(written):
     data = f"Period;Ansvar;Konto;Belopp\n2024-03;0101;4601;{written}\n".encode()
 
@@ -593,7 +595,7 @@ def test_it_lists_at_most_200_problems_and_counts_the_rest():
 
 
 def test_it_truncates_by_the_configured_limit(monkeypatch):
-    monkeypatch.setattr(tabular, "MAX_LISTED_PROBLEMS", 2)
+    monkeypatch.setattr(problems, "MAX_LISTED_PROBLEMS", 2)
     data = b"Period;Ansvar;Konto;Belopp\n2024-03;0101;4601;a\n2024-03;0101;4601;b\n;;;c\n"
 
     assert problems_of(data) == [
@@ -782,7 +784,7 @@ def test_it_rejects_what_the_csv_reader_would_read_as_a_number(written):
     assert problems_of(data) == [f"Rad 2, kolumn Timmar: ”{written}” är inget tal."]
 
 
-@pytest.mark.parametrize("written", [",", "-", "+,", "1,2,3", "--5", "5-"])
+@pytest.mark.parametrize("written", [",", "-", "+,", "1,2,3", "--5", "-5-", "5--", "+5-"])
 def test_it_rejects_a_plain_cell_that_is_no_number(written):
     data = f"Period;Ansvar;Konto;Belopp\n2024-03;0101;4601;1\n2024-03;0101;4601;{written}\n"
 

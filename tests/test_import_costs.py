@@ -80,8 +80,10 @@ def nothing_stored():
     ) == (0, 0, 0, 0)
 
 
-def run_import(text, *, kind="actuals", name="utfall.csv", user=None):
-    batch, _check = costs_import(data=text.encode(), file_name=name, kind=kind, user=user)
+def run_import(text, *, kind="actuals", name="utfall.csv", user=None, replaces=None):
+    batch, _check = costs_import(
+        data=text.encode(), file_name=name, kind=kind, user=user, replaces=replaces
+    )
     return batch
 
 
@@ -263,12 +265,13 @@ def test_it_shows_per_month_and_category_what_changes(registers):
     assert summary.to_dict("records") == [
         # 75 000 new against 70 000 stored
         {"period": "2024-04", "category": "hyr_lakare", "new": 75000.0, "stored": 70000.0,
-         "difference": 5000.0},
+         "difference": 5000.0, "only_units": None},
         {"period": "2024-04", "category": "hyr_ssk_bm", "new": 12500.25, "stored": 0.0,
-         "difference": 12500.25},
+         "difference": 12500.25, "only_units": None},
         {"period": "2024-04", "category": "egen_lon", "new": 1060000.0, "stored": 1050000.0,
-         "difference": 10000.0},
+         "difference": 10000.0, "only_units": None},
     ]  # fmt: skip
+    # The file is complete (every unit of April, no category halved): no "only units" column.
 
 
 def test_it_lists_categories_that_disappear_from_a_month(registers):
@@ -278,14 +281,16 @@ def test_it_lists_categories_that_disappear_from_a_month(registers):
     summary = costs_check(data=only_doctors.encode(), kind="actuals").summary()
 
     assert summary.to_dict("records") == [
+        # A partial file (only 0101): "only units" replaces 0101's March, 125 000,50 of
+        # läkare and -5 000 of ssk, by its 1 000 of läkare; 2001's own staff stays.
         {"period": "2024-03", "category": "hyr_lakare", "new": 1000.0, "stored": 125000.5,
-         "difference": -124000.5},
+         "difference": -124000.5, "only_units": 1000.0},
         {"period": "2024-03", "category": "hyr_ssk_bm", "new": 0.0, "stored": -5000.0,
-         "difference": 5000.0},
+         "difference": 5000.0, "only_units": 0.0},
         {"period": "2024-03", "category": "egen_lon", "new": 0.0, "stored": 1000000.0,
-         "difference": -1000000.0},
+         "difference": -1000000.0, "only_units": 1000000.0},
         {"period": "2024-03", "category": "egen_po", "new": 0.0, "stored": 314200.0,
-         "difference": -314200.0},
+         "difference": -314200.0, "only_units": 314200.0},
     ]  # fmt: skip
 
 
@@ -409,7 +414,8 @@ def test_the_command_imports_and_prints_what_it_did(registers, tmp_path):
 def test_the_command_prints_skipped_accounts(registers, tmp_path):
     out, _err = command(write(tmp_path, MARCH_APRIL), "--kind", "actuals")
 
-    assert out.splitlines()[:2] == [
+    assert out.splitlines()[:3] == [
+        "Månader utan sparade värden: 2024-03–2024-04 (2 st).",
         "Överhoppat konto 8888 (finns inte i kontomappningen): 1 rader, summa 500,00 kr.",
         "Överhoppat konto 9999 (finns inte i kontomappningen): 2 rader, summa 100,00 kr.",
     ]
@@ -455,7 +461,7 @@ def test_the_command_prints_parse_problems(registers, tmp_path):
         call_command("import_costs", path, "--kind", "actuals", stdout=StringIO(), stderr=err)
 
     assert err.getvalue().splitlines() == [
-        "Kolumnen ”Belopp” saknas.",
+        "Kolumnen ”Belopp” saknas (eller kolumnerna ”Debet” och ”Kredit”).",
         "Filens kolumner är: ”Period”, ”Ansvar”, ”Konto”.",
     ]
 
@@ -527,7 +533,8 @@ def test_it_imports_a_file_again_once_its_months_were_replaced(registers):
     first = run_import(MARCH_APRIL)
     run_import(APRIL_CORRECTED)
 
-    third = run_import(MARCH_APRIL, name="igen.csv")
+    # April holds fewer units than the correction did: a choice is needed.
+    third = run_import(MARCH_APRIL, name="igen.csv", replaces="months")
 
     assert third is not None and third.id != first.id
     assert snapshot() == MARCH_APRIL_COSTS

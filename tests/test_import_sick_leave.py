@@ -335,15 +335,33 @@ def test_the_check_summarises_each_month_against_what_is_stored(registers):
     assert check.months == ["2024-04"]
     assert check.summary().to_dict("records") == [
         # 12 + 10 + 24 employees now, 12 + 24 stored
-        {"period": "2024-04", "category": "employees", "new": 46.0, "stored": 36.0,
-         "difference": 10.0},
+        {
+            "period": "2024-04",
+            "category": "employees",
+            "new": 46.0,
+            "stored": 36.0,
+            "difference": 10.0,
+            "only_units": None,
+        },
         # 1 800 + 1 500 + 3 800 vs 1 800 + 3 800
-        {"period": "2024-04", "category": "ordinary_hours", "new": 7100.0, "stored": 5600.0,
-         "difference": 1500.0},
+        {
+            "period": "2024-04",
+            "category": "ordinary_hours",
+            "new": 7100.0,
+            "stored": 5600.0,
+            "difference": 1500.0,
+            "only_units": None,
+        },
         # 44 + 8 + 15 + 90 + 40 + 150 = 347 vs 36 + 90 + 40 + 150 = 316
-        {"period": "2024-04", "category": "sick_hours", "new": 347.0, "stored": 316.0,
-         "difference": 31.0},
-    ]  # fmt: skip
+        {
+            "period": "2024-04",
+            "category": "sick_hours",
+            "new": 347.0,
+            "stored": 316.0,
+            "difference": 31.0,
+            "only_units": None,
+        },
+    ]  # only_units: the file is complete, there is no choice to show
 
 
 def test_sick_leave_and_costs_keep_their_own_months(registers):
@@ -380,9 +398,12 @@ def test_the_command_imports_and_reports(registers, hr_user, tmp_path):
     batch = ImportBatch.objects.get()
     assert batch.created_by == hr_user and batch.file_name == "sjuk_2024.csv"
     assert out.splitlines() == [
+        "Månader utan sparade värden: 2024-03–2024-04 (2 st).",
         f"Import {batch.id}: 5 rader, månader 2024-03–2024-04 (2 st).",
         # 286,5 + 102,25 + 340 = 728,75 of 12 550,5 hours: 5,81 %
         f"  Ordinarie arbetstid: 12{NBSP}550,50 timmar; sjuktimmar: 728,75 timmar (5,81{NBSP}%).",
+        "Hela månaderna ersattes.",
+        f"Ångra importen med: python manage.py undo_import {batch.id}",
     ]
     assert in_use() == MARCH_APRIL_ROWS
 

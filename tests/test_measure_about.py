@@ -107,6 +107,7 @@ def test_the_panels_follow_the_mapping_and_the_imports_as_they_are_now(styr_clie
         data=cost_file([("2026-03", "0101", "4601", 1_300_000, 10)]),
         file_name="utfall-mars.csv",
         kind=ImportBatch.Kind.ACTUALS,
+        replaces="units",  # one unit's correction: the others keep their rows
     )
     _response, html = page(styr_client, manad="2026-03")
     panel = about(html, "agency-ytd")

@@ -199,12 +199,31 @@ def test_the_command_prints_the_import_number(registers, tmp_path):
     assert out.getvalue().startswith(
         f"Import {batch.id}: 3 rader, 3 nya placeringar, 0 ändrade, 0 oförändrade ("
     )
+    assert out.getvalue().splitlines()[1] == (
+        f"Ångra importen med: python manage.py undo_import {batch.id} --placements"
+    )
     assert batch.created_by.username == "bem"
 
     out = io.StringIO()
     call_command("import_placements", str(path), stdout=out)
     assert f"Filen är identisk med import {batch.id} (placeringar.csv, " in out.getvalue()
     assert out.getvalue().endswith("; inget har ändrats.\n")
+
+
+def test_undo_import_undoes_a_placements_import_by_its_number(registers, tmp_path):
+    placements_import(data=FIRST, file_name="bemlo-jan.csv")
+    second, _check = placements_import(data=SECOND, file_name="bemlo-feb.csv")
+    out = io.StringIO()
+
+    call_command("undo_import", str(second.id), "--placements", stdout=out)
+
+    assert out.getvalue() == (
+        f"Import {second.id} (bemlo-feb.csv) är ångrad; placeringarna den höll har sina "
+        "tidigare uppgifter.\n"
+    )
+    assert in_use() == FIRST_IN_USE
+    with pytest.raises(CommandError, match=rf"^Import {second.id}: Importen är redan ångrad\.$"):
+        call_command("undo_import", str(second.id), "--placements", stdout=io.StringIO())
 
 
 def test_the_command_refuses_a_bad_file_listing_every_problem(registers, tmp_path):
@@ -237,6 +256,12 @@ def upload(client, data: bytes, name: str = "bemlo.csv"):
     )
 
 
+def outcomes():
+    """What became of each pending upload: (outcome, import number); none keeps its file."""
+    assert not any(bytes(p.data) for p in PendingPlacementUpload.objects.filter(outcome__gt=""))
+    return [(p.outcome, p.batch_id) for p in PendingPlacementUpload.objects.all()]
+
+
 def test_the_upload_checks_shows_what_changes_and_stores_on_confirmation(bem):
     placements_import(data=FIRST, file_name="bemlo-jan.csv")
     response = upload(bem, SECOND, "bemlo-feb.csv")
@@ -261,17 +286,50 @@ def test_the_upload_checks_shows_what_changes_and_stores_on_confirmation(bem):
         f"Import {batch.id} sparad: 3 rader, 1 nya placeringar, 1 ändrade."
     ]
     assert in_use() == SECOND_IN_USE
-    assert not PendingPlacementUpload.objects.exists()
+    # Its file forgotten, its record kept: going back says what became of it.
+    assert outcomes() == [("stored", batch.id)]
+
+
+def test_back_after_confirming_says_the_import_is_saved_and_never_stores_it_twice(bem):
+    response = upload(bem, FIRST, "bemlo-jan.csv")
+    confirm_url = response["Location"]
+    bem.post(confirm_url, {"confirm": "1"})
+    batch = PlacementBatch.objects.get()
+
+    again = bem.get(confirm_url)
+    twice = bem.post(confirm_url, {"confirm": "1"})
+
+    for page in (again, twice):
+        content = page.content.decode()
+        assert page.status_code == 200
+        assert '<h1 class="h3">Importen är redan sparad</h1>' in content
+        assert f"Filen <strong>bemlo-jan.csv</strong> är sparad som import {batch.id}." in content
+        assert f'href="{reverse("placements:batches")}"' in content
+    assert PlacementBatch.objects.count() == 1
 
 
 def test_an_upload_can_be_cancelled(bem):
     response = upload(bem, FIRST)
-    response = bem.post(response["Location"], {"cancel": "1"}, follow=True)
+    confirm_url = response["Location"]
+    response = bem.post(confirm_url, {"cancel": "1"}, follow=True)
     assert [str(m) for m in response.context["messages"]] == [
         "Importen avbröts; inget har sparats."
     ]
     assert not PlacementBatch.objects.exists()
-    assert not PendingPlacementUpload.objects.exists()
+    assert outcomes() == [("cancelled", None)]
+    # Going back to the confirmation page says so; confirming there stores nothing.
+    back = bem.post(confirm_url, {"confirm": "1"})
+    assert '<h1 class="h3">Uppladdningen är avbruten</h1>' in back.content.decode()
+    assert not PlacementBatch.objects.exists()
+
+
+def test_an_unknown_upload_gets_a_swedish_page_not_a_technical_404(bem, settings):
+    settings.DEBUG = True  # where Django would show its technical 404 page
+
+    page = bem.get(reverse("placements:upload_confirm", args=[999]))
+
+    assert page.status_code == 404
+    assert '<h1 class="h3">Uppladdningen finns inte</h1>' in page.content.decode()
 
 
 def test_a_bad_upload_lists_its_problems_and_stores_nothing(bem):

@@ -235,19 +235,27 @@ def period_text(period: dt.date, style: str) -> str:
     }[style]
 
 
-def amount_text(amount: Decimal, style: str) -> str:
+def amount_text(amount: Decimal, style: str, negative: str = "leading") -> str:
     """`amount` as written in a file: Swedish "-1 234,56" (space or no-break space
-    thousands separators, or none) or English "-1234.56"."""
-    sign = "-" if amount < 0 else ""
+    thousands separators, or none) or English "-1234.56"; a negative amount with its
+    minus in front, behind as finance systems write it ("1 234,56-") or in accounting
+    parentheses ("(1 234,56)")."""
     whole, cents = f"{abs(amount):.2f}".split(".")
     if style == "english":
-        return f"{sign}{whole}.{cents}"
-    separator = {"swedish": " ", "swedish-nbsp": NBSP, "swedish-plain": ""}[style]
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{separator.join(groups)},{cents}"
+        text = f"{whole}.{cents}"
+    else:
+        separator = {"swedish": " ", "swedish-nbsp": NBSP, "swedish-plain": ""}[style]
+        groups = []
+        while whole:
+            groups.insert(0, whole[-3:])
+            whole = whole[:-3]
+        text = f"{separator.join(groups)},{cents}"
+    if amount >= 0:
+        return text
+    return {"leading": f"-{text}", "trailing": f"{text}-", "parentheses": f"({text})"}[negative]
+
+
+NEGATIVE_STYLES = ["leading", "trailing", "parentheses"]
 
 
 # --- 1. random bytes ------------------------------------------------------------------
@@ -382,6 +390,74 @@ def test_valid_rows_round_trip_through_a_csv(rows, separator, encoding):
     assert frame["hours"].isna().all()
 
 
+# --- 3b. files as finance systems write them ---------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(amounts, amounts, st.sampled_from(NEGATIVE_STYLES), st.booleans()),
+        min_size=1,
+        max_size=10,
+    ),
+    titles=st.lists(st.sampled_from(["Utdrag huvudbok HSF", "Period 2026-10", ""]), max_size=4),
+    debit_credit=st.booleans(),
+    total=st.sampled_from(["none", "right", "wrong"]),
+    off_by=st.integers(1, 10**6),
+    style=st.sampled_from(["swedish", "swedish-nbsp", "swedish-plain"]),
+    xlsx_file=st.booleans(),
+)
+def test_a_finance_system_export_reads_its_amounts_and_checks_its_total(
+    rows, titles, debit_credit, total, off_by, style, xlsx_file
+):
+    # Title rows above the header, negative amounts with the minus in front, behind or
+    # in parentheses, Belopp or Debet and Kredit (both blank never), a closing total row.
+    def written(amount, negative):
+        return amount_text(amount, style, negative)
+
+    header = ["Period", "Ansvar", "Konto", *(["Debet", "Kredit"] if debit_credit else ["Belopp"])]
+    lines, expected = [], []
+    for debit, credit, negative, credit_blank in rows:
+        if debit_credit:
+            credit = Decimal(0) if credit_blank else credit
+            cells = [written(debit, negative), "" if credit_blank else written(credit, negative)]
+            expected.append(debit - credit)
+        else:
+            cells = [written(debit, negative)]
+            expected.append(debit)
+        lines.append(["2026-10", "0101", "4601", *cells])
+    sums = (
+        [sum(r[0] for r in rows), sum(Decimal(0) if r[3] else r[1] for r in rows)]
+        if debit_credit
+        else [sum(r[0] for r in rows)]
+    )
+    if total == "wrong":
+        sums[0] += Decimal(off_by) / 100
+    if total != "none":
+        lines.append(["Summa", "", "", *[written(v, "trailing") for v in sums]])
+    table = [[t] for t in titles] + [header] + lines
+    if xlsx_file:
+        data = xlsx([[c if c != "" else None for c in row] for row in table])
+    else:
+        data = "\r\n".join(";".join(row) for row in table).encode("cp1252")
+    header_row = len(titles) + 1
+
+    if total == "wrong":
+        with pytest.raises(ExtractError) as error:
+            parse_cost_extract(data)
+        column = "Debet" if debit_credit else "Belopp"
+        [line] = error.value.lines()
+        assert line.startswith(f"Rad {header_row + len(rows) + 1}, kolumn {column}: summaraden")
+        return
+    frame = parse_cost_extract(data)
+
+    assert list(frame.index) == list(range(header_row + 1, header_row + 1 + len(rows)))
+    assert [Decimal(f"{a:.2f}") for a in frame["amount"]] == expected
+    layout = frame.attrs["layout"]
+    assert (layout.header_row, layout.debit_credit) == (header_row, debit_credit)
+    assert layout.total_row == (None if total == "none" else header_row + len(rows) + 1)
+
+
 # --- 4. XLSX with random cells -----------------------------------------------------------
 
 random_xlsx_cells = st.one_of(
@@ -497,6 +573,7 @@ def test_parse_amounts_never_raises_and_gives_nan_or_a_finite_number(values):
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.from_regex(r"[0-9,+\-]{1,12}", fullmatch=True), min_size=1, max_size=10))
 @example(["1,5", "1,2,3", "-", "12", "+,5", "7,"])
+@example(["1,5-", "12", "-5-", "5--", "-"])
 def test_parse_amounts_reads_a_finance_system_column_as_each_cell_alone(values):
     # A column of digits, commas and signs only is read in one pass over its joined text;
     # each cell read on its own (with a space, so by the general path) must agree.
@@ -517,9 +594,10 @@ def test_a_finance_system_column_with_a_bad_cell_is_read_cell_by_cell():
     amounts,
     st.sampled_from(["swedish", "swedish-nbsp", "swedish-plain", "english"]),
     st.sampled_from(["", " ", "  "]),
+    st.sampled_from(NEGATIVE_STYLES),
 )
-def test_parse_amounts_reads_formatted_numbers(amount, style, padding):
-    text = padding + amount_text(amount, style) + padding
+def test_parse_amounts_reads_formatted_numbers(amount, style, padding, negative):
+    text = padding + amount_text(amount, style, negative) + padding
 
     parsed = parse_amounts(pd.Series([text], dtype="str"))
 
@@ -540,8 +618,25 @@ def test_parse_periods_never_raises_and_gives_months_or_missing(values):
 # The characters of a CSV whose amounts the CSV reader parses itself (PLAIN_CSV_BYTES).
 plain_cell = st.one_of(
     st.text(st.sampled_from(list('0123456789+-.,: "')), max_size=8),
-    st.builds(amount_text, amounts, st.sampled_from(["swedish-plain", "english"])),
+    st.builds(
+        amount_text,
+        amounts,
+        st.sampled_from(["swedish-plain", "english"]),
+        st.sampled_from(["leading", "trailing"]),  # "1234,56-" is plain, but no float
+    ),
     st.sampled_from(["", "-", ",", "+,5", "7,", " 12 ", "0,005", "1" + "0" * 12, "9" * 400]),
+    st.sampled_from(["5-", "1234,56-", "-5-", "0-"]),
+)
+# Title lines a finance system writes above the header, and closing total lines (their
+# amounts right or not: the parsers must agree either way).
+TITLE_LINES = ["", "Utdrag huvudbok HSF{nl}Period 2026-10, utskrivet 2026-11-05{nl}{nl}"]
+total_lines = st.one_of(
+    st.just(""),
+    st.builds(
+        lambda label, cells: label + "".join(cells),
+        st.sampled_from(["Summa", "Totalt", "SUMMA:"]),
+        st.lists(st.one_of(st.just(";"), plain_cell.map(lambda c: ";" + c)), max_size=5),
+    ),
 )
 
 
@@ -572,6 +667,10 @@ def plain_csv_files(draw) -> bytes:
         ends = st.sampled_from([newline, newline, "\n", "\r\n", "\r", "\r\r\n", "\n\r"])
         body = "".join(separator.join(r) + draw(ends) for r in rows)
     above = draw(st.sampled_from(["", newline, ";;" + newline, "\r\n;\r"]))
+    above += draw(st.sampled_from(TITLE_LINES)).format(nl=newline)
+    total = draw(total_lines)
+    if total:
+        body += total.replace(";", separator) + newline
     return (above + separator.join(names) + newline + body).encode()
 
 
@@ -729,7 +828,10 @@ def test_number_cells_of_a_workbook_are_read_as_from_their_text(amounts, data):
     if data.draw(st.booleans()):  # another cell in one of the amount columns
         row = data.draw(st.sampled_from(rows))
         row[data.draw(st.sampled_from([3, 4]))] = data.draw(random_xlsx_cells)
-    workbook = xlsx([COST_HEADER, *rows])
+    titles = data.draw(st.sampled_from([[], [["Utdrag huvudbok HSF"], [None]]]))
+    if data.draw(st.booleans()):  # a closing total row, right or not
+        rows.append(["Summa", None, None, data.draw(workbook_amounts), data.draw(workbook_hours)])
+    workbook = xlsx([*titles, COST_HEADER, *rows])
 
     fast = cost_outcome(workbook)
     with mock.patch.object(extracts, "_xlsx_numbers", lambda cells: None):

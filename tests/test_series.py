@@ -83,11 +83,14 @@ def row(period: str, ansvar: str, konto: str, amount: float, hours: float | None
     return f"{period};{ansvar};{konto};{swedish(amount)};{'' if hours is None else hours}"
 
 
-def import_csv(tmp_path: Path, lines: list[str], *, kind: str = "actuals", name: str = "x"):
-    """Write an extract (semicolon, decimal comma) and import it with import_costs."""
+def import_csv(
+    tmp_path: Path, lines: list[str], *, kind: str = "actuals", name: str = "x", choice=()
+):
+    """Write an extract (semicolon, decimal comma) and import it with import_costs;
+    `choice` the command's choice for a partial file (--replace-months, --only-units)."""
     path = tmp_path / f"{name}-{kind}.csv"
     path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
-    call_command("import_costs", str(path), "--kind", kind, stdout=io.StringIO())
+    call_command("import_costs", str(path), "--kind", kind, *choice, stdout=io.StringIO())
 
 
 def months(year: int):

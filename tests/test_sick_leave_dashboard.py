@@ -356,6 +356,7 @@ def test_a_replaced_month_shows_at_once(styr, data):
         b"Ordinarie arbetstid;Sjuktimmar dag 1-14;Sjuktimmar dag 15-59;Sjuktimmar dag 60-\n"
         b"2025-03;0101;K;30-49;40;6000;300;0;0\n",
         file_name="mars.csv",
+        replaces="months",
     )
 
     rows = download(styr, "sick-leave-r12", manad="2025-03", urval=f"area:{NSO}")

@@ -161,27 +161,58 @@ def test_last_years_values_follow_last_years_own_units(client, survey):
 
 def test_a_group_is_compared_with_its_parents_and_enps_has_its_shares(client, survey):
     client.force_login(hr_with(LSO))
-    rows = csv_rows(get_csv(client, "enps-fordelning", urval="unit:2001"))
+    rows = csv_rows(get_csv(client, "enps-fordelning", urval="unit:2002"))
     groups = list(dict.fromkeys((r["group"], r["year"]) for r in rows))
     assert groups == [
-        ("unit:2001", "2024"),
-        ("unit:2001", "2023"),
+        ("unit:2002", "2024"),
+        ("unit:2002", "2023"),
         ("department:Kirurgiskt centrum", "2024"),
         (f"area:{LSO}", "2024"),
         ("hsf", "2024"),
     ]
     shares = {
-        r["index"]: r["value"] for r in rows if r["group"] == "unit:2001" and r["year"] == "2024"
+        r["index"]: r["value"] for r in rows if r["group"] == "unit:2002" and r["year"] == "2024"
     }
+    # 2002: 12 respondents, all 7 (passives).
     assert shares == {
-        "enps_promoters_pct": "100,00",
-        "enps_passives_pct": "0,00",
+        "enps_promoters_pct": "0,00",
+        "enps_passives_pct": "100,00",
         "enps_critics_pct": "0,00",
     }
     enps = csv_rows(get_csv(client, "enps", urval="hsf"))
     total = next(r for r in enps if r["group"] == "hsf" and r["year"] == "2024")
     # 2024: promoters 10 (0102) + 8 (2001) = 18, critics 3 + 6 = 9, of 39: 46,15 - 23,08.
     assert total["value"] == "23,08" and total["respondents"] == "39"
+
+
+def test_enps_hides_what_its_classes_would_give_away(client, survey):
+    """2024: 0101's 3 respondents are all critics, and 0102 (shown) has none, so the
+    department's critics (3) would be 0101's: Primärvård Skellefteå and its area (the
+    same people) are hidden. The administration's critics (9) minus Länssjukvårdsområde
+    1's (none) would then give Närsjukvårdsområde Skellefteå's: Tandvården goes, with
+    its only department and unit (3001). The administration's promoters (18) minus
+    Tandvården's (none) would give the area's: Länssjukvårdsområde 1 goes, that is
+    Kirurgiskt centrum, that is 2001 (2002 has no promoters). 2002's counts are
+    known from the administration's anyway (all 12 passives of the region): shown."""
+    client.force_login(hr_with(NSO, LSO, "Tandvården", username="hr-all"))
+    statuses = {}
+    for scope in ("unit:0102", "unit:2001", "unit:2002", "unit:3001"):
+        for r in csv_rows(get_csv(client, "enps", urval=scope)):
+            if r["year"] == "2024":
+                statuses[r["group"]] = r["status"]
+    assert statuses == {
+        "unit:0102": "hidden",
+        "department:Primärvård Skellefteå": "hidden",
+        f"area:{NSO}": "hidden",
+        "unit:2001": "hidden",
+        "unit:2002": "shown",
+        "department:Kirurgiskt centrum": "hidden",
+        f"area:{LSO}": "hidden",
+        "unit:3001": "hidden",
+        "department:Tandvård Södra Lappland": "hidden",
+        "area:Tandvården": "hidden",
+        "hsf": "shown",
+    }
 
 
 def test_the_page_never_shows_a_hidden_value(client, survey):
@@ -273,14 +304,89 @@ def test_the_cached_results_follow_a_new_threshold_an_undo_and_a_reorganisation(
     SurveyYear.objects.filter(year=2024).update(threshold=5)
     assert hme(f"area:{NSO}")["respondents"] == "13"
 
-    # Unit 2001 moves to Närsjukvårdsområde Skellefteå's department: 13 + 8.
+    # Unit 2001 moves to Närsjukvårdsområde Skellefteå's department: the survey years
+    # keep the organisation stored with their answers, so nothing shown changes.
     from kpis.models import Department, Unit
 
     Unit.objects.filter(ansvar="2001").update(
         department=Department.objects.get(name="Primärvård Skellefteå")
     )
+    assert hme(f"area:{NSO}")["respondents"] == "13"
+    # Answers imported after the move are read with the new tree: 13 + 8.
+    services.answers_import(data=answers_file(2024) + b"\n", file_name="again.csv", year=2024)
     assert hme(f"area:{NSO}")["respondents"] == "21"
 
-    answers = SurveyBatch.objects.get(year=2024, kind="answers")
+    # Undone, the year is back to the answers read before the move, and their tree.
+    again = SurveyBatch.objects.get(year=2024, kind="answers", is_current=True)
+    services.batch_undo(batch_id=again.id)
+    assert hme(f"area:{NSO}")["respondents"] == "13"
+    answers = SurveyBatch.objects.get(year=2024, kind="answers", is_current=True)
     services.batch_undo(batch_id=answers.id)
     assert client.get(reverse("survey:results"), {"ar": "2024"}).status_code == 404
+
+
+def test_the_import_decides_what_is_hidden_and_the_page_only_reads_it(
+    client, survey, styrgrupp_user, monkeypatch
+):
+    from django.core.cache import cache
+
+    from survey import protection
+    from survey.models import SurveyBatch
+
+    batch = SurveyBatch.objects.get(year=2024, kind="answers", is_current=True)
+    key = batch.protection["key"]
+    assert key.endswith(":5")  # threshold 5
+    hidden = {tuple(value) for value in batch.protection["hidden"]}
+    assert {("unit:0101", "hme"), ("unit:0102", "hme")} <= hidden
+    assert ("department:Primärvård Skellefteå", "hme") not in hidden
+
+    def audit_again(*args, **kwargs):
+        raise AssertionError("the page ran the disclosure audit")
+
+    monkeypatch.setattr(protection, "hidden_values", audit_again)
+    cache.clear()
+    client.force_login(styrgrupp_user)
+    assert client.get(reverse("survey:results"), {"ar": "2024"}).status_code == 200
+
+
+def test_a_new_threshold_in_the_admin_decides_again(client, survey, superuser):
+    from survey.models import SurveyBatch, SurveyYear
+
+    client.force_login(superuser)
+    year = SurveyYear.objects.get(year=2024)
+    response = client.post(
+        reverse("admin:survey_surveyyear_change", args=[year.pk]), {"year": 2024, "threshold": 20}
+    )
+    assert response.status_code == 302
+    batch = SurveyBatch.objects.get(year=2024, kind="answers", is_current=True)
+    assert batch.protection["key"].endswith(":20")
+    hidden = {tuple(value) for value in batch.protection["hidden"]}
+    # Närsjukvårdsområde Skellefteå has 13 respondents: under 20 now.
+    assert (f"area:{NSO}", "hme") in hidden
+
+
+def test_each_year_is_compared_upward_in_its_own_organisation(client, survey, superuser):
+    """2001 moves to Primärvård Skellefteå after 2023 was read, and 2024 is read again:
+    2024 compares 2001 with its new department and area; 2023 still has it in
+    Kirurgiskt centrum (Länssjukvårdsområde 1), whose 2023 values are unchanged."""
+    from kpis.models import Department, Unit
+
+    client.force_login(superuser)
+    before = csv_rows(get_csv(client, urval="unit:2002", ar="2023"))
+    Unit.objects.filter(ansvar="2001").update(
+        department=Department.objects.get(name="Primärvård Skellefteå")
+    )
+    services.answers_import(data=answers_file(2024) + b"\n", file_name="again.csv", year=2024)
+    rows = csv_rows(get_csv(client, urval="unit:2001", ar="2024"))
+    groups = list(dict.fromkeys((r["group"], r["year"]) for r in rows))
+    assert groups == [
+        ("unit:2001", "2024"),
+        ("unit:2001", "2023"),
+        ("department:Primärvård Skellefteå", "2024"),
+        (f"area:{NSO}", "2024"),
+        ("hsf", "2024"),
+    ]
+    assert csv_rows(get_csv(client, urval="unit:2002", ar="2023")) == before
+    # In 2023 the unit is still under Länssjukvårdsområde 1.
+    rows = csv_rows(get_csv(client, urval="unit:2001", ar="2023"))
+    assert ("department:Kirurgiskt centrum", "2023") in {(r["group"], r["year"]) for r in rows}

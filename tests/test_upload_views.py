@@ -77,6 +77,12 @@ def upload(client, data, *, name="utfall.csv", kind="actuals", **kwargs):
     )
 
 
+def outcomes():
+    """What became of each pending upload: (outcome, import number); none keeps its file."""
+    assert not any(bytes(p.data) for p in PendingUpload.objects.filter(outcome__gt=""))
+    return [(p.outcome, p.batch_id) for p in PendingUpload.objects.all()]
+
+
 def messages_of(response):
     return [str(m) for m in response.context["messages"]]
 
@@ -85,11 +91,20 @@ def confirm_url(pending):
     return reverse("kpis:upload_confirm", kwargs={"pending_id": pending.id})
 
 
-def upload_and_confirm(client, data, *, name="utfall.csv", kind="actuals"):
-    """Both steps, following the redirects so their messages are shown (and consumed)."""
+def waiting(client=None):
+    """The one pending upload waiting for its confirmation (of the client's user)."""
+    pending = PendingUpload.objects.filter(outcome="")
+    if client is not None:
+        pending = pending.filter(created_by=client.session["_auth_user_id"])
+    return pending.get()
+
+
+def upload_and_confirm(client, data, *, name="utfall.csv", kind="actuals", replaces=None):
+    """Both steps, following the redirects so their messages are shown (and consumed);
+    `replaces` is the choice of what the file replaces (the page's default: none)."""
     upload(client, data, name=name, kind=kind)
-    pending = PendingUpload.objects.get(created_by=client.session["_auth_user_id"])
-    response = client.post(confirm_url(pending), {"confirm": "1"}, follow=True)
+    chosen = {"replaces": replaces} if replaces else {}
+    response = client.post(confirm_url(waiting(client)), {"confirm": "1", **chosen}, follow=True)
     assert response.status_code == 200
     return ImportBatch.objects.latest("id")
 
@@ -225,7 +240,9 @@ def test_it_uploads_checks_confirms_and_stores_the_monthly_sums(ctrl, controller
 
     batch = ImportBatch.objects.get()
     assert done.redirect_chain == [(reverse("kpis:batches"), 302)]
-    assert messages_of(done) == [f"Import {batch.id} sparad: 8 rader, 2 månader."]
+    assert messages_of(done) == [
+        f"Import {batch.id} sparad: 8 rader, 2 månader. Hela månaderna ersattes."
+    ]
     assert (batch.file_name, batch.kind, batch.created_by) == (
         "utfall.csv",
         "actuals",
@@ -233,7 +250,7 @@ def test_it_uploads_checks_confirms_and_stores_the_monthly_sums(ctrl, controller
     )
     assert batch.row_count == 8
     assert sums() == MARCH_APRIL_SUMS
-    assert not PendingUpload.objects.exists()
+    assert outcomes() == [("stored", batch.id)]  # its file forgotten, its record kept
 
 
 def test_the_confirm_page_shows_the_difference_against_stored_data(ctrl):
@@ -241,7 +258,7 @@ def test_the_confirm_page_shows_the_difference_against_stored_data(ctrl):
     april = "Period;Ansvar;Konto;Belopp\n2024-04;0101;4601;75 000\n2024-04;0102;4611;2 500\n"
 
     upload(ctrl, april, name="april.csv")
-    pending = PendingUpload.objects.get()
+    pending = waiting()
     page = ctrl.get(confirm_url(pending))
 
     rows = [
@@ -255,8 +272,10 @@ def test_the_confirm_page_shows_the_difference_against_stored_data(ctrl):
         ("2024-04", "egen_lon", 0.0, 1050000.0, -1050000.0),
     ]
     assert f"{MINUS}1{NBSP}050{NBSP}000,00" in page.content.decode()
+    # egen_lon falls from 1 050 000 to 0: the file is partial, the page needs a choice.
+    assert page.context["partial"]
 
-    ctrl.post(confirm_url(pending), {"confirm": "1"})
+    ctrl.post(confirm_url(pending), {"confirm": "1", "replaces": "months"})
 
     expected = {k: v for k, v in MARCH_APRIL_SUMS.items() if k[0] == "2024-03"}
     expected[("2024-04", "0101", "hyr_lakare")] = (Decimal("75000.00"), None)
@@ -303,7 +322,7 @@ def test_cancel_deletes_the_pending_upload(ctrl):
 
     assert response.redirect_chain == [(reverse("kpis:upload"), 302)]
     assert messages_of(response) == ["Importen avbröts; inget har sparats."]
-    assert not PendingUpload.objects.exists()
+    assert outcomes() == [("cancelled", None)]
     assert nothing_stored()
 
 
@@ -322,7 +341,7 @@ def test_a_file_the_registers_no_longer_accept_is_refused_at_confirmation(ctrl):
     assert len(response.context["problems"]) == 3  # its rows 5, 6 and 11
     assert response.context["form"].initial == {"kind": "actuals"}
     assert "Filen importerades inte. Inget har sparats." in response.content.decode()
-    assert not PendingUpload.objects.exists()
+    assert outcomes() == [("refused", None)]
     assert nothing_stored()
 
 
@@ -357,10 +376,13 @@ def test_a_file_with_a_missing_column_names_it_on_the_page(ctrl):
 
     assert response.status_code == 400
     assert response.context["problems"] == [
-        "Kolumnen ”Belopp” saknas.",
+        "Kolumnen ”Belopp” saknas (eller kolumnerna ”Debet” och ”Kredit”).",
         "Filens kolumner är: ”Period”, ”Ansvar”, ”Konto”.",
     ]
-    assert "<li>Kolumnen ”Belopp” saknas.</li>" in response.content.decode()
+    assert (
+        "<li>Kolumnen ”Belopp” saknas (eller kolumnerna ”Debet” och ”Kredit”).</li>"
+        in response.content.decode()
+    )
 
 
 def test_an_old_excel_file_is_refused_on_the_page(ctrl):
@@ -386,7 +408,7 @@ def test_an_identical_file_is_recognised_and_changes_nothing(ctrl):
         "och används redan; inget har ändrats."
     ]
     assert ImportBatch.objects.count() == 1
-    assert not PendingUpload.objects.exists()
+    assert outcomes() == [("stored", batch.id)]  # the first upload; none for the second
     assert sums() == MARCH_APRIL_SUMS
 
 
@@ -405,7 +427,7 @@ def test_confirming_a_file_imported_meanwhile_changes_nothing(ctrl):
 
     assert messages_of(response) == ["Filen är identisk med en import som redan används."]
     assert ImportBatch.objects.count() == 1
-    assert not PendingUpload.objects.exists()
+    assert sorted(outcomes()) == [("identical", None), ("stored", ImportBatch.objects.get().id)]
 
 
 @override_settings(UPLOAD_MAX_BYTES=1024 * 1024)
@@ -489,7 +511,10 @@ def test_the_batches_page_lists_imports_made_without_a_user(ctrl):
 def test_undo_by_post_restores_the_previous_data(ctrl, controller_user):
     first = upload_and_confirm(ctrl, MARCH_APRIL)
     second = upload_and_confirm(
-        ctrl, "Period;Ansvar;Konto;Belopp\n2024-04;0101;4601;1\n", name="april.csv"
+        ctrl,
+        "Period;Ansvar;Konto;Belopp\n2024-04;0101;4601;1\n",
+        name="april.csv",
+        replaces="months",
     )
     assert sums() != MARCH_APRIL_SUMS
 
@@ -590,7 +615,9 @@ def test_hr_uploads_checks_and_confirms_sick_leave(hr, hr_user):
 
     batch = ImportBatch.objects.get()
     assert done.redirect_chain == [(reverse("kpis:batches"), 302)]
-    assert messages_of(done) == [f"Import {batch.id} sparad: 3 rader, 2 månader."]
+    assert messages_of(done) == [
+        f"Import {batch.id} sparad: 3 rader, 2 månader. Hela månaderna ersattes."
+    ]
     assert (batch.kind, batch.created_by) == ("sick_leave", hr_user)
     assert "Sjukfrånvaro" in done.content.decode()
 

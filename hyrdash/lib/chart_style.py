@@ -150,6 +150,14 @@ def short_month_label(month: pd.Period | str) -> str:
     return f"{month_abbr(month.month)} {month.year}"
 
 
+def quarter_label(quarter: str) -> str:
+    """'2024 K3' for '2024-Q3' (Swedish: kvartal; English '2024 Q3')."""
+    year, _sep, number = str(quarter).partition("-Q")
+    if not number:
+        return str(quarter)
+    return _("%(year)s K%(quarter)s") % {"year": year, "quarter": number}
+
+
 def range_label(start: pd.Period, end: pd.Period) -> str:
     """'jul–sep 2024', 'nov 2023–feb 2024', 'okt 2024'."""
     if start == end:
@@ -201,11 +209,14 @@ def scaled_values(series: Iterable, divisor: float) -> list[float | None]:
 
 
 def base_axis(**extra) -> dict:
+    # Tick labels too tight to stand level stand upright: at 30 degrees (Plotly's first
+    # choice) neighbouring labels' boxes overlap, and a reader tilts the head twice.
     return {
         "showgrid": False,
         "linecolor": "#6c757d",
         "ticks": "outside",
         "automargin": True,
+        "autotickangles": [0, 90],
     } | extra
 
 
@@ -216,7 +227,27 @@ def value_axis(**extra) -> dict:
         "rangemode": "tozero",
         "tickformat": ",~r",
         "automargin": True,
+        "autotickangles": [0, 90],
     } | extra
+
+
+def padded_range(values: Iterable, *, min_span: float) -> list[float] | None:
+    """A value axis's range that fits `values` with a tenth of their span to spare at
+    either end, and spans at least `min_span` (centred on them): a line that moves little
+    is not magnified into a cliff, and rounded tick labels never repeat. None without
+    values (the axis then ranges itself)."""
+    present = [v for v in plot_values(values) if v is not None]
+    if not present:
+        return None
+    low, high = min(present), max(present)
+    pad = (high - low) / 10
+    low, high = low - pad, high + pad
+    if high - low < min_span:
+        middle = (low + high) / 2
+        low, high = middle - min_span / 2, middle + min_span / 2
+    if low < 0 <= min(present):  # no negative shares
+        low, high = 0.0, high - low
+    return [low, high]
 
 
 def month_axis(**extra) -> dict:
@@ -255,11 +286,11 @@ def make_figure(data: list[dict], layout: dict) -> go.Figure:
 
 
 def empty_figure(layout: dict, text: str) -> go.Figure:
-    """A figure without data that says why."""
+    """A figure without data that says why (on lines that fit a phone)."""
     layout = layout | {
         "annotations": [
             {
-                "text": str(text),
+                "text": wrap_label(str(text), 40),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0.5,
@@ -278,6 +309,78 @@ def empty_figure(layout: dict, text: str) -> go.Figure:
 def _unit(value: float) -> float:
     """A domain bound in [0, 1], without float residue like -5.5e-17."""
     return min(1.0, max(0.0, round(value, 6)))
+
+
+def wrap_label(text: str, width: int | None = None, *, max_lines: int | None = None) -> str:
+    """A label longer than `width` characters on as few lines (Plotly's <br>) as that
+    takes, broken between words into lines of about equal length ("Närsjukvårdsområde
+    Södra Lappland" over "Närsjukvårdsområde" and "Södra Lappland"); at most
+    `max_lines`, the last then ending in " …"."""
+    text = " ".join(str(text).split())
+    if not width or len(text) <= width:
+        return text
+    words = text.split(" ")
+    count = math.ceil(len(text) / width)
+    # The shortest line length that still takes no more than `count` lines.
+    target = max(math.ceil(len(text) / count), *map(len, words))
+    while True:
+        lines = _greedy_lines(words, target)
+        if len(lines) <= count or target >= width:
+            break
+        target += 1
+    if max_lines and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] += " …"
+    return "<br>".join(lines)
+
+
+def _greedy_lines(words: list[str], width: int) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return lines
+
+
+# Chart widths (px) for responsive(): below NARROW a phone (one panel a row), below MEDIUM
+# a tablet or a narrow window (two).
+NARROW = 576
+
+MEDIUM = 992
+
+
+def responsive(
+    layout: dict, variants: dict[int, dict], *, data: dict[int, list[dict]] | None = None
+) -> dict:
+    """The layout with variants for narrow charts: {below: layout overrides}, and `data`
+    {below: [overrides of trace 0, 1, ...]}, where `below` is a chart width in px.
+    static/js/charts.js applies the variant with the smallest `below` larger than the
+    chart's width (objects merged key by key, lists replaced). For what the width
+    decides: small multiples one or two a row, bar labels without their unit."""
+    data = data or {}
+    layout["meta"] = {
+        "responsive": [
+            {"below": below, "layout": variants.get(below, {})}
+            | ({"data": data[below]} if below in data else {})
+            for below in sorted(set(variants) | set(data))
+        ]
+    }
+    return layout
+
+
+def panel_rows(count: int, cols: int, *, panel_height: int, row_gap: int, hgap: float):
+    """`count` panels in rows of `cols`, each `panel_height` px tall, `row_gap` px between
+    rows (for the x axis labels above and the panel titles below): the cells (panel_grid)
+    and the height of the whole plot area in px."""
+    rows = max(1, math.ceil(count / cols))
+    plot_height = panel_height * rows + row_gap * (rows - 1)
+    cells = panel_grid(rows, cols, hgap=hgap, vgap=row_gap / plot_height if rows > 1 else 0)
+    return cells, plot_height
 
 
 def panel_grid(rows: int, cols: int, *, hgap: float, vgap: float) -> list[dict]:
@@ -305,15 +408,19 @@ def panel_grid(rows: int, cols: int, *, hgap: float, vgap: float) -> list[dict]:
     return cells
 
 
-def panel_title(text: str, cell: dict) -> dict:
+def panel_title(text: str, cell: dict, *, width: int | None = None) -> dict:
+    """A panel's title above its top left corner, in bold; on lines of at most `width`
+    characters when given (wrap_label)."""
+    lines = wrap_label(str(text), width).split("<br>") if width else [str(text)]
     return {
-        "text": f"<b>{text}</b>",
+        "text": "<br>".join(f"<b>{line}</b>" for line in lines),
         "xref": "paper",
         "yref": "paper",
         "x": cell["xdomain"][0],
         "y": cell["ydomain"][1],
         "xanchor": "left",
         "yanchor": "bottom",
+        "align": "left",
         "showarrow": False,
         "font": {"size": 13, "color": TEXT},
     }

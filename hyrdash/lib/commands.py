@@ -1,5 +1,7 @@
 """Shared plumbing for the import commands of every subject: read the file, report
-problems in Swedish, print the new import's number.
+problems in Swedish, print the new import's number and how to undo it; for the imports
+that may replace whole months or only the units in the file (ReplacingImportCommand),
+what the file covers and the uploader's choice.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from hyrdash.lib.coverage import PartialFileError, listed
 from hyrdash.lib.errors import ServiceError
+from hyrdash.lib.formatting import format_number
 from hyrdash.lib.tabular import ExtractError
 
 
@@ -32,10 +36,20 @@ class ImportCommand(BaseCommand):
         except get_user_model().DoesNotExist as exc:
             raise CommandError(f"Användaren {username} finns inte.") from exc
 
+    # What a refused partial file (hyrdash.lib.coverage) tells the user to add.
+    partial_hint = ""
+
     def run_service(self, call):
-        """Run a service; problems become a non-zero exit with every problem listed."""
+        """Run a service; problems become a non-zero exit with every problem listed, and
+        a partial file's warning with what to add to import it all the same."""
         try:
             return call()
+        except PartialFileError as exc:
+            for line in exc.lines():
+                self.stderr.write(line)
+            raise CommandError(
+                f"Filen importerades inte. {self.partial_hint} Inget har sparats."
+            ) from exc
         except ExtractError as exc:
             for line in exc.lines():
                 self.stderr.write(line)
@@ -74,6 +88,15 @@ class BatchImportCommand(ImportCommand):
     def report(self, batch, check) -> None:
         raise NotImplementedError
 
+    # What names an import of this command's kind to undo_import besides its number.
+    undo_option = ""
+
+    def write_undo_hint(self, batch) -> None:
+        """The new import's number, as undo_import takes it."""
+        self.stdout.write(
+            f"Ångra importen med: python manage.py undo_import {batch.id}{self.undo_option}"
+        )
+
     def write_identical(self, other, *, year: int | None = None) -> None:
         """The file is the one of import `other`, in use (for `year`): nothing changed."""
         used_for = f" som används för {year}" if year is not None else ""
@@ -81,3 +104,83 @@ class BatchImportCommand(ImportCommand):
             f"Filen är identisk med import {other.id} ({other.file_name}, "
             f"{timezone.localtime(other.created_at):%Y-%m-%d %H:%M}){used_for}; inget har ändrats."
         )
+
+
+class ReplacingImportCommand(BatchImportCommand):
+    """An import whose file replaces whole months or only its units in them (the ledger,
+    sick leave): the choice is --replace-months or --only-units; without one a complete
+    file replaces whole months and a partial one is refused with the warning. `check`
+    reads the file, then `write_coverage` says what it covers before it is stored."""
+
+    partial_hint = (
+        "Ange --replace-months för att ersätta hela månaderna (ett fullständigt nytt uttag) "
+        "eller --only-units för att bara uppdatera filens enheter (en rättelse)."
+    )
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        choice = parser.add_mutually_exclusive_group()
+        choice.add_argument(
+            "--replace-months",
+            action="store_const",
+            const="months",
+            dest="replaces",
+            help="ersätt filens hela månader: enheter som saknas i filen får inga värden",
+        )
+        choice.add_argument(
+            "--only-units",
+            action="store_const",
+            const="units",
+            dest="replaces",
+            help="uppdatera bara filens enheter i månaderna; andra enheter behåller sina värden",
+        )
+
+    def write_coverage(self, check, labels: dict) -> None:
+        """Per month with data now: the units (and accounts) the file lacks and each
+        figure that changes, stored → new; the months with nothing stored on one line."""
+        summary = check.summary()
+        fresh = []
+        for coverage in check.coverage():
+            if not coverage.units_stored:
+                fresh.append(coverage.period)
+                continue
+            self.stdout.write(coverage_line(coverage))
+            month = summary[(summary["period"] == coverage.period) & (summary["difference"] != 0)]
+            for row in month.itertuples(index=False):
+                label, decimals = labels.get(row.category, (row.category, 2))
+                self.stdout.write(
+                    f"  {label}: {format_number(row.stored, decimals)} → "
+                    f"{format_number(row.new, decimals)} "
+                    f"({'+' if row.difference > 0 else ''}{format_number(row.difference, decimals)})"
+                )
+        if fresh:
+            span = fresh[0] if len(fresh) == 1 else f"{fresh[0]}–{fresh[-1]}"
+            self.stdout.write(f"Månader utan sparade värden: {span} ({len(fresh)} st).")
+
+    def write_replaced(self, batch, check) -> None:
+        if batch.replaces == "units":
+            units = int(check.rows["unit_id"].nunique())
+            self.stdout.write(
+                f"Bara filens enheter ({units} st) ersattes; andra enheter behöll sina värden."
+            )
+        else:
+            self.stdout.write("Hela månaderna ersattes.")
+
+
+def coverage_line(coverage) -> str:
+    """'2024-04: 2 enheter i filen, 3 med värden nu; 1 av dem saknas i filen: 0102 …'"""
+    line = (
+        f"{coverage.period}: {coverage.units_in_file} enheter i filen, "
+        f"{coverage.units_stored} med värden nu"
+    )
+    if coverage.missing_units:
+        line += (
+            f"; {len(coverage.missing_units)} av dem saknas i filen: "
+            f"{listed(coverage.missing_units)}"
+        )
+    if coverage.missing_accounts:
+        line += (
+            f"; {len(coverage.missing_accounts)} konton med värden nu saknas i filen: "
+            f"{listed(coverage.missing_accounts)}"
+        )
+    return line + "."

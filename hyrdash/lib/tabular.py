@@ -26,80 +26,88 @@ from operator import itemgetter
 import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
 
-# How many problems a report lists before it says "and N more".
-MAX_LISTED_PROBLEMS = 200
+from hyrdash.lib.cells import (  # noqa: F401 (the column parsers, as extracts import them)
+    AMOUNT_RE,
+    PERIOD_RE,
+    as_amounts,
+    filled,
+    parse_amounts,
+    parse_periods,
+)
+from hyrdash.lib.formatting import format_number
+from hyrdash.lib.problems import (  # noqa: F401 (what extracts import with the reading)
+    AMOUNT_EXPLANATION,
+    MAX_AMOUNT,
+    MAX_LISTED_PROBLEMS,
+    NEGATIVE_EXPLANATION,
+    PERIOD_EXPLANATION,
+    TOO_LARGE_EXPLANATION,
+    ExtractError,
+    Problem,
+    blank_problems,
+    duplicate_problems,
+    in_column_order,
+    invalid_problems,
+    quote,
+)
 
 # An XLSX is a zip: refuse archives that would unpack to more than this (zip bombs).
 MAX_XLSX_UNPACKED_BYTES = 500 * 1024 * 1024
-
-
-AMOUNT_RE = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
-
-PERIOD_RE = r"(\d{4})-?(\d{2})(?:-(\d{2}))?(?:[ T]00:00(?::00(?:\.0+)?)?)?"
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with an uploaded file. `row` is the file's row number."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        values = {"row": self.row, "column": self.column, "message": self.message}
-        if self.row is not None and self.column:
-            return _("Rad %(row)s, kolumn %(column)s: %(message)s") % values
-        if self.row is not None:
-            return _("Rad %(row)s: %(message)s") % values
-        if self.column:
-            return _("Kolumn %(column)s: %(message)s") % values
-        return str(self.message)
-
-
-class ExtractError(Exception):
-    """The file cannot be imported; `problems` says why, row by row."""
-
-    def __init__(self, problems: Sequence[Problem]):
-        # Stable: problems of one row keep the order they were found in (column order).
-        self.problems = sorted(problems, key=lambda p: p.row or 0)
-        super().__init__("\n".join(self.lines()))
-
-    def lines(self) -> list[str]:
-        listed = [str(p) for p in self.problems[:MAX_LISTED_PROBLEMS]]
-        rest = len(self.problems) - len(listed)
-        if rest > 0:
-            listed.append(_("… och %(count)s fel till.") % {"count": rest})
-        return listed
 
 
 @dataclass(frozen=True)
 class Column:
     name: str  # as users write it, used in messages
     required: bool = True
+    # Columns a file may have in its place (Debet and Kredit instead of Belopp): a file
+    # with all of them need not have this one, and the extract reads it from them.
+    instead: tuple[str, ...] = ()
 
 
-def quote(value: object) -> str:
-    """A value as messages quote it: ”value” (Swedish quotation marks; English “value”)."""
-    text = str(value)
-    if len(text) > 60:
-        text = text[:57] + "…"
-    return pgettext("a value quoted in a message", "”%(value)s”") % {"value": text}
+# Finance systems write title rows above the header ("Utdrag huvudbok HSF", "Period
+# 2026-10, utskrivet 2026-11-05"): the header is looked for among the file's first rows.
+MAX_HEADER_ROW = 20
+
+# A closing total row's first filled cell: "Summa", "Totalt", "Total", "Totalsumma", alone
+# or followed by a colon or more words ("Summa period 2026-10").
+TOTAL_LABEL_RE = re.compile(r"(?:summa|totalsumma|totalt|total)(?:[\s:.].*)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TotalRow:
+    """A closing total row under a file's rows ("Summa;;;1 234,56"), taken out of the
+    table by `read_table(total_row=True)`: its file row and the declared columns' cells
+    as text."""
+
+    row: int
+    cells: dict[str, str]
 
 
 # --- reading the raw table ------------------------------------------------------------
 
 
 def read_table(
-    data: bytes, columns: Sequence[Column], *, numbers: Collection[str] = ()
+    data: bytes,
+    columns: Sequence[Column],
+    *,
+    numbers: Collection[str] = (),
+    total_row: bool = False,
 ) -> pd.DataFrame:
     """Read an uploaded file into a frame of stripped strings, one column per `columns`.
 
     Columns are matched case-insensitively on their header; other columns are
-    ignored; absent optional columns are filled with "". The frame's index is
-    the file row number. Fully empty rows are dropped.
+    ignored; absent optional columns are filled with "", but for a column's `instead`
+    columns, which are left out when the file has the column itself. The frame's index
+    is the file row number. Fully empty rows are dropped.
+
+    The header is the first of the file's first MAX_HEADER_ROW rows that has every
+    required column (title rows above it are not read), else the one with most of
+    the declared columns, else the first row that is not blank. `attrs` says where:
+    `header_row` (the file's row number) and `absent`, the optional columns the file
+    does not have. With `total_row`, a closing total row (its first filled cell "Summa",
+    "Totalt", ...: TOTAL_LABEL_RE) is not a row of the table but `attrs["total_row"]`
+    (TotalRow), for the extract to check against its sums; without one it is None.
 
     The columns named in `numbers` may come back as float64 instead: exactly
     `parse_amounts` of their text (NaN where blank, and no cell that is not a
@@ -107,8 +115,24 @@ def read_table(
     workbook's number cells (see `_xlsx_numbers`). Otherwise they come back as text
     like the others.
     """
-    header, frame = _raw_table(data, numbers)
-    return _select_columns(header, frame, columns)
+    header, frame, total = _raw_table(data, columns, numbers, total_row=total_row)
+    table = _select_columns(header, frame, columns)
+    names = [_header_key(h) for h in header]
+    table.attrs["header_row"] = frame.attrs["header_row"]
+    table.attrs["absent"] = {c.name for c in columns if c.name.lower() not in names}
+    table.attrs["total_row"] = None
+    if total is not None:
+        row, cells = total
+        cells = [*cells, *[""] * (len(names) - len(cells))]
+        table.attrs["total_row"] = TotalRow(
+            row=row,
+            cells={
+                c.name: _cell_text(cells[names.index(c.name.lower())])
+                for c in columns
+                if c.name.lower() in names
+            },
+        )
+    return table
 
 
 def read_wide_table(data: bytes, columns: Sequence[Column]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -119,7 +143,7 @@ def read_wide_table(data: bytes, columns: Sequence[Column]) -> tuple[pd.DataFram
     on the same index. Rows empty in every column are dropped. A header given
     twice, or a column with values but no header, is a problem.
     """
-    header, frame = _raw_table(data)
+    header, frame, _total = _raw_table(data, columns)
     declared = _select_columns(header, frame, columns, drop_empty=False)
     names = [str(h).strip().lstrip("\ufeff") for h in header]
     taken = {column.name.lower() for column in columns}
@@ -155,13 +179,17 @@ def read_wide_table(data: bytes, columns: Sequence[Column]) -> tuple[pd.DataFram
     return declared, rest
 
 
-def _raw_table(data: bytes, numbers: Collection[str] = ()) -> tuple[list, pd.DataFrame]:
-    """The header row and the rows under it (columns numbered, index the file's row);
-    the `numbers` columns perhaps as floats (`read_table`)."""
+def _raw_table(
+    data: bytes, columns: Sequence[Column], numbers: Collection[str] = (), *, total_row=False
+) -> tuple[list, pd.DataFrame, tuple[int, list] | None]:
+    """The header row (found as `read_table` says), the rows under it (columns
+    numbered, index the file's row; attrs["header_row"]) and, with `total_row`, the
+    closing total row taken out of them as (file row, cells) or None; the `numbers`
+    columns perhaps as floats (`read_table`)."""
     if not data:
         raise ExtractError([Problem(None, None, _("Filen är tom."))])
     if data.startswith(b"PK\x03\x04"):
-        header, frame = _xlsx_table(data, numbers)
+        return _xlsx_table(data, columns, numbers, total_row=total_row)
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ExtractError(
             [
@@ -175,32 +203,72 @@ def _raw_table(data: bytes, numbers: Collection[str] = ()) -> tuple[list, pd.Dat
                 )
             ]
         )
-    else:
-        header, frame = _csv_table(data, numbers)
-    return header, frame
+    return _csv_table(data, columns, numbers, total_row=total_row)
+
+
+def _header_fit(cells: Iterable[object], columns: Sequence[Column]) -> tuple[bool, int]:
+    """How well a row would do as the header: (it has every required column, or the
+    columns a required one may be left out for; how many declared columns it has)."""
+    keys = {_header_key(cell) for cell in cells}
+    declared = {column.name.lower() for column in columns}
+    count = len(keys & declared)
+    complete = count > 0 and all(
+        column.name.lower() in keys
+        or (column.instead and all(name.lower() in keys for name in column.instead))
+        for column in columns
+        if column.required
+    )
+    return complete, count
+
+
+def _header_choice(rows: Iterable[tuple[int, list]], columns: Sequence[Column]) -> int | None:
+    """Which of the first rows is the header (see read_table): `rows` are (position,
+    cells) of the rows that are not blank, top down, within MAX_HEADER_ROW rows."""
+    first = best = None
+    most = 0
+    for position, cells in rows:
+        if first is None:
+            first = position
+        complete, count = _header_fit(cells, columns)
+        if complete:
+            return position
+        if count > most:
+            best, most = position, count
+    return best if best is not None else first
+
+
+def _is_total(cells: Iterable[object]) -> bool:
+    """Whether a row is a closing total row: its first filled cell says so (TOTAL_LABEL_RE)."""
+    for cell in cells:
+        text = _cell_text(cell)
+        if text:
+            return TOTAL_LABEL_RE.fullmatch(text) is not None
+    return False
 
 
 def _select_columns(
     header: list, frame: pd.DataFrame, columns: Sequence[Column], *, drop_empty: bool = True
 ) -> pd.DataFrame:
     names = [_header_key(h) for h in header]
+    # The columns a file's own column makes unneeded (Debet and Kredit beside Belopp).
+    unneeded = {
+        name.lower()
+        for column in columns
+        if column.name.lower() in names
+        for name in column.instead
+    }
     problems = []
     picked: dict[str, pd.Series] = {}
     for column in columns:
         key = column.name.lower()
+        if key in unneeded:
+            continue
         if key in names:
-            series = frame[names.index(key)]
-            if series.dtype != "float64":  # not amounts read as numbers already
-                series = series.astype("str")
-                if not frame.attrs.get("stripped"):  # see _csv_numbers
-                    series = _stripped(series)
-            picked[column.name] = series
-        elif column.required:
-            problems.append(
-                Problem(None, None, _("Kolumnen %(name)s saknas.") % {"name": quote(column.name)})
-            )
-        else:
+            picked[column.name] = _column_text(frame, names.index(key))
+        elif _may_be_absent(column, names):
             picked[column.name] = pd.Series("", index=frame.index, dtype="str")
+        else:
+            problems.append(Problem(None, None, _missing_column(column)))
     if problems:
         found = ", ".join(quote(str(h).strip()) for h in header if str(h).strip())
         problems.append(
@@ -222,21 +290,36 @@ def _select_columns(
     return table
 
 
+def _column_text(frame: pd.DataFrame, position: int) -> pd.Series:
+    """A column of the raw table as stripped text, or as it is if amounts read as numbers."""
+    series = frame[position]
+    if series.dtype == "float64":
+        return series
+    series = series.astype("str")
+    return series if frame.attrs.get("stripped") else _stripped(series)  # see _csv_numbers
+
+
+def _may_be_absent(column: Column, names: list[str]) -> bool:
+    """Whether a file without `column` may be read: it is optional, or the file has the
+    columns it may have instead."""
+    return not column.required or bool(
+        column.instead and all(name.lower() in names for name in column.instead)
+    )
+
+
+def _missing_column(column: Column) -> str:
+    if not column.instead:
+        return _("Kolumnen %(name)s saknas.") % {"name": quote(column.name)}
+    return _("Kolumnen %(name)s saknas (eller kolumnerna %(first)s och %(last)s).") % {
+        "name": quote(column.name),
+        "first": ", ".join(quote(name) for name in column.instead[:-1]),
+        "last": quote(column.instead[-1]),
+    }
+
+
 def _header_key(cell: object) -> str:
     """A header cell as columns are matched on it: stripped, without BOM, lower case."""
     return str(cell).strip().lstrip("\ufeff").lower()
-
-
-def filled(values: pd.Series) -> np.ndarray:
-    """Where a column of text cells is not blank (""), as a numpy array: three times
-    faster than `values != ""` on pandas' string columns, which matters at 1M rows.
-    For amounts read as numbers (`read_table`), where they are not NaN."""
-    if values.dtype == "float64":
-        return values.notna().to_numpy()
-    try:
-        return values.to_numpy(dtype=object).astype(bool)
-    except TypeError:  # a missing value (pd.NA has no truth value)
-        return (values != "").to_numpy(dtype=bool, na_value=False)
 
 
 def _stripped(values: pd.Series) -> pd.Series:
@@ -249,7 +332,9 @@ def _stripped(values: pd.Series) -> pd.Series:
     return values if text.split(None, 1) == [text] else values.str.strip()
 
 
-def _csv_table(data: bytes, numbers: Collection[str] = ()) -> tuple[list[str], pd.DataFrame]:
+def _csv_table(
+    data: bytes, columns: Sequence[Column], numbers: Collection[str] = (), *, total_row=False
+) -> tuple[list[str], pd.DataFrame, tuple[int, list] | None]:
     text = _decode(data)
     if "\r" in text and '"' in text:
         # A quoted cell may hold a line end, which the CSV reader keeps as written: make
@@ -257,10 +342,64 @@ def _csv_table(data: bytes, numbers: Collection[str] = ()) -> tuple[list[str], p
         # the reader, which ends lines at "\r\n", "\r" and "\n" alike (LINE_END_RE), and
         # spare copying the whole text (1M rows: 0.07 s).
         text = _one_line_end(text)
-    # Skip blank lines (or lines of bare separators) above the header, keeping row numbers.
-    start, end, rows, skipped = _header_line(text)
+    # Skip blank lines, lines of bare separators and title lines above the header,
+    # keeping row numbers.
+    start, end, rows, skipped = _header_line(text, columns)
     first_line = text[start:end]
-    delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
+    delimiter = _delimiter(first_line)
+    total = None
+    if total_row:
+        found = _total_line(text, rows, delimiter)
+        if found is not None:
+            cut, cells = found
+            text, total = text[:cut], cells
+    header, body = _csv_body(text, start, end, rows, skipped, delimiter, numbers)
+    body.attrs["header_row"] = skipped + 1
+    if total is not None:
+        total = (skipped + 2 + len(body), total)
+    return header, body, total
+
+
+def _delimiter(line: str) -> str:
+    return ";" if ";" in line else "\t" if "\t" in line else ","
+
+
+def _line_cells(line: str) -> list[str]:
+    """One line of a CSV as its cells (quotes taken off), split at its own delimiter."""
+    return next(csv.reader([line], delimiter=_delimiter(line)), [])
+
+
+def _total_line(text: str, rows: int, delimiter: str) -> tuple[int, list[str]] | None:
+    """Where the file's last line that is not blank starts, and its cells, when it is a
+    closing total row (_is_total); None otherwise. Only lines from `rows` on count."""
+    size = 4096
+    while True:
+        tail_start = max(rows, len(text) - size)
+        # The tail's first line may begin before it: only whole lines are looked at.
+        starts = [tail_start] if tail_start == rows else []
+        starts += [m.end() for m in LINE_END_RE.finditer(text, tail_start)]
+        for line_start in reversed(starts):
+            match = LINE_END_RE.search(text, line_start)
+            line = text[line_start : match.start() if match else len(text)]
+            if line.strip(" \t;,"):
+                cells = next(csv.reader([line], delimiter=delimiter), [])
+                return (line_start, cells) if _is_total(cells) else None
+        if tail_start == rows:
+            return None
+        size *= 4
+
+
+def _csv_body(
+    text: str,
+    start: int,
+    end: int,
+    rows: int,
+    skipped: int,
+    delimiter: str,
+    numbers: Collection[str],
+) -> tuple[list[str], pd.DataFrame]:
+    """The header line's cells and the rows under it (see _csv_table)."""
+    first_line = text[start:end]
     if numbers:
         body = _csv_numbers(first_line, text[rows:], delimiter, numbers)
         if body is not None:
@@ -378,15 +517,33 @@ def _one_line_end(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _header_line(text: str) -> tuple[int, int, int, int]:
+def _header_line(text: str, columns: Sequence[Column] = ()) -> tuple[int, int, int, int]:
     """Where in `text` the header line starts, ends and the rows under it start, and
-    how many lines above it are blank or bare separators (Excel writes ";;;")."""
-    start = skipped = 0
-    while match := LINE_END_RE.search(text, start):
-        if text[start : match.start()].strip(" \t;,"):
-            return start, match.start(), match.end(), skipped
-        start, skipped = match.end(), skipped + 1
-    return start, len(text), len(text), skipped
+    how many lines are above it: blank, bare separators (Excel writes ";;;") or title
+    lines (see read_table)."""
+    lines = []  # (start, end, next line's start) of the first MAX_HEADER_ROW lines
+    start = 0
+    while len(lines) < MAX_HEADER_ROW:
+        match = LINE_END_RE.search(text, start)
+        lines.append((start, match.start(), match.end()) if match else (start, len(text), None))
+        if match is None:
+            break
+        start = match.end()
+    filled = [
+        (number, _line_cells(text[a:b]))
+        for number, (a, b, _next) in enumerate(lines)
+        if text[a:b].strip(" \t;,")
+    ]
+    chosen = _header_choice(filled, columns)
+    if chosen is None:  # nothing but blank lines so far: the first line that is not blank
+        start, skipped = (lines[-1][2] or len(text)), len(lines)
+        while match := LINE_END_RE.search(text, start):
+            if text[start : match.start()].strip(" \t;,"):
+                return start, match.start(), match.end(), skipped
+            start, skipped = match.end(), skipped + 1
+        return start, len(text), len(text), skipped
+    line_start, line_end, after = lines[chosen]
+    return line_start, line_end, len(text) if after is None else after, chosen
 
 
 def _decode(data: bytes) -> str:
@@ -419,32 +576,46 @@ def _decode(data: bytes) -> str:
     return text
 
 
-def _xlsx_table(data: bytes, numbers: Collection[str] = ()) -> tuple[list[str], pd.DataFrame]:
-    """The first sheet's header row (its first row with a cell that is not blank) and
-    the rows under it, as text (_cell_text); the `numbers` columns perhaps as floats
-    (_xlsx_numbers)."""
+def _xlsx_table(
+    data: bytes, columns: Sequence[Column], numbers: Collection[str] = (), *, total_row=False
+) -> tuple[list[str], pd.DataFrame, tuple[int, list] | None]:
+    """The first sheet's header row (see read_table) and the rows under it, as text
+    (_cell_text); the `numbers` columns perhaps as floats (_xlsx_numbers); the closing
+    total row taken out of them (with `total_row`)."""
     rows = _xlsx_rows(data)
-    header_at = next((i for i, row in enumerate(rows) if any(map(_cell_text, row))), None)
+    first = [(i, row) for i, row in enumerate(rows[:MAX_HEADER_ROW]) if any(map(_cell_text, row))]
+    header_at = _header_choice(first, columns)
+    if header_at is None:
+        header_at = next((i for i, row in enumerate(rows) if any(map(_cell_text, row))), None)
     if header_at is None:
         raise ExtractError([Problem(None, None, _("Filen är tom."))])
+    total = None
+    if total_row:
+        last = next(
+            (i for i in range(len(rows) - 1, header_at, -1) if any(map(_cell_text, rows[i]))),
+            None,
+        )
+        if last is not None and _is_total(rows[last]):
+            total, rows = (last + 1, rows[last]), rows[:last]
     header = [_cell_text(cell) for cell in rows[header_at]]
     names = [_header_key(h) for h in header]
     positions = {names.index(name.lower()) for name in numbers if name.lower() in names}
     body = rows[header_at + 1 :]
     index = pd.RangeIndex(header_at + 2, header_at + 2 + len(body))
-    columns = {}
+    by_position = {}
     for i in range(len(header)):
         # A column at a time: a cell of each row (200,000 rows: 5 ms a column, where
         # transposing the rows with zip(*rows) took 0.13 s).
         cells = list(map(itemgetter(i), body))
         values = _xlsx_numbers(cells) if i in positions else None
         if values is None:
-            columns[i] = pd.Series(_column_texts(cells), index=index, dtype=object)
+            by_position[i] = pd.Series(_column_texts(cells), index=index, dtype=object)
         else:
-            columns[i] = pd.Series(values, index=index)
-    frame = pd.DataFrame(columns, index=index)
+            by_position[i] = pd.Series(values, index=index)
+    frame = pd.DataFrame(by_position, index=index)
     frame.attrs["stripped"] = True  # _cell_text strips every cell (see _select_columns)
-    return header, frame
+    frame.attrs["header_row"] = header_at + 1
+    return header, frame, total
 
 
 def _xlsx_numbers(cells: list) -> np.ndarray | None:
@@ -561,96 +732,6 @@ def _float_text(cell: float) -> str:
     return text
 
 
-# --- parsing columns ------------------------------------------------------------------
-
-
-def parse_amounts(values: pd.Series) -> pd.Series:
-    """Swedish or English number text -> float (NaN where it is not a finite number).
-
-    Accepts decimal comma or point, spaces, no-break spaces and apostrophes as
-    thousands separators, a Unicode minus. When both "," and "." occur, the
-    rightmost one is the decimal separator ("1.234,50" and "1,234.50"). A lone
-    comma is always a decimal comma, as Swedish files write it.
-    """
-    # Blank cells are no numbers: leave them out of the string work (most of the
-    # hours column of a ledger extract is blank).
-    blank = ~filled(values)
-    if not blank.any():
-        return _parse_amount_texts(values)
-    numbers = np.full(len(values), np.nan)
-    if not blank.all():
-        numbers[~blank] = _parse_amount_texts(values[~blank]).to_numpy()
-    return pd.Series(numbers, index=values.index, name=values.name)
-
-
-def _parse_amount_texts(values: pd.Series) -> pd.Series:
-    if not len(values):
-        return pd.Series([], index=values.index, name=values.name, dtype="float64")
-    if _only_characters(values, "0123456789,+-") or _only_characters(values, "0123456789.+-"):
-        # What finance systems and Excel export: nothing to remove, a comma (or, with no
-        # comma anywhere, a point) is the decimal sign. With only these characters, what
-        # float() reads is what AMOUNT_RE accepts, so one pass over the joined text
-        # replaces a regular expression per cell (1M cells: 0.3 s instead of 1.5 s); any
-        # other text goes the general way.
-        cells = "\n".join(values.tolist()).replace(",", ".").split("\n")
-        try:
-            numbers = np.array(cells, dtype="float64")
-        except ValueError:
-            text = pd.Series(cells, index=values.index, dtype="str")
-        else:
-            numbers[np.isinf(numbers)] = np.nan  # more digits than a float holds
-            return pd.Series(numbers, index=values.index, name=values.name)
-    else:
-        text = values.str.replace(r"[\s\u00a0\u202f']", "", regex=True)
-        text = text.str.replace("\u2212", "-", regex=False)
-        has_comma = text.str.contains(",", regex=False)
-        has_point = text.str.contains(".", regex=False)
-        if (has_comma & has_point).any():
-            comma_last = text.str.rfind(",") > text.str.rfind(".")
-            both = has_comma & has_point
-            text = text.mask(both & comma_last, text.str.replace(".", "", regex=False))
-            text = text.mask(both & ~comma_last, text.str.replace(",", "", regex=False))
-        if has_comma.any():
-            text = text.str.replace(",", ".", regex=False)
-    valid = text.str.fullmatch(AMOUNT_RE)
-    numbers = pd.to_numeric(text.where(valid, None), errors="coerce").astype("float64")
-    # More digits than a float holds ("999…9", 400 of them) read as infinity: not a number.
-    return numbers.mask(numbers.abs() == float("inf"))
-
-
-def parse_periods(values: pd.Series) -> pd.Series:
-    """Month text (2024-03, 202403, 2024-03-01, an Excel date) -> 'YYYY-MM' or NaN."""
-    # An extract has few distinct periods: read each once (1M rows: 6.6 s -> 0.2 s).
-    codes, distinct = pd.factorize(values)
-    parsed = _parse_period_texts(pd.Series(distinct, dtype=values.dtype)).to_numpy()
-    return pd.Series(np.append(parsed, pd.NA)[codes], index=values.index, dtype="object")
-
-
-def _only_characters(values: pd.Series, allowed: str) -> bool:
-    """Whether every value is a string of `allowed` (ASCII) characters only: one pass
-    over all the text in C instead of one call per cell."""
-    try:
-        text = "".join(values.tolist()).encode("utf-8")
-    except (TypeError, UnicodeEncodeError):  # a missing value, a lone surrogate
-        return False
-    return not text.translate(None, allowed.encode("ascii"))
-
-
-def _parse_period_texts(values: pd.Series) -> pd.Series:
-    parts = values.str.extract(f"^{PERIOD_RE}$")
-    year = pd.to_numeric(parts[0], errors="coerce")
-    month = pd.to_numeric(parts[1], errors="coerce")
-    day = pd.to_numeric(parts[2], errors="coerce")
-    valid = year.between(1900, 2200) & month.between(1, 12) & (day.isna() | day.between(1, 31))
-    result = pd.Series(pd.NA, index=values.index, dtype="object")
-    ok = valid.fillna(False).astype(bool)
-    if ok.any():
-        result[ok] = (
-            year[ok].astype(int).astype(str) + "-" + month[ok].astype(int).astype(str).str.zfill(2)
-        )
-    return result
-
-
 def read_rows(data: bytes, columns: Sequence[Column]) -> tuple[pd.DataFrame, list[Problem]]:
     """`read_table` of a file that must have rows (else "Filen innehåller inga rader."),
     with the problems of its blank cells in every column."""
@@ -674,57 +755,38 @@ def choice_problems(
     )
 
 
-def in_column_order(problems: list[Problem], columns: Sequence[Column]) -> list[Problem]:
-    """Problems sorted by column as the file declares them; ExtractError then sorts by
-    row, stably, so each row's problems read left to right."""
-    order = {column.name: i for i, column in enumerate(columns)}
-    return sorted(problems, key=lambda p: order.get(p.column or "", -1))
-
-
-def blank_problems(
-    table: pd.DataFrame, columns: Iterable[str], given: Mapping[str, np.ndarray] | None = None
+def total_row_problems(
+    total: TotalRow | None, sums: Mapping[str, pd.Series], *, whole: Collection[str] = ()
 ) -> list[Problem]:
-    """A problem for every blank cell of `columns`; `given` may hold their `filled`."""
+    """Check a closing total row (read_table's attrs["total_row"]) against the file: for
+    each column of `sums` (name -> its amounts, parsed and rounded to öre, NaN where
+    blank) whose cell in the total row is filled, the total must be a number and equal
+    the column's sum to the öre. Columns with cells that are no numbers are left out by
+    the caller: those cells have their own problems. The message writes the sums with
+    two decimals, those of the `whole` columns (counts) with none."""
+    if total is None:
+        return []
     problems = []
-    for column in columns:
-        present = given[column] if given is not None else filled(table[column])
-        for row in table.index[~present]:
-            problems.append(Problem(int(row), column, _("värde saknas.")))
+    for column, values in sums.items():
+        written = total.cells.get(column, "")
+        if not written:
+            continue
+        stated = parse_amounts(pd.Series([written], dtype="str"))[0]
+        if np.isnan(stated):
+            problems.append(Problem(total.row, column, f"{quote(written)} {AMOUNT_EXPLANATION}"))
+            continue
+        # In öre, as integers: a sum of floats is not exact.
+        summed = int(np.round(values.fillna(0.0).to_numpy() * 100).astype(np.int64).sum())
+        if round(stated * 100) != summed:
+            problems.append(
+                Problem(
+                    total.row,
+                    column,
+                    _("summaraden anger %(stated)s men raderna ovanför summerar till %(sum)s.")
+                    % {
+                        "stated": format_number(stated, 0 if column in whole else 2),
+                        "sum": format_number(summed / 100, 0 if column in whole else 2),
+                    },
+                )
+            )
     return problems
-
-
-def invalid_problems(
-    table: pd.DataFrame, column: str, invalid: pd.Series, explanation: str
-) -> list[Problem]:
-    """Problems for the rows where `invalid` is true, quoting the cell."""
-    rows = table.index[invalid.to_numpy()]
-    cells = table.loc[rows, column]
-    return [
-        Problem(int(row), column, f"{quote(cell)} {explanation}")
-        for row, cell in zip(rows, cells, strict=True)
-    ]
-
-
-def duplicate_problems(table: pd.DataFrame, column: str, what: str) -> list[Problem]:
-    dup = table[column].duplicated(keep="first") & (table[column] != "")
-    return invalid_problems(
-        table, column, dup, _("förekommer flera gånger (%(what)s).") % {"what": what}
-    )
-
-
-# What follows a quoted cell in a message (lazy: translated when the message is made).
-PERIOD_EXPLANATION = gettext_lazy("är ingen giltig månad (skriv ÅÅÅÅ-MM, ÅÅÅÅMM eller ÅÅÅÅ-MM-DD).")
-
-AMOUNT_EXPLANATION = gettext_lazy("är inget tal.")
-
-# Amounts and hours are stored as decimals with 14 and 12 digits before the comma: a
-# larger value is a mistake in the file (an ansvar or a date in the amount column).
-MAX_AMOUNT = 10**12
-NEGATIVE_EXPLANATION = gettext_lazy("är negativt; antal och timmar kan inte vara mindre än 0.")
-
-TOO_LARGE_EXPLANATION = gettext_lazy("är orimligt stort (högst 999 999 999 999,99).")
-
-
-def as_amounts(values: pd.Series) -> pd.Series:
-    """parse_amounts of a column of `read_table`, which may have read it so already."""
-    return values if values.dtype == "float64" else parse_amounts(values)

@@ -2,6 +2,11 @@
 national table, the survey in survey.views): step 1 keeps a checked file as a pending
 upload until the uploader confirms it, step 2 stores it or forgets it; the file's
 checksum; where a small form returns to.
+
+Once stored, refused or cancelled, a pending upload loses its file but keeps its record
+(`outcome`, the import's number) until it is forgotten with the stale ones: going back
+to its confirmation page then says what became of it ("Importen är redan sparad"), and
+confirming it twice stores nothing twice.
 """
 
 from __future__ import annotations
@@ -10,11 +15,12 @@ import datetime as dt
 import hashlib
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from hyrdash.lib.coverage import PartialFileError
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.tabular import ExtractError
 
@@ -29,8 +35,10 @@ PENDING_KEPT = dt.timedelta(days=1)
 
 def problem_lines(exc: Exception) -> list[str]:
     """What the upload page lists for a file that failed its check or its import
-    (an ExtractError's lines, else a ServiceError's text)."""
-    return exc.lines() if isinstance(exc, ExtractError) else [str(exc)]
+    (an ExtractError's lines or a partial file's warning, else a ServiceError's text)."""
+    if isinstance(exc, ExtractError | PartialFileError):
+        return exc.lines()
+    return [str(exc)]
 
 
 def forget_stale(pending_model) -> None:
@@ -57,6 +65,18 @@ def pending_upload_create(
     )
 
 
+# What became of a pending upload (its `outcome`; "" while it waits).
+STORED, IDENTICAL, REFUSED, CANCELLED = "stored", "identical", "refused", "cancelled"
+
+
+def finish(pending, outcome: str, batch=None) -> None:
+    """Forget a pending upload's file, keeping what became of it (see the module)."""
+    pending.data = b""
+    pending.outcome = outcome
+    pending.batch_id = batch.id if batch is not None else None
+    pending.save(update_fields=["data", "outcome", "batch_id"])
+
+
 def mark_undone(batch_model, *, batch_id: int, user=None):
     """Undo's first step for any kind of batch (ImportBatch, SurveyBatch): lock it,
     refuse one that does not exist or is undone already, and mark it undone by `user`.
@@ -75,15 +95,34 @@ def mark_undone(batch_model, *, batch_id: int, user=None):
 
 def cancel(request, pending, upload_url: str):
     """Step 2 cancelled: forget the file, say so and go back to the upload page."""
-    pending.delete()
+    finish(pending, CANCELLED)
     messages.info(request, _("Importen avbröts; inget har sparats."))
     return redirect(upload_url)
+
+
+def finished(request, pending, *, history_url: str, upload_url: str, status: int = 200):
+    """The page for a confirmation page visited again (the browser's back button, a
+    second click) once its upload was stored, refused or cancelled, or for one that
+    does not exist (any more) for this user (`pending` None, answered 404): what became
+    of it, with links to the import history and the upload page. Never Django's
+    technical 404."""
+    return render(
+        request,
+        "_upload_finished.html",
+        {
+            "pending": pending,
+            "outcome": pending.outcome if pending is not None else "",
+            "history_url": history_url,
+            "upload_url": upload_url,
+        },
+        status=404 if pending is None else status,
+    )
 
 
 def store(request, pending, import_file, *, refused, stored, done_url: str):
     """Step 2 confirmed: `import_file()` stores the file, returning (batch, check).
 
-    The pending upload is forgotten either way. A file the import refuses (the
+    The pending upload's file is forgotten either way (`finish`). A file the import refuses (the
     registers may have changed since its check) gives `refused(problem lines)`, the
     upload page again; else the uploader is told what was stored, `stored(batch,
     check)`, or that the file was identical to an import in use, and goes to
@@ -92,9 +131,9 @@ def store(request, pending, import_file, *, refused, stored, done_url: str):
     try:
         batch, check = import_file()
     except (ExtractError, ServiceError) as exc:
-        pending.delete()
+        finish(pending, REFUSED)
         return refused(problem_lines(exc))
-    pending.delete()
+    finish(pending, STORED if batch is not None else IDENTICAL, batch)
     if batch is None:
         messages.info(request, _("Filen är identisk med en import som redan används."))
     else:

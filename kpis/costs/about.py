@@ -20,6 +20,7 @@ from kpis.costs.selection import (
     BY_DEPARTMENT,
     BY_UNIT,
     NATIONAL,
+    NATIONAL_TREND,
     SKR_SCOPES,
     SKR_TARGET_PATH,
 )
@@ -171,6 +172,15 @@ TEXTS = {
         AGENCY_CATEGORIES,
         (ACTUALS,),
     ),
+    NATIONAL_TREND: (
+        gettext_lazy(
+            "Vår regions andel hyrpersonal och riksgenomsnittet per kvartal, ur SKR:s "
+            "statistik. Andelarna gäller hela regionen, oavsett valt urval."
+        ),
+        [gettext_lazy("Andelarna räknas inte här: de läggs in som SKR publicerar dem, i procent.")],
+        (),
+        (),
+    ),
     NATIONAL: (
         gettext_lazy(
             "Andelen hyrpersonal per region och riksgenomsnittet för ett kvartal, ur SKR:s "
@@ -232,7 +242,7 @@ def about_panel(
                 "den nya verksamheten och det nya området, även bakåt i tiden."
             )
         )
-    if code == NATIONAL:
+    if code in (NATIONAL, NATIONAL_TREND):
         lines.append(
             _(
                 "SKR:s kvartalsstatistik, inlagd av controller (Period;Region;Andel). "

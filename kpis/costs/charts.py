@@ -13,8 +13,6 @@ of hyrdash.lib.chart_style; the figures are plain dicts turned into a Figure onc
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
@@ -24,7 +22,8 @@ from hyrdash.lib import chart_style
 from hyrdash.lib.chart_style import (
     BLUE,
     GREY,
-    HIGHLIGHT,
+    MEDIUM,
+    NARROW,
     PALETTE,
     PRELIMINARY,
     SYMBOLS,
@@ -33,7 +32,6 @@ from hyrdash.lib.chart_style import (
     chart_layout,
     empty_figure,
     hatch,
-    is_region,
     line_traces,
     make_figure,
     month_abbr,
@@ -41,19 +39,21 @@ from hyrdash.lib.chart_style import (
     month_axis,
     month_label,
     panel_grid,
+    panel_rows,
     panel_title,
     plot_values,
     preliminary_flags,
     preliminary_key,
     preliminary_months,
     range_label,
+    responsive,
     scaled_values,
     target_steps,
     trim_leading_missing,
     upper_first,
     value_axis,
 )
-from hyrdash.lib.formatting import KR, TKR, format_money, format_pct, money_scale
+from hyrdash.lib.formatting import KR, TKR, format_money, money_scale
 from kpis.costs import metrics
 from kpis.costs.series import PROFESSION_LABELS, PROFESSIONS
 
@@ -75,6 +75,7 @@ def agency_ytd_figure(table: pd.DataFrame, *, month: pd.Period, unit: str = "mkr
         % {"year": month.year - 1, "unit": label},
         height=380,
         barmode="group",
+        bargroupgap=0.08,  # the two years' labels apart
         hovermode="closest",
         yaxis={"title": {"text": label}},
     )
@@ -103,7 +104,9 @@ def agency_ytd_figure(table: pd.DataFrame, *, month: pd.Period, unit: str = "mkr
                 "hovertemplate": f"%{{y:,.{decimals}f}} {label}<extra>%{{fullData.name}}</extra>",
             }
         )
-    return make_figure(data, layout)
+    # On a phone the bars are narrow: their labels without the unit (the axis has it).
+    number = {"texttemplate": f"%{{y:,.{decimals}f}}"}
+    return make_figure(data, responsive(layout, {}, data={NARROW: [number, number]}))
 
 
 # --- chart 2: per month, one line per year --------------------------------------------
@@ -261,23 +264,34 @@ def _projection_trace(table: pd.DataFrame, ahead: pd.DataFrame) -> dict:
     }
 
 
+# px between rows of small multiples: the x axis labels above, a two-line panel title below.
+PANEL_ROW_GAP = 80
+# A panel title longer than this many characters takes two lines.
+PANEL_TITLE_WIDTH = 24
+
+
 def skr_measure_panels_figure(tables: dict[str, pd.DataFrame], *, columns: int = 3) -> go.Figure:
     """KPI 4 for several scopes at once: one small panel per scope (label -> table).
 
     Each panel has its own y axis (primary care sits far above hospital care);
-    the x axes are shared.
+    the x axes are shared. `columns` panels a row; in a narrower chart two, and one on a
+    phone (chart_style.responsive).
     """
     labels = list(tables)
-    rows = max(1, math.ceil(len(labels) / columns))
-    plot_height = 210 * rows
-    vgap = 70 / (plot_height + 70 * (rows - 1)) if rows > 1 else 0
-    cells = panel_grid(rows, columns, hgap=0.06, vgap=vgap)
+
+    def grid(cols: int, panel_height: int) -> tuple[list[dict], int]:
+        hgap = {1: 0.0, 2: 0.12}.get(cols, 0.06)
+        return panel_rows(
+            len(labels), cols, panel_height=panel_height, row_gap=PANEL_ROW_GAP, hgap=hgap
+        )
+
+    cells, plot_height = grid(columns, 210)
     layout = chart_layout(
         title=_("%(title)s per vårdtyp och område") % {"title": SKR_TITLE},
         subtitle=_("Procent, med mål per år (streckad linje)"),
-        height=plot_height + 70 * (rows - 1) + 170,
+        height=plot_height + 180,
         margin={"l": 60, "r": 24, "t": 110, "b": 70},
-        legend={"y": -60 / (plot_height + 70 * (rows - 1))},
+        legend={"y": -60 / plot_height},
     )
     annotations = []
     data: list[dict] = []
@@ -294,7 +308,7 @@ def skr_measure_panels_figure(tables: dict[str, pd.DataFrame], *, columns: int =
         layout[cell["yaxis"]] = value_axis(
             domain=cell["ydomain"], anchor=cell["x"], ticksuffix=" %", tickformat=",.1f"
         )
-        annotations.append(panel_title(label, cell))
+        annotations.append(panel_title(label, cell, width=PANEL_TITLE_WIDTH))
         table = trim_leading_missing(tables[label], "ratio_pct")
         if table.empty:
             continue
@@ -321,7 +335,26 @@ def skr_measure_panels_figure(tables: dict[str, pd.DataFrame], *, columns: int =
     if any_preliminary:
         data.append(preliminary_key())
     layout["annotations"] = annotations
-    return make_figure(data, layout)
+    variants = {}
+    for below, cols, panel_height in ((NARROW, 1, 150), (MEDIUM, 2, 180)):
+        if cols >= columns:
+            continue
+        narrow_cells, narrow_height = grid(cols, panel_height)
+        variant: dict = {
+            "height": narrow_height + 180,
+            "annotations": [
+                panel_title(label, cell, width=PANEL_TITLE_WIDTH)
+                for label, cell in zip(labels, narrow_cells, strict=False)
+            ],
+        }
+        for cell in narrow_cells[: len(labels)]:
+            variant[cell["xaxis"]] = {
+                "domain": cell["xdomain"],
+                "dtick": "M24" if cols > 1 else "M12",
+            }
+            variant[cell["yaxis"]] = {"domain": cell["ydomain"]}
+        variants[below] = variant
+    return make_figure(data, responsive(layout, variants))
 
 
 # --- chart 5: R12 per area --------------------------------------------------------
@@ -526,7 +559,22 @@ def agency_by_department_figure(
     # Last year's bars share one grey; name it once, by the period only.
     data[0]["name"] = previous_label
     layout["annotations"] = annotations
-    return make_figure(data, layout)
+    # Narrower than MEDIUM, the department names leave the three panels too little room:
+    # one panel a row, each with the names.
+    narrow_cells, plot_height = panel_rows(
+        len(PROFESSIONS), 1, panel_height=30 * len(order), row_gap=PANEL_ROW_GAP + 10, hgap=0
+    )
+    variant: dict = {
+        "height": plot_height + 190,
+        "annotations": [
+            panel_title(PROFESSION_LABELS[code], cell)
+            for code, cell in zip(PROFESSIONS, narrow_cells, strict=True)
+        ],
+    }
+    for cell in narrow_cells:
+        variant[cell["xaxis"]] = {"domain": cell["xdomain"], "nticks": 5}
+        variant[cell["yaxis"]] = {"domain": cell["ydomain"], "showticklabels": True}
+    return make_figure(data, responsive(layout, {MEDIUM: variant}))
 
 
 # --- chart 8: purchased hours ------------------------------------------------------
@@ -598,86 +646,4 @@ def agency_hours_figure(table: pd.DataFrame) -> go.Figure:
         )
     if any_preliminary:
         data.append(preliminary_key(bars=True))
-    return make_figure(data, layout)
-
-
-# --- chart 9: national comparison ---------------------------------------------------
-
-
-def national_figure(table: pd.DataFrame, *, region: str, quarter: str) -> go.Figure:
-    """KPI 8: agency share per region for one quarter, sorted, with the national average.
-
-    `table` has columns quarter, region, share_pct, is_average (one quarter).
-    Our region is highlighted by colour, hatching and bold text.
-    """
-    regions = table[~table["is_average"].astype(bool)].sort_values(
-        "share_pct", ascending=True, kind="stable"
-    )
-    average = table.loc[table["is_average"].astype(bool), "share_pct"]
-    layout = chart_layout(
-        title=_("Nationell jämförelse – andel hyrpersonal per region, %(quarter)s")
-        % {"quarter": quarter},
-        subtitle=_("Kostnad för inhyrd personal i procent av kostnaden för egen personal (SKR)"),
-        height=170 + 26 * max(len(regions), 4),
-        hovermode="closest",
-        margin={"t": 100},
-        xaxis=value_axis(title={"text": "%"}, ticksuffix=" %", tickformat=",.1f"),
-        yaxis=base_axis(type="category"),
-    )
-    ours = [is_region(name, region) for name in regions["region"]]
-    labels = [
-        f"<b>{name}</b>" if mine else name
-        for name, mine in zip(regions["region"], ours, strict=True)
-    ]
-    shares = plot_values(regions["share_pct"])
-    layout["yaxis"] |= {"categoryorder": "array", "categoryarray": labels}
-    layout["barmode"] = "relative"
-    data = []
-    # Two traces, other regions and ours, so ours can be hatched as well as coloured.
-    for mine, colour, name in ((False, GREY, _("Övriga regioner")), (True, HIGHLIGHT, region)):
-        picked = [i for i, flag in enumerate(ours) if flag == mine]
-        if not picked:
-            continue
-        data.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": [labels[i] for i in picked],
-                "x": [shares[i] for i in picked],
-                "marker": {"color": colour, "pattern": hatch("x" if mine else "")},
-                "text": [format_pct(shares[i]) for i in picked],
-                "textposition": "outside",
-                "cliponaxis": False,
-                "name": name,
-                "showlegend": False,
-                "hovertemplate": "%{y}: %{x:,.1f} %<extra></extra>",
-            }
-        )
-    if len(average):
-        value = float(average.iloc[0])
-        layout["shapes"] = [
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": value,
-                "x1": value,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": "#000000", "dash": "dash", "width": 2},
-            }
-        ]
-        layout["annotations"] = [
-            {
-                "text": _("Riket %(share)s") % {"share": format_pct(value)},
-                "xref": "x",
-                "yref": "paper",
-                "x": value,
-                "y": 1,
-                "yanchor": "bottom",
-                "showarrow": False,
-                "bgcolor": "#ffffff",
-                "font": {"color": "#000000"},
-            }
-        ]
     return make_figure(data, layout)

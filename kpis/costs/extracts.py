@@ -5,6 +5,7 @@ Timmar, read into a clean frame with every problem's row and column.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 import pandas as pd
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from hyrdash.lib.tabular import (
     invalid_problems,
     parse_periods,
     read_table,
+    total_row_problems,
 )
 from kpis.organisation.extracts import UNKNOWN_ANSVAR_EXPLANATION
 
@@ -33,12 +35,26 @@ COST_COLUMNS = (
     Column("Period"),
     Column("Ansvar"),
     Column("Konto"),
-    Column("Belopp"),
+    # Ledger exports (Raindance, Unit4, SAP) may have Debet and Kredit instead.
+    Column("Belopp", instead=("Debet", "Kredit")),
     Column("Timmar", required=False),
+    Column("Debet", required=False),
+    Column("Kredit", required=False),
 )
 
 # The cost extract's columns of amounts (read as numbers where they can be, see read_table).
-AMOUNT_COLUMNS = ("Belopp", "Timmar")
+AMOUNT_COLUMNS = ("Belopp", "Timmar", "Debet", "Kredit")
+
+
+@dataclass(frozen=True)
+class CostLayout:
+    """How a ledger extract was written, for the summary: the header's row (title rows
+    above it), whether Belopp was Debet − Kredit, and the closing total row checked
+    against the file (its row, or None)."""
+
+    header_row: int = 1
+    debit_credit: bool = False
+    total_row: int | None = None
 
 
 def parse_cost_extract(
@@ -49,7 +65,12 @@ def parse_cost_extract(
 ) -> pd.DataFrame:
     """A ledger extract -> frame indexed by file row with columns
     period ('YYYY-MM'), ansvar, konto (strings), amount (SEK, float, rounded to
-    öre) and hours (float, NaN when blank).
+    öre) and hours (float, NaN when blank); `attrs["layout"]` is its CostLayout.
+
+    As finance systems write them: title rows above the header, negative amounts with
+    a trailing minus or in parentheses, a closing total row ("Summa", "Totalt"), whose
+    amounts must be the file's sums, and Debet and Kredit columns instead of Belopp
+    (Belopp = Debet − Kredit, a blank cell as 0).
 
     Given the known `units` (ansvar codes) and mapped `accounts` (konto), rows on a
     mapped account must name a known unit; rows on other accounts are not checked,
@@ -57,36 +78,53 @@ def parse_cost_extract(
 
     Raises ExtractError listing every blank, malformed or unknown cell.
     """
-    table = read_table(data, COST_COLUMNS, numbers=AMOUNT_COLUMNS)
+    table = read_table(data, COST_COLUMNS, numbers=AMOUNT_COLUMNS, total_row=True)
     if table.empty:
         raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
     if any(
         table[column].dtype == "float64" and (table[column].round(2).abs() >= MAX_AMOUNT).any()
         for column in AMOUNT_COLUMNS
+        if column in table
     ):
         # Amounts read as numbers, and one is too large: its message quotes the cell as
         # written, so read the file as text after all (only files in error pay this).
-        table = read_table(data, COST_COLUMNS)
+        table = read_table(data, COST_COLUMNS, total_row=True)
+    debit_credit = "Belopp" in table.attrs["absent"]
+    read = [
+        "Period",
+        "Ansvar",
+        "Konto",
+        "Timmar",
+        *(["Debet", "Kredit"] if debit_credit else ["Belopp"]),
+    ]
     # Where each column has a value, found once (1M rows: 15 ms a column of text).
-    given = {column: filled(table[column]) for column in table.columns}
-    problems = blank_problems(table, ["Period", "Ansvar", "Konto", "Belopp"], given)
+    given = {column: filled(table[column]) for column in read}
+    problems = blank_problems(table, ["Period", "Ansvar", "Konto"], given)
     periods = parse_periods(table["Period"])
-    amounts = as_amounts(table["Belopp"])
-    hours = as_amounts(table["Timmar"])
     problems += invalid_problems(
         table, "Period", periods.isna() & given["Period"], PERIOD_EXPLANATION
     )
-    problems += invalid_problems(
-        table, "Belopp", amounts.isna() & given["Belopp"], AMOUNT_EXPLANATION
-    )
-    problems += invalid_problems(
-        table, "Timmar", hours.isna() & given["Timmar"], AMOUNT_EXPLANATION
-    )
-    amounts, hours = amounts.round(2), hours.round(2)
-    problems += invalid_problems(
-        table, "Belopp", amounts.abs() >= MAX_AMOUNT, TOO_LARGE_EXPLANATION
-    )
-    problems += invalid_problems(table, "Timmar", hours.abs() >= MAX_AMOUNT, TOO_LARGE_EXPLANATION)
+    amounts = {}
+    for column in ("Debet", "Kredit", "Timmar") if debit_credit else ("Belopp", "Timmar"):
+        values = as_amounts(table[column])
+        invalid = values.isna() & given[column]
+        problems += invalid_problems(table, column, invalid, AMOUNT_EXPLANATION)
+        values = values.round(2)
+        too_large = values.abs() >= MAX_AMOUNT
+        problems += invalid_problems(table, column, too_large, TOO_LARGE_EXPLANATION)
+        if not (invalid.any() or too_large.any()):
+            amounts[column] = values
+    if debit_credit:
+        both_blank = ~given["Debet"] & ~given["Kredit"]
+        for row in table.index[both_blank]:
+            problems.append(Problem(int(row), "Debet", _("värde saknas i både Debet och Kredit.")))
+        amount = as_amounts(table["Debet"]).fillna(0.0) - as_amounts(table["Kredit"]).fillna(0.0)
+        amount = amount.round(2).mask(both_blank)
+    else:
+        problems += blank_problems(table, ["Belopp"], given)
+        amount = as_amounts(table["Belopp"]).round(2)
+    hours = as_amounts(table["Timmar"]).round(2)
+    problems += total_row_problems(table.attrs["total_row"], amounts)
     if units is not None and accounts is not None:
         unknown = (
             table["Konto"].isin(list(accounts))
@@ -96,13 +134,20 @@ def parse_cost_extract(
         problems += invalid_problems(table, "Ansvar", unknown, UNKNOWN_ANSVAR_EXPLANATION)
     if problems:
         raise ExtractError(in_column_order(problems, COST_COLUMNS))
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "period": periods.astype("str"),
             "ansvar": table["Ansvar"],
             "konto": table["Konto"],
-            "amount": amounts,
+            "amount": amount,
             "hours": hours,
         },
         index=table.index,
     )
+    total = table.attrs["total_row"]
+    frame.attrs["layout"] = CostLayout(
+        header_row=table.attrs["header_row"],
+        debit_credit=debit_credit,
+        total_row=total.row if total is not None else None,
+    )
+    return frame

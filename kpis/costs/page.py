@@ -51,6 +51,7 @@ from kpis.costs.selection import (
     BY_DEPARTMENT,
     BY_UNIT,
     NATIONAL,
+    NATIONAL_TREND,
     SKR_SCOPES,
     SKR_TARGET_PATH,
     Selection,
@@ -61,6 +62,7 @@ from kpis.costs.selection import (
 )
 from kpis.costs.selectors import ChartComments, CostData, MeasureSources
 from kpis.costs.series import PROFESSION_LABELS, PROFESSIONS
+from kpis.national import page as national_page
 from kpis.organisation.scopes import target_follows_hsf
 from kpis.organisation.selectors import Scope
 
@@ -697,78 +699,6 @@ def _hours_chart(table: pd.DataFrame, selection: Selection) -> Chart:
     )
 
 
-def _national_chart(table: pd.DataFrame, *, region: str) -> Chart:
-    if table.empty:
-        return Chart(
-            code=NATIONAL,
-            number="9",
-            heading=_("Nationell jämförelse"),
-            summary="",
-            note=_(
-                "Ingen nationell jämförelse är uppladdad ännu. En controller lägger in SKR:s "
-                "kvartalsstatistik (Period;Region;Andel) under Nationell jämförelse."
-            ),
-            downloadable=False,
-        )
-    quarter = table["quarter"].iloc[0]
-    mine = table[[chart_style.is_region(name, region) for name in table["region"]]]
-    average = table[table["is_average"]]
-    others = table[~table["is_average"]]
-    parts = []
-    if len(mine):
-        rank = int((others["share_pct"] > mine["share_pct"].iloc[0]).sum()) + 1
-        parts.append(
-            _("%(region)s: %(share)s, plats %(rank)s av %(count)s räknat från högst andel.")
-            % {
-                "region": mine["region"].iloc[0],
-                "share": format_pct(mine["share_pct"].iloc[0]),
-                "rank": rank,
-                "count": len(others),
-            }
-        )
-    if len(average):
-        parts.append(_("Riket: %(share)s.") % {"share": format_pct(average["share_pct"].iloc[0])})
-    summary = sentences(
-        _("Liggande stapeldiagram: andel hyrpersonal per region %(quarter)s, sorterat.")
-        % {"quarter": quarter},
-        *parts,
-        table_note(),
-    )
-    average_mark = " (" + _("riksgenomsnitt") + ")"
-    records = [
-        [
-            r.region + (average_mark if r.is_average else ""),
-            r.share_pct,
-        ]
-        for r in table.itertuples(index=False)
-    ]
-    return Chart(
-        code=NATIONAL,
-        number="9",
-        heading=_("Nationell jämförelse"),
-        summary=summary,
-        figure=chart_style.to_json(
-            cost_charts.national_figure(table, region=region, quarter=quarter)
-        ),
-        tables=[
-            make_table(
-                _(
-                    "Andel hyrpersonal per region %(quarter)s (procent av kostnaden för egen "
-                    "personal)"
-                )
-                % {"quarter": quarter},
-                [Column(_("Region"), header=True), Column(_("Andel"), "pct")],
-                records,
-                emphasis=[
-                    bool(r.is_average) or chart_style.is_region(r.region, region)
-                    for r in table.itertuples(index=False)
-                ],
-            )
-        ],
-        note=_("Regionernas andelar gäller hela regionen oavsett valt urval."),
-    )
-
-
 def build_charts(
     data: CostData,
     selection: Selection,
@@ -790,7 +720,10 @@ def build_charts(
     departments and units the tables name links; `sources` (selectors.measure_sources)
     gives each chart its "Om måttet" panel."""
     codes = dashboard_codes(selection.scope)
-    tables = {code: series_table(code, data, selection, national=national) for code in codes}
+    tables = {
+        code: series_table(code, data, selection, national=national, region=region)
+        for code in codes
+    }
     projection = cost_series.skr_projection(data, scope=selection.scope, month=selection.month)
     by_org = BY_UNIT if BY_UNIT in tables else BY_DEPARTMENT
     built = [
@@ -804,7 +737,8 @@ def build_charts(
         _personnel_chart(tables["personnel-cost"], selection),
         _department_chart(tables[by_org], selection, data, link),
         _hours_chart(tables["agency-hours"], selection),
-        _national_chart(tables[NATIONAL], region=region),
+        national_page.trend_chart(tables[NATIONAL_TREND], region=region),
+        national_page.regions_chart(tables[NATIONAL], region=region),
     ]
     comments = comments or {}
     for chart in built:

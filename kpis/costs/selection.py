@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -23,6 +22,7 @@ from hyrdash.lib import chart_style
 from hyrdash.lib.page import MONTH, SCOPE, clean_param, month_options, parse_month
 from kpis.costs import series
 from kpis.costs.selectors import CostData
+from kpis.national import series as national_series
 from kpis.organisation import selectors as org_selectors
 from kpis.organisation.scopes import UNIT
 from kpis.organisation.selectors import DASHBOARD_CARE_TYPES, Scope, parse_month_and_scope
@@ -49,7 +49,10 @@ BY_DEPARTMENT = "agency-by-department"
 BY_UNIT = "agency-by-unit"
 
 
-NATIONAL = "national"
+NATIONAL = national_series.REGIONS
+
+
+NATIONAL_TREND = national_series.TREND
 
 
 CHART_CODES = [
@@ -64,6 +67,7 @@ CHART_CODES = [
     BY_DEPARTMENT,
     BY_UNIT,
     "agency-hours",
+    NATIONAL_TREND,
     NATIONAL,
 ]
 
@@ -71,13 +75,7 @@ CHART_CODES = [
 TABLE_ONLY = {SKR_TARGET_PATH}
 
 
-NATIONAL_COLUMNS = ["quarter", "region", "share_pct", "is_average"]
-
-
 SKR_SCOPES_COLUMNS = ["scope", *series.SERIES["skr-measure"]]
-
-
-_QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
 # --- the selection ------------------------------------------------------------------
@@ -209,22 +207,9 @@ def dashboard_scopes(data: CostData) -> list[Scope]:
 # --- the tables behind the charts ----------------------------------------------------
 
 
-def _quarter_key(quarter: str) -> tuple[int, int]:
-    match = _QUARTER_RE.match(quarter)
-    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
-
-
 def national_quarter(national: pd.DataFrame, *, month: pd.Period) -> str | None:
-    """The latest quarter of the national table up to the selected month's quarter.
-
-    If every stored quarter is later than the month, the earliest one is used.
-    """
-    if national is None or national.empty:
-        return None
-    quarters = sorted(set(national["quarter"]), key=_quarter_key)
-    current = (month.year, month.quarter)
-    earlier = [q for q in quarters if _quarter_key(q) <= current]
-    return earlier[-1] if earlier else quarters[0]
+    """The quarter of the national comparison the month shows (the pack names it too)."""
+    return national_series.chosen_quarter(national, month=month)
 
 
 def _trim(table: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -241,8 +226,12 @@ def series_table(  # noqa: C901 (one flat branch per chart code)
     selection: Selection,
     *,
     national: pd.DataFrame | None = None,
+    region: str | None = None,
 ) -> pd.DataFrame:
     """The table chart `code` shows for this selection (raises KeyError for unknown codes).
+
+    The national comparison's charts need the stored `national` table and our `region`
+    (the site's, kpis.national.series.our_region, when not given).
 
     Amounts in SEK, percentages in %, months 'YYYY-MM' (kpis.series). Time
     series end with the selected month: the page shows the state as of that month.
@@ -288,21 +277,18 @@ def series_table(  # noqa: C901 (one flat branch per chart code)
         start = pd.Period(year=month.year - 1, month=1, freq="M")
         return series.agency_hours(data, scope=scope, start=start, end=month)
     if code == NATIONAL:
-        quarter = national_quarter(national, month=month)
-        if quarter is None:
-            return pd.DataFrame(columns=NATIONAL_COLUMNS)
-        table = national[national["quarter"] == quarter]
-        return table.sort_values("share_pct", ascending=False, kind="stable")[
-            NATIONAL_COLUMNS
-        ].reset_index(drop=True)
+        return national_series.regions(national, month=month)
+    if code == NATIONAL_TREND:
+        region = region or national_series.our_region()
+        return national_series.trend(national, region=region, month=month)
     raise KeyError(code)
 
 
 def csv_filename(code: str, selection: Selection, table: pd.DataFrame | None = None) -> str:
     """'hyrdash-skr-measure-hsf-2024-10.csv' (ASCII: å, ä, ö become a, a, o)."""
-    if code == NATIONAL:
-        quarter = table["quarter"].iloc[0] if table is not None and len(table) else "saknas"
-        return f"hyrdash-national-{quarter}.csv"
+    if code in (NATIONAL, NATIONAL_TREND):
+        quarter = table["quarter"].iloc[-1] if table is not None and len(table) else "saknas"
+        return f"hyrdash-{code}-{quarter}.csv"
     scope = slugify(selection.scope.key.replace(":", "-")) or "hsf"
     if code in (BY_DEPARTMENT, BY_UNIT):
         period = f"{selection.start:%Y-%m}-{selection.end:%Y-%m}"

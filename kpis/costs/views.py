@@ -130,6 +130,10 @@ def dashboard_csv(request, series):
         return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
     if series not in cost_selection.dashboard_codes(selection.scope):
         raise Http404(_("Serien finns inte för det här urvalet."))
-    national = national_selectors.national_shares() if series == cost_selection.NATIONAL else None
+    national = (
+        national_selectors.national_shares()
+        if series in (cost_selection.NATIONAL, cost_selection.NATIONAL_TREND)
+        else None
+    )
     table = cost_selection.series_table(series, data, selection, national=national)
     return exports.download(table, cost_selection.csv_filename(series, selection, table))

@@ -38,7 +38,7 @@ def timeline_figure(placements: pd.DataFrame, limits: pd.DataFrame, *, on: dt.da
         % {"date": on.isoformat()},
         height=160 + 60 * max(1, placements["operating_unit"].nunique()),
         hovermode="closest",
-        xaxis=base_axis(type="date", tickformat="%Y-%m", showgrid=True),
+        xaxis=base_axis(type="date", tickformat="%b %Y", hoverformat="%-d %b %Y", showgrid=True),
         yaxis=base_axis(type="category", autorange="reversed"),
         barmode="overlay",
         showlegend=False,

@@ -79,6 +79,10 @@ class PendingPlacementUpload(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Once confirmed or cancelled the file is dropped, but the record stays a while, so
+    # that going back to its page says what became of it (hyrdash.lib.uploads).
+    outcome = models.CharField(max_length=10, blank=True, default="")
+    batch_id = models.PositiveIntegerField(null=True, blank=True)
 
     def __str__(self):
         return self.file_name

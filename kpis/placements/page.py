@@ -147,6 +147,13 @@ def stored_message(batch, check) -> str:
     ) % {"id": batch.id, "rows": batch.row_count, "added": check.added, "replaced": check.replaced}
 
 
+def undone_message(batch) -> str:
+    """What the history page and undo_import --placements say after an undo."""
+    return _(
+        "Import %(id)s (%(name)s) är ångrad; placeringarna den höll har sina tidigare uppgifter."
+    ) % {"id": batch.id, "name": batch.file_name}
+
+
 def _date_text(day: dt.date | None) -> str:
     return MISSING if day is None or pd.isna(day) else day.isoformat()
 

@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from hyrdash.lib import exports
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.page import clean_param
 from hyrdash.lib.tabular import ExtractError
-from hyrdash.lib.uploads import cancel, pending_upload_create, problem_lines, store
+from hyrdash.lib.uploads import cancel, finished, pending_upload_create, problem_lines, store
 from kpis import roles
 from kpis.placements import page, selectors, services
 from kpis.placements.forms import ActionForm, PlacementUploadForm
@@ -211,9 +211,16 @@ def upload(request):
 @permission_required(IMPORT, raise_exception=True)
 def upload_confirm(request, placement_upload_id):
     """Step 2: show what will be stored, and store it when the uploader confirms."""
-    pending = get_object_or_404(
-        PendingPlacementUpload, pk=placement_upload_id, created_by=request.user
-    )
+    pending = PendingPlacementUpload.objects.filter(
+        pk=placement_upload_id, created_by=request.user
+    ).first()
+    if pending is None or pending.outcome:
+        return finished(
+            request,
+            pending,
+            history_url=reverse("placements:batches"),
+            upload_url=reverse("placements:upload"),
+        )
     if request.method == "POST":
         if "cancel" in request.POST:
             return cancel(request, pending, "placements:upload")
@@ -253,12 +260,5 @@ def batch_undo(request, placement_import_id):
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            _(
-                "Import %(id)s (%(name)s) är ångrad; placeringarna den höll har sina tidigare "
-                "uppgifter."
-            )
-            % {"id": batch.id, "name": batch.file_name},
-        )
+        messages.success(request, page.undone_message(batch))
     return redirect("placements:batches")

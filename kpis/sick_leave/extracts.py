@@ -26,6 +26,7 @@ from hyrdash.lib.tabular import (
     parse_periods,
     quote,
     read_table,
+    total_row_problems,
 )
 from kpis.organisation.extracts import UNKNOWN_ANSVAR_EXPLANATION
 
@@ -73,13 +74,15 @@ def parse_sick_leave(data: bytes, *, units: Collection[str] | None = None) -> pd
     sick_hours_60 (hours, float, rounded to 2 decimals).
 
     Kön may be written in lower case; Åldersgrupp with an en dash or spaces
-    ("30 – 49"). A row's sick hours together may not exceed its ordinary hours; no
+    ("30 – 49"). Title rows above the header are passed over and a closing total row
+    ("Summa", "Totalt") is checked against the file's sums, not read as a row;
+    `attrs` has `header_row` and `total_row` (its row, or None). A row's sick hours together may not exceed its ordinary hours; no
     value may be negative; one period, ansvar, gender and age band per row. Given
     the known `units` (ansvar codes), every row must name one of them.
 
     Raises ExtractError listing every blank, malformed, unknown or impossible cell.
     """
-    table = read_table(data, SICK_LEAVE_COLUMNS)
+    table = read_table(data, SICK_LEAVE_COLUMNS, total_row=True)
     if table.empty:
         raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
     problems = blank_problems(table, [c.name for c in SICK_LEAVE_COLUMNS])
@@ -107,13 +110,17 @@ def parse_sick_leave(data: bytes, *, units: Collection[str] | None = None) -> pd
         _("är ingen åldersgrupp (tillåtna: %(allowed)s).") % {"allowed": ", ".join(AGE_BANDS)},
     )
 
-    numbers = {}
+    numbers, totalled = {}, {}
     for column in ("Antal anställda", *HOURS_COLUMNS):
         values = parse_amounts(table[column])
         given = table[column] != ""
-        problems += invalid_problems(table, column, values.isna() & given, AMOUNT_EXPLANATION)
+        invalid = values.isna() & given
+        problems += invalid_problems(table, column, invalid, AMOUNT_EXPLANATION)
         problems += invalid_problems(table, column, values < 0, NEGATIVE_EXPLANATION)
         numbers[column] = values
+        if not invalid.any():
+            totalled[column] = values.round(2)
+    problems += total_row_problems(table.attrs["total_row"], totalled, whole=["Antal anställda"])
     employees = numbers["Antal anställda"]
     problems += invalid_problems(
         table,
@@ -172,7 +179,7 @@ def parse_sick_leave(data: bytes, *, units: Collection[str] | None = None) -> pd
 
     if problems:
         raise ExtractError(in_column_order(problems, SICK_LEAVE_COLUMNS))
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "period": periods.astype("str"),
             "ansvar": table["Ansvar"],
@@ -186,3 +193,7 @@ def parse_sick_leave(data: bytes, *, units: Collection[str] | None = None) -> pd
         },
         index=table.index,
     )
+    total = table.attrs["total_row"]
+    frame.attrs["header_row"] = table.attrs["header_row"]
+    frame.attrs["total_row"] = total.row if total is not None else None
+    return frame

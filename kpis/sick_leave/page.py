@@ -304,17 +304,11 @@ def _duration_chart(table: pd.DataFrame, data: SickLeaveData, selection: Selecti
     table = table.set_index("month")
     months = list(table.index)
     scope = selection.scope.label
-    share = _("Långtidssjukfrånvarons andel R12 (dag 60-)")
-    figure = sick_leave_charts.sick_leave_lines_figure(
-        {share: table["long_term_share_r12_pct"]},
-        title=_("Långtidssjukfrånvarons andel R12"),
-        subtitle=_(
-            "%(scope)s: sjuktimmar från dag 60 i sjukperioden i procent av alla sjuktimmar, "
-            "rullande 12 månader"
-        )
-        % {"scope": scope},
+    figure = sick_leave_charts.sick_leave_duration_figure(
+        table,
+        title=_("Lång- och korttidssjukfrånvaro R12"),
+        subtitle=_("%(scope)s, rullande 12 månader") % {"scope": scope},
         preliminary={m for m, f in zip(months, flags, strict=True) if f},
-        emphasis=share,
         empty=_empty_text(table.reset_index()),
     )
     columns = [
@@ -332,16 +326,22 @@ def _duration_chart(table: pd.DataFrame, data: SickLeaveData, selection: Selecti
     ]
     withheld = [[False] + [bool(s)] * len(values) for s in table["suppressed"]]
     found = _latest(table["long_term_share_r12_pct"])
+    short = _latest(table["short_term_rate_r12_pct"])
     summary = sentences(
         _(
-            "Linjediagram: långtidssjukfrånvarons andel av all sjukfrånvaro, rullande tolv "
-            "månader, %(scope)s; korttidssjukfrånvaron står i tabellen."
+            "Linjediagram i två delar, rullande tolv månader, %(scope)s: "
+            "långtidssjukfrånvarons andel av all sjukfrånvaro, och korttidssjukfrånvaron "
+            "(dag 1-14) i procent av ordinarie arbetstid."
         )
         % {"scope": scope},
         _("Långtidsandel %(value)s (%(month)s).")
         % {"value": format_pct(found[1], 1), "month": chart_style.short_month_label(found[0])}
         if found
         else f"{chart_style.NO_R12.capitalize()}.",
+        _("Korttidssjukfrånvaro %(value)s (%(month)s).")
+        % {"value": format_pct(short[1], 2), "month": chart_style.short_month_label(short[0])}
+        if short
+        else "",
         table_note(),
     )
     return Chart(

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import connection
 
 from hyrdash.lib import periods
-from kpis.batches import closed_through, months_with_data
-from kpis.models import Area, BatchMonth, Department, ImportBatch, SickLeaveRow, Target, Unit
+from kpis.batches import closed_through, current_rows_sql, months_with_data
+from kpis.models import Area, Department, ImportBatch, SickLeaveRow, Target, Unit
 from kpis.organisation.selectors import targets
 from kpis.sick_leave.extracts import SICK_LEAVE_HOURS
 
@@ -60,12 +60,14 @@ class SickLeaveData:
 
 def sick_leave_frame() -> pd.DataFrame:
     """The current sick-leave rows summed per month, department, care type, gender and
-    age band (SickLeaveData.rows), in one SQL query.
+    age band (SickLeaveData.rows), in one SQL query: the rows in use (current_rows_sql),
+    so a unit an import of only some units replaced counts with its newest rows.
 
     The rows are summed per department id and the names joined afterwards: sorting
     hundreds of thousands of rows by two names (in the database's collation) took most
     of the query's time (bench/pack.py).
     """
+    join, condition = current_rows_sql("r")
     sql = f"""
         SELECT CAST(s.period AS VARCHAR(10)), a.name, d.name, s.care_type, s.gender,
                s.age_band, s.employees, s.ordinary_hours, s.sick_hours_1_14,
@@ -78,17 +80,16 @@ def sick_leave_frame() -> pd.DataFrame:
                    CAST(SUM(r.sick_hours_15_59) AS DOUBLE PRECISION) AS sick_hours_15_59,
                    CAST(SUM(r.sick_hours_60) AS DOUBLE PRECISION) AS sick_hours_60
             FROM {SickLeaveRow._meta.db_table} r
-            JOIN {BatchMonth._meta.db_table} bm
-              ON bm.batch_id = r.batch_id AND bm.period = r.period
+            {join}
             JOIN {Unit._meta.db_table} u ON u.id = r.unit_id
-            WHERE bm.is_current = %s
+            WHERE {condition}
             GROUP BY r.period, u.department_id, u.care_type, r.gender, r.age_band
         ) s
         JOIN {Department._meta.db_table} d ON d.id = s.department_id
         JOIN {Area._meta.db_table} a ON a.id = d.area_id
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [True])
+        cursor.execute(sql)
         frame = pd.DataFrame.from_records(cursor.fetchall(), columns=SICK_LEAVE_COLUMNS)
     dates = pd.to_datetime(frame["period"].astype("str"), format="%Y-%m-%d")
     frame["period"] = pd.PeriodIndex(dates, freq="M")

@@ -1,11 +1,12 @@
 /*
  * Swedish (sv) locale for plotly.js, as a browser script.
  *
- * Load after static/vendor/plotly.min.js; charts then use it with
+ * Load after static/vendor/plotly-basic.min.js; charts then use it with
  *   Plotly.newPlot(el, data, layout, {locale: 'sv'})
  *
  * Dictionary and date formats from plotly.js-locales 3.7.0 (sv.js), converted
- * from CommonJS; the number separators (decimal, thousands) are hyrdash's.
+ * from CommonJS; the month and day names in lower case and the number separators
+ * (decimal, thousands) are hyrdash's.
  *
  * plotly.js-locales: MIT License
  * Copyright (c) 2016-2024 Plotly Technologies Inc.
@@ -32,7 +33,7 @@
     'use strict';
 
     if (typeof window.Plotly === 'undefined') {
-        window.console.error('plotly-locale-sv.js: load vendor/plotly.min.js before this script');
+        window.console.error('plotly-locale-sv.js: load vendor/plotly-basic.min.js before this script');
         return;
     }
 
@@ -102,15 +103,17 @@
             'upper fence:': 'övre gräns:',                                                   // traces/box/calc.js:147
         },
         format: {
-            days: ['Söndag', 'Måndag', 'Tisdag', 'Onsdag', 'Torsdag', 'Fredag', 'Lördag'],
-            shortDays: ['Sön', 'Mån', 'Tis', 'Ons', 'Tor', 'Fre', 'Lör'],
+            // Lower case, as Swedish writes them ("jan 2022", "okt 2025"); plotly.js-locales
+            // capitalises them (a hyrdash change, as are the separators below).
+            days: ['söndag', 'måndag', 'tisdag', 'onsdag', 'torsdag', 'fredag', 'lördag'],
+            shortDays: ['sön', 'mån', 'tis', 'ons', 'tor', 'fre', 'lör'],
             months: [
-                'Januari', 'Februari', 'Mars', 'April', 'Maj', 'Juni',
-                'Juli', 'Augusti', 'September', 'Oktober', 'November', 'December'
+                'januari', 'februari', 'mars', 'april', 'maj', 'juni',
+                'juli', 'augusti', 'september', 'oktober', 'november', 'december'
             ],
             shortMonths: [
-                'Jan', 'Feb', 'Mar', 'Apr', 'Maj', 'Jun',
-                'Jul', 'Aug', 'Sep', 'Okt', 'Nov', 'Dec'
+                'jan', 'feb', 'mar', 'apr', 'maj', 'jun',
+                'jul', 'aug', 'sep', 'okt', 'nov', 'dec'
             ],
             date: '%Y-%m-%d',
             // Swedish number formatting: decimal comma, non-breaking space between thousands

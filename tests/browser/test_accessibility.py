@@ -162,8 +162,13 @@ def test_the_controllers_pages(audit, tab, people, year_of_costs):
     assert page.get_by_role("heading", name="Bekräfta import").is_visible()
     assert page.get_by_text("hoppas över").is_visible()  # account 9999 is not mapped
     audit.check("confirm")
+    confirm_path = tab.path()
+    page.get_by_label(re.compile(r"^Ersätt hela månaderna")).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara importen").click()
+    audit.visit(confirm_path, "back-after-confirm")  # "Importen är redan sparad"
 
-    assert ImportBatch.objects.count() == 2  # the fixture's actuals and budget
+    assert ImportBatch.objects.count() == 3  # the fixture's actuals and budget, April
     audit.visit("/importer/", "history")
     audit.visit("/nationell-jamforelse/", "national-comparison")
     audit.assert_clean()

@@ -136,7 +136,10 @@ def confirm(tab, *, rows: int, step: str) -> int:
     assert tab.path() == "/importer/"
     tab.shot(f"{step}-saved")
     message = tab.page.get_by_role("status").filter(has_text="sparad").inner_text()
-    match = re.fullmatch(rf"Import (\d+) sparad: {rows} rader, \d+ månad(er)?\.", message.strip())
+    match = re.fullmatch(
+        rf"Import (\d+) sparad: {rows} rader, \d+ månad(er)?\. Hela månaderna ersattes\.",
+        message.strip(),
+    )
     assert match, message
     return int(match.group(1))
 
@@ -274,6 +277,17 @@ def test_a_controller_uploads_excel_and_csv_reads_the_charts_downloads_and_undoe
     assert summary_row(page, "2025-03", "Hyrpersonal övriga")[2] == f"5{NBSP}000,00"
     csv_id = confirm(tab, rows=4, step="csv")
 
+    # Back to the confirmation page with the browser: the import is saved, and once only.
+    page.go_back()
+    assert re.fullmatch(r"/importera/\d+/bekrafta/", tab.path()), page.url
+    tab.shot("back-after-confirm")
+    assert page.get_by_role("heading", level=1).inner_text() == "Importen är redan sparad"
+    assert page.get_by_text(f"är sparad som import {csv_id}.").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Till importhistoriken").click()
+    assert tab.path() == "/importer/"
+    assert ImportBatch.objects.count() == 2
+
     history = page.locator("table", has=page.locator("caption", has_text="Importer"))
     for batch_id, name in ((xlsx_id, "utfall-jan-feb.xlsx"), (csv_id, "utfall-mars.csv")):
         row = history.locator("tbody tr", has=page.locator(f"td:first-child:text-is('{batch_id}')"))
@@ -285,7 +299,7 @@ def test_a_controller_uploads_excel_and_csv_reads_the_charts_downloads_and_undoe
     }
 
     # 3. The dashboard for March: Plotly (a static file) loads and draws every chart.
-    with page.expect_response(re.compile(r"/static/vendor/plotly\.min\.js$")) as plotly:
+    with page.expect_response(re.compile(r"/static/vendor/plotly-basic\.min\.js$")) as plotly:
         tab.goto("/?manad=2025-03&urval=hsf", None)
     assert plotly.value.status == 200
     assert page.evaluate("typeof window.Plotly") == "object"
@@ -352,6 +366,63 @@ def test_a_controller_uploads_excel_and_csv_reads_the_charts_downloads_and_undoe
     assert table_row(page, monthly, "mar 2025").count() == 0
     assert cells(table_row(page, monthly, "feb 2025"))[1] == tkr("235")[0]
     assert page.locator("#id_manad option[value='2025-03']").count() == 0
+    tab.assert_no_console_errors()
+
+
+# --- a correction of one unit -----------------------------------------------------------
+
+# December 2025 for three units, then a correction of 0101 alone: by hand, egen_lon
+# 1 000 000 + 500 000 + 250 000 = 1 750 000, after the correction 1 100 000 + 750 000.
+DECEMBER = (
+    "Period;Ansvar;Konto;Belopp\n2025-12;0101;5111;1 000 000\n"
+    "2025-12;2001;5111;500 000\n2025-12;3001;5111;250 000\n"
+)
+DECEMBER_0101 = "Period;Ansvar;Konto;Belopp\n2025-12;0101;5111;1 100 000\n"
+
+
+def test_a_controller_corrects_one_unit_without_wiping_the_month(tab, people, registers):
+    from kpis.costs.services import costs_import
+    from kpis.models import DepartmentMonthlyCost
+
+    costs_import(data=DECEMBER.encode(), file_name="december.csv", kind="actuals")
+    page = tab.page
+    tab.login("ctrl", next_path="/importera/")
+
+    # 1. The one-unit file: the page warns and names the units it lacks.
+    upload(tab, name="rattelse.csv", data=DECEMBER_0101.encode(), mime="text/csv", step="fix")
+    warning = page.get_by_role("alert").filter(has_text="täcker klart mindre")
+    assert warning.locator("h2").inner_text() == (
+        "Filen täcker klart mindre än det som är sparat för 2025-12."
+    )
+    assert "saknas: 2001 Kirurgavdelning 1, 3001 Folktandvården Lycksele" in (warning.inner_text())
+
+    # 2. Saving without a choice is stopped by the required choice, in the browser.
+    page.get_by_role("button", name="Spara importen").click()
+    assert re.fullmatch(r"/importera/\d+/bekrafta/", tab.path())
+    assert page.evaluate("document.querySelector('input[name=replaces]').validity.valueMissing")
+    assert ImportBatch.objects.count() == 1
+
+    # 3. Only the unit in the file: the others keep December.
+    page.get_by_label(re.compile(r"^Uppdatera bara enheterna i filen")).check()
+    tab.shot("fix-chosen")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara importen").click()
+    assert tab.path() == "/importer/"
+    fix = ImportBatch.objects.latest("id")
+    assert page.get_by_role("status").filter(has_text="sparad").inner_text().strip() == (
+        f"Import {fix.id} sparad: 1 rader, 1 månad. Bara filens enhet ersattes; andra "
+        "enheter behöll sina värden."
+    )
+    history = page.locator("tbody tr", has=page.locator(f"td:first-child:text-is('{fix.id}')"))
+    assert "Bara filens enheter" in history.inner_text()
+    lon = sum(r.amount for r in DepartmentMonthlyCost.objects.filter(category="egen_lon"))
+    assert lon == 1_850_000
+
+    # 4. Back: saved already, nothing stored twice.
+    page.go_back()
+    tab.shot("fix-back")
+    assert page.get_by_role("heading", level=1).inner_text() == "Importen är redan sparad"
+    assert ImportBatch.objects.count() == 2
     tab.assert_no_console_errors()
 
 

@@ -11,6 +11,8 @@ class Command(BatchImportCommand):
         "En placering med samma konsult, ansvar och startdatum ersätts; nya läggs till."
     )
 
+    undo_option = " --placements"
+
     def store(self, *, data, file_name, user, options):
         return placements_import(data=data, file_name=file_name, user=user)
 
@@ -29,3 +31,4 @@ class Command(BatchImportCommand):
             f"{check.replaced} ändrade, {check.unchanged} oförändrade "
             f"({timezone.localtime(batch.created_at):%Y-%m-%d %H:%M})."
         )
+        self.write_undo_hint(batch)

@@ -1,0 +1,707 @@
+"""Which survey values are hidden: the anonymity rule, made to hold under arithmetic.
+
+Pure (numpy, pandas and hyrdash.lib.disclosure; no database). A survey year
+publishes, for every group of its organisation (the administration, areas,
+departments, units: survey.results.Tree) and every measure of its
+questionnaire, a value and its number of respondents. Those numbers are sums
+over *microcells*, the finest pieces of the year's data:
+
+- an index (HME and its sub-indices, HSE, an outcome question, a dimension and
+  its themes) publishes score_sum / answers over the unit x question cells of
+  its group's units and its questions: `VALUE` figures with the measures
+  answers and score_sum. The questions of a leaf of the index tree (a
+  sub-index, a theme, HSE's nine) lie in exactly the same figures, so they are
+  one cell per unit (the audit merges such cells anyway); a parent with
+  questions outside its children has one more cell per unit for those. An
+  index's cells are its parts' cells, whoever skipped what: "Arbetssituation
+  och hälsa" minus "Arbete och privatliv" is "Stress";
+- each index and the response rate publish respondents, the people who
+  answered at least one of its questions (`RESPONDENTS` figures, one cell per
+  unit: respondent counts add up over units, not over questions);
+- eNPS publishes its shares and its respondents, that is the numbers of
+  promoters, passives and critics (`CLASS` figures, one cell per unit and class).
+
+A published value (group, measure) is its figures together, shown or hidden
+as one. Primary: 0 < respondents < the year's threshold. The figures fall into
+independent blocks (an index tree, one respondent count, one eNPS class: no
+microcell is shared between blocks). Each block is protected by
+hyrdash.lib.disclosure.protect, the administration never hidden, and a value
+hidden in one block is hidden in the others, again until nothing more is hidden
+(`hidden_values`). The result is audited: in no block can a hidden figure be
+worked out exactly, nor bound within the protection level (20 %), from the
+shown ones and non-negativity.
+
+Speed (README, "Anonymity"): protect() over a whole block of the demo (2 000
+figures) takes seconds, so a block is first protected table by table, the way
+statistical offices protect hierarchical tables (τ-ARGUS' modular method):
+top-down, each group with its children, the group's figures fixed as decided
+above, by rank; every table of a level in one protect() call. The whole block
+is then audited, bounds included (`exposed_blocks`: the library's audit on the
+block with the cells known outright substituted, the same answer on a smaller
+problem), and where that finds something, protect() with the bounds runs over
+the part of the tree around the exposed figures (`_repair`), then over the
+whole block. A figure of a hidden value that follows from the administration's
+figures and the empty ones alone is known whatever is hidden (`Block.public`):
+it is not hidden in its block, as nothing could protect it. The decisions are
+made at the import and kept on the batch (survey.selectors.hidden_values).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from hyrdash.lib.disclosure import Figure, ProtectionError, audit, in_row_space, protect
+
+from . import metrics
+
+if TYPE_CHECKING:  # survey.results imports this module
+    from .results import Tree
+
+logger = logging.getLogger(__name__)
+
+VALUE, RESPONDENTS, CLASS = "value", "respondents", "class"
+ENPS_CLASSES = ("promoters", "passives", "critics")
+PROTECTION = 0.20
+#: Part of the key of stored decisions: raise it when what is hidden would change.
+VERSION = 1
+REPAIRS = 3  # rounds of protect() over an area before the whole block
+
+Cell = tuple[str, str]  # a published value: (group, measure)
+Key = tuple[str, str, str]  # a figure: (kind, group, measure code or eNPS class)
+
+
+@dataclass(frozen=True)
+class Groups:
+    """The year's groups in order (administration, areas, departments, units), each
+    one's units (positions 0..n-1 of the tree's units) and children."""
+
+    order: list[str]
+    members: dict[str, np.ndarray]
+    children: dict[str, list[str]]
+    unit_ids: np.ndarray
+
+    @property
+    def total(self) -> str:
+        return self.order[0]
+
+    def below(self, group: str) -> list[str]:
+        """The group and every group under it, parents first."""
+        found, stack = [], [group]
+        while stack:
+            key = stack.pop()
+            found.append(key)
+            stack.extend(reversed(self.children[key]))
+        return found
+
+    @classmethod
+    def of(cls, tree: Tree) -> Groups:
+        units = tree.units
+        positions = np.arange(len(units))
+        total = next(key for key in tree.children if key not in tree.parent)
+        order, members = [total], {total: positions}
+        for level in ("area", "department", "unit"):
+            for key, where in units.groupby(level, sort=True).indices.items():
+                members[key] = positions[where]
+                order.append(key)
+        children = {key: [k for k in tree.children.get(key, []) if k in members] for key in order}
+        return cls(order, members, children, units.index.to_numpy())
+
+
+@dataclass
+class Block:
+    """Figures sharing microcells, and none with another block's figures.
+
+    Figure (kind, group, code) sums the cells unit * width + part for the group's
+    units and the code's parts; `values` holds each measure per cell."""
+
+    kind: str
+    codes: list[str]  # VALUE: the index tree's measures; else one code (an eNPS class)
+    parts: dict[str, list[int]]
+    width: int
+    values: dict[str, np.ndarray]
+    groups: Groups
+    cost: dict[Key, float] | None = None
+    name: str = ""
+    leads: bool = True  # False: protected after the blocks that lead (see hidden_values)
+
+    def key(self, group: str, code: str) -> Key:
+        return (self.kind, group, code)
+
+    def figure_keys(self) -> list[Key]:
+        return self._keys
+
+    @cached_property
+    def _keys(self) -> list[Key]:
+        return [self.key(g, c) for c in self.codes for g in self.groups.order]
+
+    @cached_property
+    def _index(self) -> dict[Key, int]:
+        return {key: i for i, key in enumerate(self._keys)}
+
+    def cells(self, group: str, code: str) -> np.ndarray:
+        members = self.groups.members[group]
+        return (members[:, None] * self.width + np.asarray(self.parts[code])).ravel()
+
+    def figures(self) -> list[Figure]:
+        return [
+            Figure(self.key(g, c), self.cells(g, c)) for c in self.codes for g in self.groups.order
+        ]
+
+    @cached_property
+    def incidence(self) -> sp.csr_matrix:
+        """The figures' 0/1 rows over the cells, in the order of `figure_keys`."""
+        rows, columns = [], []
+        for row, (code, group) in enumerate((c, g) for c in self.codes for g in self.groups.order):
+            cells = self.cells(group, code)
+            rows.append(np.full(len(cells), row))
+            columns.append(cells)
+        shape = (len(self.codes) * len(self.groups.order), len(self.groups.unit_ids) * self.width)
+        data = np.ones(sum(len(c) for c in columns))
+        return sp.csr_matrix((data, (np.concatenate(rows), np.concatenate(columns))), shape=shape)
+
+    @cached_property
+    def empty(self) -> np.ndarray:
+        """Which figures (in the order of `figure_keys`) are 0 in every measure."""
+        sums = [self.incidence @ array for array in self.values.values()]
+        return ~np.any(np.stack(sums) > 0, axis=0)
+
+    def public(self, keys: Iterable[Key], hidden: set) -> set[Key]:
+        """Of `keys`, those known from the administration's figures (but those in `hidden`)
+        and the empty figures alone: whatever else is hidden, anyone can work them out
+        (the whole region's passives in one group, say), so hiding them protects
+        nothing and they count as known."""
+        totals = [self._index[self.key(self.groups.total, c)] for c in self.codes]
+        totals = tuple(i for i in totals if self._keys[i] not in hidden)
+        known = self.__dict__.setdefault("_public", {}).setdefault(totals, {})
+        fresh = [key for key in keys if key not in known]
+        if fresh:
+            matrix = self.incidence
+            zero = np.unique(matrix[np.flatnonzero(self.empty)].indices)
+            rows = np.zeros((len(totals) + len(zero), matrix.shape[1]))
+            rows[: len(totals)] = matrix[list(totals)].toarray()
+            rows[np.arange(len(zero)) + len(totals), zero] = 1.0
+            targets = matrix[[self._index[key] for key in fresh]].toarray()
+            known.update(zip(fresh, in_row_space(rows, targets).tolist(), strict=True))
+        return {key for key in keys if known[key]}
+
+
+@dataclass
+class Publication:
+    """Every figure a survey year publishes, in blocks, and the value each belongs to."""
+
+    groups: Groups
+    blocks: list[Block]
+    value_of: dict[Key, Cell]
+    respondents: dict[Cell, int]
+
+    def primary(self, threshold: int) -> set[Cell]:
+        """The values with fewer respondents than the threshold (and some)."""
+        return {cell for cell, n in self.respondents.items() if 0 < n < threshold}
+
+
+# --- the figures ------------------------------------------------------------------------
+
+
+def publication(sums: pd.DataFrame, tree: Tree, measures: Sequence[metrics.Measure]) -> Publication:
+    """The figures of a year: `sums` as stored (unit id, measure, SUM_COLUMNS), `tree` the
+    year's organisation, `measures` its questionnaire's (survey.questionnaires.Spec)."""
+    groups = Groups.of(tree)
+    present = list(dict.fromkeys(sums["measure"])) if len(sums) else []
+    known = {m.code for m in measures}
+    measures = [m for m in measures if m.code in present] + [
+        # A stored measure the questionnaire no longer lists is protected on its own.
+        metrics.Measure(
+            code, code, code if code in (metrics.ENPS, metrics.RESPONSE_RATE) else "index"
+        )
+        for code in present
+        if code not in known
+    ]
+    builder = _Builder(groups, sums)
+    children: dict[str, list[metrics.Measure]] = {}
+    for measure in measures:
+        if measure.parent:
+            children.setdefault(measure.parent, []).append(measure)
+    for measure in measures:
+        if measure.kind == metrics.ENPS:
+            builder.enps(measure.code)
+            continue
+        # An index's respondents follow its values: where those are protected, the
+        # same groups hidden protect the counts from exact derivation too.
+        builder.respondents(measure.code, leads=measure.kind != "index")
+        if measure.kind == "index" and not measure.parent:
+            builder.index_tree(measure, children)
+    return Publication(groups, builder.blocks, builder.value_of, builder.counts)
+
+
+class _Builder:
+    def __init__(self, groups: Groups, sums: pd.DataFrame):
+        self.groups = groups
+        self.blocks: list[Block] = []
+        self.value_of: dict[Key, Cell] = {}
+        self.by_measure = {
+            code: rows.set_index("unit")[metrics.SUM_COLUMNS].reindex(groups.unit_ids, fill_value=0)
+            for code, rows in sums.groupby("measure", sort=False)
+        }
+        # Every group's respondents of every measure: groups x units times units x measures.
+        rows = [np.full(len(groups.members[g]), i) for i, g in enumerate(groups.order)]
+        columns = [groups.members[g] for g in groups.order]
+        membership = sp.csr_matrix(
+            (np.ones(sum(map(len, columns))), (np.concatenate(rows), np.concatenate(columns))),
+            shape=(len(groups.order), len(groups.unit_ids)),
+        )
+        codes = list(self.by_measure)
+        per_unit = np.zeros((len(groups.unit_ids), len(codes)))
+        for j, code in enumerate(codes):
+            per_unit[:, j] = self.column(code, "respondents")
+        totals = np.rint(membership @ per_unit).astype(np.int64)
+        self.counts = {
+            (group, code): int(totals[i, j])
+            for i, group in enumerate(groups.order)
+            for j, code in enumerate(codes)
+        }
+
+    def column(self, code: str, column: str) -> np.ndarray:
+        """A sum column of a measure per unit position (0 where nobody answered)."""
+        return self.by_measure[code][column].to_numpy(dtype="float64")
+
+    def add(self, block: Block, measure_of: Mapping[str, str]) -> None:
+        """Register a block. Every figure costs its value's respondents (the smallest
+        group is the cheapest complement), the same in every block, so blocks with
+        the same primary values choose the same complements."""
+        block.cost = {}
+        for code in block.codes:
+            for group in self.groups.order:
+                key = block.key(group, code)
+                self.value_of[key] = cell = (group, measure_of[code])
+                block.cost[key] = self.counts[cell]
+        self.blocks.append(block)
+
+    def respondents(self, code: str, *, leads: bool) -> None:
+        values = {"respondents": self.column(code, "respondents")}
+        block = Block(RESPONDENTS, [code], {code: [0]}, 1, values, self.groups, name=code)
+        block.leads = leads
+        self.add(block, {code: code})
+
+    def enps(self, code: str) -> None:
+        for name in ENPS_CLASSES:
+            values = {"count": self.column(code, name)}
+            block = Block(CLASS, [name], {name: [0]}, 1, values, self.groups, name=name)
+            self.add(block, {name: code})
+
+    def index_tree(self, root: metrics.Measure, children: Mapping[str, list]) -> None:
+        """One block for an index and everything under it (sub-indices, themes)."""
+        answers: list[np.ndarray] = []
+        scores: list[np.ndarray] = []
+        parts: dict[str, list[int]] = {}
+
+        def visit(measure: metrics.Measure) -> list[int]:
+            kids = children.get(measure.code, [])
+            mine = [part for kid in kids for part in visit(kid)]
+            covered = {q for kid in kids for q in kid.questions}
+            if not kids or set(measure.questions) - covered:
+                # Its own questions: its sums minus its children's.
+                own_answers = self.column(measure.code, "answers")
+                own_scores = self.column(measure.code, "score_sum")
+                for kid in kids:
+                    own_answers = own_answers - self.column(kid.code, "answers")
+                    own_scores = own_scores - self.column(kid.code, "score_sum")
+                answers.append(np.maximum(own_answers, 0))
+                scores.append(np.maximum(own_scores, 0))
+                mine.append(len(answers) - 1)
+            parts[measure.code] = sorted(mine)
+            return mine
+
+        visit(root)
+        values = {
+            "answers": np.column_stack(answers).ravel(),
+            "score_sum": np.column_stack(scores).ravel(),
+        }
+        block = Block(VALUE, list(parts), parts, len(answers), values, self.groups, name=root.code)
+        self.add(block, {code: code for code in parts})
+
+
+# --- what to hide -----------------------------------------------------------------------
+
+
+def hidden_values(pub: Publication, *, threshold: int, protection: float = PROTECTION) -> set[Cell]:
+    """The published values to hide: the primary ones and their complements, every
+    figure of a hidden value hidden in its block, each block protected.
+
+    Each round takes the blocks whose hidden values changed (the leading ones first:
+    the respondent counts of an index follow its values), hides nothing more in
+    those the audit finds safe already, and protects the others."""
+    primary = pub.primary(threshold)
+    hidden = set(primary)
+    decided: dict[int, set] = {}  # block -> its figures hidden (protected)
+    protector = _Protector(protection)
+    own = [{k for k in block.figure_keys() if pub.value_of[k] in primary} for block in pub.blocks]
+    while True:
+        todo = {}
+        for number, block in enumerate(pub.blocks):
+            wanted = {k for k in block.figure_keys() if pub.value_of[k] in hidden}
+            tied = {k for k in wanted if pub.value_of[k] not in primary}
+            wanted -= block.public(tied - decided.get(number, set()), wanted)
+            if wanted != decided.get(number, set()):
+                todo[number] = wanted
+        todo = {n: w for n, w in todo.items() if pub.blocks[n].leads} or todo
+        if not todo:
+            return hidden
+        # Blocks with a primary figure not yet protected need protect(); the others
+        # (hiding what other blocks hid) are often safe already: audited first.
+        fresh = {n for n, w in todo.items() if n in decided or not w & own[n]}
+        check = [n for n in todo if n in fresh]
+        found = exposed_blocks(
+            [pub.blocks[n] for n in check], [todo[n] for n in check], protection=protection
+        )
+        for number, exposure in zip(check, found, strict=True):
+            if not exposure:
+                decided[number] = todo.pop(number)
+        blocks = [pub.blocks[n] for n in todo]
+        decided.update(zip(todo, protector.blocks(blocks, list(todo.values())), strict=True))
+        hidden |= {pub.value_of[key] for n in todo for key in decided[n]}
+
+
+@dataclass
+class _Table:
+    """A group and its children in one block: figures over the children's cells."""
+
+    keys: list[Key]
+    cells: list[list[int]]
+    values: list[np.ndarray]
+    primary: set
+    fixed: set  # the group's figures shown above: never hidden here
+    cost: dict
+
+    @property
+    def memo(self) -> tuple:
+        return (self.keys[0], frozenset(self.primary), frozenset(self.fixed))
+
+
+class _Protector:
+    """Complements table by table (a group and its children), top-down, every block's
+    tables of one level of the organisation in one protect() call per number of
+    measures; then the audit of each block, and protect() over the whole of a block
+    it finds exposed. Tables already protected with the same figures hidden and fixed
+    are not protected again."""
+
+    def __init__(self, protection: float):
+        self.protection = protection
+        self.memo: dict[tuple, set | None] = {}
+
+    def blocks(self, blocks: Sequence[Block], primaries: Sequence[set]) -> list[set]:
+        """Table by table; where the audit of a block then finds a figure exposed
+        (across levels: a complement bound by its shown units, say), protect() over
+        the exposed figures' areas (`_repair`); if that does not settle it, over the
+        whole block."""
+        hidden = [set(primary) for primary in primaries]
+        ok = self._by_tables(blocks, hidden)
+        found = exposed_blocks(blocks, hidden, protection=self.protection)
+        for number, block in enumerate(blocks):
+            if not hidden[number] or (ok[number] and not found[number]):
+                continue
+            repaired = self._repair(block, hidden[number], found[number]) if ok[number] else None
+            if repaired is None:
+                logger.info("Survey block %s %s: protected as a whole.", block.kind, block.name)
+                repaired = _whole(block, hidden[number], self.protection)
+            hidden[number] = repaired
+        return hidden
+
+    def _repair(self, block: Block, hidden: set, exposures: set) -> set | None:
+        """protect() over the part of the tree around the exposed figures, audited again,
+        at most REPAIRS times; None when that does not settle it. The part: the
+        administration, the areas, the departments of the exposed figures' areas and the
+        units of their departments (`_region`): every relation of the tables above and
+        below them, so what the administration minus the other areas, or a department
+        less its shown units, gives is seen."""
+        for _round in range(REPAIRS):
+            region = _region(block.groups, {key[1] for key in exposures})
+            if region is None:
+                return None
+            keys = [block.key(g, c) for c in block.codes for g in region]
+            figures = [Figure(key, block.cells(key[1], key[2])) for key in keys]
+            fixed = {block.key(block.groups.total, c) for c in block.codes} - hidden
+            try:
+                hidden = hidden | protect(
+                    figures,
+                    block.values,
+                    hidden.intersection(keys),
+                    never_hide=fixed,
+                    cost=block.cost,
+                    protection=self.protection,
+                )
+            except ProtectionError:
+                return None
+            exposures = exposed(block, hidden, protection=self.protection)
+            if not exposures:
+                return hidden
+        return None
+
+    def _by_tables(self, blocks: Sequence[Block], hidden: list[set]) -> list[bool]:
+        """A table that cannot be protected below its group's shown figures hides
+        those and the pass starts again; at the top, its block is marked not ok."""
+        ok = [True] * len(blocks)
+        if not blocks:
+            return ok
+        levels = _levels(blocks[0].groups)
+        for _attempt in range(sum(len(h) for h in hidden) + len(blocks[0].groups.order)):
+            if not any(self._level(blocks, level, hidden, ok) for level in levels):
+                return ok
+        return [False] * len(blocks)
+
+    def _level(self, blocks, parents: list[str], hidden: list[set], ok: list[bool]) -> bool:
+        """Protect every block's tables of these groups; True when one had to hide its group."""
+        tables = {}
+        for number, block in enumerate(blocks):
+            for parent in parents if ok[number] else ():
+                table = _table(block, parent, hidden[number])
+                if table is not None:
+                    tables[(number, parent)] = table
+        again = False
+        for (number, parent), keys in self._protect_tables(tables).items():
+            if keys is not None:
+                hidden[number] |= keys
+            elif parent == blocks[number].groups.total:
+                ok[number] = False
+            else:
+                codes = {key[2] for key in tables[(number, parent)].primary}
+                fixed = tables[(number, parent)].fixed
+                hidden[number] |= {k for k in fixed if k[2] in codes} or fixed
+                again = True
+        return again
+
+    def _protect_tables(self, tables: dict) -> dict:
+        """protect() over independent tables at once; None for one that cannot be."""
+        found = {name: self.memo[t.memo] for name, t in tables.items() if t.memo in self.memo}
+        by_measures: dict[int, dict] = {}
+        for name, table in tables.items():
+            if name not in found:
+                by_measures.setdefault(len(table.values), {})[name] = table
+        for group in by_measures.values():
+            try:
+                hidden = _protect_joint(list(group.values()), self.protection)
+            except ProtectionError:
+                if len(group) > 1:
+                    for name, table in group.items():
+                        found.update(self._protect_tables({name: table}))
+                    continue
+                hidden = None
+            for name, table in group.items():
+                found[name] = None if hidden is None else hidden.intersection(table.keys)
+                self.memo[table.memo] = found[name]
+        return found
+
+
+def _region(groups: Groups, exposed_groups: set[str]) -> list[str] | None:
+    """The administration, the areas, the departments of the areas of `exposed_groups`
+    and the units of their departments (None when the administration is among them)."""
+    parent = {kid: group for group in groups.order for kid in groups.children[group]}
+    areas, departments = set(), set()
+    for group in exposed_groups:
+        path = [group]
+        while path[-1] in parent:
+            path.append(parent[path[-1]])
+        if len(path) < 2:
+            return None
+        areas.add(path[-2])
+        if len(path) >= 3:
+            departments.add(path[-3])
+    region = [groups.total, *groups.children[groups.total]]
+    for area in sorted(areas):
+        region += groups.children[area]
+    for department in sorted(departments):
+        region += groups.children[department]
+    return list(dict.fromkeys(region))
+
+
+def _levels(groups: Groups) -> list[list[str]]:
+    """The groups with children by depth: the administration, the areas, the departments."""
+    depth = {groups.total: 0}
+    levels: list[list[str]] = []
+    for group in groups.order:
+        kids = groups.children[group]
+        for kid in kids:
+            depth[kid] = depth[group] + 1
+        if kids:
+            while len(levels) <= depth[group]:
+                levels.append([])
+            levels[depth[group]].append(group)
+    return levels
+
+
+def _table(block: Block, parent: str, hidden: set) -> _Table | None:
+    """The table of a group and its children (their units' cells added up per child)."""
+    kids = block.groups.children[parent]
+    keys, cells = [], []
+    for code in block.codes:
+        parts = block.parts[code]
+        keys.append(block.key(parent, code))
+        cells.append([j * block.width + p for j in range(len(kids)) for p in parts])
+        for j, kid in enumerate(kids):
+            keys.append(block.key(kid, code))
+            cells.append([j * block.width + p for p in parts])
+    primary = hidden.intersection(keys)
+    if not primary:
+        return None
+    members = [block.groups.members[kid] for kid in kids]
+    values = [
+        np.stack([array.reshape(-1, block.width)[m].sum(axis=0) for m in members]).ravel()
+        for array in block.values.values()
+    ]
+    # A cell with nothing in it that is a figure on its own (a child's leaf measure)
+    # is known to be empty: out of every figure, so empty figures have no cells.
+    zero = ~np.any(values, axis=0)
+    known = {c[0] for c in cells if len(c) == 1 and zero[c[0]]}
+    if known:
+        cells = [[c for c in figure if c not in known] for figure in cells]
+    fixed = {block.key(parent, code) for code in block.codes} - hidden
+    cost = {key: block.cost[key] for key in keys}
+    return _Table(keys, cells, values, primary, fixed, cost)
+
+
+def _protect_joint(tables: list[_Table], protection: float) -> set:
+    figures, values = _joint((t.keys, t.cells, t.values) for t in tables)
+    return protect(
+        figures,
+        None,  # by rank: the block's audit and _repair bring the bounds in
+        set().union(*(t.primary for t in tables)),
+        never_hide=set().union(*(t.fixed for t in tables)),
+        cost={k: v for t in tables for k, v in t.cost.items()} or None,
+        protection=protection,
+    )
+
+
+def _joint(problems: Iterable[tuple[list, list, list[np.ndarray]]]):
+    """Independent problems (keys, cells per figure, values per measure) as one: each
+    one's cells after the previous ones', measures matched by position."""
+    figures, columns, offset = [], [], 0
+    for keys, cells, values in problems:
+        figures += [
+            Figure(key, np.asarray(c, dtype=np.int64) + offset)
+            for key, c in zip(keys, cells, strict=True)
+        ]
+        columns.append(values)
+        offset += len(values[0])
+    names = [f"m{i}" for i in range(len(columns[0]))]
+    return figures, {
+        name: np.concatenate([values[i] for values in columns]) for i, name in enumerate(names)
+    }
+
+
+def _whole(block: Block, primary: set, protection: float) -> set:
+    total = {block.key(block.groups.total, code) for code in block.codes} - primary
+    try:
+        return protect(
+            block.figures(),
+            block.values,
+            primary,
+            never_hide=total,
+            cost=block.cost,
+            protection=protection,
+        )
+    except ProtectionError:
+        logger.warning("Survey block %s %s: all but the total hidden.", block.kind, block.name)
+        return set(block.figure_keys()) - total
+
+
+# --- the audit of a block ---------------------------------------------------------------
+
+
+def exposed(block: Block, hidden: Iterable[Key], *, protection: float = PROTECTION) -> set:
+    """The hidden figures of the block that the audit finds disclosed or nearly disclosed,
+    with every other figure of the block shown (see `exposed_blocks`)."""
+    return exposed_blocks([block], [set(hidden)], protection=protection)[0]
+
+
+def exposed_blocks(
+    blocks: Sequence[Block], hidden: Sequence[set], *, protection: float = PROTECTION
+) -> list[set]:
+    """Per block, what hyrdash.lib.disclosure.audit over the whole block finds exposed,
+    computed on a smaller problem and for all blocks in one audit per number of measures.
+
+    A cell alone in a shown figure (after the cells known so far are taken out), or in a
+    figure that is empty, is known; the known cells lying in the same unsettled
+    figures become one cell with one shown figure of its own. The attacker loses
+    nothing by it (those cells are known to them) and every figure keeps its value,
+    so the bounds and the protection level are the same. A hidden figure made of
+    known cells only is disclosed.
+    """
+    found = [set() for _ in blocks]
+    problems: dict[int, list] = {}
+    shown: set = set()
+    owner: dict = {}
+    for number, block in enumerate(blocks):
+        if not hidden[number]:
+            continue
+        closed, problem = _reduced(block, hidden[number], number)
+        found[number] |= closed
+        if problem is not None:
+            problems.setdefault(len(problem[2]), []).append(problem)
+            shown |= {key for key in problem[0] if key not in hidden[number]}
+            owner.update(dict.fromkeys(problem[0], number))
+    for group in problems.values():
+        figures, values = _joint(group)
+        for key in audit(
+            figures, shown & {f.key for f in figures}, values, protection=protection
+        ).exposed:
+            found[owner[key]].add(key)
+    return found
+
+
+def _reduced(block: Block, hidden: set, number: int):
+    """(hidden figures made of known cells, the reduced problem or None)."""
+    keys = block.figure_keys()
+    matrix = block.incidence
+    values = list(block.values.values())
+    is_shown = np.array([key not in hidden for key in keys])
+    empty = ~np.stack([(matrix @ array) > 0 for array in values]).any(axis=0)
+    known = _known_cells(matrix, is_shown, empty)
+    is_open = (matrix @ (~known).astype(float)) > 0
+    closed = {keys[i] for i in np.flatnonzero(~is_shown & ~empty & ~is_open)}
+    open_rows = np.flatnonzero(is_open)
+    if not (~is_shown[open_rows]).any():
+        return closed, None
+    sub = matrix[open_rows].tocsc()
+    in_open = np.diff(sub.indptr) > 0
+    unknown = np.flatnonzero(~known & in_open)
+    known_cells = np.flatnonzero(known & in_open)
+    signature: dict[tuple, int] = {}
+    new_id = np.full(matrix.shape[1], -1, dtype=np.int64)
+    new_id[unknown] = np.arange(len(unknown))
+    for cell in known_cells:
+        rows = tuple(sub.indices[sub.indptr[cell] : sub.indptr[cell + 1]].tolist())
+        new_id[cell] = len(unknown) + signature.setdefault(rows, len(signature))
+    width = len(unknown) + len(signature)
+    used = new_id >= 0
+    reduced = [np.bincount(new_id[used], weights=a[used], minlength=width) for a in values]
+    rows = sub.tocsr()
+    cells = [
+        new_id[rows.indices[rows.indptr[i] : rows.indptr[i + 1]]] for i in range(len(open_rows))
+    ]
+    names = [keys[row] for row in open_rows]
+    names += [("known", block.kind, block.name, i) for i in range(len(signature))]
+    cells += [[len(unknown) + i] for i in range(len(signature))]
+    return closed, (names, cells, reduced)
+
+
+def _known_cells(matrix: sp.csr_matrix, shown: np.ndarray, empty: np.ndarray) -> np.ndarray:
+    """Cells the attacker knows: in an empty figure, or alone in a shown figure once
+    the known cells are taken out (repeated until nothing changes)."""
+    known = np.zeros(matrix.shape[1], dtype=bool)
+    known[matrix[np.flatnonzero(empty)].indices] = True
+    rows = matrix[np.flatnonzero(shown & ~empty)].tocsr()
+    while True:
+        unknown = rows.multiply(~known[None, :]).tocsr()
+        unknown.eliminate_zeros()
+        single = np.flatnonzero(np.diff(unknown.indptr) == 1)
+        fresh = unknown[single].indices
+        if not len(fresh) or known[fresh].all():
+            return known
+        known[fresh] = True
