@@ -19,3 +19,20 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
         supported = {code for code, _name in settings.LANGUAGES}
         translation.activate(chosen if chosen in supported else settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def page_cache_header(get_response):
+    """X-Hyrdash-Cache: hit or miss, when the page used the page cache
+    (hyrdash.lib.pagecache): bench/load.py counts the hit rate from it."""
+
+    from hyrdash.lib import pagecache
+
+    def middleware(request):
+        pagecache.reset_outcome()
+        response = get_response(request)
+        found = pagecache.outcome()
+        if found:
+            response["X-Hyrdash-Cache"] = found
+        return response
+
+    return middleware

@@ -131,6 +131,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "hyrdash.middleware.page_cache_header",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -277,6 +278,11 @@ else:
     raise ImproperlyConfigured(
         f"CACHE_URL must be redis://..., file:///folder or locmem://, got {CACHE_URL!r}"
     )
+
+# After an import from the site has committed, compute the pages most asked for (the
+# newest month for the administration, each care type and area) before the uploader's
+# next page answers (kpis.registry, each kind's `warm`).
+PAGE_CACHE_WARM = env_bool("PAGE_CACHE_WARM", True)
 
 # Sick leave is health data: ÅRL 5 kap. 18 a § forbids any figure for a group of at most
 # ten employees. This names the largest group size that is never shown (pages, CSV,

@@ -530,6 +530,20 @@ class ClosedThrough(models.Model):
         super().save(*args, **kwargs)
 
 
+class DataVersion(models.Model):
+    """One row: a number raised in the transaction of every change a page shows
+    (kpis.data_version), the part of the page cache's keys that says "this data"."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dataversion")
+        verbose_name_plural = _("dataversion")
+
+    def __str__(self):
+        return str(self.value)
+
+
 class Commentary(models.Model):
     """A controller's short comment on one chart for one month and one scope: the
     administration (`hsf`), a care type, an area or a department, by the scope's key

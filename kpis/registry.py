@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from hyrdash.lib.uploads import mark_undone
 from kpis import roles
 from kpis.batches import refresh_months
+from kpis.costs import cached as cost_cached
 from kpis.costs import selectors as cost_selectors
 from kpis.costs import series as cost_series
 from kpis.costs import services as cost_services
@@ -49,7 +50,8 @@ class ExtractKind:
     (batch or None when identical, check). `summary_labels` names the confirmation page's rows
     (code -> (label, decimals)); `after_undo(periods)` keeps what the kind derives from
     its current batches (the cost sums, sick leave's disclosure decisions) in step after
-    an undo.
+    an undo. `warm()` computes the pages most asked for into the page cache after an
+    import from the site has committed (kpis.views; settings.PAGE_CACHE_WARM).
     """
 
     kind: str
@@ -68,6 +70,7 @@ class ExtractKind:
     demo_user: str = "controller"
     demo_label: str = ""
     after_undo: Callable[[list[dt.date]], None] | None = None
+    warm: Callable[[], int] | None = None
 
 
 COSTS_HELP = gettext_lazy(
@@ -93,6 +96,7 @@ def _costs(kind: str, label: str) -> ExtractKind:
         command_options={"kind": kind},
         demo_label=label,
         after_undo=lambda periods: cost_services.monthly_costs_rebuild(kind=kind, periods=periods),
+        warm=cost_cached.warm,
     )
 
 
@@ -120,6 +124,12 @@ KINDS: dict[str, ExtractKind] = {
         after_undo=sick_leave_services.sick_leave_after_undo,
     ),
 }
+
+
+def warm_pages(kind: str) -> int:
+    """The kind's `warm` (how many pages it computed; 0 for a kind without one)."""
+    entry = KINDS.get(kind)
+    return entry.warm() if entry is not None and entry.warm is not None else 0
 
 
 def extract_kind(kind: str) -> ExtractKind:

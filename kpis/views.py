@@ -4,6 +4,7 @@ the import history and undo.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -35,6 +36,7 @@ from kpis.registry import (
     may_import,
     may_upload,
     upload_texts,
+    warm_pages,
 )
 
 
@@ -126,7 +128,7 @@ def upload_confirm(request, pending_id):
 
 def _store(request, pending: PendingUpload, replaces: str | None):
     kinds = importable_kinds(request.user)
-    return store(
+    response = store(
         request,
         pending,
         lambda: extract_import(
@@ -150,6 +152,11 @@ def _store(request, pending: PendingUpload, replaces: str | None):
         stored=stored_message,
         done_url="kpis:batches",
     )
+    if settings.PAGE_CACHE_WARM:
+        # The import has committed: the pages most asked for are computed before the
+        # uploader's next page answers (kpis.registry, each kind's `warm`).
+        warm_pages(pending.kind)
+    return response
 
 
 @may_upload

@@ -112,6 +112,11 @@ def survey_data() -> SurveyData:
     return SurveyData(batches=found)
 
 
+def thresholds() -> list[tuple[int, int]]:
+    """(year, threshold) of every year that has set one: part of the page cache's key."""
+    return list(SurveyYear.objects.order_by("year").values_list("year", "threshold"))
+
+
 def threshold_for(year: int) -> int:
     found = SurveyYear.objects.filter(year=year).values_list("threshold", flat=True).first()
     return found or DEFAULT_THRESHOLD

@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hyrdash.lib import exports
+from hyrdash.lib import exports, pagecache
 from hyrdash.lib.coverage import Coverage, warning_lines
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.tabular import ExtractError
 from hyrdash.lib.uploads import cancel, finished, pending_upload_create, problem_lines, store
+from kpis import data_version
 
 from . import access, pages, selectors, services
 from .forms import ReplaceYearForm, SurveyUploadForm
@@ -22,7 +23,12 @@ from .models import PendingSurveyUpload, SurveyBatch
 
 @permission_required(access.VIEW, raise_exception=True)
 def results(request):
-    """The survey for a year and a group (GET ar, urval), compared upward and with last year."""
+    """The survey for a year and a group (GET ar, urval), compared upward and with last year.
+
+    What the page computes is kept in the page cache (hyrdash.lib.pagecache) under the
+    data version, the years' thresholds, the year and the group; the select's groups
+    under the areas the user may see."""
+    version = data_version.current()  # before any data is read
     data = selectors.survey_data()
     if data.latest is None:
         return render(request, "survey/results.html", {"nav": "survey", "empty": True})
@@ -30,17 +36,32 @@ def results(request):
         selection = pages.parse_selection(request.GET, data=data, user=request.user)
     except pages.SelectionError as exc:
         raise Http404(str(exc)) from exc
+    visible = access.unit_areas(request.user)
     context = {
         "nav": "survey",
         "selection": selection,
-        "scope_label": data.tree(selection.year).labels.get(selection.scope, selection.scope),
         "years": list(reversed(data.years)),
-        "scope_choices": pages.scope_choices(data, request.user, selection.year),
+        "scope_choices": pagecache.cached(
+            "survey-scopes",
+            (version, selection.year, None if visible is None else sorted(visible)),
+            lambda: pages.scope_choices(data, request.user, selection.year),
+        ),
+        **pagecache.cached(
+            "survey",
+            (version, selectors.thresholds(), selection.year, selection.scope),
+            lambda: _computed(data, selection),
+        ),
+    }
+    return render(request, "survey/results.html", context)
+
+
+def _computed(data, selection) -> dict:
+    return {
+        "scope_label": data.tree(selection.year).labels.get(selection.scope, selection.scope),
         "figures": pages.key_figures(data, selection),
         "charts": pages.build_charts(data, selection),
         "threshold": data.year(selection.year).threshold,
     }
-    return render(request, "survey/results.html", context)
 
 
 @permission_required(access.VIEW, raise_exception=True)
@@ -48,6 +69,7 @@ def results_csv(request, chart):
     """One chart's table as CSV for Swedish Excel, the same rows the page shows."""
     if chart not in pages.CHART_CODES:
         raise Http404(_("Okänt diagram."))
+    version = data_version.current()
     data = selectors.survey_data()
     if data.latest is None:
         raise Http404(_("Det finns ingen medarbetarundersökning ännu."))
@@ -55,7 +77,11 @@ def results_csv(request, chart):
         selection = pages.parse_selection(request.GET, data=data, user=request.user)
     except pages.SelectionError as exc:
         raise Http404(str(exc)) from exc
-    table = pages.section_table(chart, data, selection)
+    table = pagecache.cached(
+        "survey-csv",
+        (version, selectors.thresholds(), chart, selection.year, selection.scope),
+        lambda: pages.section_table(chart, data, selection),
+    )
     return exports.download(table, pages.csv_filename(chart, selection))
 
 

@@ -38,6 +38,7 @@ def cache_of_its_own(settings, request):
             "LOCATION": request.node.nodeid,
         }
     }
+    settings.PAGE_CACHE_WARM = False  # tests/test_page_cache.py turns it on
     yield
 
 

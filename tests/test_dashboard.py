@@ -317,14 +317,32 @@ def test_it_has_no_inline_script(styr_client, costs, national):
 def test_it_reads_the_database_a_fixed_number_of_times(
     styr_client, costs, national, django_assert_max_num_queries
 ):
-    # 19: 14, the departments of the scope select, the placements for the counts under
-    # chart 8 (12 a §), and for the "Om måttet" panels the account mapping and the newest
-    # import of actuals and of budget.
-    with django_assert_max_num_queries(19):
+    # 20: 14, the departments of the scope select, the placements for the counts under
+    # chart 8 (12 a §), the data version (the page cache's key), and for the "Om måttet"
+    # panels the account mapping and the newest import of actuals and of budget.
+    with django_assert_max_num_queries(20):
         page(styr_client, urval=f"area:{NSO}")
-    # A unit's page reads its department's sums per unit too, actuals and budget.
-    with django_assert_max_num_queries(21):
+    # A unit's page reads its department's units and their sums too.
+    with django_assert_max_num_queries(22):
         page(styr_client, urval="unit:0101")
+
+
+def test_a_page_asked_for_again_is_served_from_the_cache(
+    styr_client, costs, national, django_assert_max_num_queries
+):
+    """The second request reads the session, the user and its permissions, the data
+    version and the scope select's departments; nothing of the figures."""
+    first = styr_client.get("/", {"urval": f"area:{NSO}"})
+    assert first["X-Hyrdash-Cache"] == "miss"
+    with django_assert_max_num_queries(6):
+        again = styr_client.get("/", {"urval": f"area:{NSO}"})
+    assert again["X-Hyrdash-Cache"] == "hit"
+    assert without_csrf(again.content) == without_csrf(first.content)
+
+
+def without_csrf(content: bytes) -> bytes:
+    """The page without its CSRF tokens, which Django masks anew for every response."""
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
 
 
 def test_it_shows_the_empty_state_without_data(client, controller_user, styrgrupp_user, registers):

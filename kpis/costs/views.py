@@ -4,29 +4,22 @@ controller's small forms on it (closing a month, a comment).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hyrdash.lib import chart_style, exports
 from hyrdash.lib.uploads import back_url
-from kpis import roles
-from kpis.costs import page as cost_page
+from kpis import data_version, roles
+from kpis.costs import cached as cost_cached
 from kpis.costs import selection as cost_selection
-from kpis.costs import selectors as cost_selectors
 from kpis.costs.services import commentary_save
 from kpis.forms import CommentaryForm
-from kpis.national import selectors as national_selectors
 from kpis.organisation.selectors import Scope, ScopeError
-from kpis.placements import page as placement_page
-from kpis.placements import selectors as placement_selectors
 
 
 def dashboard(request):
@@ -39,28 +32,14 @@ def dashboard(request):
         if not request.GET:
             return redirect("start")
         raise PermissionDenied
-    data = cost_selectors.cost_data()
+    version = data_version.current()  # before any data is read
+    data = cost_cached.cost_data(version)
     if data.last_month is None:
         return render(request, "kpis/dashboard.html", {"nav": "dashboard", "empty": True})
     selection, problems = cost_selection.parse_selection(request.GET, data=data)
     for problem in problems:
         messages.warning(request, problem)
-    national = national_selectors.national_shares()
-
-    def link(scope: Scope) -> str:
-        """The same page for another scope: the drill-down's links and the breadcrumb."""
-        return f"{reverse('kpis:dashboard')}?{selection.query(scope=scope)}"
-
-    charts = cost_page.build_charts(
-        data,
-        selection,
-        comments=cost_selectors.commentaries(month=selection.month, scope=selection.scope.key),
-        national=national,
-        region=getattr(settings, "HYRDASH_REGION", "Västerbotten"),
-        extra_tables=_placement_tables(),
-        link=link,
-        sources=cost_selectors.measure_sources(national=national),
-    )
+    charts = cost_cached.dashboard_charts(version, data, selection)
     context = {
         "nav": "dashboard",
         "selection": selection,
@@ -74,21 +53,11 @@ def dashboard(request):
         "query": selection.query(),
         "charts": charts,
         "breadcrumb": [
-            {"label": scope.label, "href": link(scope)}
+            {"label": scope.label, "href": cost_cached.scope_url(selection, scope)}
             for scope in cost_selection.scope_path(selection.scope, data)
         ],
     }
     return render(request, "kpis/dashboard.html", context)
-
-
-def _placement_tables() -> dict:
-    """Beside the purchased hours: consultants per area and status under 12 a § today,
-    counts only (the names are for the bemanning role)."""
-    today = timezone.localdate()
-    counts = placement_selectors.status_counts(on=today)
-    if counts.empty:
-        return {}
-    return {"agency-hours": [placement_page.counts_table(counts, on=today)]}
 
 
 @require_POST
@@ -122,7 +91,8 @@ def dashboard_csv(request, series):
     """One chart's table as CSV for Swedish Excel: the same table the page shows."""
     if series not in cost_selection.CHART_CODES:
         raise Http404(_("Okänd serie."))
-    data = cost_selectors.cost_data()
+    version = data_version.current()
+    data = cost_cached.cost_data(version)
     if data.last_month is None:
         raise Http404(_("Det finns inga utfall ännu."))
     selection, problems = cost_selection.parse_selection(request.GET, data=data)
@@ -130,10 +100,5 @@ def dashboard_csv(request, series):
         return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
     if series not in cost_selection.dashboard_codes(selection.scope):
         raise Http404(_("Serien finns inte för det här urvalet."))
-    national = (
-        national_selectors.national_shares()
-        if series in (cost_selection.NATIONAL, cost_selection.NATIONAL_TREND)
-        else None
-    )
-    table = cost_selection.series_table(series, data, selection, national=national)
+    table = cost_cached.series_csv(version, series, data, selection)
     return exports.download(table, cost_selection.csv_filename(series, selection, table))

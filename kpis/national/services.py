@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from kpis.data_version import data_changed
 from kpis.models import NationalShare
 from kpis.national.extracts import parse_national
 
@@ -28,4 +29,5 @@ def national_import(*, data: bytes) -> list[str]:
             )
             for row in frame.itertuples(index=False)
         )
+        data_changed()  # bulk_create sends no signal
     return quarters

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from hyrdash.lib import chart_style
+from hyrdash.lib import chart_style, pagecache
 from hyrdash.lib.errors import ServiceError
-from kpis import roles
+from kpis import data_version, roles
 from kpis.costs.selection import scope_choices
 from kpis.pack import forms as pack_forms
 from kpis.pack import page as pack_page
@@ -64,6 +64,7 @@ def pack(request):
 @permission_required(roles.VIEW_DASHBOARD, raise_exception=True)
 def pack_download(request):
     """The month's steering pack for the scope, as a .pptx download."""
+    version = data_version.current()  # before any data is read
     months = selectors.month_states()
     if months.last_month is None:
         return HttpResponseBadRequest(
@@ -72,8 +73,21 @@ def pack_download(request):
     selection, problems = pack_page.parse_selection(request.GET, months=months)
     if problems:
         return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
+    user = request.user
     try:
-        built = services.pack_build(month=selection.month, scope=selection.scope, user=request.user)
+        # Kept in the page cache for the data version and what the user may see (the
+        # sick-leave and survey slides follow permissions): a pack asked for again is
+        # the same file, its build time the first build's.
+        built = pagecache.cached(
+            "pack",
+            (
+                version,
+                selection.month.strftime("%Y-%m"),
+                selection.scope.key,
+                sorted(user.get_all_permissions()),
+            ),
+            lambda: services.pack_build(month=selection.month, scope=selection.scope, user=user),
+        )
     except ServiceError as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
     response = HttpResponse(built.content, content_type=PPTX)

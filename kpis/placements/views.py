@@ -25,12 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hyrdash.lib import exports
+from hyrdash.lib import exports, pagecache
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.page import clean_param
 from hyrdash.lib.tabular import ExtractError
 from hyrdash.lib.uploads import cancel, finished, pending_upload_create, problem_lines, store
-from kpis import roles
+from kpis import data_version, roles
 from kpis.placements import page, selectors, services
 from kpis.placements.forms import ActionForm, PlacementUploadForm
 from kpis.placements.models import PendingPlacementUpload, PlacementAccessLog
@@ -149,7 +149,9 @@ def transition(request):
 
 
 def hours(request):
-    """Purchased hours per month from the placements beside the ledger's (no names)."""
+    """Purchased hours per month from the placements beside the ledger's (no names), from
+    the page cache. The lists with names are computed for each request instead: the
+    consultants' personal data is not copied into the cache."""
     user = request.user
     if not (user.has_perm(roles.VIEW_DASHBOARD) or user.has_perm(VIEW)):
         raise PermissionDenied
@@ -160,13 +162,22 @@ def hours(request):
             request, _("Området %(area)s finns inte; visar hela förvaltningen.") % {"area": area}
         )
         area = ""
-    table, left_out = selectors.hours_comparison(area=area, on=timezone.localdate())
-    chart = page.hours_chart(table, scope_label=area or _("hela förvaltningen"), left_out=left_out)
+    today = timezone.localdate()
+    chart = pagecache.cached(
+        "placement-hours",
+        (data_version.current(), area, today),
+        lambda: _hours_chart(area, today),
+    )
     return render(
         request,
         "placements/hours.html",
         {"nav": "placement_hours", "chart": chart, "areas": areas, "area": area},
     )
+
+
+def _hours_chart(area: str, today):
+    table, left_out = selectors.hours_comparison(area=area, on=today)
+    return page.hours_chart(table, scope_label=area or _("hela förvaltningen"), left_out=left_out)
 
 
 # --- the upload --------------------------------------------------------------------------

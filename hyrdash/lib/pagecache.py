@@ -1,0 +1,70 @@
+"""Computed pages kept in Django's cache, keyed on everything they depend on.
+
+A page's expensive part (the data it loads, the charts it builds) is kept under a key
+made of its name, the parts the caller names (the data version, the selection, the
+user's visibility, the day when "today" matters) and the active language; nothing is
+ever invalidated by deleting: a change of data raises the data version, so the next
+request asks for a new key and the old entries age out of the cache.
+
+The caller reads the data version *before* it reads any data: a request that raced an
+import then keeps at worst newer figures under the older version, never older figures
+under the newer one.
+
+Each request remembers whether its cached parts were hits or misses (`outcome`), which
+hyrdash.middleware writes in a response header for the load benchmark's hit rate.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.utils import translation
+
+__all__ = ["cached", "key", "outcome", "reset_outcome"]
+
+T = TypeVar("T")
+_MISSING = object()
+PREFIX = "hyrdash:page:"
+_outcome: contextvars.ContextVar[tuple[int, int]] = contextvars.ContextVar(
+    "pagecache_outcome", default=(0, 0)
+)
+
+
+def key(name: str, *parts: Any) -> str:
+    """The cache key of `name` for `parts` (JSON-able or str()-able) in the active
+    language."""
+    raw = json.dumps([name, translation.get_language(), *parts], default=str, sort_keys=True)
+    return PREFIX + name + ":" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
+    """compute() the first time `name` is asked for with these `parts`, the kept value
+    afterwards (it must pickle)."""
+    found_key = key(name, *parts)
+    value = cache.get(found_key, _MISSING)
+    hits, misses = _outcome.get()
+    if value is _MISSING:
+        value = compute()
+        cache.set(found_key, value, timeout=None)
+        _outcome.set((hits, misses + 1))
+    else:
+        _outcome.set((hits + 1, misses))
+    return value
+
+
+def reset_outcome() -> None:
+    _outcome.set((0, 0))
+
+
+def outcome() -> str:
+    """'hit' when every cached part of this request was kept, 'miss' when any was
+    computed, '' when the request used none."""
+    hits, misses = _outcome.get()
+    if misses:
+        return "miss"
+    return "hit" if hits else ""
