@@ -77,6 +77,7 @@ class ImportBatchAdmin(ReadOnlyAdmin):
         "row_count",
         "totals",
         "skipped",
+        "closed_months",
         "undone_at",
         "undone_by",
     ]

@@ -13,6 +13,7 @@ import holds instead. `current_rows_sql` is how every read of the rows in use
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 
@@ -20,7 +21,7 @@ import pandas as pd
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
-from hyrdash.lib.coverage import PartialFileError
+from hyrdash.lib.coverage import PartialFileError, new_periods_only
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.periods import period_date
 from kpis.models import BatchMonth, BatchMonthUnit, ClosedThrough, ImportBatch, ReplacedUnit
@@ -86,13 +87,15 @@ def batch_units_create(*, batch: ImportBatch, units: Iterable[tuple[dt.date, int
 def chosen_replaces(check, replaces: str | None) -> str:
     """The uploader's choice for a checked file (CostCheck, SickLeaveCheck): as given,
     whole months for a complete file given none, and for a partial file given none a
-    PartialFileError with the warning."""
+    PartialFileError with the warning. For a month with nothing stored (a partial file
+    judged against the previous month with data) either choice imports the file's units
+    as all the month has."""
     if replaces is not None:
         if replaces not in ImportBatch.Replaces.values:
             raise ServiceError(_("Okänt val: %(value)s.") % {"value": replaces})
         return replaces
     if check.partial:
-        raise PartialFileError(check.warning())
+        raise PartialFileError(check.warning(), new_periods_only=new_periods_only(check.coverage()))
     return MONTHS
 
 
@@ -138,6 +141,49 @@ def refresh_months(*, kind: str, periods: list[dt.date]) -> None:
     ReplacedUnit.objects.bulk_create(replaced)
 
 
+def months_in_use(
+    *, kind: str, rows_model, first: dt.date, last: dt.date
+) -> dict[int, set[int] | None]:
+    """The batch months of this kind from `first` to `last` that have rows in use, by
+    BatchMonth id: for an import of only some units, the units whose rows are in use; for
+    an import of whole months, None. `rows_model` holds the kind's rows (LedgerRow,
+    SickLeaveRow).
+
+    A month marked current (BatchMonth.is_current) may have none in use: an import of
+    only some units whose every unit a newer one holds, or an import of the whole month
+    whose every unit corrections hold (its rows of other units are read in the
+    database, only for months with replaced units)."""
+    current = list(
+        BatchMonth.objects.filter(
+            batch__kind=kind, is_current=True, period__range=(first, last)
+        ).values_list("id", "batch_id", "period", "batch__replaces")
+    )
+    ids = [month_id for month_id, *_rest in current]
+    replaced: dict[int, set[int]] = {}
+    for month_id, unit_id in ReplacedUnit.objects.filter(month_id__in=ids).values_list(
+        "month_id", "unit_id"
+    ):
+        replaced.setdefault(month_id, set()).add(unit_id)
+    held: dict[int, set[int]] = {}
+    for month_id, unit_id in BatchMonthUnit.objects.filter(
+        month_id__in=[m for m, _b, _p, replaces in current if replaces == UNITS]
+    ).values_list("month_id", "unit_id"):
+        held.setdefault(month_id, set()).add(unit_id)
+    found: dict[int, set[int] | None] = {}
+    for month_id, batch_id, period, replaces in current:
+        gone = replaced.get(month_id, set())
+        if replaces == UNITS:
+            if units := held.get(month_id, set()) - gone:
+                found[month_id] = units
+        elif not gone or (
+            rows_model.objects.filter(batch_id=batch_id, period=period)
+            .exclude(unit_id__in=gone)
+            .exists()
+        ):
+            found[month_id] = None
+    return found
+
+
 def months_with_data(*, kind: str) -> pd.PeriodIndex:
     """The months a current (not undone) import of this kind covers."""
     periods = (
@@ -148,11 +194,36 @@ def months_with_data(*, kind: str) -> pd.PeriodIndex:
     return pd.PeriodIndex(sorted({pd.Period(p, freq="M") for p in periods}), freq="M")
 
 
+def nearest_earlier_months(*, kind: str, months: Iterable[str]) -> dict[str, str]:
+    """For each month ('YYYY-MM') that has no data of this kind now, the nearest earlier
+    month with data, when there is one: what a file's new month is compared with
+    (hyrdash.lib.coverage)."""
+    with_data = [f"{p:%Y-%m}" for p in months_with_data(kind=kind)]
+    found = {}
+    for month in months:
+        index = bisect.bisect_left(with_data, month)
+        if (index == len(with_data) or with_data[index] != month) and index > 0:
+            found[month] = with_data[index - 1]
+    return found
+
+
 def closed_through(*, kind: str) -> pd.Period | None:
     """The last closed month of this kind of data (every month up to it is closed), or
     None when nothing is closed. hyrdash.lib.periods.is_preliminary takes it."""
     period = ClosedThrough.objects.filter(kind=kind).values_list("period", flat=True).first()
     return None if period is None else pd.Period(period, freq="M")
+
+
+def closed_months(*, kind: str, months: Iterable[str]) -> list[str]:
+    """The months ('YYYY-MM') of `months` that are closed (final) for this kind of data:
+    an import of them changes figures the steering group has seen as final. The
+    confirmation page and the commands warn of them; the import keeps them
+    (ImportBatch.closed_months)."""
+    through = closed_through(kind=kind)
+    if through is None:
+        return []
+    last = _month_text(through)
+    return sorted(month for month in set(months) if month <= last)
 
 
 def _month_text(period: pd.Period) -> str:

@@ -59,11 +59,31 @@ class ReplacesForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, partial: bool, **kwargs):
+    def __init__(self, *args, partial: bool, new_months: Sequence[str] = (), **kwargs):
+        """`new_months`: the months of a partial file that have nothing stored, when they
+        are its only partial months (hyrdash.lib.coverage.new_periods_only). Both choices
+        would import the file's units as all those months have: the one choice offered
+        is to import it anyway, and it must be made."""
         super().__init__(*args, **kwargs)
-        self.fields["replaces"].required = partial
+        field = self.fields["replaces"]
+        field.required = partial
         if not partial:
-            self.fields["replaces"].initial = ImportBatch.Replaces.MONTHS
+            field.initial = ImportBatch.Replaces.MONTHS
+        elif new_months:
+            field.label = _("Importera filen ändå?")
+            field.choices = [
+                (
+                    ImportBatch.Replaces.MONTHS,
+                    _(
+                        "Importera filen ändå: dess enheter blir allt som finns för "
+                        "%(months)s, som inte har några sparade värden."
+                    )
+                    % {"months": ", ".join(new_months)},
+                )
+            ]
+            field.error_messages["required"] = _(
+                "Bekräfta att filen ska importeras ändå, eller avbryt."
+            )
 
     def choice(self) -> str | None:
         """The choice made (a valid form), None for none."""

@@ -8,9 +8,36 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from hyrdash.lib.coverage import Coverage, listed, warning_lines
+from hyrdash.lib.coverage import Coverage, listed, new_periods_only, period_name, warning_lines
+from kpis.batches import closed_months
+from kpis.forms import ReplacesForm
 from kpis.models import ImportBatch, PendingUpload
 from kpis.registry import extract_kind
+
+
+def replaces_form(pending: PendingUpload, data=None) -> ReplacesForm:
+    """The confirmation page's choice of what the file replaces: required for a partial
+    file; for a file partial only in months with nothing stored, one choice, importing it
+    anyway (hyrdash.lib.coverage)."""
+    details = pending.details
+    coverages = [Coverage.from_dict(item) for item in details.get("coverage", [])]
+    new_months = []
+    if new_periods_only(coverages):
+        new_months = [c.period for c in coverages if c.partial]
+    return ReplacesForm(data, partial=bool(details.get("partial")), new_months=new_months)
+
+
+def closed_warning(*, kind: str, months: list[str]) -> str:
+    """What the confirmation page and the import commands say of a file with months that
+    are closed (kpis.batches.closed_months): it is imported all the same, when confirmed;
+    '' for a file with none."""
+    closed = closed_months(kind=kind, months=months)
+    if not closed:
+        return ""
+    return _(
+        "Filen ändrar månader som är stängda (slutliga): %(months)s. Sparas den ändras "
+        "deras värden, och styrgruppens publicerade siffror för dem stämmer inte längre."
+    ) % {"months": ", ".join(closed)}
 
 
 def confirm_context(pending: PendingUpload, form) -> dict:
@@ -27,6 +54,7 @@ def confirm_context(pending: PendingUpload, form) -> dict:
     ]
     details = pending.details
     coverages = [Coverage.from_dict(item) for item in details.get("coverage", [])]
+    months = sorted({row["period"] for row in pending.summary})
     return {
         "pending": pending,
         "summary": summary,
@@ -37,6 +65,8 @@ def confirm_context(pending: PendingUpload, form) -> dict:
         "show_accounts": details.get("accounts", False),
         "warning": warning_lines(coverages, labels),
         "partial": details.get("partial", False),
+        "new_months_only": new_periods_only(coverages),
+        "closed_warning": closed_warning(kind=pending.kind, months=months),
         "header_row": details.get("header_row", 1),
         "total_row": details.get("total_row"),
         "debit_credit": details.get("debit_credit", False),
@@ -57,6 +87,7 @@ def coverage_row(coverage: Coverage) -> dict:
         "accounts_missing": len(coverage.missing_accounts),
         "missing_accounts": listed(coverage.missing_accounts),
         "partial": coverage.partial,
+        "compared_with": period_name(coverage.compared_with) if coverage.compared_with else "",
     }
 
 
@@ -71,15 +102,26 @@ def replaced_text(batch: ImportBatch, unit_count: int) -> str:
     return _("Hela månaderna ersattes.")
 
 
+def closed_text(batch: ImportBatch) -> str:
+    """'Stängda månader ändrades: 2026-09, 2026-10.' for an import that changed closed
+    months (ImportBatch.closed_months); '' otherwise."""
+    if not batch.closed_months:
+        return ""
+    return _("Stängda månader ändrades: %(months)s.") % {"months": ", ".join(batch.closed_months)}
+
+
 def stored_message(batch: ImportBatch, check) -> str:
-    """The message after an import: its number, rows, months and what it replaced."""
+    """The message after an import: its number, rows, months, what it replaced and the
+    closed months it changed."""
     months = len(check.months)
     stored = ngettext(
         "Import %(id)s sparad: %(rows)s rader, %(months)s månad.",
         "Import %(id)s sparad: %(rows)s rader, %(months)s månader.",
         months,
     ) % {"id": batch.id, "rows": batch.row_count, "months": months}
-    return f"{stored} {replaced_text(batch, int(check.rows['unit_id'].nunique()))}"
+    message = f"{stored} {replaced_text(batch, int(check.rows['unit_id'].nunique()))}"
+    closed = closed_text(batch)
+    return f"{message} {closed}" if closed else message
 
 
 def undone_message(batch: ImportBatch) -> str:

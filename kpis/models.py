@@ -178,6 +178,9 @@ class ImportBatch(UploadBatch):
     checksum = models.CharField(_("kontrollsumma (SHA-256)"), max_length=64, db_index=True)
     totals = models.JSONField(_("summor per kategori"), default=dict)
     skipped = models.JSONField(_("överhoppade konton"), default=list)
+    # The months of the import that were closed (final) when it was made, 'YYYY-MM':
+    # it changed figures the steering group had seen as final (kpis.batches.closed_months).
+    closed_months = models.JSONField(_("ändrade stängda månader"), default=list, blank=True)
 
     class Meta(UploadBatch.Meta):
         permissions = [

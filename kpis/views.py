@@ -25,8 +25,8 @@ from hyrdash.lib.uploads import (
     store,
 )
 from kpis.batches import month_status_set, month_status_text
-from kpis.forms import ExtractUploadForm, MonthStatusForm, ReplacesForm
-from kpis.imports import confirm_context, stored_message, undone_message
+from kpis.forms import ExtractUploadForm, MonthStatusForm
+from kpis.imports import confirm_context, replaces_form, stored_message, undone_message
 from kpis.models import ImportBatch, PendingUpload
 from kpis.registry import batch_undo as undo_service
 from kpis.registry import (
@@ -111,8 +111,7 @@ def upload_confirm(request, pending_id):
         )
     if not may_import(request.user, pending.kind):
         raise PermissionDenied
-    partial = bool(pending.details.get("partial"))
-    form = ReplacesForm(request.POST or None, partial=partial)
+    form = replaces_form(pending, request.POST or None)
     if request.method == "POST":
         if "cancel" in request.POST:
             return cancel(request, pending, "kpis:upload")

@@ -12,6 +12,10 @@ class YearImportCommand(BatchImportCommand):
     import_ = None
 
     partial_hint = "Ange --replace-year för att ändå ersätta årets värden med filens."
+    new_period_hint = (
+        "Ange --replace-year för att ändå importera filen: dess enheter blir allt som finns "
+        "för året."
+    )
     undo_option = " --survey"
 
     def add_own_arguments(self, parser):
@@ -19,7 +23,10 @@ class YearImportCommand(BatchImportCommand):
         parser.add_argument(
             "--replace-year",
             action="store_true",
-            help="ersätt årets värden även om filen täcker klart mindre än det som används",
+            help=(
+                "ersätt årets värden även om filen täcker klart mindre än det som används "
+                "(för ett år utan värden: än senaste året med värden)"
+            ),
         )
 
     def store(self, *, data, file_name, user, options):

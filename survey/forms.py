@@ -36,6 +36,16 @@ class ReplaceYearForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, partial: bool, **kwargs):
+    def __init__(self, *args, partial: bool, new_year: bool = False, **kwargs):
+        """`new_year`: the year has nothing stored and the file covers clearly less than
+        the latest earlier year's (hyrdash.lib.coverage): there is nothing to replace, the
+        uploader confirms importing it all the same."""
         super().__init__(*args, **kwargs)
-        self.fields["replace_year"].required = partial
+        field = self.fields["replace_year"]
+        field.required = partial
+        if new_year:
+            field.label = _("Importera filen ändå: dess enheter blir allt som finns för året")
+            field.error_messages["required"] = _(
+                "Filen täcker klart mindre än senaste året med data: kryssa i att den ska "
+                "importeras ändå, eller avbryt."
+            )

@@ -79,8 +79,9 @@ class AnswersCheck:
 
     def coverage(self) -> Coverage:
         """The file against the year's answers in use: units with respondents now that the
-        file lacks, and the respondents (hyrdash.lib.coverage)."""
-        stored = current_batch(year=self.year, kind=SurveyBatch.Kind.ANSWERS)
+        file lacks, and the respondents (hyrdash.lib.coverage). A year with no answers
+        yet is compared with the latest earlier year that has some."""
+        stored = _compared_batch(year=self.year, kind=SurveyBatch.Kind.ANSWERS)
         per_unit = {}
         if stored is not None:
             per_unit = dict(
@@ -94,6 +95,7 @@ class AnswersCheck:
             file_units=set(self.unit_ids),
             figure="respondents",
             new=self.row_count,
+            compared_with=stored.year if stored is not None else None,
         )
 
     def summary(self) -> dict:
@@ -198,11 +200,29 @@ def answers_import(
     return batch, check
 
 
+def _compared_batch(*, year: int, kind: str) -> SurveyBatch | None:
+    """What a file of `year` is compared with: the year's batch in use, or for a year with
+    none the latest earlier year's (hyrdash.lib.coverage: a new period is judged against
+    the nearest earlier one with data); None when there is neither."""
+    return (
+        SurveyBatch.objects.filter(kind=kind, is_current=True, year__lte=year)
+        .order_by("-year")
+        .first()
+    )
+
+
 def _year_coverage(
-    *, year: int, stored: dict[int, int], file_units: set, figure: str, new: int
+    *,
+    year: int,
+    stored: dict[int, int],
+    file_units: set,
+    figure: str,
+    new: int,
+    compared_with: int | None = None,
 ) -> Coverage:
     """A survey year's file against the year in use: `stored` is its count per unit
-    (respondents, employees), `new` the file's total of the same."""
+    (respondents, employees), `new` the file's total of the same. `compared_with` is the
+    year `stored` is of (an earlier year when `year` has nothing stored)."""
     missing = set(stored) - set(file_units)
     labels = {
         unit_id: f"{ansvar} {name}"
@@ -218,6 +238,7 @@ def _year_coverage(
         stored={figure: float(sum(stored.values()))},
         new={figure: float(new)},
         figures=[figure],
+        compared_with=str(compared_with) if compared_with not in (None, year) else "",
     )
 
 
@@ -233,7 +254,10 @@ def _refuse_partial(check, replace_year: bool) -> None:
     """A partial file replaces the year only when the uploader says so."""
     coverage = check.coverage()
     if coverage.partial and not replace_year:
-        raise PartialFileError(warning_lines([coverage], survey_figure_labels()))
+        raise PartialFileError(
+            warning_lines([coverage], survey_figure_labels()),
+            new_periods_only=bool(coverage.compared_with),
+        )
 
 
 def _store_answers(batch: SurveyBatch, check: AnswersCheck) -> None:
@@ -342,8 +366,9 @@ class PopulationCheck:
         return len(self.rows)
 
     def coverage(self) -> Coverage:
-        """The file against the year's employee counts in use (hyrdash.lib.coverage)."""
-        stored = current_batch(year=self.year, kind=SurveyBatch.Kind.POPULATION)
+        """The file against the year's employee counts in use, or a new year's against
+        the latest earlier year's (hyrdash.lib.coverage)."""
+        stored = _compared_batch(year=self.year, kind=SurveyBatch.Kind.POPULATION)
         per_unit = {}
         if stored is not None:
             per_unit = dict(stored.population.values_list("unit_id", "employees"))
@@ -353,6 +378,7 @@ class PopulationCheck:
             file_units=set(self.rows["unit"]),
             figure="employees",
             new=int(self.rows["employees"].sum()),
+            compared_with=stored.year if stored is not None else None,
         )
 
     def summary(self) -> dict:

@@ -150,13 +150,17 @@ def upload_confirm(request, upload_id):
             history_url=reverse("survey:batches"),
             upload_url=reverse("survey:upload"),
         )
-    form = ReplaceYearForm(request.POST or None, partial=bool(pending.summary.get("partial")))
+    coverage = pending.summary.get("coverage")
+    form = ReplaceYearForm(
+        request.POST or None,
+        partial=bool(pending.summary.get("partial")),
+        new_year=bool(coverage and coverage.get("compared_with")),
+    )
     if request.method == "POST":
         if "cancel" in request.POST:
             return cancel(request, pending, "survey:upload")
         if form.is_valid():
             return _store(request, pending, form.cleaned_data["replace_year"])
-    coverage = pending.summary.get("coverage")
     return render(
         request,
         "survey/upload_confirm.html",

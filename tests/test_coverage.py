@@ -10,7 +10,9 @@ from hyrdash.lib.coverage import (
     falls,
     is_partial,
     listed,
+    new_periods_only,
     period_coverage,
+    period_name,
     warning_lines,
 )
 
@@ -114,3 +116,97 @@ def test_the_warning_names_the_months_the_missing_units_and_the_falling_figures(
         f"410{NBSP}000,00 ({MINUS}78{NBSP}%).",
     ]
     assert warning_lines([complete], {}) == []
+
+
+# --- a period with nothing stored, compared with the nearest earlier one with data -------
+
+
+def test_a_new_period_is_judged_against_the_earlier_period_by_the_same_rule():
+    coverage = period_coverage(
+        period="2026-12",
+        stored_units={1, 2, 3, 4},
+        file_units={1},
+        unit_labels={2: "0102 Ursviken", 3: "2001 Kirurgen", 4: "2002 Operation"},
+        stored={"egen_lon": 1_900_000.0},
+        new={"egen_lon": 410_000.0},
+        figures=["egen_lon"],
+        compared_with="2026-10",
+    )
+
+    assert (coverage.compared_with, coverage.units_stored, coverage.units_kept) == ("2026-10", 4, 1)
+    assert coverage.partial
+    assert Coverage.from_dict(coverage.as_dict()) == coverage
+    # A pending upload kept before compared_with existed reads as compared with itself.
+    old = coverage.as_dict()
+    del old["compared_with"]
+    assert Coverage.from_dict(old).compared_with == ""
+
+
+def test_the_warning_of_a_new_month_names_the_month_it_is_compared_with():
+    new = Coverage(
+        period="2026-12",
+        units_stored=4,
+        units_in_file=1,
+        missing_units=["0102 Ursviken", "2001 Kirurgen", "2002 Operation"],
+        falling=[{"figure": "egen_lon", "stored": 1_900_000.0, "new": 410_000.0}],
+        compared_with="2026-10",
+    )
+
+    lines = warning_lines([new], {"egen_lon": ("Egen personal: löner", 2)})
+
+    assert lines == [
+        "Filen täcker klart mindre för 2026-12, som inte har några sparade värden än, "
+        "jämfört med oktober 2026, senaste månaden med data.",
+        "2026-12: filen har 1 av 4 enheter som har värden för oktober 2026; saknas: "
+        "0102 Ursviken, 2001 Kirurgen, 2002 Operation.",
+        f"2026-12: Egen personal: löner är 410{NBSP}000,00 mot 1{NBSP}900{NBSP}000,00 för "
+        f"oktober 2026 ({MINUS}78{NBSP}%).",
+    ]
+    assert new_periods_only([new])
+
+
+def test_the_warning_of_a_new_year_says_year():
+    new = Coverage(
+        period="2025",
+        units_stored=2,
+        units_in_file=1,
+        missing_units=["0102 Ursviken"],
+        falling=[{"figure": "respondents", "stored": 6.0, "new": 2.0}],
+        compared_with="2024",
+    )
+
+    assert warning_lines([new], {"respondents": ("Svarande", 0)}) == [
+        "Filen täcker klart mindre för 2025, som inte har några sparade värden än, "
+        "jämfört med 2024, senaste året med data.",
+        "2025: filen har 1 av 2 enheter som har värden för 2024; saknas: 0102 Ursviken.",
+        f"2025: Svarande är 2 mot 6 för 2024 ({MINUS}67{NBSP}%).",
+    ]
+
+
+def test_a_file_partial_in_a_stored_and_a_new_month_names_both():
+    stored = Coverage(
+        period="2026-11", units_stored=4, units_in_file=1, missing_units=["a", "b", "c"]
+    )
+    new = Coverage(
+        period="2026-12",
+        units_stored=4,
+        units_in_file=1,
+        missing_units=["a", "b", "c"],
+        compared_with="2026-11",
+    )
+
+    lines = warning_lines([stored, new], {})
+
+    assert lines[:2] == [
+        "Filen täcker klart mindre än det som är sparat för 2026-11.",
+        "Filen täcker klart mindre för 2026-12, som inte har några sparade värden än, "
+        "jämfört med november 2026, senaste månaden med data.",
+    ]
+    # Partial in a month with data: the uploader chooses what the file replaces.
+    assert not new_periods_only([stored, new])
+    assert not new_periods_only([Coverage(period="2026-12", units_stored=0, units_in_file=1)])
+
+
+def test_period_names():
+    assert period_name("2026-10") == "oktober 2026"
+    assert period_name("2024") == "2024"

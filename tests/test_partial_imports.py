@@ -567,6 +567,7 @@ def test_the_confirm_page_warns_of_a_partial_file_and_requires_the_choice(ctrl):
             "accounts_missing": 1,
             "missing_accounts": "4611",
             "partial": True,
+            "compared_with": "",
         }
     ]
     # Each category: the file's sum, what is stored, and the month if only 0101 is

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from hyrdash.lib.coverage import PartialFileError, listed
+from hyrdash.lib.coverage import PartialFileError, is_year, listed
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.formatting import format_number
 from hyrdash.lib.tabular import ExtractError
@@ -36,8 +36,11 @@ class ImportCommand(BaseCommand):
         except get_user_model().DoesNotExist as exc:
             raise CommandError(f"Användaren {username} finns inte.") from exc
 
-    # What a refused partial file (hyrdash.lib.coverage) tells the user to add.
+    # What a refused partial file (hyrdash.lib.coverage) tells the user to add; and when
+    # its partial periods have nothing stored (compared with an earlier period), what
+    # imports it anyway.
     partial_hint = ""
+    new_period_hint = ""
 
     def run_service(self, call):
         """Run a service; problems become a non-zero exit with every problem listed, and
@@ -47,9 +50,8 @@ class ImportCommand(BaseCommand):
         except PartialFileError as exc:
             for line in exc.lines():
                 self.stderr.write(line)
-            raise CommandError(
-                f"Filen importerades inte. {self.partial_hint} Inget har sparats."
-            ) from exc
+            hint = (exc.new_periods_only and self.new_period_hint) or self.partial_hint
+            raise CommandError(f"Filen importerades inte. {hint} Inget har sparats.") from exc
         except ExtractError as exc:
             for line in exc.lines():
                 self.stderr.write(line)
@@ -116,6 +118,12 @@ class ReplacingImportCommand(BatchImportCommand):
         "Ange --replace-months för att ersätta hela månaderna (ett fullständigt nytt uttag) "
         "eller --only-units för att bara uppdatera filens enheter (en rättelse)."
     )
+    # Months with nothing stored: both choices import the file's units as all the month
+    # has; --replace-months is the one named.
+    new_period_hint = (
+        "Ange --replace-months för att ändå importera filen: dess enheter blir allt som "
+        "finns för månaderna utan sparade värden (--only-units gör detsamma för dem)."
+    )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -137,11 +145,16 @@ class ReplacingImportCommand(BatchImportCommand):
 
     def write_coverage(self, check, labels: dict) -> None:
         """Per month with data now: the units (and accounts) the file lacks and each
-        figure that changes, stored → new; the months with nothing stored on one line."""
+        figure that changes, stored → new; a month with nothing stored that covers clearly
+        less than the previous month with data, its units against that month's; the other
+        months with nothing stored on one line."""
         summary = check.summary()
         fresh = []
         for coverage in check.coverage():
-            if not coverage.units_stored:
+            if coverage.compared_with and coverage.partial:
+                self.stdout.write(coverage_line(coverage))
+                continue
+            if not coverage.units_stored or coverage.compared_with:
                 fresh.append(coverage.period)
                 continue
             self.stdout.write(coverage_line(coverage))
@@ -157,6 +170,12 @@ class ReplacingImportCommand(BatchImportCommand):
             span = fresh[0] if len(fresh) == 1 else f"{fresh[0]}–{fresh[-1]}"
             self.stdout.write(f"Månader utan sparade värden: {span} ({len(fresh)} st).")
 
+    def write_closed_warning(self, warning: str) -> None:
+        """A file that changes closed (final) months is imported all the same (controllers
+        correct closed months), with this said first, on stderr."""
+        if warning:
+            self.stderr.write(f"Varning: {warning}")
+
     def write_replaced(self, batch, check) -> None:
         if batch.replaces == "units":
             units = int(check.rows["unit_id"].nunique())
@@ -165,22 +184,35 @@ class ReplacingImportCommand(BatchImportCommand):
             )
         else:
             self.stdout.write("Hela månaderna ersattes.")
+        if batch.closed_months:
+            self.stdout.write(f"Stängda månader ändrades: {', '.join(batch.closed_months)}.")
 
 
 def coverage_line(coverage) -> str:
-    """'2024-04: 2 enheter i filen, 3 med värden nu; 1 av dem saknas i filen: 0102 …'"""
-    line = (
-        f"{coverage.period}: {coverage.units_in_file} enheter i filen, "
-        f"{coverage.units_stored} med värden nu"
-    )
+    """'2024-04: 2 enheter i filen, 3 med värden nu; 1 av dem saknas i filen: 0102 …';
+    for a month with nothing stored, '… inga sparade värden; 3 med värden för 2024-03,
+    senaste månaden med data; …'."""
+    if coverage.compared_with:
+        latest = "senaste året" if is_year(coverage.period) else "senaste månaden"
+        line = (
+            f"{coverage.period}: {coverage.units_in_file} enheter i filen, inga sparade "
+            f"värden; {coverage.units_stored} med värden för {coverage.compared_with}, "
+            f"{latest} med data"
+        )
+    else:
+        line = (
+            f"{coverage.period}: {coverage.units_in_file} enheter i filen, "
+            f"{coverage.units_stored} med värden nu"
+        )
     if coverage.missing_units:
         line += (
             f"; {len(coverage.missing_units)} av dem saknas i filen: "
             f"{listed(coverage.missing_units)}"
         )
     if coverage.missing_accounts:
+        having = f"för {coverage.compared_with}" if coverage.compared_with else "nu"
         line += (
-            f"; {len(coverage.missing_accounts)} konton med värden nu saknas i filen: "
+            f"; {len(coverage.missing_accounts)} konton med värden {having} saknas i filen: "
             f"{listed(coverage.missing_accounts)}"
         )
     return line + "."

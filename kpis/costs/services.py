@@ -29,9 +29,11 @@ from kpis.batches import (
     UNITS,
     batch_units_create,
     chosen_replaces,
+    closed_months,
     current_rows_sql,
     identical_batch,
     make_newest_current,
+    nearest_earlier_months,
     refresh_months,
     units_per_month,
 )
@@ -93,7 +95,8 @@ class CostCheck:
 
     @property
     def partial(self) -> bool:
-        # Only months with data now can be partial: the rest need not be counted.
+        # Only months with data now or an earlier month with data can be partial: the
+        # rest need not be counted.
         months = self._coverage if self._coverage is not None else _cost_coverage(self, False)
         return any(month.partial for month in months)
 
@@ -178,27 +181,40 @@ COVERAGE_CATEGORIES = [code for code in Category.values if code != Category.IGNO
 
 
 def _cost_coverage(check: CostCheck, fresh: bool = True) -> list[Coverage]:
-    """The coverage of every month of the file; without `fresh`, only of the months with
-    data now (the ones that can be partial)."""
-    units, accounts = stored_units_and_accounts(kind=check.kind, months=check.months)
-    stored = stored_totals(kind=check.kind, months=check.months)
+    """The coverage of every month of the file; without `fresh`, only of the months that
+    can be partial. A month with data now is compared with what it has; a month with
+    none, with the nearest earlier month with data (Coverage.compared_with), when there
+    is one."""
+    earlier = nearest_earlier_months(kind=check.kind, months=check.months)
+    read = sorted(set(check.months) | set(earlier.values()))
+    units, accounts = stored_units_and_accounts(kind=check.kind, months=read)
+    stored = stored_totals(kind=check.kind, months=read)
     stored = stored.set_index(["period", "category"])["stored"]
-    # Months with data now are compared in full; a month with none only has the file's
-    # units counted (a full extract of new months, the common case, costs little).
-    compared = [m for m in check.months if units[m] or m in stored.index.get_level_values(0)]
+    with_data = {m for m in read if units[m] or m in stored.index.get_level_values(0)}
+    reference = {}  # the month each month of the file is compared with
+    for month in check.months:
+        if month in with_data:
+            reference[month] = month
+        elif earlier.get(month) in with_data:
+            reference[month] = earlier[month]
     coverages = {}
-    if fresh and len(compared) < len(check.months):
+    if fresh and len(reference) < len(check.months):
+        # Nothing to compare with: only the file's units are counted (a first full
+        # extract costs little).
         in_file = units_in_file(check.rows)
         coverages = {
             month: Coverage(period=month, units_stored=0, units_in_file=in_file[month])
             for month in check.months
-            if month not in compared
+            if month not in reference
         }
-    if compared:
-        rows = check.rows[check.rows["period"].isin(compared)]
+    if reference:
+        rows = check.rows[check.rows["period"].isin(list(reference))]
         new = rows.groupby(["period", "category"])["amount"].sum()
-        by_month = rows.groupby("period")
-        missing = set().union(*(units[m] for m in compared)) - set(rows["unit_id"])
+        in_file = {
+            month: (set(group["unit_id"]), set(group["account_id"]))
+            for month, group in rows.groupby("period")
+        }
+        missing = set().union(*(units[reference[m]] - in_file[m][0] for m in reference))
         labels = {
             unit_id: f"{ansvar} {name}"
             for unit_id, ansvar, name in Unit.objects.filter(id__in=missing).values_list(
@@ -206,18 +222,19 @@ def _cost_coverage(check: CostCheck, fresh: bool = True) -> list[Coverage]:
             )
         }
         konto = dict(Account.objects.values_list("id", "konto"))
-        for month in compared:
-            month_rows = by_month.get_group(month)
+        for month, compared in reference.items():
+            file_units, file_accounts = in_file[month]
             coverages[month] = period_coverage(
                 period=month,
-                stored_units=units[month],
-                file_units=set(month_rows["unit_id"]),
+                stored_units=units[compared],
+                file_units=file_units,
                 unit_labels=labels,
-                stored=_of_month(stored, month),
+                stored=_of_month(stored, compared),
                 new=_of_month(new, month),
                 figures=COVERAGE_CATEGORIES,
-                stored_accounts={konto[a] for a in accounts[month]},
-                file_accounts={konto[a] for a in set(month_rows["account_id"])},
+                stored_accounts={konto[a] for a in accounts[compared]},
+                file_accounts={konto[a] for a in file_accounts},
+                compared_with="" if compared == month else compared,
             )
     return [coverages[month] for month in check.months if month in coverages]
 
@@ -409,6 +426,7 @@ def costs_import(
             totals=check.totals(),
             skipped=check.skipped,
             replaces=replaces,
+            closed_months=closed_months(kind=kind, months=check.months),
         )
         periods = [period_date(m) for m in check.months]
         BatchMonth.objects.bulk_create(BatchMonth(batch=batch, period=p) for p in periods)

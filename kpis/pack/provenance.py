@@ -10,6 +10,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from hyrdash.lib import chart_style
+from hyrdash.lib.coverage import listed
 from kpis.costs.selection import national_quarter
 from kpis.models import ImportBatch
 from kpis.pack import selectors
@@ -43,11 +44,19 @@ def _status_rows(label: str, data, months: Sequence[pd.Period]) -> list[tuple[st
 
 
 def batch_row(batch) -> tuple[str, str]:
-    """(kind and months, 'file · who · when · SHA-256 start') of an import in use."""
+    """(kind and months, 'file · who · when · SHA-256 start') of an import in use; an
+    import of only some units says so, with its units in use ('Utfall 2026-11, endast
+    filens enheter: 0101')."""
     months = [pd.Period(m.period, freq="M") for m in batch.current_months]
     who = batch.created_by.get_username() if batch.created_by else "–"
+    label = f"{batch.get_kind_display()} {month_ranges(months)}"
+    if getattr(batch, "units_in_use", None):
+        label = _("%(data)s, endast filens enheter: %(units)s") % {
+            "data": label,
+            "units": listed(batch.units_in_use),
+        }
     return (
-        f"{batch.get_kind_display()} {month_ranges(months)}",
+        label,
         f"{batch.file_name} · {who} · {selectors.local_time(batch.created_at)} · "
         f"SHA-256 {batch.checksum[:12]}",
     )

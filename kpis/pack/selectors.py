@@ -13,10 +13,18 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from kpis.batches import closed_through, months_with_data
+from kpis.batches import closed_through, months_in_use, months_with_data
 from kpis.costs import selectors as cost_selectors
 from kpis.costs.selectors import CostData
-from kpis.models import Area, BatchMonth, ImportBatch, PackText
+from kpis.models import (
+    Area,
+    BatchMonth,
+    ImportBatch,
+    LedgerRow,
+    PackText,
+    SickLeaveRow,
+    Unit,
+)
 from kpis.organisation.selectors import Scope
 
 
@@ -75,21 +83,44 @@ def pack_texts_to_start_from(
     return pack_texts(month=previous, scope=scope), previous
 
 
+# The table of each kind's imported rows.
+ROWS = {
+    ImportBatch.Kind.ACTUALS: LedgerRow,
+    ImportBatch.Kind.BUDGET: LedgerRow,
+    ImportBatch.Kind.SICK_LEAVE: SickLeaveRow,
+}
+
+
 def batches_in_use(*, kind: str, first: pd.Period, last: pd.Period) -> list[ImportBatch]:
-    """The imports of one kind whose data the pack reads: every batch that is the current
-    one of some month from `first` to `last`, oldest first; `current_months` holds
-    those months."""
-    window = (first.to_timestamp().date(), last.to_timestamp().date())
-    current = BatchMonth.objects.filter(is_current=True, period__range=window).order_by("period")
-    return list(
-        ImportBatch.objects.filter(
-            kind=kind, undone_at=None, months__is_current=True, months__period__range=window
-        )
+    """The imports of one kind whose rows the pack reads: every batch with rows in use in
+    some month from `first` to `last` (kpis.batches.months_in_use), oldest first.
+    `current_months` holds those months; for an import of only some units, `units_in_use`
+    the ansvar codes of its units whose rows are in use there (None for whole months)."""
+    in_use = months_in_use(
+        kind=kind,
+        rows_model=ROWS[kind],
+        first=first.to_timestamp().date(),
+        last=last.to_timestamp().date(),
+    )
+    months = BatchMonth.objects.filter(id__in=list(in_use)).order_by("period")
+    batches = list(
+        ImportBatch.objects.filter(months__id__in=list(in_use))
         .distinct()
         .order_by("created_at", "id")
         .select_related("created_by")
-        .prefetch_related(Prefetch("months", queryset=current, to_attr="current_months"))
+        .prefetch_related(Prefetch("months", queryset=months, to_attr="current_months"))
     )
+    ansvar = dict(
+        Unit.objects.filter(
+            id__in=set().union(*(units for units in in_use.values() if units))
+        ).values_list("id", "ansvar")
+    )
+    for batch in batches:
+        batch.units_in_use = None
+        if batch.replaces == ImportBatch.Replaces.UNITS:
+            units = set().union(*(in_use[month.id] for month in batch.current_months))
+            batch.units_in_use = sorted(ansvar[unit] for unit in units)
+    return batches
 
 
 def local_time(moment: dt.datetime) -> str:

@@ -22,8 +22,10 @@ from kpis.batches import (
     UNITS,
     batch_units_create,
     chosen_replaces,
+    closed_months,
     current_rows_sql,
     identical_batch,
+    nearest_earlier_months,
     refresh_months,
     units_per_month,
 )
@@ -178,10 +180,21 @@ def sick_leave_stored_totals(*, months: list[str]) -> pd.DataFrame:
 
 
 def _sick_leave_coverage(check: SickLeaveCheck) -> list[Coverage]:
-    stored = _stored_unit_sums(months=check.months)
+    """Each month of the file against what it has now; a month with nothing stored
+    against the nearest earlier month with data (Coverage.compared_with), if any."""
+    earlier = nearest_earlier_months(kind=check.kind, months=check.months)
+    stored = _stored_unit_sums(months=sorted(set(check.months) | set(earlier.values())))
     new = _sick_leave_month_sums(check.rows)
     stored_sums = stored.groupby("period")[list(SICK_LEAVE_SUMMARY)].sum()
-    missing = set(stored["unit_id"]) - set(check.rows["unit_id"])
+    stored_units = stored.groupby("period")["unit_id"].agg(set)
+    file_units = check.rows.groupby("period")["unit_id"].agg(set)
+    compared = {
+        month: month if month in stored_units.index else earlier.get(month, month)
+        for month in check.months
+    }
+    missing = set().union(
+        *(stored_units.get(compared[m], set()) - file_units[m] for m in check.months)
+    )
     labels = {
         unit_id: f"{ansvar} {name}"
         for unit_id, ansvar, name in Unit.objects.filter(id__in=missing).values_list(
@@ -191,12 +204,15 @@ def _sick_leave_coverage(check: SickLeaveCheck) -> list[Coverage]:
     return [
         period_coverage(
             period=month,
-            stored_units=set(stored.loc[stored["period"] == month, "unit_id"]),
-            file_units=set(check.rows.loc[check.rows["period"] == month, "unit_id"]),
+            stored_units=stored_units.get(compared[month], set()),
+            file_units=file_units[month],
             unit_labels=labels,
-            stored=stored_sums.loc[month].to_dict() if month in stored_sums.index else {},
+            stored=stored_sums.loc[compared[month]].to_dict()
+            if compared[month] in stored_sums.index
+            else {},
             new=new.loc[month].to_dict(),
             figures=SICK_LEAVE_SUMMARY,
+            compared_with="" if compared[month] == month else compared[month],
         )
         for month in check.months
     ]
@@ -249,6 +265,7 @@ def sick_leave_import(
             row_count=check.row_count,
             totals=check.totals(),
             replaces=replaces,
+            closed_months=closed_months(kind=kind, months=check.months),
         )
         periods = [period_date(m) for m in check.months]
         BatchMonth.objects.bulk_create(BatchMonth(batch=batch, period=p) for p in periods)

@@ -1,6 +1,7 @@
 from hyrdash.lib.commands import ReplacingImportCommand
 from hyrdash.lib.formatting import format_number
 from kpis.costs.services import cost_figure_labels, costs_check, costs_import
+from kpis.imports import closed_warning
 from kpis.models import Category, ImportBatch
 
 
@@ -19,6 +20,7 @@ class Command(ReplacingImportCommand):
         check = costs_check(data=data, kind=options["kind"])
         self.write_layout(check.layout)
         if check.identical_to is None:
+            self.write_closed_warning(closed_warning(kind=options["kind"], months=check.months))
             self.write_coverage(check, cost_figure_labels())
         return costs_import(
             data=data,

@@ -1,6 +1,7 @@
 from hyrdash.lib.commands import ReplacingImportCommand
 from hyrdash.lib.formatting import format_number, format_pct
 from hyrdash.lib.periods import ratio_pct
+from kpis.imports import closed_warning
 from kpis.sick_leave.extracts import SICK_HOURS
 from kpis.sick_leave.services import (
     sick_leave_check,
@@ -27,6 +28,7 @@ class Command(ReplacingImportCommand):
         if check.total_row is not None:
             self.stdout.write(f"Summaraden på rad {check.total_row} stämmer med filens summor.")
         if check.identical_to is None:
+            self.write_closed_warning(closed_warning(kind=check.kind, months=check.months))
             self.write_coverage(check, sick_leave_figure_labels())
         return sick_leave_import(
             data=data, file_name=file_name, user=user, check=check, replaces=options["replaces"]

@@ -133,10 +133,15 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"Läser in {entry.demo_label} {extract.year} ({extract.path.name}) …"
                     )
+                    # The demo's files are full extracts of their years: they replace whole
+                    # months, as --replace-months says. Unsaid, a year's months, compared
+                    # with the previous December (hyrdash.lib.coverage), would be refused:
+                    # other staff costs fall by more than half in January, July and August.
                     self.run(
                         entry.command,
                         str(extract.path),
                         **entry.command_options,
+                        replaces=ImportBatch.Replaces.MONTHS,
                         user=entry.demo_user,
                     )
             national = Path(settings.BASE_DIR) / "fixtures" / "nationell_jamforelse.csv"
