@@ -251,8 +251,41 @@ def _agency_ytd(data, *, scope, start, end):
     return cost_series.agency_ytd(data, scope=scope, month=end)
 
 
-def _cost(build, name: str, months: str = MONTHLY) -> SeriesExport:
-    return SeriesExport(build, columns=cost_series.SERIES[name], months=months)
+def _skr_target_path(data, *, scope, start, end):
+    return cost_series.skr_target_path_table(data, scope=scope, month=end)
+
+
+def _skr_projection(data, *, scope, start, end):
+    return cost_series.skr_projection(data, scope=scope, month=end)
+
+
+def _cost_scope(text: str) -> Scope:
+    """The costs' scopes: a unit too (a unit's costs are no personal data)."""
+    return Scope.parse(text, units=True)
+
+
+def _unit_scope(text: str) -> Scope:
+    """agency-by-unit lists the units of a department, or one unit."""
+    scope = _cost_scope(text)
+    if scope.kind not in ("department", "unit"):
+        raise ScopeError(
+            _(
+                "Serien agency-by-unit tar urvalet department:<verksamhet> eller "
+                "unit:<ansvar>, inte %(scope)s."
+            )
+            % {"scope": scope.key}
+        )
+    return scope
+
+
+def _cost(build, name: str, months: str = MONTHLY, **extra) -> SeriesExport:
+    return SeriesExport(
+        build,
+        columns=cost_series.SERIES[name],
+        months=months,
+        parse_scope=extra.pop("parse_scope", _cost_scope),
+        **extra,
+    )
 
 
 def _sick_leave(build, name: str, **extra) -> SeriesExport:
@@ -301,7 +334,16 @@ SERIES_EXPORTS: dict[str, SeriesExport] = {
     "agency-by-department": _cost(
         cost_series.agency_by_department, "agency-by-department", months=RANGE
     ),
+    "agency-by-unit": _cost(
+        cost_series.agency_by_unit,
+        "agency-by-unit",
+        months=RANGE,
+        parse_scope=_unit_scope,
+        scope_help="department:<verksamhet> eller unit:<ansvar>",
+    ),
     "agency-hours": _cost(cost_series.agency_hours, "agency-hours"),
+    "skr-target-path": _cost(_skr_target_path, "skr-target-path", months=MONTH),
+    "skr-projection": _cost(_skr_projection, "skr-projection", months=MONTH),
     "sick-leave": _sick_leave(
         sick_leave_series.sick_leave, "sick-leave", by=sick_leave_series.SICK_LEAVE_BY
     ),

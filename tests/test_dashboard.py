@@ -39,6 +39,7 @@ from kpis.costs import selection as dashboard
 from kpis.costs import services as cost_services
 from kpis.models import ImportBatch
 from kpis.national import services as national_services
+from kpis.organisation.selectors import Scope
 
 NSO = "Närsjukvårdsområde Skellefteå"
 LSO = "Länssjukvårdsområde 1"
@@ -57,11 +58,17 @@ SCOPES = {
     f"area:{TANDVARDEN}": "300 tkr",
 }
 
+# The charts of the administration's, a care type's and an area's pages (a department's
+# and a unit's have chart 7 per unit: tests/test_drilldown.py), and those with a figure.
+CODES = dashboard.dashboard_codes(Scope())
+FIGURES = [code for code in CODES if code not in dashboard.TABLE_ONLY]
+
 CAPTIONS = [
     "Kostnader hyrpersonal ack mars 2026 jämfört med samma period 2025 per yrkesgrupp",
     "Kostnader hyrpersonal per månad och yrkesgrupp 2024–mars 2026",
     "Kostnaden för hyrpersonal R12 per månad",
     "Hyrkostnadernas andel av kostnaden för egen personal R12 (SKR-mått)",
+    "Vad krävs för att nå målet 2026?",
     "SKR-mått R12 (%) per månad för hela förvaltningen, varje vårdtyp och varje område",
     "Kostnad hyrpersonal R12 per område och månad",
     "Personalkostnader 2026 per månad: utfall, budget och utfall 2025",
@@ -152,12 +159,14 @@ def test_it_renders_every_chart_for_each_scope(styr_client, costs, national, sco
     response, html = page(styr_client, urval=scope)
 
     assert response.status_code == 200
-    for code in dashboard.CHART_CODES:
+    for code in FIGURES:
         assert f'id="fig-{code}"' in html
         assert f'data-figure="fig-{code}"' in html
+    for code in CODES:
+        assert f'<section id="{code}"' in html
     for caption in CAPTIONS:
         assert caption in html
-    assert html.count('role="img"') == len(dashboard.CHART_CODES)
+    assert html.count('role="img"') == len(FIGURES)
     # The numbers shown come from the series: the total card's year to date.
     total = SCOPES[scope].replace(" ", NBSP)
     assert f'<p class="ytd-value mb-1">{total}</p>' in html
@@ -190,7 +199,7 @@ def test_it_draws_figures_with_swedish_separators_and_titles(styr_client, costs,
     assert figure(html, "agency-ytd")["layout"]["title"]["text"].startswith(
         "Kostnader hyrpersonal – ack mars 2026"
     )
-    for code in dashboard.CHART_CODES:
+    for code in FIGURES:
         fig = figure(html, code)
         assert "plotly.js" not in json.dumps(fig)  # the figure, not the library
         go.Figure(fig)  # valid for plotly
@@ -276,7 +285,7 @@ def test_it_shows_the_months_commentary_under_its_chart(styr_client, costs):
 def test_controllers_get_their_tools_on_the_page(ctrl_client, costs):
     _, html = page(ctrl_client)
 
-    assert html.count('name="chart" value="') == len(dashboard.CHART_CODES)
+    assert html.count('name="chart" value="') == len(CODES)
     assert 'action="/manad/status/"' in html
 
 
@@ -308,10 +317,14 @@ def test_it_has_no_inline_script(styr_client, costs, national):
 def test_it_reads_the_database_a_fixed_number_of_times(
     styr_client, costs, national, django_assert_max_num_queries
 ):
-    # 17: 14, the departments of the scope select, the placements for the counts
-    # under chart 8 (12 a §) and the data version (the page cache's key).
-    with django_assert_max_num_queries(17):
+    # 20: 14, the departments of the scope select, the placements for the counts under
+    # chart 8 (12 a §), the data version (the page cache's key), and for the "Om måttet"
+    # panels the account mapping and the newest import of actuals and of budget.
+    with django_assert_max_num_queries(20):
         page(styr_client, urval=f"area:{NSO}")
+    # A unit's page reads its department's units and their sums too.
+    with django_assert_max_num_queries(22):
+        page(styr_client, urval="unit:0101")
 
 
 def test_a_page_asked_for_again_is_served_from_the_cache(
@@ -447,7 +460,7 @@ def test_it_downloads_the_national_table(styr_client, costs, national):
 
 
 def test_every_chart_can_be_downloaded(styr_client, costs, national):
-    for code in dashboard.CHART_CODES:
+    for code in CODES:
         response = download(styr_client, code, urval="care:primärvård")
         assert response.status_code == 200, code
         assert response.content.startswith(b"\xef\xbb\xbf")

@@ -174,15 +174,14 @@ def test_a_scope_without_its_own_target_shows_none(styr_client, costs):  # noqa:
     assert "mål" not in summary
     assert "med mål per år" not in figure(html, "skr-measure")["layout"]["title"]["text"]
 
-    # primärvård has its own 13,00 % for 2026, none for 2025
+    # primärvård has its own 13,00 % for 2026, none for 2025; the target goes on to
+    # December beside the projection
     response, html = page(styr_client, urval="care:primärvård")
     (target,) = skr_targets(html)
     assert target["name"] == "Mål"
     assert dict(zip(target["x"], target["y"], strict=True)) == {
         "2025-12": None,
-        "2026-01": 13.0,
-        "2026-02": 13.0,
-        "2026-03": 13.0,
+        **{f"2026-{m:02d}": 13.0 for m in range(1, 13)},
     }
 
 

@@ -433,8 +433,33 @@ def test_it_uses_the_whole_administration_by_default(main_data):
         ),
         (
             ["agency-r12", "--scope", "region"],
-            "Okänt urval region: använd hsf, care:<vårdtyp>, area:<område> "
+            "Okänt urval region: använd hsf, care:<vårdtyp>, area:<område>, "
+            "department:<verksamhet> eller unit:<ansvar>.",
+        ),
+        # A unit's costs are no personal data; sick leave never takes a unit.
+        (["agency-r12", "--scope", "unit:9999"], "Enheten 9999 finns inte."),
+        (
+            ["sick-leave", "--scope", "unit:0101"],
+            "Okänt urval unit:0101: använd hsf, care:<vårdtyp>, area:<område> "
             "eller department:<verksamhet>.",
+        ),
+        (
+            [
+                "agency-by-unit",
+                "--scope",
+                "area:Tandvården",
+                "--from",
+                "2026-01",
+                "--to",
+                "2026-03",
+            ],
+            "Serien agency-by-unit tar urvalet department:<verksamhet> eller unit:<ansvar>, "
+            "inte area:Tandvården.",
+        ),
+        (["skr-target-path"], "Serien skr-target-path kräver --month ÅÅÅÅ-MM."),
+        (
+            ["skr-target-path", "--from", "2026-01", "--to", "2026-03"],
+            "Serien skr-target-path tar --month, inte --from/--to.",
         ),
         (
             ["agency-r12", "--scope", "care:akutvård"],
@@ -446,7 +471,8 @@ def test_it_uses_the_whole_administration_by_default(main_data):
             ["sjukfranvaro"],
             "Okänd serie ”sjukfranvaro”; välj en av: agency-ytd, agency-monthly, agency-r12, "
             "skr-measure, agency-r12-by-area, personnel-cost, agency-by-department, "
-            "agency-hours, sick-leave, sick-leave-duration, placements-12a, survey.",
+            "agency-by-unit, agency-hours, skr-target-path, skr-projection, sick-leave, "
+            "sick-leave-duration, placements-12a, survey.",
         ),
         # Section 12 a's list is taken on a date (tests/test_placements_pages.py).
         (["placements-12a"], "Serien placements-12a kräver --on ÅÅÅÅ-MM-DD."),
@@ -508,8 +534,9 @@ def test_it_says_which_months_are_preliminary_in_every_month_series(main_data):
     # closed through 2025-12 (import_main); a controller closes March 2026 too
     call_command("close_months", "--kind", "actuals", "--through", "2026-03", stdout=io.StringIO())
     for name, columns in series.SERIES.items():
-        if "month" not in columns:
-            continue  # agency-ytd, agency-by-department: no months
+        if "month" not in columns or name == "skr-projection":
+            continue  # agency-ytd, agency-by-department: no months; the projection's months
+            # come after the month asked for and are never actuals
         assert columns[-1] == "preliminary", name
         rows = list(
             csv.DictReader(io.StringIO(export(name, "--from", "2026-02", "--to", "2026-05")))

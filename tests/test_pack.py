@@ -54,6 +54,7 @@ TITLES = [
     "Kostnader hyrpersonal per månad 2024–mars 2026 (mkr) – Hela förvaltningen",
     "Kostnader hyrpersonal R12 – ack mars 2026 (tkr) – Hela förvaltningen",
     "Kostnaden för hyrpersonal / kostnaden för egen personal R12 (SKR-mått) – Hela förvaltningen",
+    "Vad krävs för att nå målet 2026? – Hela förvaltningen",
     "SKR-måttet R12 per vårdtyp och område",
     "Kostnaden för hyrpersonal R12 per område (mkr) – Hela förvaltningen",
     "Personalkostnader Hela förvaltningen 2026, utfall och budget per månad jämfört med 2025 (tkr)",
@@ -80,6 +81,8 @@ EXPORTS = {
     "r12-area": ("agency-r12-by-area", "--to", "2026-03"),
     "department": ("agency-by-department", "--from", "2026-01", "--to", "2026-03"),
     "hours": ("agency-hours", "--from", "2025-01", "--to", "2026-03"),
+    "target-path": ("skr-target-path", "--month", "2026-03"),
+    "projection": ("skr-projection", "--month", "2026-03"),
     "sick-leave": ("sick-leave", "--by", "area", "--to", "2026-03"),
     "survey-2026": ("survey", "--year", "2026"),
     "survey-2025": ("survey", "--year", "2025"),
@@ -94,7 +97,7 @@ SKR_SCOPES = [
     (NSO, f"area:{NSO}"),
     ("Tandvården", "area:Tandvården"),
 ]
-PERSONNEL = {7: "hsf", 8: "care:sjukhusvård", 9: "care:primärvård"}
+PERSONNEL = {8: "hsf", 9: "care:sjukhusvård", 10: "care:primärvård"}
 
 
 def export(*args: str) -> list[dict]:
@@ -203,19 +206,20 @@ def test_each_chart_is_a_native_chart_of_its_kind(deck):
         2: XL_CHART_TYPE.LINE_MARKERS,  # per month, a line per year
         3: XL_CHART_TYPE.LINE_MARKERS,  # R12
         4: XL_CHART_TYPE.LINE_MARKERS,  # the SKR measure and its target
-        5: XL_CHART_TYPE.BAR_CLUSTERED,  # the SKR measure per scope
-        6: XL_CHART_TYPE.LINE_MARKERS,  # R12 per area
-        7: XL_CHART_TYPE.COLUMN_CLUSTERED,  # personnel cost x 3
-        8: XL_CHART_TYPE.COLUMN_CLUSTERED,
+        5: XL_CHART_TYPE.LINE_MARKERS,  # the target path: the year, projected to December
+        6: XL_CHART_TYPE.BAR_CLUSTERED,  # the SKR measure per scope
+        7: XL_CHART_TYPE.LINE_MARKERS,  # R12 per area
+        8: XL_CHART_TYPE.COLUMN_CLUSTERED,  # personnel cost x 3
         9: XL_CHART_TYPE.COLUMN_CLUSTERED,
-        10: XL_CHART_TYPE.BAR_CLUSTERED,  # per department and profession
-        11: XL_CHART_TYPE.LINE_MARKERS,  # purchased hours
-        14: XL_CHART_TYPE.BAR_CLUSTERED,  # the national comparison
-        15: XL_CHART_TYPE.LINE_MARKERS,  # sick leave R12
-        16: XL_CHART_TYPE.BAR_CLUSTERED,  # survey: response rate
-        17: XL_CHART_TYPE.COLUMN_CLUSTERED,  # HME
-        18: XL_CHART_TYPE.COLUMN_CLUSTERED,  # HSE
-        19: XL_CHART_TYPE.BAR_CLUSTERED,  # eNPS
+        10: XL_CHART_TYPE.COLUMN_CLUSTERED,
+        11: XL_CHART_TYPE.BAR_CLUSTERED,  # per department and profession
+        12: XL_CHART_TYPE.LINE_MARKERS,  # purchased hours
+        15: XL_CHART_TYPE.BAR_CLUSTERED,  # the national comparison
+        16: XL_CHART_TYPE.LINE_MARKERS,  # sick leave R12
+        17: XL_CHART_TYPE.BAR_CLUSTERED,  # survey: response rate
+        18: XL_CHART_TYPE.COLUMN_CLUSTERED,  # HME
+        19: XL_CHART_TYPE.COLUMN_CLUSTERED,  # HSE
+        20: XL_CHART_TYPE.BAR_CLUSTERED,  # eNPS
     }
     assert not any(shape.shape_type == 13 for s in deck.slides for shape in s.shapes)  # pictures
 
@@ -238,16 +242,16 @@ def test_the_headlines_say_what_the_decks_say(deck):
     assert headlines[2] == f"Mars 2026: 1,7{n}mkr · mars 2025: 1,6{n}mkr"
     assert headlines[3] == f"R12 mars 2026: 19{n}500{n}tkr · mars 2025: –"
     assert headlines[4] == f"Mars 2026: 2,95{n}% · mål 2026: 3,44{n}%"
-    assert headlines[7] == (
+    assert headlines[8] == (
         f"Utfall ack mars 2026: 170{n}100{n}tkr · budget: 33{n}000{n}tkr · 2025: 169{n}800{n}tkr"
     )
-    assert headlines[10] == f"Jan–mar 2026: 5{n}100{n}tkr · jan–mar 2025: 4{n}800{n}tkr"
-    assert headlines[11] == "Mars 2026: 16 timmar · mars 2025: 16 timmar"
-    assert headlines[14] == f"Region Västerbotten 3,9{n}%, plats 2 av 3 · riket 2,5{n}%"
-    assert headlines[16] == f"Antal svar: 27 | Antal medarbetare: 40 | Svarsfrekvens: 67,5{n}%"
-    assert headlines[17] == "HME totalt Hela förvaltningen 2026: 66,7 (2025: 50,0)"
-    assert headlines[18] == "HSE-index Hela förvaltningen 2026: 72,2 (2025: 50,0)"
-    assert headlines[19] == (
+    assert headlines[11] == f"Jan–mar 2026: 5{n}100{n}tkr · jan–mar 2025: 4{n}800{n}tkr"
+    assert headlines[12] == "Mars 2026: 16 timmar · mars 2025: 16 timmar"
+    assert headlines[15] == f"Region Västerbotten 3,9{n}%, plats 2 av 3 · riket 2,5{n}%"
+    assert headlines[17] == f"Antal svar: 27 | Antal medarbetare: 40 | Svarsfrekvens: 67,5{n}%"
+    assert headlines[18] == "HME totalt Hela förvaltningen 2026: 66,7 (2025: 50,0)"
+    assert headlines[19] == "HSE-index Hela förvaltningen 2026: 72,2 (2025: 50,0)"
+    assert headlines[20] == (
         f"eNPS Hela förvaltningen 2026: 22,2 (kritiker 18,5{n}%, passiva 40,7{n}%, "
         f"ambassadörer 40,7{n}%)"
     )
@@ -266,9 +270,9 @@ def test_each_chart_carries_the_months_comment_once(deck):
         1: [pack_data.COMMENTS["agency-ytd"]],
         4: [pack_data.COMMENTS["skr-measure"]],
         # The administration's personnel cost only: comments have no scope yet.
-        7: [pack_data.COMMENTS["personnel-cost"]],
-        15: [pack_data.COMMENTS["sick-leave-r12"]],
-        17: [pack_data.COMMENTS["hme"]],
+        8: [pack_data.COMMENTS["personnel-cost"]],
+        16: [pack_data.COMMENTS["sick-leave-r12"]],
+        18: [pack_data.COMMENTS["hme"]],
     }
 
 
@@ -276,12 +280,12 @@ def test_preliminary_months_are_starred_with_a_note(deck):
     assert categories(chart_of(deck.slides[3]))[-1] == "mar 2026*"
     assert categories(chart_of(deck.slides[3]))[-2] == "feb 2026"
     assert "* Preliminär: mar 2026" in texts(deck.slides[3])
-    assert categories(chart_of(deck.slides[7]))[:4] == ["jan", "feb", "mar*", "apr"]
+    assert categories(chart_of(deck.slides[8]))[:4] == ["jan", "feb", "mar*", "apr"]
     assert texts(deck.slides[1])[3].endswith("Preliminär: mar 2026.")
 
 
 def test_the_controllers_text_slides_come_in_their_order_with_their_bullets(deck):
-    first, second = deck.slides[12], deck.slides[13]
+    first, second = deck.slides[13], deck.slides[14]
     body = first.placeholders[1].text_frame
     assert [p.text for p in body.paragraphs] == ["Lönesatsningar", "Nationell upphandling"]
     body = second.placeholders[1].text_frame
@@ -328,8 +332,56 @@ def test_r12_and_the_skr_measure_are_the_exports(deck, built):
     assert drawn["SKR-mått"][-1] == pytest.approx(2.955, abs=0.0005)
 
 
+def test_the_target_path_is_the_exports_with_its_answer(deck, built):
+    """By hand (tests/pack_data.py), March 2026 for the administration: own staff R12 at
+    December = 3 x 55 000 000 + 9 x 11 000 000 (budget) = 264 000 000; agency January-
+    March 3 x 1 700 000 = 5 100 000; allowed (3,44 % x 264 000 000 - 5 100 000) / 9 =
+    (9 081 600 - 5 100 000) / 9 = 442 400 a month; run rate 1 700 000; December
+    (5 100 000 + 9 x 1 700 000) / 264 000 000 = 7,727 %."""
+    slide = deck.slides[5]
+    (row,) = built["target-path"]
+    assert {k: number(v) for k, v in row.items()} == {
+        "year": 2026,
+        "target_pct": 3.44,
+        "months_left": 9,
+        "agency_ytd_sek": 5_100_000,
+        "own_staff_r12_dec_sek": 264_000_000,
+        "agency_allowed_per_month_sek": 442_400,
+        "agency_run_rate_per_month_sek": 1_700_000,
+        "projected_pct": 7.727,
+    }
+    chart = chart_of(slide)
+    assert categories(chart) == [
+        "jan", "feb", "mar*", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"
+    ]  # fmt: skip
+    drawn = values(chart)
+    skr = {r["month"]: number(r["ratio_pct"]) for r in built["skr"]}
+    assert_series(drawn["SKR-mått R12"][:3], [skr[f"2026-0{m}"] for m in (1, 2, 3)])
+    assert drawn["SKR-mått R12"][3:] == [None] * 9
+    # The projection starts from March's actual measure and ends at the export's December.
+    projection = [number(r["projected_pct"]) for r in built["projection"]]
+    assert [r["month"] for r in built["projection"]][-1] == "2026-12"
+    assert drawn["Prognos"][:2] == [None, None]
+    assert_series(drawn["Prognos"][2:], [skr["2026-03"], *projection])
+    assert drawn["Prognos"][-1] == pytest.approx(7.727, abs=0.0005)
+    assert drawn["Mål"] == [3.44] * 12
+    n = NBSP
+    assert texts(slide)[2] == (
+        f"Målet 3,44{n}% nås med högst 0,4{n}mkr hyrkostnad per månad · takt 1,7{n}mkr · "
+        f"prognos december 7,73{n}%"
+    )
+    (note,) = [t for t in texts(slide) if "R12 i december" in t]
+    assert "* Preliminär: mar 2026\n" in note
+    assert note.split("\n")[1].startswith(
+        f"Målet 3,44{n}% för 2026 nås om kostnaden för hyrpersonal är högst 0,4{n}mkr per "
+        f"månad resten av året. Nuvarande takt, 1,7{n}mkr per månad, är högre: SKR-måttet "
+        f"blir då 7,73{n}% i december."
+    )
+    assert f"Kostnad för egen personal R12 i december (utfall och budget): 264,0{n}mkr" in note
+
+
 def test_the_skr_measure_per_scope_is_each_scopes_export(deck, built):
-    chart = chart_of(deck.slides[5])
+    chart = chart_of(deck.slides[6])
     assert categories(chart) == [label for label, _key in SKR_SCOPES]
     drawn = values(chart)
     for index, (_label, key) in enumerate(SKR_SCOPES):
@@ -343,7 +395,7 @@ def test_the_skr_measure_per_scope_is_each_scopes_export(deck, built):
 
 
 def test_r12_per_area_is_the_exports_in_mkr(deck, built):
-    drawn = values(chart_of(deck.slides[6]))
+    drawn = values(chart_of(deck.slides[7]))
     rows = [r for r in built["r12-area"] if r["agency_r12_sek"]]
     for area in drawn:
         expected = [number(r["agency_r12_sek"]) for r in rows if r["area"] == area]
@@ -362,7 +414,7 @@ def test_personnel_cost_is_the_exports_in_tkr_actuals_up_to_the_month(deck, buil
 
 
 def test_cost_per_department_and_profession_is_the_exports_in_tkr(deck, built):
-    chart = chart_of(deck.slides[10])
+    chart = chart_of(deck.slides[11])
     labels = {
         ("Primärvård Skellefteå", "hyr_lakare"): "Primärvård Skellefteå – Läkare",
         ("Kirurgiskt centrum", "hyr_ssk_bm"): "Kirurgiskt centrum – Ssk/Bm",
@@ -379,7 +431,7 @@ def test_cost_per_department_and_profession_is_the_exports_in_tkr(deck, built):
 
 
 def test_purchased_hours_are_the_exports(deck, built):
-    drawn = values(chart_of(deck.slides[11]))
+    drawn = values(chart_of(deck.slides[12]))
     for code, name in [
         ("hyr_lakare", "Läkare"),
         ("hyr_ssk_bm", "Ssk/Bm"),
@@ -390,7 +442,7 @@ def test_purchased_hours_are_the_exports(deck, built):
 
 
 def test_the_national_comparison_is_the_uploaded_table_sorted(deck):
-    chart = chart_of(deck.slides[14])
+    chart = chart_of(deck.slides[15])
     assert categories(chart) == [
         "Region Norrbotten",
         "Region Västerbotten",
@@ -401,7 +453,7 @@ def test_the_national_comparison_is_the_uploaded_table_sorted(deck):
 
 
 def test_sick_leave_r12_is_the_exports_with_withheld_values_absent(deck, built):
-    chart = chart_of(deck.slides[15])
+    chart = chart_of(deck.slides[16])
     months = ["2025-12", "2026-01", "2026-02", "2026-03"]
     assert categories(chart) == ["dec 2025", "jan 2026", "feb 2026", "mar 2026*"]
     drawn = values(chart)
@@ -428,21 +480,21 @@ def test_sick_leave_r12_is_the_exports_with_withheld_values_absent(deck, built):
 def test_the_survey_is_the_exports_this_year_and_last(deck, built):
     this = {r["index"]: r for r in built["survey-2026"]}
     last = {r["index"]: r for r in built["survey-2025"]}
-    assert values(chart_of(deck.slides[16])) == {"Svarsfrekvens": [67.5, None]}
+    assert values(chart_of(deck.slides[17])) == {"Svarsfrekvens": [67.5, None]}
     assert number(this["response_rate"]["value"]) == 67.5 and last["response_rate"]["value"] == ""
-    hme = values(chart_of(deck.slides[17]))
+    hme = values(chart_of(deck.slides[18]))
     codes = ["hme", "hme_motivation", "hme_ledarskap", "hme_styrning"]
     assert_series(hme["Hela förvaltningen 2026"], [number(this[c]["value"]) for c in codes], 1, 2)
     assert_series(hme["Hela förvaltningen 2025"], [number(last[c]["value"]) for c in codes], 1, 2)
     assert hme["Hela förvaltningen 2026"][:3] == [66.67, 60.19, 73.15]
-    hse = values(chart_of(deck.slides[18]))
+    hse = values(chart_of(deck.slides[19]))
     assert_series(
         hse["Hela förvaltningen 2026"],
         [number(this[c]["value"]) for c in ("hse", "hse_10", "hse_11")],
         1,
         2,
     )
-    assert values(chart_of(deck.slides[19])) == {"eNPS": [22.22, -100.0]}
+    assert values(chart_of(deck.slides[20])) == {"eNPS": [22.22, -100.0]}
 
 
 def test_a_hidden_survey_group_has_no_value_in_the_workbook(built):

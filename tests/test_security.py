@@ -36,6 +36,7 @@ from kpis.management.commands.export_kpi import DATE, EXPORTS, MONTH, RANGE, YEA
 from kpis.models import Area, Commentary, Department, ImportBatch, PendingUpload
 from kpis.national import services as national_services
 from kpis.organisation import services as org_services
+from kpis.organisation.selectors import Scope
 from kpis.placements import services as placement_services
 from kpis.sick_leave import services as sick_leave_services
 from tests.conftest import make_user
@@ -162,14 +163,16 @@ def assert_secure_headers(response):
 
 # Names a spreadsheet would run as formulas, and one that would be a script in HTML.
 ORG = """Ansvar;Enhet;Verksamhet;Område;Vårdtyp
-0101;Enhet ett;=1+2;=Område ett;primärvård
-0102;Enhet två;+Verksamhet två;+Område två;sjukhusvård
-2001;Enhet tre;-Verksamhet tre;-Område tre;sjukhusvård
-3001;Enhet fyra;@Verksamhet fyra;@Område fyra;tandvård
+0101;=Enhet ett;=1+2;=Område ett;primärvård
+0102;+Enhet två;+Verksamhet två;+Område två;sjukhusvård
+2001;-Enhet tre;-Verksamhet tre;-Område tre;sjukhusvård
+3001;@Enhet fyra;@Verksamhet fyra;@Område fyra;tandvård
 3002;Enhet fem;<script>alert(1)</script>;Område fem;primärvård
 """
 EVIL_AREAS = ["=Område ett", "+Område två", "-Område tre", "@Område fyra"]
 EVIL_DEPARTMENTS = ["=1+2", "+Verksamhet två", "-Verksamhet tre", "@Verksamhet fyra"]
+# The units' names are in the costs' downloads per unit (agency-by-unit).
+EVIL_UNITS = ["=Enhet ett", "+Enhet två", "-Enhet tre", "@Enhet fyra"]
 NATIONAL = """Period;Region;Andel
 2025-Q1;Riket;2,5
 2025-Q1;=Region X;1,5
@@ -282,12 +285,18 @@ def test_the_script_check_finds_what_the_policy_would_block():
 
 def test_the_dashboard_has_no_inline_script_for_any_scope(ctrl, hostile):
     scopes = ["hsf", "care:primärvård"] + [f"area:{a}" for a in [*EVIL_AREAS, "Område fem"]]
+    # the drill-down's levels: names in links, the breadcrumb and chart 7
+    scopes += ["department:<script>alert(1)</script>", "department:=1+2", "unit:0101"]
     for scope in scopes:
         response = ctrl.get(reverse("kpis:dashboard"), {"urval": scope, "manad": "2025-03"})
         assert response.status_code == 200, scope
+        assert not response.context["messages"], scope
         finder = assert_no_inline_script(response)
         # The chart data travels as JSON, one element per chart, plus Plotly and ours.
-        assert finder.scripts >= len(dashboard.CHART_CODES)
+        assert finder.scripts >= len(dashboard.CHART_CODES) - 2  # no figure: 4a; one chart 7
+        html = response.content.decode()
+        assert "<script>alert" not in html, scope
+    response = ctrl.get(reverse("kpis:dashboard"), {"urval": "area:Område fem", "manad": "2025-03"})
     html = response.content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert" in html or "\\u003Cscript\\u003Ealert" in html
@@ -539,11 +548,12 @@ def test_every_dashboard_download_neutralises_formulas(client, hostile):
     scopes = ["hsf"]
     scopes += [f"area:{name}" for name in Area.objects.values_list("name", flat=True)]
     scopes += [f"department:{name}" for name in Department.objects.values_list("name", flat=True)]
+    scopes += ["unit:0101"]
     texts, numbers = set(), set()
-    for code in dashboard.CHART_CODES:
-        for scope in scopes:
+    for scope in scopes:
+        for code in dashboard.dashboard_codes(Scope.parse(scope, units=True)):
             params = {"urval": scope, "manad": "2025-03"}
-            if code == "agency-by-department":
+            if code in ("agency-by-department", "agency-by-unit"):
                 params.update(fran="2025-01", till="2025-03")
             response = client.get(reverse("kpis:dashboard_csv", args=[code]), params)
             assert response.status_code == 200, (code, scope, response.content[:200])
@@ -554,7 +564,7 @@ def test_every_dashboard_download_neutralises_formulas(client, hostile):
                 numbers.update(c for c in row if SWEDISH_NUMBER.fullmatch(c))
 
     # The hostile names are there, each behind an apostrophe.
-    for name in [*EVIL_AREAS, *EVIL_DEPARTMENTS, "=Region X"]:
+    for name in [*EVIL_AREAS, *EVIL_DEPARTMENTS, *EVIL_UNITS, "=Region X"]:
         assert "'" + name in texts, name
         assert name not in texts
     assert "<script>alert(1)</script>" in texts  # harmless in a CSV: kept as it is
@@ -573,13 +583,13 @@ def test_the_export_command_neutralises_formulas(hostile):
             continue  # the survey's rows are fixed index codes (tests/test_survey_export.py)
         if export.months == DATE:
             continue  # section 12 a's list: test_the_placements_list_neutralises_formulas
-        if export.months == MONTH:
-            months = ["--month", "2025-03"]
-        elif export.months == RANGE:
-            months = ["--from", "2025-01", "--to", "2025-03"]
-        else:
-            months = []
-        for scope in scopes:
+        months = {
+            MONTH: ["--month", "2025-03"],
+            RANGE: ["--from", "2025-01", "--to", "2025-03"],
+        }.get(export.months, [])
+        # agency-by-unit: a department's units, or one unit
+        by_unit = [s for s in scopes if s.startswith("department:")] + ["unit:0101"]
+        for scope in by_unit if name == "agency-by-unit" else scopes:
             for by in [[], *(["--by", choice] for choice in export.by)]:
                 out = io.StringIO()
                 call_command("export_kpi", name, "--scope", scope, *months, *by, stdout=out)
@@ -590,7 +600,7 @@ def test_the_export_command_neutralises_formulas(hostile):
                     texts.update(c for c in row if not MACHINE_NUMBER.fullmatch(c))
                     numbers.update(c for c in row if MACHINE_NUMBER.fullmatch(c))
 
-    for name in [*EVIL_AREAS, *EVIL_DEPARTMENTS]:
+    for name in [*EVIL_AREAS, *EVIL_DEPARTMENTS, *EVIL_UNITS]:
         assert "'" + name in texts, name
         assert name not in texts
     assert "-90000.00" in numbers

@@ -168,7 +168,7 @@ def only(table: pd.DataFrame, month: str) -> pd.DataFrame:
 
 
 def scope(text: str) -> Scope:
-    return Scope.parse(text)
+    return Scope.parse(text, units=True)
 
 
 # --- the series ------------------------------------------------------------------
@@ -188,6 +188,11 @@ def test_it_returns_exactly_the_export_columns(main_data):
             main_data, scope=hsf, start=month, end=month
         ),
         "agency-hours": series.agency_hours(main_data, scope=hsf),
+        "agency-by-unit": series.agency_by_unit(
+            main_data, scope=scope(f"department:{KIRURGI_DEP}"), start=month, end=month
+        ),
+        "skr-target-path": series.skr_target_path_table(main_data, scope=hsf, month=month),
+        "skr-projection": series.skr_projection(main_data, scope=hsf, month=month),
     }
     # The sick-leave series take SickLeaveData: tests/test_sick_leave_series.py.
     assert set(tables) == {name for name in series.SERIES if not name.startswith("sick-leave")}
@@ -545,3 +550,171 @@ def test_it_gives_empty_tables_without_any_import(db):
         series.agency_hours(data, scope=hsf),
     ):
         assert len(table) == 0
+    assert series.skr_target_path(data, scope=hsf, month=month).agency_ytd_sek is None
+
+
+# --- a unit's costs (the drill-down's last level) ---------------------------------------
+
+
+def test_it_sums_agency_cost_per_unit_of_a_department_for_a_range(main_data):
+    department = scope(f"department:{KIRURGI_DEP}")
+    march = pd.Period("2026-03", freq="M")
+    table = series.agency_by_unit(main_data, scope=department, start=march, end=march)
+    # 2001: läkare 10 000 both years, övriga 1 000 in 2026 only (0 in 2025: the month has
+    # data); 2002: ssk 4 000 both years.
+    assert_rows(
+        table,
+        [
+            ("2001", "Kirurgavdelning 1", LAK, 10_000, 10_000),
+            ("2001", "Kirurgavdelning 1", OVR, 1_000, 0),
+            ("2002", "Operation", SSK, 4_000, 4_000),
+        ],
+    )
+    # February 2026 has the correction: 4 000 - 1 000
+    february = pd.Period("2026-02", freq="M")
+    table = series.agency_by_unit(main_data, scope=department, start=february, end=february)
+    assert_rows(table[table["unit"] == "2002"], [("2002", "Operation", SSK, 3_000, 4_000)])
+    # One unit's own rows
+    table = series.agency_by_unit(main_data, scope=scope("unit:2002"), start=march, end=march)
+    assert_rows(table, [("2002", "Operation", SSK, 4_000, 4_000)])
+    # Per unit it is a department's or a unit's: an area's would be every unit's ledger.
+    with pytest.raises(ValueError):
+        series.agency_by_unit(main_data, scope=scope(f"area:{LSO}"), start=march, end=march)
+
+
+def test_a_units_series_are_its_own_rows(main_data):
+    unit = scope("unit:0101")
+    assert unit.label == "0101 Hälsocentral Boliden"
+    assert unit.parent == PRIMARVARD_DEP
+    # 0101: läkare 1 000·m (2025), 2 000·m (2026); own staff 100 000 a month.
+    # R12 2026-03: 1 000·(4 + ... + 12) + 2 000·(1 + 2 + 3) = 72 000 + 12 000 = 84 000;
+    # own staff 12 · 100 000 = 1 200 000; 84 000 / 1 200 000 = 7 %.
+    table = series.skr_measure(main_data, scope=unit)
+    assert_rows(only(table, "2026-03"), [("2026-03", 84_000, 1_200_000, 7.0, None, 1)])
+    ytd = series.agency_ytd(main_data, scope=unit, month=pd.Period("2026-03", freq="M"))
+    # 2 000 + 4 000 + 6 000 = 12 000 against 1 000 + 2 000 + 3 000 = 6 000: +100 %
+    assert_rows(ytd[ytd["profession"] == "total"], [("total", 12_000, 6_000, 6_000, 100.0)])
+    # budget 2026: 0101 5111 110 000 a month
+    personnel = series.personnel_cost(main_data, scope=unit)
+    assert only(personnel, "2026-03")["budget_sek"].iloc[0] == pytest.approx(110_000)
+
+
+def test_a_departments_units_add_up_to_the_department(main_data):
+    month = pd.Period("2026-03", freq="M")
+    department = series.agency_monthly(main_data, scope=scope(f"department:{KIRURGI_DEP}"))
+    units = pd.concat(
+        series.agency_monthly(main_data, scope=scope(f"unit:{ansvar}"))
+        for ansvar in ("2001", "2002")
+    )
+    summed = units.groupby(["month", "profession"])["amount_sek"].sum()
+    assert department.set_index(["month", "profession"])["amount_sek"].to_dict() == (
+        pytest.approx(summed.to_dict())
+    )
+    assert series.agency_ytd(main_data, scope=scope("unit:2001"), month=month)["ytd_sek"].iloc[
+        -1
+    ] + series.agency_ytd(main_data, scope=scope("unit:2002"), month=month)["ytd_sek"].iloc[
+        -1
+    ] == pytest.approx(
+        series.agency_ytd(main_data, scope=scope(f"department:{KIRURGI_DEP}"), month=month)[
+            "ytd_sek"
+        ].iloc[-1]
+    )
+
+
+# --- the target path on the data set (KPI 12; the formulas: tests/test_target_path.py) ---
+
+
+def target_row(data, text: str, month: str) -> dict:
+    table = series.skr_target_path_table(data, scope=scope(text), month=pd.Period(month, freq="M"))
+    assert len(table) == 1
+    return table.iloc[0].to_dict()
+
+
+def test_the_target_path_of_a_year_with_budget_out_of_reach(main_data):
+    # hsf, September 2026, target 3,44 %:
+    #   agency January-September = Σ (2 000·m + 17 000) - 1 000 = 90 000 + 153 000 - 1 000
+    #     = 242 000 (2 000·m läkare 0101, 10 000 läkare 2001, 6 000 ssk, 1 000 övriga;
+    #     February's correction -1 000)
+    #   own staff = 9 · 500 000 + budget 3 · (110 000 + 320 000) = 4 500 000 + 1 290 000
+    #     = 5 790 000
+    #   allowed = (0,0344 · 5 790 000 - 242 000) / 3 = (199 176 - 242 000) / 3 = -14 274,67
+    #   run rate = (2 000 · (7 + 8 + 9)) / 3 + 17 000 = 33 000
+    #   December = (242 000 + 3 · 33 000) / 5 790 000 · 100 = 5,889 %
+    row = target_row(main_data, "hsf", "2026-09")
+    assert row == pytest.approx(
+        {
+            "year": 2026,
+            "target_pct": 3.44,
+            "months_left": 3,
+            "agency_ytd_sek": 242_000,
+            "own_staff_r12_dec_sek": 5_790_000,
+            "agency_allowed_per_month_sek": -42_824 / 3,
+            "agency_run_rate_per_month_sek": 33_000,
+            "projected_pct": 341_000 / 5_790_000 * 100,
+        }
+    )
+    path = series.skr_target_path(main_data, scope=Scope(), month=pd.Period("2026-09", freq="M"))
+    assert path.reachable is False
+    assert path.gap_sek == pytest.approx(42_824)
+
+
+def test_the_target_path_of_a_care_type_within_reach(main_data):
+    # primärvård (0101, 0102), September 2026, target 13 %: agency Σ 2 000·m + 9 · 2 000 =
+    # 108 000; own staff 9 · 150 000 + 3 · 110 000 = 1 680 000; allowed (218 400 -
+    # 108 000) / 3 = 36 800; run rate 16 000 + 2 000 = 18 000; December (108 000 + 54 000)
+    # / 1 680 000 = 9,643 %
+    row = target_row(main_data, "care:primärvård", "2026-09")
+    assert row == pytest.approx(
+        {
+            "year": 2026,
+            "target_pct": 13.0,
+            "months_left": 3,
+            "agency_ytd_sek": 108_000,
+            "own_staff_r12_dec_sek": 1_680_000,
+            "agency_allowed_per_month_sek": 36_800,
+            "agency_run_rate_per_month_sek": 18_000,
+            "projected_pct": 162_000 / 1_680_000 * 100,
+        }
+    )
+
+
+def test_the_target_path_of_a_unit_has_no_target_but_a_projection(main_data):
+    # 2001: agency 11 000 a month, own staff 300 000, budget 320 000
+    path = series.skr_target_path(
+        main_data, scope=scope("unit:2001"), month=pd.Period("2026-09", freq="M")
+    )
+    assert path.target_pct is None and path.agency_allowed_per_month_sek is None
+    assert path.own_staff_r12_dec_sek == pytest.approx(2_700_000 + 960_000)
+    assert path.projected_pct == pytest.approx(132_000 / 3_660_000 * 100)
+    assert path.reason == "Inget mål är satt för 2026."
+
+
+def test_the_target_path_in_december_is_the_years_measure(main_data):
+    # 2026: agency 359 000 (the module docstring), own staff 6 000 000: 5,983 %; the
+    # target allowed 206 400, so 152 600 over it
+    path = series.skr_target_path(main_data, scope=Scope(), month=pd.Period("2026-12", freq="M"))
+    assert path.months_left == 0
+    assert path.agency_ytd_sek == pytest.approx(359_000)
+    assert path.projected_pct == pytest.approx(359_000 / 6_000_000 * 100)
+    assert path.reachable is False
+    assert path.gap_sek == pytest.approx(152_600)
+    assert (
+        len(series.skr_projection(main_data, scope=Scope(), month=pd.Period("2026-12", freq="M")))
+        == 0
+    )
+
+
+def test_the_projection_continues_r12_with_run_rate_and_budget(main_data):
+    # hsf from September 2026: October's R12 = agency November 2025 - September 2026 +
+    # the run rate 33 000; the actuals of November and December 2025 (1 000·m + 17 000,
+    # 2025 has 7 000 ssk and no övriga: 1 000·m + 17 000) are 28 000 and 29 000.
+    table = series.skr_projection(main_data, scope=Scope(), month=pd.Period("2026-09", freq="M"))
+    assert list(table["month"]) == ["2026-10", "2026-11", "2026-12"]
+    # R12 2026-09 = 326 000 (module docstring); October drops October 2025 (27 000) and
+    # adds 33 000: 332 000; November drops 28 000: 337 000; December drops 29 000: 341 000.
+    # Own staff: 11 · 500 000 + 430 000 = 5 930 000; 10 · 500 000 + 2 · 430 000 =
+    # 5 860 000; 5 790 000.
+    assert list(table["projected_pct"]) == pytest.approx(
+        [332_000 / 5_930_000 * 100, 337_000 / 5_860_000 * 100, 341_000 / 5_790_000 * 100]
+    )
+    assert list(table["target_pct"]) == [3.44] * 3

@@ -1,6 +1,7 @@
 """What a dashboard page draws, whatever its subject: `Chart` (a figure, its summary for
-screen readers, its tables and CSV link), `Table` and `Column`; the month selector's
-options, the table notes and the GET parameters every page shares (manad, urval).
+screen readers, its tables and CSV link, its "Om måttet" panel: `About`), `Table` and
+`Column`, links in a table (`link_cells`); the month selector's options, the table notes
+and the GET parameters every page shares (manad, urval).
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class Column:
     label: str
     unit: str = "text"  # text, tkr, mkr, kr, pct, pct2, num
     header: bool = False  # a row header (th scope="row")
+    href: str = ""  # the column header as a link (a scope to go to), "" for none
 
 
 @dataclass
@@ -84,6 +86,19 @@ class Table:
 
 
 @dataclass
+class About:
+    """A chart's "Om måttet" panel: what the measure is, how it is computed, which
+    accounts make up each category (as the mapping is now), where the data come from
+    and their latest import, and what "preliminär" means. Texts ready to show."""
+
+    definition: str
+    formula: list[str] = field(default_factory=list)  # one line each
+    categories: list[tuple[str, list[str]]] = field(default_factory=list)  # (label, accounts)
+    sources: list[str] = field(default_factory=list)
+    preliminary: str = ""
+
+
+@dataclass
 class Chart:
     code: str
     number: str
@@ -93,11 +108,13 @@ class Chart:
     tables: list[Table] = field(default_factory=list)
     cards: list[dict] = field(default_factory=list)
     note: str = ""
+    lead: str = ""  # a sentence above the tables that answers the chart's question
     comment: object = None  # the scope's Commentary or None
     hsf_comment: object = None  # the administration's, on another scope's page
     downloadable: bool = True
     file_stem: str = "hyrdash"  # the downloads' file name without extension
     csv_url: str = ""  # the CSV download; "" for the cost dashboard's own (dashboard_csv)
+    about: About | None = None  # the "Om måttet" panel
 
     @property
     def figure_id(self) -> str:
@@ -126,6 +143,13 @@ def make_table(
             }
         )
     return Table(caption, columns, rows)
+
+
+def link_cells(table: Table, column: int, hrefs: list[str | None]) -> None:
+    """Make the cells of `column` links, one href per row (None: no link)."""
+    for row, href in zip(table.rows, hrefs, strict=True):
+        if href:
+            row["cells"][column] = dict(row["cells"][column], href=href)
 
 
 def _all_followed(followed: list[bool], targets) -> bool:

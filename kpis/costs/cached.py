@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from hyrdash.lib import pagecache
@@ -62,14 +63,27 @@ def dashboard_charts(
     return pagecache.cached(
         "cost-dashboard",
         (version, selection_key(selection), today, region()),
-        lambda: cost_page.build_charts(
-            data,
-            selection,
-            comments=cost_selectors.commentaries(month=selection.month, scope=selection.scope.key),
-            national=national_selectors.national_shares(),
-            region=region(),
-            extra_tables=placement_tables(today),
-        ),
+        lambda: _charts(data, selection, today),
+    )
+
+
+def scope_url(selection: cost_selection.Selection, scope) -> str:
+    """The dashboard for another scope, the same month and range: the drill-down's links
+    and the breadcrumb."""
+    return f"{reverse('kpis:dashboard')}?{selection.query(scope=scope)}"
+
+
+def _charts(data, selection: cost_selection.Selection, today: dt.date) -> list:
+    national = national_selectors.national_shares()
+    return cost_page.build_charts(
+        data,
+        selection,
+        comments=cost_selectors.commentaries(month=selection.month, scope=selection.scope.key),
+        national=national,
+        region=region(),
+        extra_tables=placement_tables(today),
+        link=lambda scope: scope_url(selection, scope),
+        sources=cost_selectors.measure_sources(national=national),
     )
 
 

@@ -193,10 +193,20 @@ def agency_r12_figure(table: pd.DataFrame) -> go.Figure:
 
 
 def skr_measure_figure(
-    table: pd.DataFrame, *, scope_label: str, followed: list[bool] | None = None
+    table: pd.DataFrame,
+    *,
+    scope_label: str,
+    followed: list[bool] | None = None,
+    projection: pd.DataFrame | None = None,
+    projection_followed: bool = False,
 ) -> go.Figure:
     """KPI 4: agency R12 / own-staff R12 in %, with the year's target as steps;
-    `followed` marks the rows whose target is the administration's."""
+    `followed` marks the rows whose target is the administration's.
+
+    `projection` (kpis.costs.series.skr_projection: month, projected_pct, target_pct)
+    continues the line from the table's last month to December as a dashed line, and
+    the target with it (`projection_followed`: that year's target is the
+    administration's)."""
     with_target = bool(table["target_pct"].notna().any())
     subtitle = _("%(scope)s, procent, med mål per år") if with_target else _("%(scope)s, procent")
     layout = chart_layout(
@@ -220,10 +230,38 @@ def skr_measure_figure(
         unit="%",
         decimals=2,
     )
-    data += target_steps(months, table["target_pct"], followed=list(table["followed"]))
+    ahead = (
+        projection[projection["projected_pct"].notna()]
+        if projection is not None
+        else pd.DataFrame()
+    )
+    targets, target_months = list(table["target_pct"]), months
+    target_followed = list(table["followed"])
+    if len(ahead):
+        data.append(_projection_trace(table, ahead))
+        target_months = months + list(projection["month"])
+        targets += list(projection["target_pct"])
+        target_followed += [projection_followed] * len(projection)
+    data += target_steps(target_months, targets, followed=target_followed)
     if any(flags):
         data.append(preliminary_key())
     return make_figure(data, layout)
+
+
+def _projection_trace(table: pd.DataFrame, ahead: pd.DataFrame) -> dict:
+    """The projection, dashed, starting from the last month's actual measure."""
+    name = _("Prognos med nuvarande takt")
+    return {
+        "type": "scatter",
+        "x": [table["month"].iloc[-1], *ahead["month"]],
+        "y": plot_values([table["ratio_pct"].iloc[-1], *ahead["projected_pct"]]),
+        "mode": "lines+markers",
+        "name": name,
+        "legendgroup": "projection",
+        "line": {"color": BLUE, "width": 2, "dash": "dash"},
+        "marker": {"symbol": "diamond-open", "size": 8, "color": BLUE},
+        "hovertemplate": "%{y:,.2f} %<extra>" + name + "</extra>",
+    }
 
 
 # px between rows of small multiples: the x axis labels above, a two-line panel title below.
@@ -429,12 +467,14 @@ DEPARTMENTS_SHOWN = 15
 
 
 def agency_by_department_figure(
-    table: pd.DataFrame, *, start: pd.Period, end: pd.Period
+    table: pd.DataFrame, *, start: pd.Period, end: pd.Period, per_unit: bool = False
 ) -> go.Figure:
     """KPI 6: agency cost per department and profession for a range vs last year (Tkr).
 
     One panel per profession, sharing the department axis; the departments
     with the highest cost first (at most DEPARTMENTS_SHOWN; the table has all).
+    `per_unit`: the `department` column names a department's units instead (the
+    drill-down's last level), and the titles say so.
     """
     current_label = range_label(start, end)
     previous_label = range_label(start - 12, end - 12)
@@ -451,12 +491,17 @@ def agency_by_department_figure(
         "unit": TKR,
     }
     if len(totals) > DEPARTMENTS_SHOWN:
-        subtitle += _("; de %(count)s verksamheterna med högst kostnad, alla i tabellen") % {
-            "count": DEPARTMENTS_SHOWN
-        }
+        more = (
+            _("; de %(count)s enheterna med högst kostnad, alla i tabellen")
+            if per_unit
+            else _("; de %(count)s verksamheterna med högst kostnad, alla i tabellen")
+        )
+        subtitle += more % {"count": DEPARTMENTS_SHOWN}
     cells = panel_grid(1, len(PROFESSIONS), hgap=0.03, vgap=0)
     layout = chart_layout(
-        title=_("Kostnad hyrpersonal per verksamhet och yrkesgrupp"),
+        title=_("Kostnad hyrpersonal per enhet och yrkesgrupp")
+        if per_unit
+        else _("Kostnad hyrpersonal per verksamhet och yrkesgrupp"),
         subtitle=subtitle,
         height=190 + 46 * max(len(departments), 3),
         barmode="group",

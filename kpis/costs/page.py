@@ -3,13 +3,18 @@ the template draws.
 
 `build_charts` turns the tables behind the charts (kpis.costs.selection.series_table)
 into a Plotly figure (as JSON for json_script), a short text summary for screen readers,
-the numbers as table rows and the month's commentary, one `Chart` per chart.
+the numbers as table rows, the month's commentary and the "Om måttet" panel
+(kpis.costs.about), one `Chart` per chart. Where a table names an area, a department or
+a unit, the name links to that scope's page (`link`: the drill-down).
 
 The page reads the database a fixed number of times (selectors.cost_data,
-commentaries, national_shares), however many charts and scopes it shows.
+commentaries, national_shares, measure_sources; a department's or a unit's page also
+its units' sums), however many charts and scopes it shows.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 from django.utils.translation import gettext as _
@@ -27,6 +32,8 @@ from hyrdash.lib.formatting import (
 from hyrdash.lib.page import (
     Chart,
     Column,
+    Table,
+    link_cells,
     make_table,
     mark_followed,
     month_table,
@@ -36,21 +43,31 @@ from hyrdash.lib.page import (
     target_label,
 )
 from kpis.costs import charts as cost_charts
+from kpis.costs import series as cost_series
+from kpis.costs import target_path as paths
+from kpis.costs.about import about_panel
 from kpis.costs.selection import (
     AGENCY_YTD,
-    CHART_CODES,
+    BY_DEPARTMENT,
+    BY_UNIT,
     NATIONAL,
     NATIONAL_TREND,
     SKR_SCOPES,
+    SKR_TARGET_PATH,
     Selection,
     csv_filename,
+    dashboard_codes,
     dashboard_scopes,
     series_table,
 )
-from kpis.costs.selectors import ChartComments, CostData
+from kpis.costs.selectors import ChartComments, CostData, MeasureSources
 from kpis.costs.series import PROFESSION_LABELS, PROFESSIONS
 from kpis.national import page as national_page
 from kpis.organisation.scopes import target_follows_hsf
+from kpis.organisation.selectors import Scope
+
+# A scope -> the URL of its page (the same month); None: no links.
+Link = Callable[[Scope], str] | None
 
 # How a chart's summary names its unit.
 UNIT_WORDS = {"mkr": gettext_lazy("miljoner kronor"), "tkr": gettext_lazy("tusental kronor")}
@@ -225,9 +242,13 @@ def _skr_latest(table: pd.DataFrame, followed: list[bool]) -> str:
     return _("Senast %(value)s (%(month)s), mål %(target)s.") % values
 
 
-def _skr_chart(table: pd.DataFrame, selection: Selection, data: CostData) -> Chart:
+def _skr_chart(
+    table: pd.DataFrame, selection: Selection, data: CostData, projection: pd.DataFrame
+) -> Chart:
     """Chart 4. A scope without a target (none of its own, not marked to follow the
-    administration's) has no target line and no target column."""
+    administration's) has no target line and no target column. `projection`
+    (kpis.costs.series.skr_projection) continues the line to December, dashed; its
+    numbers are in the target path's table (chart 4a)."""
     followed = _followed(data, selection.scope.key, table["month"])
     with_target = bool(table["target_pct"].notna().any())
     values = {"scope": selection.scope.label, "span": span_label(table["month"])}
@@ -242,7 +263,18 @@ def _skr_chart(table: pd.DataFrame, selection: Selection, data: CostData) -> Cha
             "Linjediagram: SKR-måttet, hyrkostnaden i procent av kostnaden för egen personal "
             "rullande tolv månader, för %(scope)s, %(span)s."
         )
-    summary = sentences(described % values, _skr_latest(table, followed), table_note())
+    december = projection["projected_pct"].iloc[-1] if len(projection) else float("nan")
+    summary = sentences(
+        described % values,
+        _skr_latest(table, followed),
+        ""
+        if pd.isna(december)
+        else _(
+            "Streckad fortsättning: prognos med nuvarande takt, %(value)s i december (tabell 4a)."
+        )
+        % {"value": format_pct(december, 2)},
+        table_note(),
+    )
     columns = [
         Column(_("Hyrpersonal R12"), "tkr"),
         Column(_("Egen personal R12"), "tkr"),
@@ -269,14 +301,90 @@ def _skr_chart(table: pd.DataFrame, selection: Selection, data: CostData) -> Cha
         summary=summary,
         figure=chart_style.to_json(
             cost_charts.skr_measure_figure(
-                table, scope_label=selection.scope.label, followed=followed
+                table,
+                scope_label=selection.scope.label,
+                followed=followed,
+                projection=projection,
+                projection_followed=target_follows_hsf(
+                    data.targets, year=selection.month.year, scope=selection.scope.key
+                ),
             )
         ),
         tables=[numbers],
     )
 
 
-def _skr_scopes_chart(table: pd.DataFrame, data: CostData) -> Chart:
+def _target_path_chart(
+    table: pd.DataFrame, selection: Selection, data: CostData, projection: pd.DataFrame
+) -> Chart:
+    """Chart 4a, "Vad krävs för att nå målet?": the answer in a sentence, the target path
+    (the table its CSV and export_kpi skr-target-path give, one field a row) and the
+    projected measure per month to December."""
+    path = cost_series.skr_target_path(data, scope=selection.scope, month=selection.month)
+    row = {
+        name: None if pd.isna(value) else value
+        for name, value in zip(table.columns, table.iloc[0], strict=True)
+    }
+    labels = paths.row_labels(path, selection.month)
+    rate_unit = money_unit(
+        [row["agency_allowed_per_month_sek"], row["agency_run_rate_per_month_sek"]]
+    )
+    units = {
+        "target_pct": "pct2",
+        "months_left": "num",
+        "agency_ytd_sek": money_unit([row["agency_ytd_sek"]]),
+        "own_staff_r12_dec_sek": money_unit([row["own_staff_r12_dec_sek"]]),
+        "agency_allowed_per_month_sek": rate_unit,
+        "agency_run_rate_per_month_sek": rate_unit,
+        "projected_pct": "pct2",
+    }
+    caption = _("Vad krävs för att nå målet %(year)s? %(scope)s, %(month)s") % {
+        "year": path.year,
+        "scope": selection.scope.label,
+        "month": chart_style.month_label(selection.month),
+    }
+    if data.is_preliminary(selection.month):
+        caption += " " + _("(preliminär)")
+    path_table = Table(
+        caption,
+        [Column(_("Mått"), header=True), Column(_("Värde"), "numtext")],
+        [
+            {
+                "cells": [
+                    {"value": labels[name], "unit": "text", "header": True},
+                    {"value": row[name], "unit": units[name], "header": False, "field": name},
+                ],
+                "preliminary": False,
+                "emphasis": name in ("agency_allowed_per_month_sek", "projected_pct"),
+            }
+            for name in paths.COLUMNS[1:]
+        ],
+    )
+    tables = [path_table]
+    if len(projection):
+        tables.append(
+            month_table(
+                _(
+                    "Prognos för SKR-måttet R12 per månad till december med nuvarande takt, %(scope)s"
+                )
+                % {"scope": selection.scope.label},
+                [Column(_("Prognos SKR-mått"), "pct2"), Column(_("Mål"), "pct2")],
+                projection["month"],
+                projection[["projected_pct", "target_pct"]],
+                set(),
+            )
+        )
+    return Chart(
+        code=SKR_TARGET_PATH,
+        number="4a",
+        heading=_("Vad krävs för att nå målet?"),
+        summary="",
+        lead=paths.sentence(path, unit=rate_unit),
+        tables=tables,
+    )
+
+
+def _skr_scopes_chart(table: pd.DataFrame, data: CostData, link: Link = None) -> Chart:
     preliminary = chart_style.preliminary_months(table)
     scopes = dashboard_scopes(data)
     label_of = {s.key: s.label for s in scopes}
@@ -288,7 +396,7 @@ def _skr_scopes_chart(table: pd.DataFrame, data: CostData) -> Chart:
     )
     ratio_table = month_table(
         _("SKR-mått R12 (%) per månad för hela förvaltningen, varje vårdtyp och varje område"),
-        [Column(s.label, "pct2") for s in scopes],
+        [Column(s.label, "pct2", href=link(s) if link else "") for s in scopes],
         wide.index,
         wide,
         preliminary,
@@ -309,6 +417,9 @@ def _skr_scopes_chart(table: pd.DataFrame, data: CostData) -> Chart:
             for key, row in zip(targets.index, targets.itertuples(index=False), strict=True)
         ],
     )
+    if link:
+        scope_of = {s.key: s for s in scopes}
+        link_cells(target_table, 0, [link(scope_of[key]) for key in targets.index])
     for i, year in enumerate(targets.columns, start=1):
         mark_followed(
             target_table,
@@ -340,7 +451,7 @@ def _skr_scopes_chart(table: pd.DataFrame, data: CostData) -> Chart:
     )
 
 
-def _r12_area_chart(table: pd.DataFrame) -> Chart:
+def _r12_area_chart(table: pd.DataFrame, link: Link = None) -> Chart:
     preliminary = chart_style.preliminary_months(table)
     wide = table.pivot(index="month", columns="area", values="agency_r12_sek")
     unit = money_unit(table["agency_r12_sek"])
@@ -370,7 +481,10 @@ def _r12_area_chart(table: pd.DataFrame) -> Chart:
         tables=[
             month_table(
                 _("Kostnad hyrpersonal R12 per område och månad"),
-                [Column(str(a), unit) for a in wide.columns],
+                [
+                    Column(str(a), unit, href=link(Scope("area", str(a))) if link else "")
+                    for a in wide.columns
+                ],
                 wide.index,
                 wide,
                 preliminary,
@@ -430,7 +544,13 @@ def _personnel_chart(table: pd.DataFrame, selection: Selection) -> Chart:
     )
 
 
-def _department_chart(table: pd.DataFrame, selection: Selection, data: CostData) -> Chart:
+def _department_chart(
+    table: pd.DataFrame, selection: Selection, data: CostData, link: Link = None
+) -> Chart:
+    """Chart 7: agency cost per department and profession for the range, or per unit on
+    a department's or a unit's page (table agency-by-unit); each department or unit
+    named in the table links to its own page."""
+    per_unit = "unit" in table.columns
     start, end = selection.start, selection.end
     current = chart_style.range_label(start, end)
     previous = chart_style.range_label(start - 12, end - 12)
@@ -445,52 +565,86 @@ def _department_chart(table: pd.DataFrame, selection: Selection, data: CostData)
         )
     if preliminary_range:
         notes.append(_("Perioden innehåller preliminära månader."))
-    departments = table["department"].nunique()
-    total = table["amount_sek"].sum(min_count=1)
-    summary = sentences(
-        _(
+    values = {"current": current, "previous": previous}
+    if per_unit:
+        names = [f"{r.unit} {r.unit_name}" for r in table.itertuples(index=False)]
+        scopes = [
+            Scope("unit", r.unit, name=r.unit_name, parent=selection.scope.value)
+            if selection.scope.kind == "department"
+            else None
+            for r in table.itertuples(index=False)
+        ]
+        count = table["unit"].nunique()
+        described = _(
+            "Liggande stapeldiagram: kostnad för hyrpersonal per enhet och yrkesgrupp "
+            "%(current)s jämfört med %(previous)s, i tusental kronor."
+        )
+        counted = ngettext(
+            "%(count)s enhet, totalt %(total)s.", "%(count)s enheter, totalt %(total)s.", count
+        )
+        heading = _("Kostnad per enhet och yrkesgrupp")
+        caption = _(
+            "Kostnad hyrpersonal per enhet och yrkesgrupp %(current)s jämfört med %(previous)s"
+        )
+        first = _("Enhet")
+    else:
+        names = list(table["department"])
+        scopes = [
+            Scope("department", name) if selection.scope.kind != "department" else None
+            for name in names
+        ]
+        count = table["department"].nunique()
+        described = _(
             "Liggande stapeldiagram: kostnad för hyrpersonal per verksamhet och yrkesgrupp "
             "%(current)s jämfört med %(previous)s, i tusental kronor."
         )
-        % {"current": current, "previous": previous},
-        ngettext(
+        counted = ngettext(
             "%(count)s verksamhet, totalt %(total)s.",
             "%(count)s verksamheter, totalt %(total)s.",
-            departments,
+            count,
         )
-        % {"count": departments, "total": format_tkr(total)},
+        heading = _("Kostnad per verksamhet och yrkesgrupp")
+        caption = _(
+            "Kostnad hyrpersonal per verksamhet och yrkesgrupp %(current)s jämfört med %(previous)s"
+        )
+        first = _("Verksamhet")
+    total = table["amount_sek"].sum(min_count=1)
+    summary = sentences(
+        described % values,
+        counted % {"count": count, "total": format_tkr(total)},
         table_note(),
     )
     records = [
-        [r.department, PROFESSION_LABELS[r.profession], r.amount_sek, r.amount_prev_sek]
-        for r in table.itertuples(index=False)
+        [name, PROFESSION_LABELS[r.profession], r.amount_sek, r.amount_prev_sek]
+        for name, r in zip(names, table.itertuples(index=False), strict=True)
     ]
+    numbers = make_table(
+        caption % values + (" " + _("(preliminär)") if preliminary_range else ""),
+        [
+            Column(first, header=True),
+            Column(_("Yrkesgrupp")),
+            Column(current, "tkr"),
+            Column(previous, "tkr"),
+        ],
+        records,
+        [preliminary_range] * len(records),
+    )
+    if link:
+        link_cells(numbers, 0, [link(scope) if scope else None for scope in scopes])
     return Chart(
-        code="agency-by-department",
+        code=BY_UNIT if per_unit else BY_DEPARTMENT,
         number="7",
-        heading=_("Kostnad per verksamhet och yrkesgrupp"),
+        heading=heading,
         summary=summary,
         figure=chart_style.to_json(
-            cost_charts.agency_by_department_figure(table, start=start, end=end)
-        ),
-        tables=[
-            make_table(
-                _(
-                    "Kostnad hyrpersonal per verksamhet och yrkesgrupp %(current)s jämfört "
-                    "med %(previous)s"
-                )
-                % {"current": current, "previous": previous}
-                + (" " + _("(preliminär)") if preliminary_range else ""),
-                [
-                    Column(_("Verksamhet"), header=True),
-                    Column(_("Yrkesgrupp")),
-                    Column(current, "tkr"),
-                    Column(previous, "tkr"),
-                ],
-                records,
-                [preliminary_range] * len(records),
+            cost_charts.agency_by_department_figure(
+                table.assign(department=names) if per_unit else table,
+                start=start,
+                end=end,
+                per_unit=per_unit,
             )
-        ],
+        ),
+        tables=[numbers],
         note=" ".join(notes),
     )
 
@@ -553,26 +707,35 @@ def build_charts(
     national: pd.DataFrame | None = None,
     region: str = "Västerbotten",
     extra_tables: dict | None = None,
+    link: Link = None,
+    sources: MeasureSources | None = None,
 ) -> list[Chart]:
-    """Every chart of the page for this selection, in the order of the decks. Which
-    months are preliminary each chart reads from its table's `preliminary` column.
+    """Every chart of the page for this selection (kpis.costs.selection.dashboard_codes),
+    in the order of the decks. Which months are preliminary each chart reads from its
+    table's `preliminary` column.
 
     `extra_tables` ({chart code: [Table]}) are shown under a chart's own tables: another
     subject's figures that belong beside it (the consultants per status under 12 a §
-    beside the purchased hours)."""
+    beside the purchased hours). `link` (a scope -> its page's URL) makes the areas,
+    departments and units the tables name links; `sources` (selectors.measure_sources)
+    gives each chart its "Om måttet" panel."""
+    codes = dashboard_codes(selection.scope)
     tables = {
         code: series_table(code, data, selection, national=national, region=region)
-        for code in CHART_CODES
+        for code in codes
     }
+    projection = cost_series.skr_projection(data, scope=selection.scope, month=selection.month)
+    by_org = BY_UNIT if BY_UNIT in tables else BY_DEPARTMENT
     built = [
         _ytd_chart(tables[AGENCY_YTD], selection),
         _monthly_chart(tables["agency-monthly"], selection),
         _r12_chart(tables["agency-r12"]),
-        _skr_chart(tables["skr-measure"], selection, data),
-        _skr_scopes_chart(tables[SKR_SCOPES], data),
-        _r12_area_chart(tables["agency-r12-by-area"]),
+        _skr_chart(tables["skr-measure"], selection, data, projection),
+        _target_path_chart(tables[SKR_TARGET_PATH], selection, data, projection),
+        _skr_scopes_chart(tables[SKR_SCOPES], data, link),
+        _r12_area_chart(tables["agency-r12-by-area"], link),
         _personnel_chart(tables["personnel-cost"], selection),
-        _department_chart(tables["agency-by-department"], selection, data),
+        _department_chart(tables[by_org], selection, data, link),
         _hours_chart(tables["agency-hours"], selection),
         national_page.trend_chart(tables[NATIONAL_TREND], region=region),
         national_page.regions_chart(tables[NATIONAL], region=region),
@@ -584,4 +747,6 @@ def build_charts(
         chart.tables += (extra_tables or {}).get(chart.code, [])
         name = csv_filename(chart.code, selection, tables[chart.code])
         chart.file_stem = name.removesuffix(".csv")
+        if sources is not None:
+            chart.about = about_panel(chart.code, sources, closed_through=data.closed_through)
     return built

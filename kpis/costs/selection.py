@@ -4,6 +4,9 @@
   the defaults with a message the user can read when a value is wrong.
 - `series_table` is the table behind each chart: the page shows it and the CSV
   download returns it, so the two never disagree.
+- `dashboard_codes` are the charts a scope's page shows (chart 7 per department, or
+  per unit on a department's or a unit's page); `scope_path` is the breadcrumb's
+  scopes, from the administration down to the selected one.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from kpis.costs import series
 from kpis.costs.selectors import CostData
 from kpis.national import series as national_series
 from kpis.organisation import selectors as org_selectors
+from kpis.organisation.scopes import UNIT
 from kpis.organisation.selectors import DASHBOARD_CARE_TYPES, Scope, parse_month_and_scope
 
 FROM = "fran"
@@ -36,6 +40,15 @@ AGENCY_YTD = "agency-ytd"
 SKR_SCOPES = "skr-measure-scopes"
 
 
+SKR_TARGET_PATH = "skr-target-path"
+
+
+BY_DEPARTMENT = "agency-by-department"
+
+
+BY_UNIT = "agency-by-unit"
+
+
 NATIONAL = national_series.REGIONS
 
 
@@ -47,14 +60,19 @@ CHART_CODES = [
     "agency-monthly",
     "agency-r12",
     "skr-measure",
+    SKR_TARGET_PATH,
     SKR_SCOPES,
     "agency-r12-by-area",
     "personnel-cost",
-    "agency-by-department",
+    BY_DEPARTMENT,
+    BY_UNIT,
     "agency-hours",
     NATIONAL_TREND,
     NATIONAL,
 ]
+
+# The charts without a figure of their own (a table and a sentence).
+TABLE_ONLY = {SKR_TARGET_PATH}
 
 
 SKR_SCOPES_COLUMNS = ["scope", *series.SERIES["skr-measure"]]
@@ -89,16 +107,17 @@ class Selection:
     def month_label(self) -> str:
         return chart_style.month_label(self.month)
 
-    def params(self) -> dict[str, str]:
-        """The GET parameters that reproduce this selection (for links and downloads)."""
-        params = {MONTH: self.month_text, SCOPE: self.scope.key}
+    def params(self, *, scope: Scope | None = None) -> dict[str, str]:
+        """The GET parameters that reproduce this selection (for links and downloads), or
+        the same month and range for another scope (the drill-down's links)."""
+        params = {MONTH: self.month_text, SCOPE: (scope or self.scope).key}
         if self.range_given:
             params[FROM] = self.start_text
             params[TO] = self.end_text
         return params
 
-    def query(self) -> str:
-        return urlencode(self.params())
+    def query(self, *, scope: Scope | None = None) -> str:
+        return urlencode(self.params(scope=scope))
 
 
 def parse_selection(params, *, data: CostData) -> tuple[Selection, list[str]]:
@@ -111,6 +130,7 @@ def parse_selection(params, *, data: CostData) -> tuple[Selection, list[str]]:
         months=data.months_actuals,
         default=data.last_month,
         no_data=_("%(month)s har inga utfall; visar %(shown)s."),
+        units=True,  # a unit's costs are no personal data
     )
     start, end, range_given = month - 2, month, False
     raw_from, raw_to = clean_param(params.get(FROM)), clean_param(params.get(TO))
@@ -150,6 +170,29 @@ def scope_choices(data: CostData, selected: Scope) -> list[tuple[str, list[tuple
 def month_choices(data: CostData) -> list[tuple[str, str]]:
     """(YYYY-MM, label) for every month with actuals, newest first."""
     return month_options(data.months_actuals, data.is_preliminary)
+
+
+def dashboard_codes(scope: Scope) -> list[str]:
+    """The charts of a scope's page, in order: chart 7 is per department, or per unit on
+    a department's or a unit's page (the drill-down's last step)."""
+    left_out = BY_DEPARTMENT if scope.kind in ("department", UNIT) else BY_UNIT
+    return [code for code in CHART_CODES if code != left_out]
+
+
+def scope_path(scope: Scope, data: CostData) -> list[Scope]:
+    """The scopes from the administration down to `scope` (the breadcrumb): hsf, then a
+    care type, or an area, its department and the department's unit."""
+    path = [Scope()]
+    if scope.kind in ("care", "area"):
+        path.append(scope)
+    elif scope.kind in ("department", UNIT):
+        department = scope.parent if scope.kind == UNIT else scope.value
+        if department in data.departments:
+            path.append(Scope("area", data.departments[department]))
+        path.append(Scope("department", department))
+        if scope.kind == UNIT:
+            path.append(scope)
+    return path
 
 
 def dashboard_scopes(data: CostData) -> list[Scope]:
@@ -203,6 +246,8 @@ def series_table(  # noqa: C901 (one flat branch per chart code)
         return _trim(series.agency_r12(data, scope=scope, end=month), "agency_r12_sek")
     if code == "skr-measure":
         return _trim(series.skr_measure(data, scope=scope, end=month), "ratio_pct")
+    if code == SKR_TARGET_PATH:
+        return series.skr_target_path_table(data, scope=scope, month=month)
     if code == SKR_SCOPES:
         parts = []
         for each in dashboard_scopes(data):
@@ -222,10 +267,12 @@ def series_table(  # noqa: C901 (one flat branch per chart code)
         # Budget for the whole year, actuals only up to the selected month.
         table.loc[table["month"] > selection.month_text, "actual_sek"] = float("nan")
         return table
-    if code == "agency-by-department":
+    if code == BY_DEPARTMENT:
         return series.agency_by_department(
             data, scope=scope, start=selection.start, end=selection.end
         )
+    if code == BY_UNIT:
+        return series.agency_by_unit(data, scope=scope, start=selection.start, end=selection.end)
     if code == "agency-hours":
         start = pd.Period(year=month.year - 1, month=1, freq="M")
         return series.agency_hours(data, scope=scope, start=start, end=month)
@@ -243,7 +290,7 @@ def csv_filename(code: str, selection: Selection, table: pd.DataFrame | None = N
         quarter = table["quarter"].iloc[-1] if table is not None and len(table) else "saknas"
         return f"hyrdash-{code}-{quarter}.csv"
     scope = slugify(selection.scope.key.replace(":", "-")) or "hsf"
-    if code == "agency-by-department":
+    if code in (BY_DEPARTMENT, BY_UNIT):
         period = f"{selection.start:%Y-%m}-{selection.end:%Y-%m}"
     else:
         period = selection.month_text

@@ -18,8 +18,10 @@ from hyrdash.lib import periods
 from hyrdash.lib.periods import month_text
 from kpis.costs import metrics as cost_metrics
 from kpis.costs.selectors import CostData
+from kpis.costs.target_path import COLUMNS as TARGET_PATH_COLUMNS
+from kpis.costs.target_path import TargetPath, projection_points, target_path
 from kpis.models import AGENCY_CATEGORIES, OWN_STAFF_CATEGORIES, Category
-from kpis.organisation.scopes import target_for
+from kpis.organisation.scopes import UNIT, target_for
 from kpis.organisation.selectors import HSF, Scope
 
 PROFESSIONS = [str(c) for c in AGENCY_CATEGORIES]  # hyr_lakare, hyr_ssk_bm, hyr_ovriga
@@ -58,7 +60,10 @@ SERIES = {
         "preliminary",
     ],
     "agency-by-department": ["department", "profession", "amount_sek", "amount_prev_sek"],
+    "agency-by-unit": ["unit", "unit_name", "profession", "amount_sek", "amount_prev_sek"],
     "agency-hours": ["month", "profession", "hours", "cost_per_hour_sek", "preliminary"],
+    "skr-target-path": list(TARGET_PATH_COLUMNS),
+    "skr-projection": ["month", "projected_pct", "target_pct"],
 }
 
 
@@ -66,8 +71,7 @@ def _sums(data: CostData, *, kind: str, scope: Scope, value: str) -> pd.DataFram
     """Sum of `value` per month x category in the scope; cached on `data` for the page."""
     key = (kind, scope.key, value)
     if key not in data.cache:
-        frame = scope.filter(getattr(data, kind))
-        data.cache[key] = _wide(frame, [], value)
+        data.cache[key] = _wide(data.frame(kind, scope), [], value)
     return data.cache[key]
 
 
@@ -112,7 +116,7 @@ def _grouped(
     data: CostData, *, scope: Scope, key: str, categories: list[str]
 ) -> dict[str, pd.DataFrame]:
     """Per area or department of the scope: its month x category sums of actuals."""
-    frame = scope.filter(data.actuals)
+    frame = data.frame("actuals", scope)
     frame = frame[frame["category"].isin(categories)]
     if frame.empty:
         return {}
@@ -203,6 +207,56 @@ def skr_measure(data: CostData, *, scope: Scope, start=None, end=None) -> pd.Dat
     return _finish(data, table, "skr-measure", start, end)
 
 
+def own_staff_budget_total(data: CostData, *, scope: Scope) -> pd.Series:
+    """The own-staff budget per month (SEK), NaN where no budget import covers the month."""
+    return monthly(data, scope=scope, categories=OWN_STAFF, kind="budget")
+
+
+def skr_target_path(data: CostData, *, scope: Scope, month: pd.Period) -> TargetPath:
+    """KPI 12, the target path at `month`: kpis.costs.target_path.target_path on the
+    scope's agency and own-staff actuals, its own-staff budget and the target in force
+    for the month's year (its own, the administration's where it follows it, else none).
+    The page, its CSV, export_kpi skr-target-path and the steering pack all take it
+    from here."""
+    return target_path(
+        agency=agency_total(data, scope=scope),
+        own_staff_actual=own_staff_total(data, scope=scope),
+        own_staff_budget=own_staff_budget_total(data, scope=scope),
+        month=month,
+        target_pct=target_for(data.targets, year=month.year, scope=scope.key),
+    )
+
+
+def skr_target_path_table(data: CostData, *, scope: Scope, month: pd.Period) -> pd.DataFrame:
+    """KPI 12 as export_kpi prints it: one row, the columns of
+    kpis.costs.target_path.COLUMNS (SEK, %, months), missing values NaN."""
+    row = skr_target_path(data, scope=scope, month=month).as_row()
+    table = pd.DataFrame([row], columns=SERIES["skr-target-path"])
+    floats = ["target_pct", *SERIES["skr-target-path"][3:]]  # the year and months_left: ints
+    return table.astype(dict.fromkeys(floats, "float64"))
+
+
+def skr_projection(data: CostData, *, scope: Scope, month: pd.Period) -> pd.DataFrame:
+    """The SKR measure R12 (%) projected for each month after `month` up to December
+    (kpis.costs.target_path.projection_points: actuals, then the run rate and the
+    budget), with the target of the year; no rows in December."""
+    points = projection_points(
+        agency=agency_total(data, scope=scope),
+        own_staff_actual=own_staff_total(data, scope=scope),
+        own_staff_budget=own_staff_budget_total(data, scope=scope),
+        month=month,
+    )
+    target = _nan(target_for(data.targets, year=month.year, scope=scope.key))
+    return pd.DataFrame(
+        {
+            "month": month_text(points.index),
+            "projected_pct": points.to_numpy(dtype="float64"),
+            "target_pct": [target] * len(points),
+        },
+        columns=SERIES["skr-projection"],
+    )
+
+
 def agency_r12_by_area(data: CostData, *, scope: Scope, start=None, end=None) -> pd.DataFrame:
     """KPI 3b: agency cost R12 (SEK) per area within the scope."""
     groups = _grouped(data, scope=scope, key="area", categories=PROFESSIONS)
@@ -211,7 +265,7 @@ def agency_r12_by_area(data: CostData, *, scope: Scope, start=None, end=None) ->
     elif scope.kind == "area":
         areas = [scope.value]
     else:
-        areas = sorted(set(scope.filter(data.actuals)["area"]))
+        areas = sorted(set(data.frame("actuals", scope)["area"]))
     empty = pd.DataFrame()
     parts = []
     for area in areas:
@@ -259,28 +313,52 @@ def agency_by_department(
 ) -> pd.DataFrame:
     """KPI 6: agency cost per department and profession for start..end vs the same range
     last year (SEK); empty where a month of the range has no data."""
-    frame = scope.filter(data.actuals)
+    records = _agency_by(data, data.frame("actuals", scope), ["department"], start, end)
+    return _frame(records, "agency-by-department")
+
+
+def agency_by_unit(
+    data: CostData, *, scope: Scope, start: pd.Period, end: pd.Period
+) -> pd.DataFrame:
+    """KPI 6 one level down: agency cost per unit (`unit` its ansvar, `unit_name` its
+    name) and profession of a department, or of one unit, for start..end vs the same
+    range last year (SEK). Costs are no personal data: every unit is shown."""
+    if scope.kind == "department":
+        frame = data.unit_frame("actuals", department=scope.value)
+    elif scope.kind == UNIT:
+        frame = data.frame("actuals", scope)
+    else:
+        raise ValueError(f"agency_by_unit needs a department or a unit, not {scope.key}")
+    records = _agency_by(data, frame, ["unit", "unit_name"], start, end)
+    return _frame(records, "agency-by-unit")
+
+
+def _agency_by(
+    data: CostData, frame: pd.DataFrame, keys: list[str], start: pd.Period, end: pd.Period
+) -> list[list]:
+    """[*key values, profession, amount_sek, amount_prev_sek] per group of `keys` with
+    agency cost in either range, sorted by the keys and the professions' order."""
     frame = frame[frame["category"].isin(PROFESSIONS)]
     if frame.empty or not len(data.months_actuals):
-        return _frame([], "agency-by-department")
+        return []
     table = (
-        frame.groupby(["period", "department", "category"], observed=True)["amount"]
+        frame.groupby(["period", *keys, "category"], observed=True)["amount"]
         .sum()
-        .unstack(["department", "category"])
+        .unstack([*keys, "category"])
     )
     table.index = pd.PeriodIndex(table.index, freq="M")
     table = periods.complete_series(table, months_with_data=data.months_actuals)
     current = periods.range_sums(table, start=start, end=end)
     previous = periods.range_sums(table, start=start - 12, end=end - 12)
     records = []
-    for department, code in sorted(
-        table.columns, key=lambda c: (str(c[0]), PROFESSIONS.index(c[1]))
+    for column in sorted(
+        table.columns, key=lambda c: (*(str(k) for k in c[:-1]), PROFESSIONS.index(c[-1]))
     ):
-        now, before = _none(current[(department, code)]), _none(previous[(department, code)])
+        now, before = _none(current[column]), _none(previous[column])
         if not now and not before:
-            continue  # a department without agency cost in either period
-        records.append([str(department), str(code), now, before])
-    return _frame(records, "agency-by-department")
+            continue  # no agency cost in either period
+        records.append([*(str(k) for k in column[:-1]), str(column[-1]), now, before])
+    return records
 
 
 def agency_hours(data: CostData, *, scope: Scope, start=None, end=None) -> pd.DataFrame:

@@ -41,11 +41,11 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from hyrdash.lib.chart_style import short_month_label
-from hyrdash.lib.formatting import format_mkr
+from hyrdash.lib.formatting import format_mkr, format_money, format_pct
 from hyrdash.lib.periods import ratio_pct
 from kpis.costs.metrics import skr_measure
 
-__all__ = ["COLUMNS", "TargetPath", "projection_points", "target_path"]
+__all__ = ["COLUMNS", "TargetPath", "projection_points", "row_labels", "sentence", "target_path"]
 
 # The export's columns, in order (TargetPath.as_row).
 COLUMNS = (
@@ -261,3 +261,75 @@ def projection_points(
     )
     measure = skr_measure(agency_path, own_path)["ratio_pct"]
     return measure.reindex(rest).rename("projected_pct")
+
+
+# --- what the page and the steering pack say ---------------------------------------
+
+
+def row_labels(path: TargetPath, month: pd.Period) -> dict[str, str]:
+    """The page's and the pack's label of each field of the export row but the year (in
+    ``COLUMNS`` order), in the active language."""
+    month = pd.Period(month, freq="M")
+    return {
+        "target_pct": _("Mål för %(year)s") % {"year": path.year},
+        "months_left": _("Månader kvar av året"),
+        "agency_ytd_sek": _("Kostnad för hyrpersonal jan–%(month)s")
+        % {"month": short_month_label(month)},
+        "own_staff_r12_dec_sek": _("Kostnad för egen personal R12 i december (utfall och budget)"),
+        "agency_allowed_per_month_sek": _("Tillåten kostnad för hyrpersonal per återstående månad"),
+        "agency_run_rate_per_month_sek": _(
+            "Takt: kostnad för hyrpersonal per månad, snitt av de tre senaste"
+        ),
+        "projected_pct": _("Prognos för SKR-måttet i december med nuvarande takt")
+        if path.months_left
+        else _("SKR-måttet i december"),
+    }
+
+
+def sentence(path: TargetPath, *, unit: str) -> str:
+    """The answer to "Vad krävs för att nå målet?" in a few sentences: reachable or not
+    (with the gap in mkr, in ``reason``), the allowance against the run rate and the
+    December measure it gives, and why a figure is missing. Amounts in ``unit`` ("mkr"
+    or "tkr", hyrdash.lib.formatting.money_unit)."""
+    values = {
+        "target": format_pct(path.target_pct, 2),
+        "year": path.year,
+        "allowed": format_money(path.agency_allowed_per_month_sek, unit),
+        "rate": format_money(path.agency_run_rate_per_month_sek, unit),
+        "projected": format_pct(path.projected_pct, 2),
+    }
+    parts = []
+    with_rate = path.agency_run_rate_per_month_sek is not None and path.projected_pct is not None
+    if path.reachable and path.months_left:
+        parts.append(
+            _(
+                "Målet %(target)s för %(year)s nås om kostnaden för hyrpersonal är högst "
+                "%(allowed)s per månad resten av året."
+            )
+            % values
+        )
+        if with_rate:
+            if path.agency_run_rate_per_month_sek <= path.agency_allowed_per_month_sek:
+                text = _(
+                    "Nuvarande takt, %(rate)s per månad, ryms: SKR-måttet blir då "
+                    "%(projected)s i december."
+                )
+            else:
+                text = _(
+                    "Nuvarande takt, %(rate)s per månad, är högre: SKR-måttet blir då "
+                    "%(projected)s i december."
+                )
+            parts.append(text % values)
+    elif path.reachable:
+        parts.append(
+            _("Målet %(target)s för %(year)s nåddes: SKR-måttet för året blev %(projected)s.")
+            % values
+        )
+    if path.reason:
+        parts.append(path.reason)
+    if not path.reachable and path.months_left and with_rate:
+        parts.append(
+            _("Med nuvarande takt, %(rate)s per månad, blir SKR-måttet %(projected)s i december.")
+            % values
+        )
+    return " ".join(parts)

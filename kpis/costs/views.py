@@ -52,6 +52,10 @@ def dashboard(request):
         "scope_choices": cost_selection.scope_choices(data, selection.scope),
         "query": selection.query(),
         "charts": charts,
+        "breadcrumb": [
+            {"label": scope.label, "href": cost_cached.scope_url(selection, scope)}
+            for scope in cost_selection.scope_path(selection.scope, data)
+        ],
     }
     return render(request, "kpis/dashboard.html", context)
 
@@ -65,7 +69,7 @@ def commentary(request):
         messages.error(request, _("Kommentaren kunde inte sparas: högst 2 000 tecken."))
         return back_url(request, "kpis:dashboard")
     try:
-        scope = Scope.parse(form.cleaned_data["urval"] or None)
+        scope = Scope.parse(form.cleaned_data["urval"] or None, units=True)
     except ScopeError as exc:
         messages.error(request, _("Kommentaren kunde inte sparas: %(problem)s") % {"problem": exc})
         return back_url(request, "kpis:dashboard")
@@ -94,6 +98,7 @@ def dashboard_csv(request, series):
     selection, problems = cost_selection.parse_selection(request.GET, data=data)
     if problems:
         return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
-
+    if series not in cost_selection.dashboard_codes(selection.scope):
+        raise Http404(_("Serien finns inte för det här urvalet."))
     table = cost_cached.series_csv(version, series, data, selection)
     return exports.download(table, cost_selection.csv_filename(series, selection, table))

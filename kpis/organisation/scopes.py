@@ -10,6 +10,9 @@ HSF = "hsf"
 # The kinds of scope a selection names: "hsf", "care:<vårdtyp>", "area:<område>",
 # "department:<verksamhet>".
 SCOPE_KINDS = (HSF, "care", "area", "department")
+# A unit, "unit:<ansvar>": only where its figures are no personal data (the costs); a
+# selection takes it only when asked to (kpis.organisation.selectors.Scope.parse).
+UNIT = "unit"
 
 
 # --- targets and chart shapes ------------------------------------------------

@@ -1,12 +1,12 @@
 """The organisation as pages select it: a `Scope` (the administration, a care type, an
-area or a department) parsed from and written to the `urval` parameter, and the
-month and scope of a request; and the organisation as it was in a month
-(`placements_as_of`, `organisation_as_of`), which personal data is computed with.
+area, a department, or for the costs a unit) parsed from and written to the `urval`
+parameter, and the month and scope of a request; and the organisation as it was in a
+month (`placements_as_of`, `organisation_as_of`), which personal data is computed with.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,7 @@ from kpis.models import (
     Unit,
     UnitPlacement,
 )
-from kpis.organisation.scopes import HSF, SCOPE_KINDS
+from kpis.organisation.scopes import HSF, SCOPE_KINDS, UNIT
 
 DASHBOARD_CARE_TYPES = (CareType.SJUKHUSVARD, CareType.PRIMARVARD, CareType.TANDVARD)
 
@@ -40,27 +40,37 @@ class Scope:
     """What part of the organisation a figure covers.
 
     `hsf` (the whole administration), `care:<vårdtyp>`, `area:<område>` or
-    `department:<verksamhet>`, the same strings the command line takes.
+    `department:<verksamhet>`, the same strings the command line takes; and
+    `unit:<ansvar>` where a unit's figures are no personal data (the costs: `parse`
+    takes it only with `units=True`). A unit's scope also carries the unit's name and
+    its department (`name`, `parent`), which do not take part in comparisons.
     """
 
     kind: str = HSF
     value: str = ""
+    name: str = field(default="", compare=False)
+    parent: str = field(default="", compare=False)
 
     @classmethod
-    def parse(cls, text: str | None) -> Scope:
+    def parse(cls, text: str | None, *, units: bool = False) -> Scope:
         text = (text or HSF).strip()
         if text == HSF:
             return cls()
         kind, sep, value = text.partition(":")
         value = value.strip()
-        if not sep or kind not in SCOPE_KINDS[1:] or not value:
-            raise ScopeError(
-                _(
+        kinds = SCOPE_KINDS[1:] + ((UNIT,) if units else ())
+        if not sep or kind not in kinds or not value:
+            if units:
+                message = _(
+                    "Okänt urval %(scope)s: använd hsf, care:<vårdtyp>, area:<område>, "
+                    "department:<verksamhet> eller unit:<ansvar>."
+                )
+            else:
+                message = _(
                     "Okänt urval %(scope)s: använd hsf, care:<vårdtyp>, area:<område> "
                     "eller department:<verksamhet>."
                 )
-                % {"scope": text}
-            )
+            raise ScopeError(message % {"scope": text})
         if kind == "care":
             value = value.lower()
             if value not in CareType.values:
@@ -72,6 +82,12 @@ class Scope:
             raise ScopeError(_("Området %(value)s finns inte.") % {"value": value})
         elif kind == "department" and not Department.objects.filter(name=value).exists():
             raise ScopeError(_("Verksamheten %(value)s finns inte.") % {"value": value})
+        elif kind == UNIT:
+            found = Unit.objects.filter(ansvar=value).values_list("name", "department__name")
+            if not found:
+                raise ScopeError(_("Enheten %(value)s finns inte.") % {"value": value})
+            name, department = found[0]
+            return cls(kind, value, name=name, parent=department)
         return cls(kind, value)
 
     @property
@@ -84,13 +100,18 @@ class Scope:
             return _("Hela förvaltningen")
         if self.kind == "care":
             return str(CareType(self.value).label)
+        if self.kind == UNIT and self.name:
+            return f"{self.value} {self.name}"  # as the ledger writes it: ansvar, name
         return self.value
 
     def filter(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The rows of a cost frame (columns area, department, care_type) in this scope."""
+        """The rows of a cost frame (columns area, department, care_type; a unit's scope
+        needs the unit frame's `unit` column) in this scope."""
         if self.kind == HSF:
             return frame
-        column = {"care": "care_type", "area": "area", "department": "department"}[self.kind]
+        column = {"care": "care_type", "area": "area", "department": "department", UNIT: "unit"}[
+            self.kind
+        ]
         return frame[frame[column] == self.value]
 
 
@@ -116,11 +137,12 @@ def scope_choices(
 
 
 def parse_month_and_scope(
-    params, *, months, default: pd.Period, no_data: str
+    params, *, months, default: pd.Period, no_data: str, units: bool = False
 ) -> tuple[pd.Period, Scope, list[str]]:
     """The month (one of `months`, else `default`) and the scope in `params`, and messages
     for what was ignored; `no_data` says that a month has no data ("%(month)s har inga
-    utfall; visar %(shown)s."). The cost dashboard's and the sick-leave page's."""
+    utfall; visar %(shown)s."). The cost dashboard's (`units=True`: a unit's costs are
+    no personal data) and the sick-leave page's (never a unit)."""
     problems: list[str] = []
     month = default
     raw_month = clean_param(params.get(MONTH))
@@ -142,7 +164,7 @@ def parse_month_and_scope(
         else:
             month = parsed
     try:
-        scope = Scope.parse(clean_param(params.get(SCOPE)) or None)
+        scope = Scope.parse(clean_param(params.get(SCOPE)) or None, units=units)
     except ScopeError as exc:
         problems.append(_("%(problem)s Visar hela förvaltningen.") % {"problem": exc})
         scope = Scope()

@@ -74,6 +74,7 @@ def pack_slides_for(p: pack_slides.PackInput, *, user=None):
         pack_slides.monthly_slide(p),
         pack_slides.r12_slide(p),
         pack_slides.skr_slide(p),
+        pack_slides.target_path_slide(p),
         pack_slides.skr_scopes_slide(p),
         pack_slides.r12_area_slide(p),
         *(pack_slides.personnel_slide(p, s) for s in pack_slides.personnel_scopes(scope)),

@@ -32,11 +32,21 @@ from hyrdash.lib.formatting import (
     TKR,
     format_change_text,
     format_mkr,
+    format_money,
     format_number,
     format_pct,
     format_tkr,
+    money_unit,
 )
-from kpis.costs.selection import NATIONAL, SKR_SCOPES, dashboard_scopes, national_quarter
+from kpis.costs import series as cost_series
+from kpis.costs import target_path as paths
+from kpis.costs.selection import (
+    NATIONAL,
+    SKR_SCOPES,
+    SKR_TARGET_PATH,
+    dashboard_scopes,
+    national_quarter,
+)
 from kpis.costs.series import PROFESSION_LABELS, PROFESSIONS
 from kpis.models import CareType
 from kpis.organisation.selectors import HSF, Scope
@@ -356,6 +366,97 @@ def skr_slide(p: PackInput) -> ChartSlide:
         }
     title = _("Kostnaden för hyrpersonal / kostnaden för egen personal R12 (SKR-mått)")
     return ChartSlide(p.titled(title), headline, chart, comment=p.comments.get("skr-measure"))
+
+
+def _target_path_headline(path: paths.TargetPath, unit: str) -> str:
+    """The slide's one-line answer; the full sentence and the figures are in its note."""
+    values = {
+        "target": format_pct(path.target_pct, 2),
+        "allowed": format_money(path.agency_allowed_per_month_sek, unit),
+        "rate": format_money(path.agency_run_rate_per_month_sek, unit),
+        "projected": format_pct(path.projected_pct, 2),
+        "gap": format_mkr(path.gap_sek),
+    }
+    if path.reachable is None:
+        if path.projected_pct is None:
+            return _("Vägen till målet kan inte räknas ut: se noten.")
+        return _("Prognos för december med nuvarande takt: %(projected)s") % values
+    if not path.months_left:
+        if path.reachable:
+            return _("Målet %(target)s nåddes: %(projected)s") % values
+        return _("Målet %(target)s nåddes inte: %(projected)s (%(gap)s över)") % values
+    if path.reachable:
+        return (
+            _(
+                "Målet %(target)s nås med högst %(allowed)s hyrkostnad per månad · takt "
+                "%(rate)s · prognos december %(projected)s"
+            )
+            % values
+        )
+    return (
+        _(
+            "Målet %(target)s kan inte längre nås i år (%(gap)s över) · prognos december "
+            "%(projected)s"
+        )
+        % values
+    )
+
+
+def target_path_slide(p: PackInput) -> ChartSlide:
+    """KPI 12, "Vad krävs för att nå målet?": the SKR measure of the year up to the
+    month, its projection to December at the run rate (dashed) and the target; the
+    headline answers, the note has the target path's figures (export_kpi
+    skr-target-path) and the page's sentence."""
+    month = p.month
+    year = month.year
+    path = cost_series.skr_target_path(p.costs, scope=p.scope, month=month)
+    projection = cost_series.skr_projection(p.costs, scope=p.scope, month=month)
+    table = p.series(
+        "skr-measure", start=pd.Period(year=year, month=1, freq="M"), end=month
+    ).set_index("month")
+    keys = [f"{year}-{m:02d}" for m in range(1, 13)]
+    actual = table["ratio_pct"].reindex(keys)
+    ahead = projection.set_index("month")["projected_pct"]
+    projected = [
+        actual.get(key) if key == month.strftime("%Y-%m") else ahead.get(key) for key in keys
+    ]
+    names = {"actual": _("SKR-mått R12"), "projected": _("Prognos"), "target": _("Mål")}
+    series = [
+        Series(names["actual"], in_pct(actual)),
+        Series(names["projected"], in_pct(projected)),
+    ]
+    if path.target_pct is not None:
+        series.append(Series(names["target"], in_pct([path.target_pct] * 12), color="000000"))
+    marked = _preliminary_months(p.costs, table.index)
+    chart = ChartSpec(
+        "line",
+        chart_style.month_abbrs(),
+        series,
+        number_format=PERCENT,
+        axis_number_format=PERCENT_AXIS,
+        unit_label="%",
+        dashed_series={names["projected"], names["target"]} & {s.name for s in series},
+        marked_categories={chart_style.month_abbr(m.month) for m in marked},
+        marked_note=_preliminary_note(marked) if marked else "",
+    )
+    unit = money_unit([path.agency_allowed_per_month_sek, path.agency_run_rate_per_month_sek])
+    labels = paths.row_labels(path, month)
+    shown = {
+        "agency_allowed_per_month_sek": format_money(path.agency_allowed_per_month_sek, unit),
+        "agency_run_rate_per_month_sek": format_money(path.agency_run_rate_per_month_sek, unit),
+        "agency_ytd_sek": format_mkr(path.agency_ytd_sek),
+        "own_staff_r12_dec_sek": format_mkr(path.own_staff_r12_dec_sek),
+    }
+    figures = " · ".join(f"{labels[name]}: {value}" for name, value in shown.items())
+    note = f"{paths.sentence(path, unit=unit)} {figures}."
+    title = _("Vad krävs för att nå målet %(year)s?") % {"year": year}
+    return ChartSlide(
+        p.titled(title),
+        _target_path_headline(path, unit),
+        chart,
+        comment=p.comments.get(SKR_TARGET_PATH),
+        note=note,
+    )
 
 
 def skr_scopes_slide(p: PackInput) -> ChartSlide:

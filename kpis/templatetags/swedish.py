@@ -44,12 +44,19 @@ CELL_TEXT = {
 }
 
 
+def _text(cell) -> str:
+    """A text cell's content, a link where it has an href (hyrdash.lib.page.link_cells)."""
+    text = conditional_escape(cell.get("value"))
+    href = cell.get("href")
+    return f'<a href="{conditional_escape(href)}">{text}</a>' if href else str(text)
+
+
 def _cell(cell) -> str:
     value, unit = cell.get("value"), cell.get("unit")
     if cell.get("header"):
-        return f'<th scope="row">{conditional_escape(value)}</th>'
+        return f'<th scope="row">{_text(cell)}</th>'
     if unit == "text":
-        return f"<td>{conditional_escape(value)}</td>"
+        return f"<td>{_text(cell)}</td>"
     if unit == "numtext":
         return f'<td class="num">{conditional_escape(value)}</td>'
     text = CELL_TEXT[unit](value) if unit in CELL_TEXT else formatting.format_number(value, 0)

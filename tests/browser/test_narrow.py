@@ -166,6 +166,10 @@ def test_every_page_fits_a_phone(
     assert tab.page.locator("#chart-national-trend .main-svg").count()
     phone.visit(f"/?manad=2026-03&urval={quote('area:' + LSO)}", "dashboard-area")
     phone.visit(f"/?urval={quote('department:Kirurgiskt centrum')}", "dashboard-department")
+    # A unit: the breadcrumb's four levels, the target path, every table and Om måttet open.
+    phone.visit("/?manad=2026-03&urval=unit:2001", "dashboard-unit")
+    tab.page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    phone.check("dashboard-unit-all-open")
     phone.visit("/sjukfranvaro/", "sick-leave")
     phone.visit(f"/sjukfranvaro/?urval={quote('area:' + LSO)}", "sick-leave-area")
     phone.visit("/medarbetarundersokning/", "survey")

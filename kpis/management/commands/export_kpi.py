@@ -4,6 +4,7 @@
     python manage.py export_kpi sick-leave --scope SCOPE [--by gender|age|area] [months]
     python manage.py export_kpi survey --year YYYY --scope SCOPE
     python manage.py export_kpi placements-12a --on YYYY-MM-DD [--scope hsf|area:<område>]
+    python manage.py export_kpi skr-target-path --scope SCOPE --month YYYY-MM
 
 The numbers come from the same selectors and series functions as the pages
 (each subject's selectors and series); this command only reads the arguments, loads
@@ -116,7 +117,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scope",
             default=org_selectors.HSF,
-            help="hsf (standard), care:<vårdtyp>, area:<område> eller department:<verksamhet>"
+            help="hsf (standard), care:<vårdtyp>, area:<område>, department:<verksamhet> "
+            "eller för kostnadsserierna unit:<ansvar>"
             + "".join(
                 f"; för {name}: {export.scope_help}"
                 for name, export in EXPORTS.items()
@@ -127,12 +129,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--on", help="dagen listan gäller, ÅÅÅÅ-MM-DD (krävs för placements-12a)"
         )
-        parser.add_argument("--month", help="en månad, ÅÅÅÅ-MM (krävs för agency-ytd)")
         parser.add_argument(
-            "--from", dest="start", help="första månad, ÅÅÅÅ-MM (krävs för agency-by-department)"
+            "--month", help="en månad, ÅÅÅÅ-MM (krävs för agency-ytd och skr-target-path)"
         )
         parser.add_argument(
-            "--to", dest="end", help="sista månad, ÅÅÅÅ-MM (krävs för agency-by-department)"
+            "--from",
+            dest="start",
+            help="första månad, ÅÅÅÅ-MM (krävs för agency-by-department och agency-by-unit)",
+        )
+        parser.add_argument(
+            "--to",
+            dest="end",
+            help="sista månad, ÅÅÅÅ-MM (krävs för agency-by-department och agency-by-unit)",
         )
         parser.add_argument(
             "--by",
