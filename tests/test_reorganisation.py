@@ -172,8 +172,16 @@ def test_the_default_month_is_the_first_without_sick_leave_undone_imports_too(re
     assert selectors.first_open_month() == START
     sick_leave_import()
     assert selectors.first_open_month() == pd.Period("2025-04", freq="M")
-    later = sick_leave_import([("2025-05", "0101", "K", "30-49", 20, 3000, 120, 30, 60)])
     from kpis.registry import batch_undo
+    from kpis.sick_leave.services import sick_leave_import as import_service
+    from tests.sick_leave_data import extract
+
+    # One unit of three: a partial new month, imported as a whole month when told.
+    later, _check = import_service(
+        data=extract([("2025-05", "0101", "K", "30-49", 20, 3000, 120, 30, 60)]),
+        file_name="maj.csv",
+        replaces="months",
+    )
 
     batch_undo(batch_id=later.id)
     # 2025-05 was shown until the undo: it stays known.
