@@ -107,7 +107,14 @@ def hidden_figures(rows: pd.DataFrame, nodes: Sequence[str], *, max_hidden: int)
 
     About a second a month on the demo region (324 figures over 260 microcells), so the
     decision is kept in the shared cache under a digest of the month's rows; an import
-    decides its months at once (services.sick_leave_import)."""
+    decides its months at once (services.sick_leave_import).
+
+    The decision depends on the month's figures only, never on the order the rows and
+    the nodes come in: both are put in one order first (`canonical`, sorted nodes). The
+    complements chosen between equally good ones followed that order, and on PostgreSQL
+    a query's order follows the table's pages, which an update of the register
+    reshuffles, as a new department reorders the nodes."""
+    rows, nodes = canonical(rows), sorted(nodes)
     key = "sick-leave-hidden:" + _key(rows, nodes, max_hidden)
     decided = cache.get(key)
     if decided is None:
@@ -140,11 +147,22 @@ def _decide(rows: pd.DataFrame, nodes: Sequence[str], max_hidden: int) -> set:
         return {f.key for f in figures if sizes[f.key] > 0 and f.key != top}
 
 
+_KEYS = ["area", "department", "care_type", "gender", "age_band"]
+
+
+def canonical(rows: pd.DataFrame) -> pd.DataFrame:
+    """A month's rows in one order (by area, department, care type, gender and age
+    band) with the hours to the hundredth they are stored in: the same figures however
+    they were read and summed (in SQL, or a moved unit's rows added in pandas, whose
+    sums of floats can differ in the last bit)."""
+    frame = rows.sort_values(_KEYS, kind="stable").reset_index(drop=True)
+    return frame.assign(**{m: frame[m].round(2) for m in SICK_LEAVE_HOURS})
+
+
 def _key(rows: pd.DataFrame, nodes: Sequence[str], max_hidden: int) -> str:
-    """A digest of everything the decision depends on."""
+    """A digest of everything the decision depends on (`rows` canonical)."""
     digest = hashlib.sha256(repr((VERSION, list(nodes), max_hidden)).encode())
-    columns = ["area", "department", "care_type", "gender", "age_band", *MEASURES]
-    frame = rows[columns].sort_values(columns[:5], kind="stable")
+    frame = rows[[*_KEYS, *MEASURES]]
     digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
     return digest.hexdigest()
 
