@@ -9,7 +9,9 @@ months or update only the file's units; the survey: replace the year).
 
 A period with nothing stored is compared with the nearest earlier period that has data
 (the previous month with data, the previous survey year): a 3-row file of a new month
-would otherwise become everybody's default month unwarned. For such a period both of
+would otherwise become everybody's default month unwarned. The subject chooses the
+figures compared: the ledger compares a new month by its units alone (its sums swing
+with the season), sick leave and the survey their sums too. For such a period both of
 kpis' choices mean the same (the file's units are all the month has); the uploader
 still confirms it explicitly.
 """

@@ -134,9 +134,9 @@ class Command(BaseCommand):
                         f"Läser in {entry.demo_label} {extract.year} ({extract.path.name}) …"
                     )
                     # The demo's files are full extracts of their years: they replace whole
-                    # months, as --replace-months says. Unsaid, a year's months, compared
-                    # with the previous December (hyrdash.lib.coverage), would be refused:
-                    # other staff costs fall by more than half in January, July and August.
+                    # months, said as --replace-months says it, not left to the coverage
+                    # check (hyrdash.lib.coverage), which compares a year's new months
+                    # with the last stored one.
                     self.run(
                         entry.command,
                         str(extract.path),
