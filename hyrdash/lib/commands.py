@@ -18,6 +18,17 @@ from hyrdash.lib.formatting import format_number
 from hyrdash.lib.tabular import ExtractError
 
 
+def user_named(username: str | None):
+    """The user a command's --user names, None without one; an unknown name is a
+    CommandError."""
+    if not username:
+        return None
+    try:
+        return get_user_model().objects.get(username=username)
+    except get_user_model().DoesNotExist as exc:
+        raise CommandError(f"Användaren {username} finns inte.") from exc
+
+
 class ImportCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="CSV- eller XLSX-fil")
@@ -27,14 +38,6 @@ class ImportCommand(BaseCommand):
             return Path(path).read_bytes()
         except OSError as exc:
             raise CommandError(f"Filen {path} kan inte läsas: {exc.strerror}.") from exc
-
-    def user(self, username: str | None):
-        if not username:
-            return None
-        try:
-            return get_user_model().objects.get(username=username)
-        except get_user_model().DoesNotExist as exc:
-            raise CommandError(f"Användaren {username} finns inte.") from exc
 
     # What a refused partial file (hyrdash.lib.coverage) tells the user to add; and when
     # its partial periods have nothing stored (compared with an earlier period), what
@@ -77,7 +80,7 @@ class BatchImportCommand(ImportCommand):
     def handle(self, *args, **options):
         path = options["file"]
         data = self.read_file(path)
-        user = self.user(options["user"])
+        user = user_named(options["user"])
         batch, check = self.run_service(
             lambda: self.store(data=data, file_name=Path(path).name, user=user, options=options)
         )

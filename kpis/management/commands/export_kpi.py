@@ -59,25 +59,25 @@ def parse_date(text: str, option: str) -> dt.date:
 
 def period_for(name: str, export: SeriesExport, options: dict) -> dict:
     """What the series is built for: {"year"}, {"on"} or {"start", "end"}, checked."""
-    months = ("month", "start", "end")
     if export.months != DATE and options["on"] is not None:
         raise CommandError(f"Serien {name} tar inte --on.")
     if export.months == YEAR:
-        if any(options[key] is not None for key in months):
-            raise CommandError(f"Serien {name} tar --year, inte --month, --from eller --to.")
-        if options["year"] is None:
-            raise CommandError(f"Serien {name} kräver --year ÅÅÅÅ.")
-        return {"year": options["year"]}
+        return {"year": _instead_of_months(name, options, "year", "ÅÅÅÅ")}
     if options["year"] is not None:
         raise CommandError(f"Serien {name} tar inte --year.")
     if export.months == DATE:
-        if any(options[key] is not None for key in months):
-            raise CommandError(f"Serien {name} tar --on, inte --month, --from eller --to.")
-        if options["on"] is None:
-            raise CommandError(f"Serien {name} kräver --on ÅÅÅÅ-MM-DD.")
-        return {"on": parse_date(options["on"], "--on")}
+        return {"on": parse_date(_instead_of_months(name, options, "on", "ÅÅÅÅ-MM-DD"), "--on")}
     start, end = months_for(name, export.months, options)
     return {"start": start, "end": end}
+
+
+def _instead_of_months(name: str, options: dict, key: str, form: str):
+    """The option a series takes instead of months (--year, --on), which it requires."""
+    if any(options[month] is not None for month in ("month", "start", "end")):
+        raise CommandError(f"Serien {name} tar --{key}, inte --month, --from eller --to.")
+    if options[key] is None:
+        raise CommandError(f"Serien {name} kräver --{key} {form}.")
+    return options[key]
 
 
 def months_for(name: str, kind: str, options: dict) -> tuple[pd.Period | None, pd.Period | None]:
