@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +68,14 @@ DEFAULT_SEED = 2024
 SMALL_MONTHS = 15
 
 COST_COLUMNS = ["Period", "Ansvar", "Konto", "Belopp", "Timmar"]
+
+# How a CSV file is saved: (encoding, line ending), as Swedish Excel on Windows saves it
+# or as UTF-8 with a BOM.
+WINDOWS = ("cp1252", "\r\n")
+UTF8 = ("utf-8-sig", "\n")
+
+# What the CSV files write with a decimal comma: amounts and hours.
+NUMBER_COLUMNS = frozenset(["Belopp", "Timmar", *SICK_LEAVE_COLUMNS[5:]])
 
 
 @dataclass
@@ -215,17 +224,15 @@ def write_extracts(data: DemoData, directory: Path | str) -> list[Extract]:
     budget_years = sorted(data.budget["Period"].str[:4].unique())
     for i, year in enumerate(actual_years):
         rows = data.actuals[data.actuals["Period"].str[:4] == year]
-        if i == 1:
-            path = _write_csv(rows, directory / f"utfall_{year}.csv", "cp1252", "\r\n")
-        else:
-            path = _write_csv(rows, directory / f"utfall_{year}.csv", "utf-8-sig", "\n")
+        path = directory / f"utfall_{year}.csv"
+        _write_csv(rows, COST_COLUMNS, path, *(WINDOWS if i == 1 else UTF8))
         extracts.append(Extract("actuals", path, int(year)))
     for i, year in enumerate(budget_years):
         rows = data.budget[data.budget["Period"].str[:4] == year]
         if i == 0:
             path = _write_costs_xlsx(rows, directory / f"budget_{year}.xlsx")
         else:
-            path = _write_csv(rows, directory / f"budget_{year}.csv", "utf-8-sig", "\n")
+            path = _write_csv(rows, COST_COLUMNS, directory / f"budget_{year}.csv", *UTF8)
         extracts.append(Extract("budget", path, int(year)))
     sick_years = sorted(data.sick_leave["Period"].str[:4].unique()) if len(data.sick_leave) else []
     for i, year in enumerate(sick_years):
@@ -233,10 +240,9 @@ def write_extracts(data: DemoData, directory: Path | str) -> list[Extract]:
         name = f"sjukfranvaro_{year}"
         if i == 0:
             path = _write_sick_leave_xlsx(rows, directory / f"{name}.xlsx")
-        elif i == 1:
-            path = _write_sick_leave_csv(rows, directory / f"{name}.csv", "cp1252", "\r\n")
         else:
-            path = _write_sick_leave_csv(rows, directory / f"{name}.csv", "utf-8-sig", "\n")
+            path = directory / f"{name}.csv"
+            _write_csv(rows, SICK_LEAVE_COLUMNS, path, *(WINDOWS if i == 1 else UTF8))
         extracts.append(Extract("sick_leave", path, int(year)))
     return extracts
 
@@ -248,53 +254,12 @@ def _number(values: pd.Series) -> pd.Series:
     return text.str.replace(".", ",", regex=False)
 
 
-def _write_csv(rows: pd.DataFrame, path: Path, encoding: str, newline: str) -> Path:
-    out = rows[COST_COLUMNS].copy()
-    out["Belopp"] = _number(out["Belopp"])
-    out["Timmar"] = _number(out["Timmar"])
-    buffer = io.StringIO()
-    out.to_csv(buffer, sep=";", index=False, lineterminator=newline, quoting=csv.QUOTE_MINIMAL)
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
-
-
-def _write_org_xlsx(org: pd.DataFrame, path: Path) -> Path:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Organisation")
-    sheet.append(ORG_COLUMNS)
-    for row in org[ORG_COLUMNS].itertuples(index=False, name=None):
-        sheet.append([str(v) for v in row])  # ansvar as text: keeps leading zeros
-    workbook.save(path)
-    return path
-
-
-def _write_costs_xlsx(rows: pd.DataFrame, path: Path) -> Path:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Budget")
-    sheet.append(COST_COLUMNS)
-    for period, ansvar, konto, amount, hours in rows[COST_COLUMNS].itertuples(
-        index=False, name=None
-    ):
-        sheet.append(
-            [
-                dt.datetime(int(period[:4]), int(period[5:7]), 1),
-                ansvar,
-                int(konto),
-                float(amount),
-                None if pd.isna(hours) else float(hours),
-            ]
-        )
-    workbook.save(path)
-    return path
-
-
-def _write_sick_leave_csv(rows: pd.DataFrame, path: Path, encoding: str, newline: str) -> Path:
-    out = rows[SICK_LEAVE_COLUMNS].copy()
-    for column in SICK_LEAVE_COLUMNS[5:]:
+def _write_csv(
+    rows: pd.DataFrame, columns: list[str], path: Path, encoding: str, newline: str
+) -> Path:
+    """The columns as Swedish Excel saves CSV: ';', NUMBER_COLUMNS with a decimal comma."""
+    out = rows[columns].copy()
+    for column in [c for c in columns if c in NUMBER_COLUMNS]:
         out[column] = _number(out[column])
     buffer = io.StringIO()
     out.to_csv(buffer, sep=";", index=False, lineterminator=newline, quoting=csv.QUOTE_MINIMAL)
@@ -302,25 +267,59 @@ def _write_sick_leave_csv(rows: pd.DataFrame, path: Path, encoding: str, newline
     return path
 
 
-def _write_sick_leave_xlsx(rows: pd.DataFrame, path: Path) -> Path:
-    """Dates as dates, counts and hours as numbers, the age bands as text."""
+def _write_xlsx(path: Path, sheet_name: str, columns: list[str], rows: Iterable[list]) -> Path:
+    """One sheet: the header row, then `rows` as they are (text stays text)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Sjukfrånvaro")
-    sheet.append(SICK_LEAVE_COLUMNS)
-    for period, ansvar, gender, band, employees, *hours in rows[SICK_LEAVE_COLUMNS].itertuples(
-        index=False, name=None
-    ):
-        sheet.append(
-            [
-                dt.datetime(int(period[:4]), int(period[5:7]), 1),
-                ansvar,
-                gender,
-                band,
-                int(employees),
-                *(float(h) for h in hours),
-            ]
-        )
+    sheet = workbook.create_sheet(sheet_name)
+    sheet.append(columns)
+    for row in rows:
+        sheet.append(row)
     workbook.save(path)
     return path
+
+
+def _write_org_xlsx(org: pd.DataFrame, path: Path) -> Path:
+    # Ansvar as text: keeps leading zeros.
+    rows = org[ORG_COLUMNS].itertuples(index=False, name=None)
+    return _write_xlsx(path, "Organisation", ORG_COLUMNS, ([str(v) for v in row] for row in rows))
+
+
+def _write_costs_xlsx(rows: pd.DataFrame, path: Path) -> Path:
+    """Dates as dates, account codes, amounts and hours as numbers."""
+    records = rows[COST_COLUMNS].itertuples(index=False, name=None)
+    return _write_xlsx(
+        path,
+        "Budget",
+        COST_COLUMNS,
+        (
+            [
+                _first_day(period),
+                ansvar,
+                int(konto),
+                float(amount),
+                None if pd.isna(hours) else float(hours),
+            ]
+            for period, ansvar, konto, amount, hours in records
+        ),
+    )
+
+
+def _write_sick_leave_xlsx(rows: pd.DataFrame, path: Path) -> Path:
+    """Dates as dates, counts and hours as numbers, the age bands as text."""
+    records = rows[SICK_LEAVE_COLUMNS].itertuples(index=False, name=None)
+    return _write_xlsx(
+        path,
+        "Sjukfrånvaro",
+        SICK_LEAVE_COLUMNS,
+        (
+            [_first_day(period), ansvar, gender, band, int(employees), *map(float, hours)]
+            for period, ansvar, gender, band, employees, *hours in records
+        ),
+    )
+
+
+def _first_day(period: str) -> dt.datetime:
+    """'2024-03' -> 2024-03-01 00:00, which Excel shows as a date."""
+    return dt.datetime(int(period[:4]), int(period[5:7]), 1)
