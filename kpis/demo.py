@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -219,30 +218,30 @@ def write_extracts(data: DemoData, directory: Path | str) -> list[Extract]:
     sick leave (the first year as XLSX, the second in Windows-1252, the rest UTF-8)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    extracts = [Extract("org", _write_org_xlsx(data.org, directory / "organisation.xlsx"))]
-    actual_years = sorted(data.actuals["Period"].str[:4].unique())
-    budget_years = sorted(data.budget["Period"].str[:4].unique())
-    for i, year in enumerate(actual_years):
-        rows = data.actuals[data.actuals["Period"].str[:4] == year]
-        path = directory / f"utfall_{year}.csv"
-        _write_csv(rows, COST_COLUMNS, path, *(WINDOWS if i == 1 else UTF8))
+    org = directory / "organisation.xlsx"
+    extracts = [
+        Extract("org", _write_xlsx(data.org[ORG_COLUMNS], org, "Organisation", _text_cells))
+    ]
+    actuals, budget, sick_leave = data.actuals, data.budget, data.sick_leave
+    for i, year in enumerate(sorted(actuals["Period"].str[:4].unique())):
+        table = actuals.loc[actuals["Period"].str[:4] == year, COST_COLUMNS]
+        path = _write_csv(table, directory / f"utfall_{year}.csv", *(WINDOWS if i == 1 else UTF8))
         extracts.append(Extract("actuals", path, int(year)))
-    for i, year in enumerate(budget_years):
-        rows = data.budget[data.budget["Period"].str[:4] == year]
+    for i, year in enumerate(sorted(budget["Period"].str[:4].unique())):
+        table = budget.loc[budget["Period"].str[:4] == year, COST_COLUMNS]
         if i == 0:
-            path = _write_costs_xlsx(rows, directory / f"budget_{year}.xlsx")
+            path = _write_xlsx(table, directory / f"budget_{year}.xlsx", "Budget", _cost_cells)
         else:
-            path = _write_csv(rows, COST_COLUMNS, directory / f"budget_{year}.csv", *UTF8)
+            path = _write_csv(table, directory / f"budget_{year}.csv", *UTF8)
         extracts.append(Extract("budget", path, int(year)))
-    sick_years = sorted(data.sick_leave["Period"].str[:4].unique()) if len(data.sick_leave) else []
+    sick_years = sorted(sick_leave["Period"].str[:4].unique()) if len(sick_leave) else []
     for i, year in enumerate(sick_years):
-        rows = data.sick_leave[data.sick_leave["Period"].str[:4] == year]
-        name = f"sjukfranvaro_{year}"
+        table = sick_leave.loc[sick_leave["Period"].str[:4] == year, SICK_LEAVE_COLUMNS]
+        path = directory / f"sjukfranvaro_{year}.{'xlsx' if i == 0 else 'csv'}"
         if i == 0:
-            path = _write_sick_leave_xlsx(rows, directory / f"{name}.xlsx")
+            _write_xlsx(table, path, "Sjukfrånvaro", _sick_leave_cells)
         else:
-            path = directory / f"{name}.csv"
-            _write_csv(rows, SICK_LEAVE_COLUMNS, path, *(WINDOWS if i == 1 else UTF8))
+            _write_csv(table, path, *(WINDOWS if i == 1 else UTF8))
         extracts.append(Extract("sick_leave", path, int(year)))
     return extracts
 
@@ -254,12 +253,10 @@ def _number(values: pd.Series) -> pd.Series:
     return text.str.replace(".", ",", regex=False)
 
 
-def _write_csv(
-    rows: pd.DataFrame, columns: list[str], path: Path, encoding: str, newline: str
-) -> Path:
-    """The columns as Swedish Excel saves CSV: ';', NUMBER_COLUMNS with a decimal comma."""
-    out = rows[columns].copy()
-    for column in [c for c in columns if c in NUMBER_COLUMNS]:
+def _write_csv(table: pd.DataFrame, path: Path, encoding: str, newline: str) -> Path:
+    """The table as Swedish Excel saves CSV: ';', NUMBER_COLUMNS with a decimal comma."""
+    out = table.copy()
+    for column in [c for c in table.columns if c in NUMBER_COLUMNS]:
         out[column] = _number(out[column])
     buffer = io.StringIO()
     out.to_csv(buffer, sep=";", index=False, lineterminator=newline, quoting=csv.QUOTE_MINIMAL)
@@ -267,57 +264,35 @@ def _write_csv(
     return path
 
 
-def _write_xlsx(path: Path, sheet_name: str, columns: list[str], rows: Iterable[list]) -> Path:
-    """One sheet: the header row, then `rows` as they are (text stays text)."""
+def _write_xlsx(table: pd.DataFrame, path: Path, sheet_name: str, cells) -> Path:
+    """One sheet: the table's column names, then each row as `cells(row)` writes it."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_name)
-    sheet.append(columns)
-    for row in rows:
-        sheet.append(row)
+    sheet.append(list(table.columns))
+    for row in table.itertuples(index=False, name=None):
+        sheet.append(cells(row))
     workbook.save(path)
     return path
 
 
-def _write_org_xlsx(org: pd.DataFrame, path: Path) -> Path:
-    # Ansvar as text: keeps leading zeros.
-    rows = org[ORG_COLUMNS].itertuples(index=False, name=None)
-    return _write_xlsx(path, "Organisation", ORG_COLUMNS, ([str(v) for v in row] for row in rows))
+def _text_cells(row: tuple) -> list:
+    """Every value as text (ansvar keeps its leading zeros)."""
+    return [str(v) for v in row]
 
 
-def _write_costs_xlsx(rows: pd.DataFrame, path: Path) -> Path:
+def _cost_cells(row: tuple) -> list:
     """Dates as dates, account codes, amounts and hours as numbers."""
-    records = rows[COST_COLUMNS].itertuples(index=False, name=None)
-    return _write_xlsx(
-        path,
-        "Budget",
-        COST_COLUMNS,
-        (
-            [
-                _first_day(period),
-                ansvar,
-                int(konto),
-                float(amount),
-                None if pd.isna(hours) else float(hours),
-            ]
-            for period, ansvar, konto, amount, hours in records
-        ),
-    )
+    period, ansvar, konto, amount, hours = row
+    hours = None if pd.isna(hours) else float(hours)
+    return [_first_day(period), ansvar, int(konto), float(amount), hours]
 
 
-def _write_sick_leave_xlsx(rows: pd.DataFrame, path: Path) -> Path:
+def _sick_leave_cells(row: tuple) -> list:
     """Dates as dates, counts and hours as numbers, the age bands as text."""
-    records = rows[SICK_LEAVE_COLUMNS].itertuples(index=False, name=None)
-    return _write_xlsx(
-        path,
-        "Sjukfrånvaro",
-        SICK_LEAVE_COLUMNS,
-        (
-            [_first_day(period), ansvar, gender, band, int(employees), *map(float, hours)]
-            for period, ansvar, gender, band, employees, *hours in records
-        ),
-    )
+    period, ansvar, gender, band, employees, *hours = row
+    return [_first_day(period), ansvar, gender, band, int(employees), *map(float, hours)]
 
 
 def _first_day(period: str) -> dt.datetime:
