@@ -149,12 +149,7 @@ def _preliminary_months(data, months: Iterable[str]) -> list[pd.Period]:
 
 def _preliminary_note(months: Sequence[pd.Period]) -> str:
     """'Preliminär: jan–mar 2024, okt 2024': consecutive months as one range."""
-    runs: list[list[pd.Period]] = []
-    for month in sorted(months):
-        if runs and month == runs[-1][-1] + 1:
-            runs[-1].append(month)
-        else:
-            runs.append([month])
+    runs = periods.consecutive_runs(months)
     ranges = ", ".join(chart_style.range_label(run[0], run[-1]) for run in runs)
     return _("Preliminär: %(months)s") % {"months": ranges}
 
