@@ -6,8 +6,10 @@ what the file covers and the uploader's choice.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pandas as pd
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -16,6 +18,20 @@ from hyrdash.lib.coverage import PartialFileError, is_year, listed
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.formatting import format_number
 from hyrdash.lib.tabular import ExtractError
+
+MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def month_option(text: str | None, option: str) -> pd.Period | None:
+    """A command's month option, 'YYYY-MM', as a Period; None stays None; anything else
+    is a CommandError naming the option."""
+    if text is None:
+        return None
+    if not MONTH_RE.fullmatch(text.strip()):
+        raise CommandError(
+            f"{option}: ”{text}” är ingen giltig månad; skriv ÅÅÅÅ-MM, till exempel 2024-03."
+        )
+    return pd.Period(text.strip(), freq="M")
 
 
 def user_named(username: str | None):

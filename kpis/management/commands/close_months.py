@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hyrdash.lib.commands import user_named
+from hyrdash.lib.commands import month_option, user_named
 from hyrdash.lib.errors import ServiceError
 from kpis.batches import closed_through, month_status_set, month_status_text
-from kpis.management.commands.export_kpi import parse_month
 from kpis.models import ClosedThrough, ImportBatch
 
 KINDS = [value for value, _label in ClosedThrough._meta.get_field("kind").choices]
@@ -41,8 +40,8 @@ class Command(BaseCommand):
         kind = options["kind"]
         label = ImportBatch.Kind(kind).label
         user = user_named(options["user"])
-        through = parse_month(options["through"], "--through")
-        reopen = parse_month(options["reopen_from"], "--reopen-from")
+        through = month_option(options["through"], "--through")
+        reopen = month_option(options["reopen_from"], "--reopen-from")
         if through is None and reopen is None:
             last = closed_through(kind=kind)
             if last is None:
