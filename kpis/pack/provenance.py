@@ -15,7 +15,8 @@ from hyrdash.lib.periods import consecutive_runs
 from kpis.costs.selection import national_quarter
 from kpis.models import ImportBatch
 from kpis.pack import selectors
-from kpis.pack.slides import PackInput, is_preliminary, sick_leave_month
+from kpis.pack.figures import PackInput, is_preliminary
+from kpis.pack.slides import sick_leave_month
 
 # Months back from the pack's month whose data its charts read (R12 over four years).
 WINDOW = 47
