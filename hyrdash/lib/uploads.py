@@ -1,7 +1,8 @@
 """What every two-step upload shares (the ledger and payroll extracts in kpis.views, the
 national table, the survey in survey.views): step 1 keeps a checked file as a pending
 upload until the uploader confirms it, step 2 stores it or forgets it; the file's
-checksum; where a small form returns to.
+checksum; where a small form returns to; the addresses of the upload and its import
+history (`upload_urls`).
 
 Once stored, refused or cancelled, a pending upload loses its file but keeps its record
 (`outcome`, the import's number) until it is forgotten with the stale ones: going back
@@ -16,6 +17,7 @@ import hashlib
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -149,3 +151,15 @@ def back_url(request, fallback: str):
     ):
         return redirect(target)
     return redirect(fallback)
+
+
+def upload_urls(views, *, pending: str, batch: str) -> list:
+    """A subject's upload, its confirmation, its import history and undo: the same
+    addresses and names in every app's namespace. `views` has upload, upload_confirm,
+    batches and batch_undo; `pending` and `batch` name the numbers the last two take."""
+    return [
+        path("importera/", views.upload, name="upload"),
+        path(f"importera/<int:{pending}>/bekrafta/", views.upload_confirm, name="upload_confirm"),
+        path("importer/", views.batches, name="batches"),
+        path(f"importer/<int:{batch}>/angra/", views.batch_undo, name="batch_undo"),
+    ]
