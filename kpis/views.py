@@ -9,20 +9,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hyrdash.lib.errors import ServiceError
-from hyrdash.lib.tabular import ExtractError
 from hyrdash.lib.uploads import (
     back_url,
     cancel,
-    finished,
+    check_upload,
     pending_upload_create,
-    problem_lines,
     store,
+    upload_page,
+    waiting_upload,
 )
 from kpis.batches import month_status_set, month_status_text
 from kpis.forms import ExtractUploadForm, MonthStatusForm
@@ -44,46 +43,45 @@ from kpis.registry import (
 def upload(request):
     """Step 1: check the file and keep it until the uploader confirms."""
     kinds = importable_kinds(request.user)
-    problems = []
     if request.method == "POST":
         form = ExtractUploadForm(request.POST, request.FILES, kinds=kinds)
-        if form.is_valid():
-            upload_file = form.cleaned_data["file"]
-            data = upload_file.read()
-            kind = form.cleaned_data["kind"]
-            try:
-                check = extract_check(data=data, kind=kind)
-                # Imported as whole months and in use, the file is so for either choice
-                # (CostCheck.identical_for): nothing to confirm.
-                identical = check.identical_to
-                if identical is not None and identical.replaces == ImportBatch.Replaces.MONTHS:
-                    messages.info(request, _identical_message(identical))
-                    return redirect("kpis:upload")
-                pending = pending_upload_create(
-                    PendingUpload,
-                    upload_file=upload_file,
-                    data=data,
-                    checksum=check.checksum,
-                    user=request.user,
-                    kind=kind,
-                    summary=check.summary().to_dict("records"),
-                    skipped=check.skipped,
-                    row_count=check.row_count,
-                    details=check.details(),
-                )
-            except (ExtractError, ServiceError) as exc:
-                problems = problem_lines(exc)
-            else:
-                return redirect("kpis:upload_confirm", pending_id=pending.id)
     else:
         wanted = request.GET.get("typ")
         form = ExtractUploadForm(kinds=kinds, initial={"kind": wanted} if wanted in kinds else None)
-    return render(
+
+    def keep(upload_file, data, check):
+        # Imported as whole months and in use, the file is so for either choice
+        # (CostCheck.identical_for): nothing to confirm.
+        identical = check.identical_to
+        if identical is not None and identical.replaces == ImportBatch.Replaces.MONTHS:
+            messages.info(request, _identical_message(identical))
+            return redirect("kpis:upload")
+        pending = pending_upload_create(
+            PendingUpload,
+            upload_file=upload_file,
+            data=data,
+            checksum=check.checksum,
+            user=request.user,
+            kind=form.cleaned_data["kind"],
+            summary=check.summary().to_dict("records"),
+            skipped=check.skipped,
+            row_count=check.row_count,
+            details=check.details(),
+        )
+        return redirect("kpis:upload_confirm", pending_id=pending.id)
+
+    return check_upload(
         request,
-        "kpis/upload.html",
-        {"form": form, "problems": problems, "nav": "import", **upload_texts(kinds)},
-        status=400 if problems or form.errors else 200,
+        form,
+        check=lambda data: extract_check(data=data, kind=form.cleaned_data["kind"]),
+        keep=keep,
+        page=lambda problems: _upload_page(request, form, kinds, problems),
     )
+
+
+def _upload_page(request, form, kinds, problems):
+    context = {"form": form, "nav": "import", **upload_texts(kinds)}
+    return upload_page(request, "kpis/upload.html", context, problems)
 
 
 def _identical_message(batch: ImportBatch) -> str:
@@ -98,17 +96,15 @@ def _identical_message(batch: ImportBatch) -> str:
 
 
 @may_upload
-def upload_confirm(request, pending_id):
+@waiting_upload(
+    PendingUpload,
+    history_url="kpis:batches",
+    upload_url="kpis:upload",
+    kind__in=ImportBatch.Kind.values,
+)
+def upload_confirm(request, pending):
     """Step 2: show what will be stored and what the file covers; store it when the
     uploader confirms (with their choice of what it replaces)."""
-    pending = PendingUpload.objects.filter(pk=pending_id, created_by=request.user).first()
-    if pending is None or pending.outcome:
-        return finished(
-            request,
-            pending,
-            history_url=reverse("kpis:batches"),
-            upload_url=reverse("kpis:upload"),
-        )
     if not may_import(request.user, pending.kind):
         raise PermissionDenied
     form = replaces_form(pending, request.POST or None)
@@ -137,16 +133,8 @@ def _store(request, pending: PendingUpload, replaces: str | None):
             user=request.user,
             replaces=replaces,
         ),
-        refused=lambda lines: render(
-            request,
-            "kpis/upload.html",
-            {
-                "form": ExtractUploadForm(kinds=kinds, initial={"kind": pending.kind}),
-                "problems": lines,
-                "nav": "import",
-                **upload_texts(kinds),
-            },
-            status=400,
+        refused=lambda lines: _upload_page(
+            request, ExtractUploadForm(kinds=kinds, initial={"kind": pending.kind}), kinds, lines
         ),
         stored=stored_message,
         done_url="kpis:batches",

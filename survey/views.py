@@ -5,15 +5,20 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hyrdash.lib import exports, pagecache
 from hyrdash.lib.coverage import Coverage, warning_lines
 from hyrdash.lib.errors import ServiceError
-from hyrdash.lib.tabular import ExtractError
-from hyrdash.lib.uploads import cancel, finished, pending_upload_create, problem_lines, store
+from hyrdash.lib.uploads import (
+    cancel,
+    check_upload,
+    pending_upload_create,
+    store,
+    upload_page,
+    waiting_upload,
+)
 from kpis import data_version
 
 from . import access, pages, selectors, services
@@ -88,68 +93,60 @@ def results_csv(request, chart):
 @permission_required(access.IMPORT, raise_exception=True)
 def upload(request):
     """Step 1: check the file against the year's questionnaire and keep it for confirmation."""
-    problems = []
     if request.method == "POST":
         form = SurveyUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload_file = form.cleaned_data["file"]
-            data = upload_file.read()
-            kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
-            try:
-                if kind == SurveyBatch.Kind.ANSWERS:
-                    check = services.answers_check(data=data, year=year)
-                else:
-                    check = services.population_check(data=data, year=year)
-            except (ExtractError, ServiceError) as exc:
-                problems = problem_lines(exc)
-            else:
-                if check.identical_to is not None:
-                    messages.info(
-                        request,
-                        _(
-                            "Filen är identisk med import %(id)s (%(name)s) som används för "
-                            "%(year)s; inget har ändrats."
-                        )
-                        % {
-                            "id": check.identical_to.id,
-                            "name": check.identical_to.file_name,
-                            "year": year,
-                        },
-                    )
-                    return redirect("survey:upload")
-                pending = pending_upload_create(
-                    PendingSurveyUpload,
-                    upload_file=upload_file,
-                    data=data,
-                    checksum=check.checksum,
-                    user=request.user,
-                    kind=kind,
-                    year=year,
-                    summary=check.summary(),
-                )
-                return redirect("survey:upload_confirm", upload_id=pending.id)
     else:
         form = SurveyUploadForm()
-    return render(
+
+    def check(data):
+        kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
+        if kind == SurveyBatch.Kind.ANSWERS:
+            return services.answers_check(data=data, year=year)
+        return services.population_check(data=data, year=year)
+
+    def keep(upload_file, data, check):
+        kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
+        if check.identical_to is not None:
+            messages.info(
+                request,
+                _(
+                    "Filen är identisk med import %(id)s (%(name)s) som används för "
+                    "%(year)s; inget har ändrats."
+                )
+                % {"id": check.identical_to.id, "name": check.identical_to.file_name, "year": year},
+            )
+            return redirect("survey:upload")
+        pending = pending_upload_create(
+            PendingSurveyUpload,
+            upload_file=upload_file,
+            data=data,
+            checksum=check.checksum,
+            user=request.user,
+            kind=kind,
+            year=year,
+            summary=check.summary(),
+        )
+        return redirect("survey:upload_confirm", upload_id=pending.id)
+
+    return check_upload(
         request,
-        "survey/upload.html",
-        {"form": form, "problems": problems, "nav": "survey_import"},
-        status=400 if problems or form.errors else 200,
+        form,
+        check=check,
+        keep=keep,
+        page=lambda problems: _upload_page(request, form, problems),
     )
 
 
+def _upload_page(request, form, problems):
+    context = {"form": form, "nav": "survey_import"}
+    return upload_page(request, "survey/upload.html", context, problems)
+
+
 @permission_required(access.IMPORT, raise_exception=True)
-def upload_confirm(request, upload_id):
+@waiting_upload(PendingSurveyUpload, history_url="survey:batches", upload_url="survey:upload")
+def upload_confirm(request, pending):
     """Step 2: show what will be stored, and store it when the HR user confirms (for a
     file that covers clearly less than the year in use, only when told to replace it)."""
-    pending = PendingSurveyUpload.objects.filter(pk=upload_id, created_by=request.user).first()
-    if pending is None or pending.outcome:
-        return finished(
-            request,
-            pending,
-            history_url=reverse("survey:batches"),
-            upload_url=reverse("survey:upload"),
-        )
     coverage = pending.summary.get("coverage")
     form = ReplaceYearForm(
         request.POST or None,
@@ -194,12 +191,7 @@ def _store(request, pending: PendingSurveyUpload, replace_year: bool):
             user=request.user,
             replace_year=replace_year,
         ),
-        refused=lambda lines: render(
-            request,
-            "survey/upload.html",
-            {"form": SurveyUploadForm(), "problems": lines, "nav": "survey_import"},
-            status=400,
-        ),
+        refused=lambda lines: _upload_page(request, SurveyUploadForm(), lines),
         stored=lambda batch, _check: (
             _("Import %(id)s sparad: %(rows)s rader för %(year)s.")
             % {"id": batch.id, "rows": batch.row_count, "year": batch.year}

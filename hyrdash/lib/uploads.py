@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -65,15 +68,66 @@ def pending_upload_create(
     )
 
 
+def upload_page(request, template: str, context: dict, problems=()):
+    """An upload page: its form (`context["form"]`) and why a file was refused, answered
+    400 when it was or the form has errors."""
+    status = 400 if problems or context["form"].errors else 200
+    return render(request, template, {**context, "problems": list(problems)}, status=status)
+
+
+def check_upload(request, form, *, check: Callable, keep: Callable, page: Callable):
+    """Step 1 for every upload: a valid form's file is read and `check(data)` checked,
+    writing nothing; `keep(upload_file, data, check)` then answers, usually with the
+    confirmation page of the pending upload it keeps (pending_upload_create). A file
+    with problems, an unbound or invalid form: `page(problem lines)`, the upload page."""
+    problems = []
+    if form.is_bound and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        data = upload_file.read()
+        try:
+            return keep(upload_file, data, check(data))
+        except (ExtractError, ServiceError) as exc:
+            problems = problem_lines(exc)
+    return page(problems)
+
+
+def waiting_upload(pending_model, *, history_url: str, upload_url: str, **filters):
+    """Step 2's views take the uploader's pending upload that still waits (`pending`
+    instead of its id, the one URL argument); for any other (stored, refused, cancelled,
+    someone else's, forgotten) the page that says what became of it (`finished`).
+    `filters` narrow the pending uploads a view confirms (its kind)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, **kwargs):
+            (pending_id,) = kwargs.values()
+            pending = pending_model.objects.filter(
+                pk=pending_id, created_by=request.user, **filters
+            ).first()
+            if pending is None or pending.outcome:
+                return finished(
+                    request,
+                    pending,
+                    history_url=reverse(history_url),
+                    upload_url=reverse(upload_url),
+                )
+            return view(request, pending)
+
+        return wrapped
+
+    return decorate
+
+
 # What became of a pending upload (its `outcome`; "" while it waits).
 STORED, IDENTICAL, REFUSED, CANCELLED = "stored", "identical", "refused", "cancelled"
 
 
 def finish(pending, outcome: str, batch=None) -> None:
-    """Forget a pending upload's file, keeping what became of it (see the module)."""
+    """Forget a pending upload's file, keeping what became of it (see the module) and
+    the number of the import it became, for one stored with an import record."""
     pending.data = b""
     pending.outcome = outcome
-    pending.batch_id = batch.id if batch is not None else None
+    pending.batch_id = getattr(batch, "id", None)
     pending.save(update_fields=["data", "outcome", "batch_id"])
 
 
@@ -120,7 +174,9 @@ def finished(request, pending, *, history_url: str, upload_url: str, status: int
 
 
 def store(request, pending, import_file, *, refused, stored, done_url: str):
-    """Step 2 confirmed: `import_file()` stores the file, returning (batch, check).
+    """Step 2 confirmed: `import_file()` stores the file, returning (batch, check):
+    `batch` the import's record, None for a file identical to one in use (a table
+    stored without records, the national one, returns what it stored instead).
 
     The pending upload's file is forgotten either way (`finish`). A file the import refuses (the
     registers may have changed since its check) gives `refused(problem lines)`, the

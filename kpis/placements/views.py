@@ -28,8 +28,14 @@ from django.views.decorators.http import require_POST
 from hyrdash.lib import exports, pagecache
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.page import clean_param
-from hyrdash.lib.tabular import ExtractError
-from hyrdash.lib.uploads import cancel, finished, pending_upload_create, problem_lines, store
+from hyrdash.lib.uploads import (
+    cancel,
+    check_upload,
+    pending_upload_create,
+    store,
+    upload_page,
+    waiting_upload,
+)
 from kpis import data_version, roles
 from kpis.placements import page, selectors, services
 from kpis.placements.forms import ActionForm, PlacementUploadForm
@@ -186,52 +192,45 @@ def _hours_chart(area: str, today):
 @permission_required(IMPORT, raise_exception=True)
 def upload(request):
     """Step 1: check the file and keep it until the uploader confirms."""
-    problems = []
     if request.method == "POST":
         form = PlacementUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload_file = form.cleaned_data["file"]
-            data = upload_file.read()
-            try:
-                check = services.placements_check(data=data)
-            except (ExtractError, ServiceError) as exc:
-                problems = problem_lines(exc)
-            else:
-                if check.changes_nothing:
-                    messages.info(request, page.unchanged_message(check))
-                    return redirect("placements:upload")
-                pending = pending_upload_create(
-                    PendingPlacementUpload,
-                    upload_file=upload_file,
-                    data=data,
-                    checksum=check.checksum,
-                    user=request.user,
-                    summary=check.summary(),
-                )
-                return redirect("placements:upload_confirm", placement_upload_id=pending.id)
     else:
         form = PlacementUploadForm()
-    return render(
+
+    def keep(upload_file, data, check):
+        if check.changes_nothing:
+            messages.info(request, page.unchanged_message(check))
+            return redirect("placements:upload")
+        pending = pending_upload_create(
+            PendingPlacementUpload,
+            upload_file=upload_file,
+            data=data,
+            checksum=check.checksum,
+            user=request.user,
+            summary=check.summary(),
+        )
+        return redirect("placements:upload_confirm", placement_upload_id=pending.id)
+
+    return check_upload(
         request,
-        "placements/upload.html",
-        {"form": form, "problems": problems, "nav": "placements"},
-        status=400 if problems or form.errors else 200,
+        form,
+        check=lambda data: services.placements_check(data=data),
+        keep=keep,
+        page=lambda problems: _upload_page(request, form, problems),
     )
 
 
+def _upload_page(request, form, problems):
+    context = {"form": form, "nav": "placements"}
+    return upload_page(request, "placements/upload.html", context, problems)
+
+
 @permission_required(IMPORT, raise_exception=True)
-def upload_confirm(request, placement_upload_id):
+@waiting_upload(
+    PendingPlacementUpload, history_url="placements:batches", upload_url="placements:upload"
+)
+def upload_confirm(request, pending):
     """Step 2: show what will be stored, and store it when the uploader confirms."""
-    pending = PendingPlacementUpload.objects.filter(
-        pk=placement_upload_id, created_by=request.user
-    ).first()
-    if pending is None or pending.outcome:
-        return finished(
-            request,
-            pending,
-            history_url=reverse("placements:batches"),
-            upload_url=reverse("placements:upload"),
-        )
     if request.method == "POST":
         if "cancel" in request.POST:
             return cancel(request, pending, "placements:upload")
@@ -241,12 +240,7 @@ def upload_confirm(request, placement_upload_id):
             lambda: services.placements_import(
                 data=bytes(pending.data), file_name=pending.file_name, user=request.user
             ),
-            refused=lambda lines: render(
-                request,
-                "placements/upload.html",
-                {"form": PlacementUploadForm(), "problems": lines, "nav": "placements"},
-                status=400,
-            ),
+            refused=lambda lines: _upload_page(request, PlacementUploadForm(), lines),
             stored=lambda batch, check: page.stored_message(batch, check),
             done_url="placements:batches",
         )
