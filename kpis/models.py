@@ -390,7 +390,14 @@ class MonthlyCost(models.Model):
 class PendingUpload(models.Model):
     """An uploaded file that passed the checks and waits for the controller's confirmation."""
 
-    kind = models.CharField(max_length=20, choices=ImportBatch.Kind.choices)
+    # SKR's national table (kpis.national) is checked and confirmed as the extracts are,
+    # but stored without an import batch: a kind of pending upload only.
+    NATIONAL = "national"
+
+    kind = models.CharField(
+        max_length=20,
+        choices=[*ImportBatch.Kind.choices, (NATIONAL, _("Nationell jämförelse"))],
+    )
     file_name = models.CharField(max_length=255)
     data = models.BinaryField()
     checksum = models.CharField(max_length=64)
