@@ -4,25 +4,19 @@ the import history and undo.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hyrdash.lib import uploads
 from hyrdash.lib.errors import ServiceError
-from hyrdash.lib.uploads import (
-    back_url,
-    cancel,
-    check_upload,
-    pending_upload_create,
-    store,
-    upload_page,
-    waiting_upload,
-)
+from hyrdash.lib.uploads import back_url
 from kpis.batches import month_status_set, month_status_text
 from kpis.forms import ExtractUploadForm, MonthStatusForm
 from kpis.imports import confirm_context, replaces_form, stored_message, undone_message
@@ -48,55 +42,41 @@ def upload(request):
     else:
         wanted = request.GET.get("typ")
         form = ExtractUploadForm(kinds=kinds, initial={"kind": wanted} if wanted in kinds else None)
-
-    def keep(upload_file, data, check):
-        # Imported as whole months and in use, the file is so for either choice
-        # (CostCheck.identical_for): nothing to confirm.
-        identical = check.identical_to
-        if identical is not None and identical.replaces == ImportBatch.Replaces.MONTHS:
-            messages.info(request, _identical_message(identical))
-            return redirect("kpis:upload")
-        pending = pending_upload_create(
-            PendingUpload,
-            upload_file=upload_file,
-            data=data,
-            checksum=check.checksum,
-            user=request.user,
-            kind=form.cleaned_data["kind"],
-            summary=check.summary().to_dict("records"),
-            skipped=check.skipped,
-            row_count=check.row_count,
-            details=check.details(),
-        )
-        return redirect("kpis:upload_confirm", pending_id=pending.id)
-
-    return check_upload(
+    return uploads.check_upload(
         request,
         form,
         check=lambda data: extract_check(data=data, kind=form.cleaned_data["kind"]),
-        keep=keep,
+        unchanged=lambda check: _unchanged(request, check),
+        pending_model=PendingUpload,
+        keep=lambda check: {
+            "kind": form.cleaned_data["kind"],
+            "summary": check.summary().to_dict("records"),
+            "skipped": check.skipped,
+            "row_count": check.row_count,
+            "details": check.details(),
+        },
+        confirm_url="kpis:upload_confirm",
         page=lambda problems: _upload_page(request, form, kinds, problems),
     )
 
 
+def _unchanged(request, check):
+    # Imported as whole months and in use, the file is so for either choice
+    # (CostCheck.identical_for): nothing to confirm.
+    identical = check.identical_to
+    if identical is not None and identical.replaces == ImportBatch.Replaces.MONTHS:
+        messages.info(request, uploads.identical_message(identical))
+        return redirect("kpis:upload")
+    return None
+
+
 def _upload_page(request, form, kinds, problems):
     context = {"form": form, "nav": "import", **upload_texts(kinds)}
-    return upload_page(request, "kpis/upload.html", context, problems)
-
-
-def _identical_message(batch: ImportBatch) -> str:
-    return _(
-        "Filen är identisk med import %(id)s (%(name)s, %(when)s) och används redan; "
-        "inget har ändrats."
-    ) % {
-        "id": batch.id,
-        "name": batch.file_name,
-        "when": timezone.localtime(batch.created_at).strftime("%Y-%m-%d %H:%M"),
-    }
+    return uploads.upload_page(request, "kpis/upload.html", context, problems)
 
 
 @may_upload
-@waiting_upload(
+@uploads.waiting_upload(
     PendingUpload,
     history_url="kpis:batches",
     upload_url="kpis:upload",
@@ -110,7 +90,7 @@ def upload_confirm(request, pending):
     form = replaces_form(pending, request.POST or None)
     if request.method == "POST":
         if "cancel" in request.POST:
-            return cancel(request, pending, "kpis:upload")
+            return uploads.cancel(request, pending, "kpis:upload")
         if form.is_valid():
             return _store(request, pending, form.choice())
     return render(
@@ -123,16 +103,10 @@ def upload_confirm(request, pending):
 
 def _store(request, pending: PendingUpload, replaces: str | None):
     kinds = importable_kinds(request.user)
-    response = store(
+    response = uploads.store(
         request,
         pending,
-        lambda: extract_import(
-            data=bytes(pending.data),
-            file_name=pending.file_name,
-            kind=pending.kind,
-            user=request.user,
-            replaces=replaces,
-        ),
+        partial(extract_import, kind=pending.kind, user=request.user, replaces=replaces),
         refused=lambda lines: _upload_page(
             request, ExtractUploadForm(kinds=kinds, initial={"kind": pending.kind}), kinds, lines
         ),
@@ -164,13 +138,9 @@ def batch_undo(request, batch_id):
     kind = ImportBatch.objects.filter(pk=batch_id).values_list("kind", flat=True).first()
     if kind is not None and not may_import(request.user, kind):
         raise PermissionDenied
-    try:
-        batch = undo_service(batch_id=batch_id, user=request.user)
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, undone_message(batch))
-    return redirect("kpis:batches")
+    return uploads.undo(
+        request, undo_service, batch_id=batch_id, message=undone_message, done_url="kpis:batches"
+    )
 
 
 @require_POST

@@ -1,5 +1,7 @@
 """Survey views: permission check, form, one service or selector call, render."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
@@ -8,17 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hyrdash.lib import exports, pagecache
+from hyrdash.lib import exports, pagecache, uploads
 from hyrdash.lib.coverage import Coverage, warning_lines
-from hyrdash.lib.errors import ServiceError
-from hyrdash.lib.uploads import (
-    cancel,
-    check_upload,
-    pending_upload_create,
-    store,
-    upload_page,
-    waiting_upload,
-)
 from kpis import data_version
 
 from . import access, pages, selectors, services
@@ -97,53 +90,53 @@ def upload(request):
         form = SurveyUploadForm(request.POST, request.FILES)
     else:
         form = SurveyUploadForm()
-
-    def check(data):
-        kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
-        if kind == SurveyBatch.Kind.ANSWERS:
-            return services.answers_check(data=data, year=year)
-        return services.population_check(data=data, year=year)
-
-    def keep(upload_file, data, check):
-        kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
-        if check.identical_to is not None:
-            messages.info(
-                request,
-                _(
-                    "Filen är identisk med import %(id)s (%(name)s) som används för "
-                    "%(year)s; inget har ändrats."
-                )
-                % {"id": check.identical_to.id, "name": check.identical_to.file_name, "year": year},
-            )
-            return redirect("survey:upload")
-        pending = pending_upload_create(
-            PendingSurveyUpload,
-            upload_file=upload_file,
-            data=data,
-            checksum=check.checksum,
-            user=request.user,
-            kind=kind,
-            year=year,
-            summary=check.summary(),
-        )
-        return redirect("survey:upload_confirm", upload_id=pending.id)
-
-    return check_upload(
+    return uploads.check_upload(
         request,
         form,
-        check=check,
-        keep=keep,
+        check=lambda data: _check(
+            data, kind=form.cleaned_data["kind"], year=form.cleaned_data["year"]
+        ),
+        unchanged=lambda check: _unchanged(request, check, year=form.cleaned_data["year"]),
+        pending_model=PendingSurveyUpload,
+        keep=lambda check: {
+            "kind": form.cleaned_data["kind"],
+            "year": form.cleaned_data["year"],
+            "summary": check.summary(),
+        },
+        confirm_url="survey:upload_confirm",
         page=lambda problems: _upload_page(request, form, problems),
     )
 
 
+def _check(data: bytes, *, kind: str, year: int):
+    if kind == SurveyBatch.Kind.ANSWERS:
+        return services.answers_check(data=data, year=year)
+    return services.population_check(data=data, year=year)
+
+
+def _unchanged(request, check, *, year: int):
+    if check.identical_to is None:
+        return None
+    messages.info(
+        request,
+        _(
+            "Filen är identisk med import %(id)s (%(name)s) som används för "
+            "%(year)s; inget har ändrats."
+        )
+        % {"id": check.identical_to.id, "name": check.identical_to.file_name, "year": year},
+    )
+    return redirect("survey:upload")
+
+
 def _upload_page(request, form, problems):
     context = {"form": form, "nav": "survey_import"}
-    return upload_page(request, "survey/upload.html", context, problems)
+    return uploads.upload_page(request, "survey/upload.html", context, problems)
 
 
 @permission_required(access.IMPORT, raise_exception=True)
-@waiting_upload(PendingSurveyUpload, history_url="survey:batches", upload_url="survey:upload")
+@uploads.waiting_upload(
+    PendingSurveyUpload, history_url="survey:batches", upload_url="survey:upload"
+)
 def upload_confirm(request, pending):
     """Step 2: show what will be stored, and store it when the HR user confirms (for a
     file that covers clearly less than the year in use, only when told to replace it)."""
@@ -155,7 +148,7 @@ def upload_confirm(request, pending):
     )
     if request.method == "POST":
         if "cancel" in request.POST:
-            return cancel(request, pending, "survey:upload")
+            return uploads.cancel(request, pending, "survey:upload")
         if form.is_valid():
             return _store(request, pending, form.cleaned_data["replace_year"])
     return render(
@@ -181,16 +174,10 @@ def _store(request, pending: PendingSurveyUpload, replace_year: bool):
         if pending.kind == SurveyBatch.Kind.ANSWERS
         else services.population_import
     )
-    return store(
+    return uploads.store(
         request,
         pending,
-        lambda: service(
-            data=bytes(pending.data),
-            file_name=pending.file_name,
-            year=pending.year,
-            user=request.user,
-            replace_year=replace_year,
-        ),
+        partial(service, year=pending.year, user=request.user, replace_year=replace_year),
         refused=lambda lines: _upload_page(request, SurveyUploadForm(), lines),
         stored=lambda batch, _check: (
             _("Import %(id)s sparad: %(rows)s rader för %(year)s.")
@@ -211,10 +198,10 @@ def batches(request):
 @require_POST
 @permission_required(access.IMPORT, raise_exception=True)
 def batch_undo(request, import_id):
-    try:
-        batch = services.batch_undo(batch_id=import_id, user=request.user)
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, services.undone_message(batch))
-    return redirect("survey:batches")
+    return uploads.undo(
+        request,
+        services.batch_undo,
+        batch_id=import_id,
+        message=services.undone_message,
+        done_url="survey:batches",
+    )

@@ -75,20 +75,57 @@ def upload_page(request, template: str, context: dict, problems=()):
     return render(request, template, {**context, "problems": list(problems)}, status=status)
 
 
-def check_upload(request, form, *, check: Callable, keep: Callable, page: Callable):
+def check_upload(
+    request,
+    form,
+    *,
+    check: Callable,
+    pending_model,
+    keep: Callable,
+    confirm_url: str,
+    page: Callable,
+    unchanged: Callable | None = None,
+):
     """Step 1 for every upload: a valid form's file is read and `check(data)` checked,
-    writing nothing; `keep(upload_file, data, check)` then answers, usually with the
-    confirmation page of the pending upload it keeps (pending_upload_create). A file
-    with problems, an unbound or invalid form: `page(problem lines)`, the upload page."""
+    writing nothing, then kept as a `pending_model` (pending_upload_create) with what
+    `keep(check)` gives besides the file (kind, summary, ...), and the uploader goes to
+    its confirmation page (`confirm_url`, given its id). `unchanged(check)`, if given,
+    answers instead for a file there is nothing to confirm for (identical to the one in
+    use), or None. A file with problems, an unbound or invalid form: `page(problem
+    lines)`, the upload page."""
     problems = []
     if form.is_bound and form.is_valid():
         upload_file = form.cleaned_data["file"]
         data = upload_file.read()
         try:
-            return keep(upload_file, data, check(data))
+            checked = check(data)
+            answer = unchanged(checked) if unchanged is not None else None
+            if answer is not None:
+                return answer
+            pending = pending_upload_create(
+                pending_model,
+                upload_file=upload_file,
+                data=data,
+                checksum=checked.checksum,
+                user=request.user,
+                **keep(checked),
+            )
+            return redirect(confirm_url, pending.id)
         except (ExtractError, ServiceError) as exc:
             problems = problem_lines(exc)
     return page(problems)
+
+
+def identical_message(batch) -> str:
+    """Why a file identical to an import in use was not kept for confirmation."""
+    return _(
+        "Filen är identisk med import %(id)s (%(name)s, %(when)s) och används redan; "
+        "inget har ändrats."
+    ) % {
+        "id": batch.id,
+        "name": batch.file_name,
+        "when": timezone.localtime(batch.created_at).strftime("%Y-%m-%d %H:%M"),
+    }
 
 
 def waiting_upload(pending_model, *, history_url: str, upload_url: str, **filters):
@@ -174,7 +211,8 @@ def finished(request, pending, *, history_url: str, upload_url: str, status: int
 
 
 def store(request, pending, import_file, *, refused, stored, done_url: str):
-    """Step 2 confirmed: `import_file()` stores the file, returning (batch, check):
+    """Step 2 confirmed: `import_file(data=, file_name=)` stores the pending upload's
+    file, returning (batch, check):
     `batch` the import's record, None for a file identical to one in use (a table
     stored without records, the national one, returns what it stored instead).
 
@@ -185,7 +223,7 @@ def store(request, pending, import_file, *, refused, stored, done_url: str):
     `done_url`.
     """
     try:
-        batch, check = import_file()
+        batch, check = import_file(data=bytes(pending.data), file_name=pending.file_name)
     except (ExtractError, ServiceError) as exc:
         finish(pending, REFUSED)
         return refused(problem_lines(exc))
@@ -194,6 +232,19 @@ def store(request, pending, import_file, *, refused, stored, done_url: str):
         messages.info(request, _("Filen är identisk med en import som redan används."))
     else:
         messages.success(request, stored(batch, check))
+    return redirect(done_url)
+
+
+def undo(request, batch_undo: Callable, *, batch_id: int, message: Callable, done_url: str):
+    """An import history's undo: `batch_undo(batch_id=, user=)`, then the uploader is
+    told what got its values back (`message(batch)`) or why nothing was undone, and goes
+    back to the history (`done_url`)."""
+    try:
+        batch = batch_undo(batch_id=batch_id, user=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, message(batch))
     return redirect(done_url)
 
 

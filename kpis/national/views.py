@@ -4,18 +4,11 @@ then store it when the controller confirms (hyrdash.lib.uploads)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from hyrdash.lib import uploads
 from hyrdash.lib.forms import UploadForm
-from hyrdash.lib.uploads import (
-    cancel,
-    check_upload,
-    pending_upload_create,
-    store,
-    upload_page,
-    waiting_upload,
-)
 from kpis import roles
 from kpis.models import NationalShare, PendingUpload
 from kpis.national.services import national_check, national_import
@@ -26,25 +19,17 @@ def national_upload(request):
     """Step 1: check the small national comparison table (Period;Region;Andel) from SKR's
     statistics and keep it until the controller confirms."""
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-
-    def keep(upload_file, data, check):
-        pending = pending_upload_create(
-            PendingUpload,
-            upload_file=upload_file,
-            data=data,
-            checksum=check.checksum,
-            user=request.user,
-            kind=PendingUpload.NATIONAL,
-            summary=check.summary(),
-            row_count=check.row_count,
-        )
-        return redirect("kpis:national_upload_confirm", national_upload_id=pending.id)
-
-    return check_upload(
+    return uploads.check_upload(
         request,
         form,
         check=lambda data: national_check(data=data),
-        keep=keep,
+        pending_model=PendingUpload,
+        keep=lambda check: {
+            "kind": PendingUpload.NATIONAL,
+            "summary": check.summary(),
+            "row_count": check.row_count,
+        },
+        confirm_url="kpis:national_upload_confirm",
         page=lambda problems: _upload_page(request, form, problems),
     )
 
@@ -52,11 +37,11 @@ def national_upload(request):
 def _upload_page(request, form, problems):
     shares = NationalShare.objects.all().order_by("-quarter", "-share_pct")
     context = {"form": form, "shares": shares, "nav": "national"}
-    return upload_page(request, "kpis/national_upload.html", context, problems)
+    return uploads.upload_page(request, "kpis/national_upload.html", context, problems)
 
 
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
-@waiting_upload(
+@uploads.waiting_upload(
     PendingUpload,
     history_url="kpis:national_upload",
     upload_url="kpis:national_upload",
@@ -67,11 +52,11 @@ def national_upload_confirm(request, pending):
     controller confirms."""
     if request.method == "POST":
         if "cancel" in request.POST:
-            return cancel(request, pending, "kpis:national_upload")
-        return store(
+            return uploads.cancel(request, pending, "kpis:national_upload")
+        return uploads.store(
             request,
             pending,
-            lambda: (national_import(data=bytes(pending.data)), None),
+            _import,
             refused=lambda lines: _upload_page(request, UploadForm(), lines),
             stored=lambda quarters, _check: (
                 _("Nationell jämförelse sparad för %(quarters)s.")
@@ -84,3 +69,8 @@ def national_upload_confirm(request, pending):
         "kpis/national_upload_confirm.html",
         {"pending": pending, "summary": pending.summary, "nav": "national"},
     )
+
+
+def _import(*, data: bytes, file_name: str):
+    """The table has no import record: what was stored is its quarters."""
+    return national_import(data=data), None

@@ -14,6 +14,8 @@ start date and has a batch model of its own (PlacementBatch).
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -25,17 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hyrdash.lib import exports, pagecache
+from hyrdash.lib import exports, pagecache, uploads
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.page import clean_param
-from hyrdash.lib.uploads import (
-    cancel,
-    check_upload,
-    pending_upload_create,
-    store,
-    upload_page,
-    waiting_upload,
-)
 from kpis import data_version, roles
 from kpis.placements import page, selectors, services
 from kpis.placements.forms import ActionForm, PlacementUploadForm
@@ -196,52 +190,45 @@ def upload(request):
         form = PlacementUploadForm(request.POST, request.FILES)
     else:
         form = PlacementUploadForm()
-
-    def keep(upload_file, data, check):
-        if check.changes_nothing:
-            messages.info(request, page.unchanged_message(check))
-            return redirect("placements:upload")
-        pending = pending_upload_create(
-            PendingPlacementUpload,
-            upload_file=upload_file,
-            data=data,
-            checksum=check.checksum,
-            user=request.user,
-            summary=check.summary(),
-        )
-        return redirect("placements:upload_confirm", placement_upload_id=pending.id)
-
-    return check_upload(
+    return uploads.check_upload(
         request,
         form,
         check=lambda data: services.placements_check(data=data),
-        keep=keep,
+        unchanged=lambda check: _unchanged(request, check),
+        pending_model=PendingPlacementUpload,
+        keep=lambda check: {"summary": check.summary()},
+        confirm_url="placements:upload_confirm",
         page=lambda problems: _upload_page(request, form, problems),
     )
 
 
+def _unchanged(request, check):
+    if not check.changes_nothing:
+        return None
+    messages.info(request, page.unchanged_message(check))
+    return redirect("placements:upload")
+
+
 def _upload_page(request, form, problems):
     context = {"form": form, "nav": "placements"}
-    return upload_page(request, "placements/upload.html", context, problems)
+    return uploads.upload_page(request, "placements/upload.html", context, problems)
 
 
 @permission_required(IMPORT, raise_exception=True)
-@waiting_upload(
+@uploads.waiting_upload(
     PendingPlacementUpload, history_url="placements:batches", upload_url="placements:upload"
 )
 def upload_confirm(request, pending):
     """Step 2: show what will be stored, and store it when the uploader confirms."""
     if request.method == "POST":
         if "cancel" in request.POST:
-            return cancel(request, pending, "placements:upload")
-        return store(
+            return uploads.cancel(request, pending, "placements:upload")
+        return uploads.store(
             request,
             pending,
-            lambda: services.placements_import(
-                data=bytes(pending.data), file_name=pending.file_name, user=request.user
-            ),
+            partial(services.placements_import, user=request.user),
             refused=lambda lines: _upload_page(request, PlacementUploadForm(), lines),
-            stored=lambda batch, check: page.stored_message(batch, check),
+            stored=page.stored_message,
             done_url="placements:batches",
         )
     return render(
@@ -260,10 +247,10 @@ def batches(request):
 @require_POST
 @permission_required(IMPORT, raise_exception=True)
 def batch_undo(request, placement_import_id):
-    try:
-        batch = services.placements_undo(batch_id=placement_import_id, user=request.user)
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, page.undone_message(batch))
-    return redirect("placements:batches")
+    return uploads.undo(
+        request,
+        services.placements_undo,
+        batch_id=placement_import_id,
+        message=page.undone_message,
+        done_url="placements:batches",
+    )
