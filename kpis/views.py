@@ -37,11 +37,12 @@ from kpis.registry import (
 def upload(request):
     """Step 1: check the file and keep it until the uploader confirms."""
     kinds = importable_kinds(request.user)
-    if request.method == "POST":
-        form = ExtractUploadForm(request.POST, request.FILES, kinds=kinds)
-    else:
-        wanted = request.GET.get("typ")
-        form = ExtractUploadForm(kinds=kinds, initial={"kind": wanted} if wanted in kinds else None)
+    wanted = request.GET.get("typ")
+    form = ExtractUploadForm(
+        *uploads.posted(request),
+        kinds=kinds,
+        initial={"kind": wanted} if wanted in kinds else None,
+    )
     return uploads.check_upload(
         request,
         form,

@@ -86,10 +86,7 @@ def results_csv(request, chart):
 @permission_required(access.IMPORT, raise_exception=True)
 def upload(request):
     """Step 1: check the file against the year's questionnaire and keep it for confirmation."""
-    if request.method == "POST":
-        form = SurveyUploadForm(request.POST, request.FILES)
-    else:
-        form = SurveyUploadForm()
+    form = SurveyUploadForm(*uploads.posted(request))
     return uploads.check_upload(
         request,
         form,

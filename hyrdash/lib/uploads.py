@@ -68,6 +68,12 @@ def pending_upload_create(
     )
 
 
+def posted(request) -> tuple:
+    """An upload form's data and files for a POST, nothing (an unbound form) otherwise:
+    `UploadForm(*posted(request))`."""
+    return (request.POST, request.FILES) if request.method == "POST" else ()
+
+
 def upload_page(request, template: str, context: dict, problems=()):
     """An upload page: its form (`context["form"]`) and why a file was refused, answered
     400 when it was or the form has errors."""

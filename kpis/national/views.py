@@ -18,7 +18,7 @@ from kpis.national.services import national_check, national_import
 def national_upload(request):
     """Step 1: check the small national comparison table (Period;Region;Andel) from SKR's
     statistics and keep it until the controller confirms."""
-    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    form = UploadForm(*uploads.posted(request))
     return uploads.check_upload(
         request,
         form,

@@ -39,24 +39,24 @@ VIEW = roles.VIEW_PLACEMENTS
 IMPORT = roles.IMPORT_PLACEMENTS
 
 
-def _selection(request):
+def _logged_list(request, what: str):
+    """The list the GET parameters ask for, its access logged as `what`: (the
+    placements, the filter form, the selection, the list's table)."""
     placements = selectors.placements_frame()
     form, selection, problems = page.list_selection(
         request.GET, placements=placements, areas=selectors.area_names()
     )
     for problem in problems:
         messages.warning(request, problem)
-    return placements, form, selection
+    table = page.list_table(placements, selection)
+    services.access_log(what=what, user=request.user, filters=selection.filters())
+    return placements, form, selection, table
 
 
 @permission_required(VIEW, raise_exception=True)
 def placement_list(request):
     """The consultants per operating unit, most urgent first, on a date, filtered."""
-    placements, form, selection = _selection(request)
-    table = page.list_table(placements, selection)
-    services.access_log(
-        what=PlacementAccessLog.What.LIST, user=request.user, filters=selection.filters()
-    )
+    placements, form, selection, table = _logged_list(request, PlacementAccessLog.What.LIST)
     context = {
         "nav": "placements",
         "form": form,
@@ -73,11 +73,7 @@ def placement_list(request):
 @permission_required(VIEW, raise_exception=True)
 def placement_csv(request):
     """The list as CSV for Swedish Excel, with names: logged like the page."""
-    placements, _form, selection = _selection(request)
-    table = page.list_table(placements, selection)
-    services.access_log(
-        what=PlacementAccessLog.What.CSV, user=request.user, filters=selection.filters()
-    )
+    _placements, _form, selection, table = _logged_list(request, PlacementAccessLog.What.CSV)
     return exports.download(
         page.csv_table(table, selectors.latest_actions()), page.csv_filename(selection.on)
     )
@@ -186,10 +182,7 @@ def _hours_chart(area: str, today):
 @permission_required(IMPORT, raise_exception=True)
 def upload(request):
     """Step 1: check the file and keep it until the uploader confirms."""
-    if request.method == "POST":
-        form = PlacementUploadForm(request.POST, request.FILES)
-    else:
-        form = PlacementUploadForm()
+    form = PlacementUploadForm(*uploads.posted(request))
     return uploads.check_upload(
         request,
         form,
