@@ -413,7 +413,14 @@ class PendingFile(models.Model):
 class PendingUpload(PendingFile):
     """An uploaded file that passed the checks and waits for the controller's confirmation."""
 
-    kind = models.CharField(max_length=20, choices=ImportBatch.Kind.choices)
+    # SKR's national table (kpis.national) is checked and confirmed as the extracts are,
+    # but stored without an import batch: a kind of pending upload only.
+    NATIONAL = "national"
+
+    kind = models.CharField(
+        max_length=20,
+        choices=[*ImportBatch.Kind.choices, (NATIONAL, _("Nationell jämförelse"))],
+    )
     # What the check found, shown on the confirmation page (computed once at upload).
     summary = models.JSONField(default=list)
     skipped = models.JSONField(default=list)

@@ -18,6 +18,11 @@ urlpatterns += [
     path("manad/status/", views.month_status, name="month_status"),
     path("kommentar/", cost_views.commentary, name="commentary"),
     path("nationell-jamforelse/", national_views.national_upload, name="national_upload"),
+    path(
+        "nationell-jamforelse/<int:national_upload_id>/bekrafta/",
+        national_views.national_upload_confirm,
+        name="national_upload_confirm",
+    ),
 ]
 
 urlpatterns += [
