@@ -607,3 +607,59 @@ def test_a_page_in_the_page_cache_is_read_without_loading_the_year(
     again = client.get(reverse("survey:results"), {"index": "enps"})
     assert again.status_code == 200
     assert [c.code for c in again.context["charts"]] == [c.code for c in first.context["charts"]]
+
+
+def test_each_index_is_a_page_of_its_own_in_the_page_cache_and_the_kept_page_is_the_fresh_one(
+    client, survey, styrgrupp_user
+):
+    """The GET index is part of the page cache's key: an index asked for after another is
+    computed (a miss), never the other's page; read again it is kept (a hit), byte for byte
+    the page computed afresh (but the CSRF tokens), and so is its CSV."""
+    from django.core.cache import cache
+
+    from tests.test_dashboard import without_csrf
+
+    client.force_login(styrgrupp_user)
+    asked = [
+        ("page", {}),
+        ("page", {"index": "hme"}),
+        ("page", {"index": "enps"}),
+        ("page", {"index": "hse"}),
+        ("page", {"index": "response_rate", "urval": f"area:{NSO}"}),
+        ("page", {"index": "enps", "urval": f"area:{NSO}"}),
+        ("index-per-grupp", {"index": "hme"}),
+        ("index-per-grupp", {"index": "enps"}),
+        ("index-per-fraga", {"index": "hme", "urval": f"area:{NSO}"}),
+    ]
+
+    def get(what, params):
+        if what == "page":
+            response = client.get(reverse("survey:results"), params)
+        else:
+            response = get_csv(client, what, **params)
+        assert response.status_code == 200, (what, params)
+        return response.get("X-Hyrdash-Cache"), without_csrf(response.content)
+
+    first = [get(what, params) for what, params in asked]
+    # Each was computed; without an index the page is HME's (its own entry: the default is
+    # decided with the year's questionnaire, when the page is computed).
+    assert {hit for hit, _content in first} == {"miss"}
+    contents = [content for _hit, content in first]
+    assert len(set(contents)) == len(asked)
+    # The same charts (the links keep the query string each was asked with).
+    default, hme = (client.get(reverse("survey:results"), p) for p in ({}, {"index": "hme"}))
+    assert [(c.code, c.figure) for c in default.context["charts"]] == [
+        (c.code, c.figure) for c in hme.context["charts"]
+    ]
+    assert 'value="enps" selected' in contents[2].decode()
+    assert "eNPS per område" in contents[2].decode()
+    assert "HME totalt per område" in contents[1].decode()
+
+    kept = [get(what, params) for what, params in asked]
+    assert {hit for hit, _content in kept} == {"hit"}
+    assert [content for _hit, content in kept] == contents
+
+    cache.clear()
+    fresh = [get(what, params) for what, params in asked]
+    assert {hit for hit, _content in fresh} == {"miss"}
+    assert [content for _hit, content in fresh] == contents
