@@ -18,6 +18,11 @@ eNPS (0-10 answers): promoters 9-10, passives 7-8, critics 0-6;
 
 Response rate = respondents / employees x 100 (%).
 
+A question of an index (HME, HSE 1-9, a psychosocial theme's) is also a measure
+of its own, kind "question" (survey.questionnaires.Spec.items): its value is the
+mean of its scores, the index formula over one question (0-100), and its
+respondents are those who answered it, that is its answers.
+
 Every value travels with its respondents: the number of people who answered
 at least one of its questions. Sums, answer counts and respondent counts add
 up over units (each respondent belongs to one unit), so a department's values
@@ -34,6 +39,7 @@ import pandas as pd
 
 RESPONSE_RATE = "response_rate"
 ENPS = "enps"
+QUESTION = "question"  # a question of an index, measured on its own
 ENPS_SHARES = ("enps_promoters_pct", "enps_passives_pct", "enps_critics_pct")
 SUM_COLUMNS = ["respondents", "answers", "score_sum", "promoters", "passives", "critics"]
 
@@ -44,10 +50,10 @@ class Measure:
 
     code: str  # export code: hme, hme_motivation, hse_10, dim_krav, tema_stress, enps, ...
     label: str
-    kind: str  # "index", "enps" or "response_rate"
+    kind: str  # "index", "question", "enps" or "response_rate"
     questions: tuple[str, ...] = ()
     section: str = ""  # hme, hse, psykosocial, enps, response
-    parent: str = ""  # a sub-index's index, a theme's dimension
+    parent: str = ""  # a sub-index's index, a theme's dimension, a question's index
 
 
 def score(values: pd.Series | np.ndarray, *, reversed: bool = False) -> pd.Series | np.ndarray:

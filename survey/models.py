@@ -257,7 +257,9 @@ class UnitResult(models.Model):
 
     Index measures: score_sum (0-100 points) over `answers` answers given by
     `respondents` respondents. eNPS: the counts of promoters, passives and
-    critics. response_rate: `respondents` is everyone in the unit's file rows.
+    critics. response_rate: `respondents` is everyone in the unit's file rows. A
+    question of an index (its measure code the question's own, upper case): its
+    answers and score_sum, `respondents` its answers.
     """
 
     batch = models.ForeignKey(SurveyBatch, on_delete=models.CASCADE, related_name="results")

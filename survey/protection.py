@@ -19,7 +19,11 @@ over *microcells*, the finest pieces of the year's data:
   answered at least one of its questions (`RESPONDENTS` figures, one cell per
   unit: respondent counts add up over units, not over questions);
 - eNPS publishes its shares and its respondents, that is the numbers of
-  promoters, passives and critics (`CLASS` figures, one cell per unit and class).
+  promoters, passives and critics (`CLASS` figures, one cell per unit and class);
+- each question of an index published on its own (the per-question results:
+  survey.questionnaires.Spec.items, measures of kind question) publishes its
+  score_sum / answers, its respondents being its answers: figures over its
+  unit x question cells, which split its index's cells question by question.
 
 A published value (group, measure) is its figures together, shown or hidden
 as one. Primary: 0 < respondents < the year's threshold. The figures fall into
@@ -44,13 +48,27 @@ whole block. A figure of a hidden value that follows from the administration's
 figures and the empty ones alone is known whatever is hidden (`Block.public`):
 it is not hidden in its block, as nothing could protect it. The decisions are
 made at the import and kept on the batch (survey.selectors.hidden_values).
+
+The questions (`hidden_values`): the measures are decided first, with each leaf
+of an index tree one cell per unit as above. The questions then follow with those
+decisions fixed: every question under a hidden index is hidden, except the only
+question of its index anyone in the group answered, which is its index's value
+(an alias, shown with it); a question with fewer answers than the threshold is
+hidden; each index with its own questions (`ITEM` blocks: the index, shown where
+it is, over one cell per unit and question) is protected like the other blocks,
+so that neither its index less the shown questions nor a group less its shown
+subgroups gives a hidden question away. Last, every index tree with its questions
+is audited as one block, cells per unit and question (`Publication.joint`, the
+attacker's view); what that finds exposed hides the questions of the exposed
+groups and their siblings, and if that does not settle it, every question of the
+tree (the measures, protected as such, are what is then left).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -67,11 +85,11 @@ if TYPE_CHECKING:  # survey.results imports this module
 
 logger = logging.getLogger(__name__)
 
-VALUE, RESPONDENTS, CLASS = "value", "respondents", "class"
+VALUE, RESPONDENTS, CLASS, ITEM = "value", "respondents", "class", "item"
 ENPS_CLASSES = ("promoters", "passives", "critics")
 PROTECTION = 0.20
 #: Part of the key of stored decisions: raise it when what is hidden would change.
-VERSION = 1
+VERSION = 2  # 2: the indices' questions are published (items), decided with the rest
 REPAIRS = 3  # rounds of protect() over an area before the whole block
 
 Cell = tuple[str, str]  # a published value: (group, measure)
@@ -131,6 +149,7 @@ class Block:
     cost: dict[Key, float] | None = None
     name: str = ""
     leads: bool = True  # False: protected after the blocks that lead (see hidden_values)
+    fixed: frozenset = frozenset()  # figures shown whatever else is hidden (besides totals)
 
     def key(self, group: str, code: str) -> Key:
         return (self.kind, group, code)
@@ -201,10 +220,47 @@ class Publication:
     blocks: list[Block]
     value_of: dict[Key, Cell]
     respondents: dict[Cell, int]
+    items: list[Block] = field(default_factory=list)  # one per question of its own
+    joint: list[Block] = field(default_factory=list)  # index trees over unit x question
+    below: dict[str, list[str]] = field(default_factory=dict)  # index -> items under it
+    leaf_items: dict[str, list[str]] = field(default_factory=dict)  # index -> its own items
+    complete: set[str] = field(default_factory=set)  # indices whose answers are their items'
 
     def primary(self, threshold: int) -> set[Cell]:
         """The values with fewer respondents than the threshold (and some)."""
         return {cell for cell, n in self.respondents.items() if 0 < n < threshold}
+
+    @cached_property
+    def item_codes(self) -> set[str]:
+        return {code for codes in self.leaf_items.values() for code in codes}
+
+    def with_questions(self, values: set[Cell], shown: set[Cell] = frozenset()) -> set[Cell]:
+        """`values` and, for every hidden index in them, its questions in the same group
+        (at any depth below it), but those in `shown`."""
+        found = set(values)
+        for group, code in values:
+            related = self.below.get(code, [])
+            found.update(
+                (group, item)
+                for item in related
+                if self.respondents.get((group, item), 0) > 0 and (group, item) not in shown
+            )
+        return found
+
+    def aliases(self, hidden: set[Cell]) -> set[Cell]:
+        """Questions that are their shown index in a group: the only question of it
+        anyone there answered. Shown with the index, never hidden on their own."""
+        found = set()
+        for leaf, codes in self.leaf_items.items():
+            if leaf not in self.complete:
+                continue
+            for group in self.groups.order:
+                if (group, leaf) in hidden:
+                    continue
+                answered = [c for c in codes if self.respondents.get((group, c), 0) > 0]
+                if len(answered) == 1:
+                    found.add((group, answered[0]))
+        return found
 
 
 # --- the figures ------------------------------------------------------------------------
@@ -214,37 +270,99 @@ def publication(sums: pd.DataFrame, tree: Tree, measures: Sequence[metrics.Measu
     """The figures of a year: `sums` as stored (unit id, measure, SUM_COLUMNS), `tree` the
     year's organisation, `measures` its questionnaire's (survey.questionnaires.Spec)."""
     groups = Groups.of(tree)
+    questions_of_their_own = {m.code for m in measures if m.kind == metrics.QUESTION}
+    measures = _stored(sums, measures)
+    builder = _Builder(groups, sums)
+    children: dict[str, list[metrics.Measure]] = {}
+    items: dict[str, list[metrics.Measure]] = {}
+    for measure in measures:
+        if measure.kind == metrics.QUESTION:
+            items.setdefault(measure.parent, []).append(measure)
+        elif measure.parent:
+            children.setdefault(measure.parent, []).append(measure)
+    for measure in measures:
+        if measure.kind == metrics.ENPS:
+            builder.enps(measure.code)
+        elif measure.kind != metrics.QUESTION:  # a question's respondents are its answers
+            # An index's respondents follow its values: where those are protected, the
+            # same groups hidden protect the counts from exact derivation too.
+            builder.respondents(measure.code, leads=measure.kind != "index")
+        if measure.kind == "index" and not measure.parent:
+            builder.index_tree(measure, children)
+            if _has_items(measure, children, items):
+                builder.index_tree(measure, children, items)
+    for leaf, questions in items.items():
+        builder.index_tree(_measure(measures, leaf), {}, {leaf: questions}, kind=ITEM)
+    return Publication(
+        groups,
+        builder.blocks,
+        builder.value_of,
+        builder.counts,
+        items=builder.items,
+        joint=builder.joint,
+        **_question_maps(measures, children, items, questions_of_their_own),
+    )
+
+
+def _question_maps(measures, children: Mapping, items: Mapping, of_their_own: set) -> dict:
+    """Publication's below, leaf_items and complete."""
+
+    def below(code: str) -> list[str]:
+        found = [item.code for item in items.get(code, [])]
+        for kid in children.get(code, []):
+            found += below(kid.code)
+        return found
+
+    return {
+        "below": {m.code: below(m.code) for m in measures if m.kind == "index"},
+        "leaf_items": {leaf: [i.code for i in its] for leaf, its in items.items()},
+        # Every question of it is a question of its own (those nobody answered are not
+        # stored): a group's answers to it are its questions' answers.
+        "complete": {
+            leaf
+            for leaf in items
+            if set(_measure(measures, leaf).questions) <= of_their_own and not children.get(leaf)
+        },
+    }
+
+
+def _stored(sums: pd.DataFrame, measures: Sequence[metrics.Measure]) -> list[metrics.Measure]:
+    """The measures with stored sums. A stored measure the questionnaire no longer lists,
+    and a question whose index is not stored, are protected as indices of their own."""
     present = list(dict.fromkeys(sums["measure"])) if len(sums) else []
     known = {m.code for m in measures}
     measures = [m for m in measures if m.code in present] + [
-        # A stored measure the questionnaire no longer lists is protected on its own.
         metrics.Measure(
             code, code, code if code in (metrics.ENPS, metrics.RESPONSE_RATE) else "index"
         )
         for code in present
         if code not in known
     ]
-    builder = _Builder(groups, sums)
-    children: dict[str, list[metrics.Measure]] = {}
-    for measure in measures:
-        if measure.parent:
-            children.setdefault(measure.parent, []).append(measure)
-    for measure in measures:
-        if measure.kind == metrics.ENPS:
-            builder.enps(measure.code)
-            continue
-        # An index's respondents follow its values: where those are protected, the
-        # same groups hidden protect the counts from exact derivation too.
-        builder.respondents(measure.code, leads=measure.kind != "index")
-        if measure.kind == "index" and not measure.parent:
-            builder.index_tree(measure, children)
-    return Publication(groups, builder.blocks, builder.value_of, builder.counts)
+    codes = {m.code for m in measures}
+    return [
+        metrics.Measure(m.code, m.label, "index", m.questions, m.section)
+        if m.kind == metrics.QUESTION and m.parent not in codes
+        else m
+        for m in measures
+    ]
+
+
+def _measure(measures: Sequence[metrics.Measure], code: str) -> metrics.Measure:
+    return next(m for m in measures if m.code == code)
+
+
+def _has_items(root: metrics.Measure, children: Mapping, items: Mapping) -> bool:
+    return root.code in items or any(
+        _has_items(k, children, items) for k in children.get(root.code, [])
+    )
 
 
 class _Builder:
     def __init__(self, groups: Groups, sums: pd.DataFrame):
         self.groups = groups
         self.blocks: list[Block] = []
+        self.items: list[Block] = []  # ITEM blocks
+        self.joint: list[Block] = []  # index trees with their questions (the audit)
         self.value_of: dict[Key, Cell] = {}
         self.by_measure = {
             code: rows.set_index("unit")[metrics.SUM_COLUMNS].reindex(groups.unit_ids, fill_value=0)
@@ -272,7 +390,7 @@ class _Builder:
         """A sum column of a measure per unit position (0 where nobody answered)."""
         return self.by_measure[code][column].to_numpy(dtype="float64")
 
-    def add(self, block: Block, measure_of: Mapping[str, str]) -> None:
+    def add(self, block: Block, measure_of: Mapping[str, str], into: list | None = None) -> None:
         """Register a block. Every figure costs its value's respondents (the smallest
         group is the cheapest complement), the same in every block, so blocks with
         the same primary values choose the same complements."""
@@ -282,7 +400,7 @@ class _Builder:
                 key = block.key(group, code)
                 self.value_of[key] = cell = (group, measure_of[code])
                 block.cost[key] = self.counts[cell]
-        self.blocks.append(block)
+        (self.blocks if into is None else into).append(block)
 
     def respondents(self, code: str, *, leads: bool) -> None:
         values = {"respondents": self.column(code, "respondents")}
@@ -296,26 +414,45 @@ class _Builder:
             block = Block(CLASS, [name], {name: [0]}, 1, values, self.groups, name=name)
             self.add(block, {name: code})
 
-    def index_tree(self, root: metrics.Measure, children: Mapping[str, list]) -> None:
-        """One block for an index and everything under it (sub-indices, themes)."""
+    def index_tree(
+        self,
+        root: metrics.Measure,
+        children: Mapping[str, list],
+        items: Mapping[str, list] | None = None,
+        *,
+        kind: str = VALUE,
+    ) -> None:
+        """One block for an index and everything under it (sub-indices, themes). With
+        `items`, the questions of their own too, each its own cell per unit: the
+        whole tree (VALUE, named items:<index>; the block the result is audited
+        with), or (ITEM) an index and its questions only, protected with the index's
+        values fixed."""
         answers: list[np.ndarray] = []
         scores: list[np.ndarray] = []
         parts: dict[str, list[int]] = {}
 
+        def own_cell(code: str, less: Sequence[str]) -> int:
+            """A cell per unit: the measure's sums less those of `less` (its parts)."""
+            own_answers = self.column(code, "answers")
+            own_scores = self.column(code, "score_sum")
+            for other in less:
+                own_answers = own_answers - self.column(other, "answers")
+                own_scores = own_scores - self.column(other, "score_sum")
+            answers.append(np.maximum(own_answers, 0))
+            scores.append(np.maximum(own_scores, 0))
+            return len(answers) - 1
+
         def visit(measure: metrics.Measure) -> list[int]:
             kids = children.get(measure.code, [])
+            questions = (items or {}).get(measure.code, [])
             mine = [part for kid in kids for part in visit(kid)]
-            covered = {q for kid in kids for q in kid.questions}
-            if not kids or set(measure.questions) - covered:
-                # Its own questions: its sums minus its children's.
-                own_answers = self.column(measure.code, "answers")
-                own_scores = self.column(measure.code, "score_sum")
-                for kid in kids:
-                    own_answers = own_answers - self.column(kid.code, "answers")
-                    own_scores = own_scores - self.column(kid.code, "score_sum")
-                answers.append(np.maximum(own_answers, 0))
-                scores.append(np.maximum(own_scores, 0))
-                mine.append(len(answers) - 1)
+            for question in questions:
+                parts[question.code] = [own_cell(question.code, [])]
+                mine += parts[question.code]
+            covered = {q for kid in [*kids, *questions] for q in kid.questions}
+            if not kids and not questions or set(measure.questions) - covered:
+                # Its own questions: its sums minus its parts'.
+                mine.append(own_cell(measure.code, [k.code for k in [*kids, *questions]]))
             parts[measure.code] = sorted(mine)
             return mine
 
@@ -324,8 +461,11 @@ class _Builder:
             "answers": np.column_stack(answers).ravel(),
             "score_sum": np.column_stack(scores).ravel(),
         }
-        block = Block(VALUE, list(parts), parts, len(answers), values, self.groups, name=root.code)
-        self.add(block, {code: code for code in parts})
+        name = root.code if items is None or kind == ITEM else f"items:{root.code}"
+        block = Block(kind, list(parts), parts, len(answers), values, self.groups, name=name)
+        into = self.blocks if items is None else self.items if kind == ITEM else self.joint
+        block.leads = kind != ITEM
+        self.add(block, {code: code for code in parts}, into)
 
 
 # --- what to hide -----------------------------------------------------------------------
@@ -335,23 +475,56 @@ def hidden_values(pub: Publication, *, threshold: int, protection: float = PROTE
     """The published values to hide: the primary ones and their complements, every
     figure of a hidden value hidden in its block, each block protected.
 
+    First the measures (indices, respondents, eNPS classes), as if no question were
+    published on its own (`_settle`). Then the questions of their own, the measures'
+    decisions fixed: under a hidden index every question is hidden, and a hidden
+    question hides the other questions of its index in its group (else the index less
+    them gives it), but a question that is its shown index in a group (the only one
+    anyone there answered: `Publication.aliases`) is shown with it; each question's
+    table over the organisation protected like the others (`_settle` again). Last,
+    every index tree with its questions is audited as one block (`_verified`)."""
+    primary = pub.primary(threshold)
+    measures = {cell for cell in primary if cell[1] not in pub.item_codes}
+    hidden = _settle(pub, pub.blocks, measures, set(), protection, lambda values: values)
+    if not pub.items:
+        return hidden
+    aliases = pub.aliases(hidden)
+    for block in pub.items:
+        # The index's values are decided: those shown stay shown, as do the aliases.
+        block.fixed = frozenset(
+            k
+            for k in block.figure_keys()
+            if pub.value_of[k] in aliases or (k[2] == block.name and pub.value_of[k] not in hidden)
+        )
+
+    def questions(values: set[Cell]) -> set[Cell]:
+        return pub.with_questions(values, aliases)
+
+    hidden = _settle(pub, pub.items, primary - measures, hidden, protection, questions)
+    return _verified(pub, hidden, aliases, protection)
+
+
+def _settle(pub: Publication, blocks: Sequence[Block], primary, start, protection, closure):
+    """Protect `blocks`: the `primary` values hidden, and `start` (hidden already), each
+    value hidden in one block hidden in the others, with what `closure` adds, until
+    nothing more is hidden.
+
     Each round takes the blocks whose hidden values changed (the leading ones first:
     the respondent counts of an index follow its values), hides nothing more in
     those the audit finds safe already, and protects the others."""
-    primary = pub.primary(threshold)
-    hidden = set(primary)
+    hidden = closure(start | primary)
     decided: dict[int, set] = {}  # block -> its figures hidden (protected)
     protector = _Protector(protection)
-    own = [{k for k in block.figure_keys() if pub.value_of[k] in primary} for block in pub.blocks]
+    own = [{k for k in block.figure_keys() if pub.value_of[k] in primary} for block in blocks]
     while True:
         todo = {}
-        for number, block in enumerate(pub.blocks):
+        for number, block in enumerate(blocks):
             wanted = {k for k in block.figure_keys() if pub.value_of[k] in hidden}
             tied = {k for k in wanted if pub.value_of[k] not in primary}
             wanted -= block.public(tied - decided.get(number, set()), wanted)
             if wanted != decided.get(number, set()):
                 todo[number] = wanted
-        todo = {n: w for n, w in todo.items() if pub.blocks[n].leads} or todo
+        todo = {n: w for n, w in todo.items() if blocks[n].leads} or todo
         if not todo:
             return hidden
         # Blocks with a primary figure not yet protected need protect(); the others
@@ -359,14 +532,54 @@ def hidden_values(pub: Publication, *, threshold: int, protection: float = PROTE
         fresh = {n for n, w in todo.items() if n in decided or not w & own[n]}
         check = [n for n in todo if n in fresh]
         found = exposed_blocks(
-            [pub.blocks[n] for n in check], [todo[n] for n in check], protection=protection
+            [blocks[n] for n in check], [todo[n] for n in check], protection=protection
         )
         for number, exposure in zip(check, found, strict=True):
             if not exposure:
                 decided[number] = todo.pop(number)
-        blocks = [pub.blocks[n] for n in todo]
-        decided.update(zip(todo, protector.blocks(blocks, list(todo.values())), strict=True))
-        hidden |= {pub.value_of[key] for n in todo for key in decided[n]}
+        chosen = protector.blocks([blocks[n] for n in todo], list(todo.values()))
+        decided.update(zip(todo, chosen, strict=True))
+        hidden = closure(hidden | {pub.value_of[key] for n in todo for key in decided[n]})
+
+
+def _verified(pub: Publication, hidden: set[Cell], aliases: set[Cell], protection) -> set[Cell]:
+    """The audit of every index tree with its questions as one block (`Publication.joint`):
+    where it finds a figure exposed, the questions of the exposed figures' groups and
+    their siblings are hidden, at most REPAIRS rounds, then every question of the tree
+    (but the aliases): what is left are the measures, protected as such."""
+    for attempt in range(REPAIRS + 2):
+        wanted = []
+        for block in pub.joint:
+            keys = {k for k in block.figure_keys() if pub.value_of[k] in hidden}
+            wanted.append(keys - block.public(keys, keys))
+        found = exposed_blocks(pub.joint, wanted, protection=protection)
+        if not any(found):
+            return hidden
+        if attempt > REPAIRS:
+            break
+        more = set()
+        for block, exposures in zip(pub.joint, found, strict=True):
+            if not exposures:
+                continue
+            codes = [c for c in block.codes if c in pub.item_codes]
+            groups = set(block.groups.order)
+            if attempt < REPAIRS:
+                groups = set()
+                for _kind, group, _code in exposures:
+                    parent = next(
+                        (g for g, kids in block.groups.children.items() if group in kids), None
+                    )
+                    groups |= {group, *block.groups.children.get(parent, [])}
+            logger.info(
+                "Survey questions of %s: %s exposed, questions of %s groups hidden.",
+                block.name,
+                len(exposures),
+                len(groups),
+            )
+            more |= {(g, c) for g in groups for c in codes if pub.respondents.get((g, c), 0) > 0}
+        hidden = pub.with_questions(hidden | (more - aliases), aliases)
+    logger.error("Survey questions: still exposed after hiding every question.")
+    return hidden
 
 
 @dataclass
@@ -427,7 +640,8 @@ class _Protector:
                 return None
             keys = [block.key(g, c) for c in block.codes for g in region]
             figures = [Figure(key, block.cells(key[1], key[2])) for key in keys]
-            fixed = {block.key(block.groups.total, c) for c in block.codes} - hidden
+            fixed = ({block.key(block.groups.total, c) for c in block.codes} | block.fixed) - hidden
+            fixed &= set(keys)
             try:
                 hidden = hidden | protect(
                     figures,
@@ -468,11 +682,17 @@ class _Protector:
         for (number, parent), keys in self._protect_tables(tables).items():
             if keys is not None:
                 hidden[number] |= keys
-            elif parent == blocks[number].groups.total:
-                ok[number] = False
             else:
                 codes = {key[2] for key in tables[(number, parent)].primary}
-                fixed = tables[(number, parent)].fixed
+                # The group's own figures (never one the block keeps shown).
+                fixed = {
+                    k
+                    for k in tables[(number, parent)].fixed - blocks[number].fixed
+                    if k[1] == parent
+                }
+                if parent == blocks[number].groups.total or not fixed:
+                    ok[number] = False
+                    continue
                 hidden[number] |= {k for k in fixed if k[2] in codes} or fixed
                 again = True
         return again
@@ -561,7 +781,8 @@ def _table(block: Block, parent: str, hidden: set) -> _Table | None:
     known = {c[0] for c in cells if len(c) == 1 and zero[c[0]]}
     if known:
         cells = [[c for c in figure if c not in known] for figure in cells]
-    fixed = {block.key(parent, code) for code in block.codes} - hidden
+    fixed = ({block.key(parent, code) for code in block.codes} | block.fixed) - hidden
+    fixed &= set(keys)
     cost = {key: block.cost[key] for key in keys}
     return _Table(keys, cells, values, primary, fixed, cost)
 
@@ -596,7 +817,7 @@ def _joint(problems: Iterable[tuple[list, list, list[np.ndarray]]]):
 
 
 def _whole(block: Block, primary: set, protection: float) -> set:
-    total = {block.key(block.groups.total, code) for code in block.codes} - primary
+    total = ({block.key(block.groups.total, code) for code in block.codes} | block.fixed) - primary
     try:
         return protect(
             block.figures(),

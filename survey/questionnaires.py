@@ -3,6 +3,12 @@
 `spec_for(questionnaire)` reads a Questionnaire once; parsing, importing, the
 pages and the export work from the resulting `Spec`, never from the ORM.
 Measure codes are the export's index codes (README, "Employee survey").
+
+Besides its measures a Spec has its items: each question of an index (HME, HSE's
+nine, the psychosocial themes') as a measure of kind "question", its code the
+question's own (upper case, so never an index code), its parent the index it is
+a question of (a sub-index, HSE, a theme). Items are stored and protected with the
+measures (`all_measures`) but are not export codes.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .metrics import ENPS, RESPONSE_RATE, Measure
+from .metrics import ENPS, QUESTION, RESPONSE_RATE, Measure
 from .models import Question, Questionnaire
 
 SECTION_RESPONSE = "response"
@@ -40,6 +46,21 @@ class Spec:
     year: int
     questions: dict[str, QuestionSpec]
     measures: list[Measure] = field(default_factory=list)
+    items: list[Measure] = field(default_factory=list)  # the indices' questions
+
+    @property
+    def all_measures(self) -> list[Measure]:
+        """The measures and the items: everything stored, protected and published."""
+        return [*self.measures, *self.items]
+
+    def items_of(self, code: str) -> list[Measure]:
+        """The questions of a measure as items, in its order (none for eNPS and the
+        response rate, whose one question or none is the measure itself)."""
+        measure = next((m for m in self.measures if m.code == code), None)
+        if measure is None or measure.kind != "index":
+            return []
+        by_code = {item.code: item for item in self.items}
+        return [by_code[q] for q in measure.questions if q in by_code]
 
     @property
     def reversed_codes(self) -> set[str]:
@@ -136,4 +157,25 @@ def spec_for(questionnaire: Questionnaire) -> Spec:  # noqa: C901 (one pass over
         year=questionnaire.year,
         questions={q.code: QuestionSpec(q.code, q.text, q.scale, q.reversed) for q in questions},
         measures=measures,
+        items=_items(questions),
     )
+
+
+def _items(questions: list[Question]) -> list[Measure]:
+    """Each question of an index as a measure of its own, its parent the index it is
+    a question of: an HME sub-index (HME without one), HSE, a psychosocial theme."""
+    items = []
+    for question in questions:
+        if question.index == Question.Index.HME:
+            parent = f"hme_{question.sub_index}" if question.sub_index else "hme"
+            section = SECTION_HME
+        elif question.index == Question.Index.HSE:
+            parent, section = "hse", SECTION_HSE
+        elif question.index == Question.Index.PSYCHOSOCIAL and question.theme is not None:
+            parent, section = question.theme.code, SECTION_PSYCHOSOCIAL
+        else:
+            continue
+        items.append(
+            Measure(question.code, question.text, QUESTION, (question.code,), section, parent)
+        )
+    return items

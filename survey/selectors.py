@@ -166,7 +166,7 @@ def hidden_values(
     stored = batch.protection or {}
     if stored.get("key") == key:
         return {(group, measure) for group, measure in stored["hidden"]}
-    hidden = results.hidden_values(sums, tree, threshold=threshold, measures=spec.measures)
+    hidden = results.hidden_values(sums, tree, threshold=threshold, measures=spec.all_measures)
     batch.protection = {"key": key, "hidden": sorted([group, measure] for group, measure in hidden)}
     SurveyBatch.objects.filter(pk=batch.pk).update(protection=batch.protection)
     return hidden
@@ -212,7 +212,12 @@ def load_year(batch: SurveyBatch, tree: results.Tree) -> YearData:
             batch, tree=tree, spec=spec, sums=sums, threshold=threshold, version=version
         )
         table = results.year_results(
-            sums, tree, threshold=threshold, measures=spec.measures, employees=staff, hidden=hidden
+            sums,
+            tree,
+            threshold=threshold,
+            measures=spec.all_measures,
+            employees=staff,
+            hidden=hidden,
         )
         staff_by_group = pd.Series(dtype="float64")
         if len(staff):

@@ -144,7 +144,7 @@ def answers_check(*, data: bytes, year: int) -> AnswersCheck:
         data, questions=spec.questions, units=units.keys(), year=year
     )
     unit_ids = ansvar.map(units).astype("int64")
-    sums = metrics.unit_sums(answers, unit_ids, spec.measures, spec.reversed_codes)
+    sums = metrics.unit_sums(answers, unit_ids, spec.all_measures, spec.reversed_codes)
     digest = checksum(data)
     return AnswersCheck(
         year=year,
@@ -338,7 +338,7 @@ def results_rebuild(*, batch: SurveyBatch) -> None:
     answers, _ids, units = stored_answers(batch)
     with transaction.atomic():
         batch.results.all().delete()
-        sums = metrics.unit_sums(answers, units, spec.measures, spec.reversed_codes)
+        sums = metrics.unit_sums(answers, units, spec.all_measures, spec.reversed_codes)
         _insert_results(batch, sums)
         protection_store(batch=batch)
 

@@ -21,11 +21,13 @@ from .models import PendingSurveyUpload, SurveyBatch
 
 @permission_required(access.VIEW, raise_exception=True)
 def results(request):
-    """The survey for a year and a group (GET ar, urval), compared upward and with last year.
+    """The survey for a year and a group (GET ar, urval), compared upward and with last year;
+    one index (GET index) per group side by side and per question.
 
     What the page computes is kept in the page cache (hyrdash.lib.pagecache) under the
-    data version, the years' thresholds, the year and the group; the select's groups
-    under the areas the user may see."""
+    data version, the years' thresholds and the selection (year, group, index and the
+    groups side by side, which the user's areas decide); the select's groups under the
+    areas the user may see."""
     version = data_version.current()  # before any data is read
     data = selectors.survey_data()
     if data.latest is None:
@@ -35,6 +37,14 @@ def results(request):
     except pages.SelectionError as exc:
         raise Http404(str(exc)) from exc
     visible = access.unit_areas(request.user)
+    try:
+        computed = pagecache.cached(
+            "survey",
+            (version, selectors.thresholds(), *pages.cache_parts(selection)),
+            lambda: pages.computed(data, selection),
+        )
+    except pages.SelectionError as exc:  # an index the year does not have
+        raise Http404(str(exc)) from exc
     context = {
         "nav": "survey",
         "selection": selection,
@@ -44,22 +54,9 @@ def results(request):
             (version, selection.year, None if visible is None else sorted(visible)),
             lambda: pages.scope_choices(data, request.user, selection.year),
         ),
-        **pagecache.cached(
-            "survey",
-            (version, selectors.thresholds(), selection.year, selection.scope),
-            lambda: _computed(data, selection),
-        ),
+        **computed,
     }
     return render(request, "survey/results.html", context)
-
-
-def _computed(data, selection) -> dict:
-    return {
-        "scope_label": data.tree(selection.year).labels.get(selection.scope, selection.scope),
-        "figures": pages.key_figures(data, selection),
-        "charts": pages.build_charts(data, selection),
-        "threshold": data.year(selection.year).threshold,
-    }
 
 
 @permission_required(access.VIEW, raise_exception=True)
@@ -75,11 +72,14 @@ def results_csv(request, chart):
         selection = pages.parse_selection(request.GET, data=data, user=request.user)
     except pages.SelectionError as exc:
         raise Http404(str(exc)) from exc
-    table = pagecache.cached(
-        "survey-csv",
-        (version, selectors.thresholds(), chart, selection.year, selection.scope),
-        lambda: pages.section_table(chart, data, selection),
-    )
+    try:
+        table = pagecache.cached(
+            "survey-csv",
+            (version, selectors.thresholds(), chart, *pages.cache_parts(selection)),
+            lambda: pages.section_table(chart, data, selection),
+        )
+    except pages.SelectionError as exc:
+        raise Http404(str(exc)) from exc
     return exports.download(table, pages.csv_filename(chart, selection))
 
 

@@ -4,7 +4,10 @@ Independent of survey.protection: every value the pages publish (every group x e
 measure, with its respondents) as figures over microcells made here from the answers
 themselves, one cell per unit x question (answers, score sum), per unit x measure
 (respondents) and per unit x eNPS class (count), then hyrdash.lib.disclosure.audit
-over each independent block of the union, the hidden values hidden.
+over each independent block of the union, the hidden values hidden. A question
+published on its own (a measure of kind question, survey.questionnaires.Spec.items)
+is a figure over its unit x question cells like an index of one question; its
+respondents are its answers, which that figure holds.
 
 A hidden value's part that follows from the administration's figures and the empty
 figures alone (the whole region's passives in one unit, say) is known from the
@@ -86,7 +89,9 @@ def union(
     when not answered) and each respondent's unit id."""
     units = pd.Series(units.to_numpy(), index=answers.index)
     cells = _Cells()
-    _question_cells(cells, answers, units, tree, _enps_codes(measures), reversed_codes)
+    _question_cells(
+        cells, answers, units, tree, _enps_codes(measures, answers.columns), reversed_codes
+    )
     _respondent_cells(cells, answers, units, tree, measures)
     published = Union(
         [],
@@ -105,9 +110,12 @@ def union(
         codes = [c for c in measure.questions if c in answers.columns]
         for group, uids in members(tree).items():
             if measure.kind == metrics.ENPS:
-                for name in CLASSES:
-                    names = [("class", u, name) for u in uids] if codes else []
-                    publish("class", group, name, measure.code, names)
+                for name in CLASSES if codes else ():  # no eNPS in the file: nothing
+                    publish("class", group, name, measure.code, [("class", u, name) for u in uids])
+                continue
+            if measure.kind == metrics.QUESTION:
+                names = [("q", u, c) for u in uids for c in codes]
+                publish("value", group, measure.code, measure.code, names)
                 continue
             publish("n", group, measure.code, measure.code, [("n", u, measure.code) for u in uids])
             if measure.kind == "index":
@@ -144,6 +152,8 @@ def _respondent_cells(cells, answers, units, tree, measures) -> None:
     unit_ids = list(tree.units.index)
     for measure in measures:
         codes = [c for c in measure.questions if c in answers.columns]
+        if measure.kind == metrics.QUESTION:
+            continue  # its respondents are its answers
         if measure.kind == metrics.RESPONSE_RATE:
             counts = units.value_counts()
         else:
@@ -153,8 +163,9 @@ def _respondent_cells(cells, answers, units, tree, measures) -> None:
             cells.add(("n", uid, measure.code), respondents=counts.at[uid])
 
 
-def _enps_codes(measures) -> set[str]:
-    return {c for m in measures if m.kind == metrics.ENPS for c in m.questions}
+def _enps_codes(measures, columns) -> set[str]:
+    """The eNPS question, when the answers have it."""
+    return {c for m in measures if m.kind == metrics.ENPS for c in m.questions if c in columns}
 
 
 def exposed(published: Union, table: pd.DataFrame, *, protection: float = 0.20) -> dict:

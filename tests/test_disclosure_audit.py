@@ -203,6 +203,27 @@ def test_one_measure_is_enough_to_expose_a_figure():
     assert result.intervals["H"].measure == "hours"
 
 
+def test_a_large_measure_does_not_loosen_the_rule_for_a_small_one():
+    """Answers 13, 4, 4, 4: T = 21, G = 8, so H (17) lies in [13, 21]; 13 < 17 * 0.8
+    = 13,6: protected, if only just. Score sums in the millions beside them (the
+    survey's) once widened the solver's tolerance for every measure to 1e-7 of the
+    largest figure of all (about 2 here) and H counted as nearly disclosed."""
+    answers = np.array([13.0, 4.0, 4.0, 4.0])
+    result = audit(bounded_tables(), shown={"T", "G"}, values={"answers": answers})
+    assert result.exposed == set()
+    scores = answers * 1e6  # H in [1,3e7; 2,1e7] of 1,7e7: protected as well
+    result = audit(
+        bounded_tables(), shown={"T", "G"}, values={"answers": answers, "score_sum": scores}
+    )
+    assert result.exposed == set()
+    # The score sums alone still expose H when they pin it: x2 = 4e5 of 1,7e7.
+    tight = np.array([1.3e7, 4e6, 4e5, 1.0])
+    result = audit(
+        bounded_tables(), shown={"T", "G"}, values={"answers": answers, "score_sum": tight}
+    )
+    assert result.nearly_disclosed == {"H"} and result.intervals["H"].measure == "score_sum"
+
+
 def test_a_hidden_empty_figure_is_never_reported():
     # M has nobody: it follows from the total and K, but reveals nothing.
     figures = [Figure("total", {0, 1}), Figure("K", {0}), Figure("M", {1}), Figure("none", ())]

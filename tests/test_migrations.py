@@ -139,3 +139,42 @@ def test_every_existing_unit_is_placed_from_the_beginning_where_it_is():
         ("0101", "1900-01-01", "Allmäntandvård Umeå", "Tandvården", "tandvård"),
         ("0102", "1900-01-01", "Allmäntandvård Umeå", "Tandvården", "övrigt"),
     ]
+
+
+def test_answers_stored_before_questions_were_measures_get_their_questions_sums(registers):
+    """survey 0006: an answers batch without its questions' sums gets them from its
+    stored answers, the sums an import makes now; backwards they go again."""
+    import importlib
+
+    from django.apps import apps
+
+    from survey import services
+    from survey.models import SurveyBatch, UnitResult
+
+    # PS_STRESS1 is reversed: 1 scores 100, 5 scores 0. HME_M1: 4 scores 75.
+    data = "RespondentID;Ansvar;HME_M1;PS_STRESS1;ENPS\n" + "".join(
+        f"r{unit}{i};{unit};{4 if i % 2 else ''};{1 + i % 5};{i % 11}\n"
+        for unit in ("0101", "0102", "2001")
+        for i in range(7)
+    )
+    batch, _check = services.answers_import(data=data.encode(), file_name="mu.csv", year=2024)
+    questions = UnitResult.objects.filter(batch=batch, measure__in=["HME_M1", "PS_STRESS1"])
+    columns = ["unit_id", "measure", "respondents", "answers", "score_sum"]
+    made = sorted(questions.values_list(*columns))
+    # Three units, each: HME_M1 answered by 3 of 7 (i = 1, 3, 5), 3 x 75 points;
+    # PS_STRESS1 by all 7, answers 1, 2, 3, 4, 5, 1, 2: (4+3+2+1+0+4+3) x 25 = 425.
+    assert {(m, r, a, s) for _u, m, r, a, s in made} == {
+        ("HME_M1", 3, 3, 225.0),
+        ("PS_STRESS1", 7, 7, 425.0),
+    }
+    assert len(made) == 6
+    questions.delete()  # as stored before
+
+    migration = importlib.import_module("survey.migrations.0006_question_sums")
+    migration.forwards(apps, None)
+    assert sorted(questions.values_list(*columns)) == made
+    migration.forwards(apps, None)  # again: nothing twice
+    assert questions.count() == 6
+    migration.backwards(apps, None)
+    assert not questions.exists()
+    assert SurveyBatch.objects.get(pk=batch.pk).results.filter(measure="hme").exists()

@@ -103,6 +103,29 @@ def test_unit_3901s_stress_no_longer_follows_from_its_dimension_and_other_theme(
     assert survey_audit.exposed(published.only(measures=tree), year.results) == {}
 
 
+def test_the_demos_questions_give_no_hidden_value_away(demo_2023):
+    """The per-question results (issue 16): every question of the 2023 demo is published
+    on its own too. Its questions are hidden where unit 3901's Stress is, and the
+    attacker's audit of the index trees with their questions, every group (Arbetssituation
+    och hälsa: the stress attack's; HME: nine questions), finds nothing."""
+    year = selectors.survey_data().year(2023)
+    assert year.row("unit:3901", "PS_STRESS1")[2] == HIDDEN
+    assert {year.row("unit:3901", q)[2] for q in ("PS_PRIV1", "PS_PRIV2")} <= {HIDDEN}
+    shown = year.results[year.results["status"] == SHOWN]
+    questions = shown[shown.index.get_level_values("measure").str.isupper()]
+    assert (questions["respondents"] >= year.threshold).all()
+    assert len(questions) > 1000  # most groups' questions are shown
+    answers, _ids, unit_ids = services.stored_answers(year.batch)
+    published = survey_audit.union(
+        answers, unit_ids, year.tree, year.spec.all_measures, year.spec.reversed_codes
+    )
+    for index in ("dim_halsa", "hme"):
+        codes = {index} | {m.code for m in year.spec.measures if m.parent == index}
+        items = {i.code for i in year.spec.items if i.parent in codes}
+        found = survey_audit.exposed(published.only(measures=codes | items), year.results)
+        assert found == {}, index
+
+
 def published(data) -> dict:
     """Every (year, group, measure) -> (value, respondents, status) the pages can show."""
     found = {}

@@ -83,6 +83,8 @@ def test_the_page_shows_every_section_for_the_administration(client, survey, sty
         "psykosocial-teman",
         "enps",
         "enps-fordelning",
+        "index-per-grupp",  # HME (the default index) per area
+        "index-per-fraga",  # HME question by question
     ]
     assert "Inga svar" in page  # HSE: not in the file
     # 39 respondents of 50 employees
@@ -390,3 +392,274 @@ def test_each_year_is_compared_upward_in_its_own_organisation(client, survey, su
     # In 2023 the unit is still under Länssjukvårdsområde 1.
     rows = csv_rows(get_csv(client, urval="unit:2001", ar="2023"))
     assert ("department:Kirurgiskt centrum", "2023") in {(r["group"], r["year"]) for r in rows}
+
+
+# --- one index per group and per question (issue 16) ---------------------------------
+
+
+def figure_of(response, code):
+    return next(chart.figure for chart in response.context["charts"] if chart.code == code)
+
+
+def test_every_bar_carries_its_value_in_swedish(client, survey, styrgrupp_user):
+    """The labels are the table's values: 2024 response rate 39 of 50 = 78,0 %, HME of the
+    administration (3·0 + 10·100 + 8·75 + 12·50 + 6·25) / 39 = 60,26."""
+    client.force_login(styrgrupp_user)
+    response = client.get(reverse("survey:results"))
+    rate = figure_of(response, "svarsfrekvens")["data"][0]
+    assert rate["text"] == ["78,0\u00a0%"] and rate["textposition"] == "outside"
+    hme = figure_of(response, "hme")["data"]
+    assert hme[0]["name"] == "Hela förvaltningen 2024"
+    assert hme[0]["text"][0] == "60,3"
+    # eNPS's shares inside their segments; a label too small to read is left out.
+    distribution = figure_of(response, "enps-fordelning")
+    assert distribution["data"][0]["textposition"] == "inside"
+    assert distribution["layout"]["uniformtext"] == {"minsize": 10, "mode": "hide"}
+
+
+def test_the_index_per_area_side_by_side(client, survey, styrgrupp_user):
+    """HME 2024 per area: Länssjukvårdsområde 1 (8·75 + 12·50) / 20 = 60,00,
+    Närsjukvårdsområde Skellefteå (3·0 + 10·100) / 13 = 76,92, Tandvården 6·25 / 6 = 25,00;
+    the administration first as the reference."""
+    client.force_login(styrgrupp_user)
+    response = client.get(reverse("survey:results"))
+    chart = next(c for c in response.context["charts"] if c.code == "index-per-grupp")
+    assert chart.heading == "HME totalt per område"
+    rows = csv_rows(get_csv(client, "index-per-grupp"))
+    assert [(r["group"], r["value"], r["respondents"]) for r in rows] == [
+        ("hsf", "60,26", "39"),
+        (f"area:{LSO}", "60,00", "20"),
+        (f"area:{NSO}", "76,92", "13"),
+        ("area:Tandvården", "25,00", "6"),
+    ]
+    trace = chart.figure["data"][0]
+    assert trace["text"] == ["60,3", "60,0", "76,9", "25,0"]
+    # eNPS: 2024 promoters 10 + 8, critics 3 + 6 of 39: 23,08; every area hidden (their
+    # classes would give 0101's away: test_enps_hides_what_its_classes_would_give_away).
+    rows = csv_rows(get_csv(client, "index-per-grupp", index="enps"))
+    assert [(r["value"], r["status"]) for r in rows] == [("23,08", "shown")] + [("", "hidden")] * 3
+    page = client.get(reverse("survey:results"), {"index": "enps"})
+    codes = [chart.code for chart in page.context["charts"]]
+    assert "index-per-grupp" in codes and "index-per-fraga" not in codes  # one question
+    assert client.get(reverse("survey:results"), {"index": "nope"}).status_code == 404
+    assert get_csv(client, "index-per-grupp", index="nope").status_code == 404
+
+
+def test_the_groups_side_by_side_are_those_below_or_beside_that_one_may_see(
+    client, survey, styrgrupp_user
+):
+    def groups(user, scope):
+        client.force_login(user)
+        return [r["group"] for r in csv_rows(get_csv(client, "index-per-grupp", urval=scope))]
+
+    areas = ["hsf", f"area:{LSO}", f"area:{NSO}", "area:Tandvården"]
+    assert groups(styrgrupp_user, "hsf") == areas
+    # The steering group sees no departments: an area among the other areas.
+    assert groups(styrgrupp_user, f"area:{LSO}") == areas
+    hr = hr_with(LSO)
+    assert groups(hr, f"area:{LSO}") == [f"area:{LSO}", "department:Kirurgiskt centrum"]
+    units = ["department:Kirurgiskt centrum", "unit:2001", "unit:2002"]
+    assert groups(hr, "department:Kirurgiskt centrum") == units
+    assert groups(hr, "unit:2001") == units  # a unit among its department's units
+    # Another area's departments and units are not shown to this HR partner.
+    assert groups(hr, f"area:{NSO}") == areas
+
+
+def test_a_small_groups_value_is_hidden_side_by_side(client, survey):
+    """2024: 0101 (3 respondents) and with it 0102 are hidden; their department shows."""
+    client.force_login(hr_with(NSO))
+    response = client.get(reverse("survey:results"), {"urval": "unit:0101"})
+    chart = next(c for c in response.context["charts"] if c.code == "index-per-grupp")
+    rows = csv_rows(get_csv(client, "index-per-grupp", urval="unit:0101"))
+    assert [(r["group"], r["value"], r["respondents"], r["status"]) for r in rows] == [
+        ("department:Primärvård Skellefteå", "76,92", "13", "shown"),
+        ("unit:0101", "", "", "hidden"),
+        ("unit:0102", "", "", "hidden"),
+    ]
+    trace = chart.figure["data"][0]
+    assert trace["x"] == [pytest.approx(76.923, abs=1e-3), None, None]
+    assert trace["text"] == ["76,9", "", ""]
+    assert "Dold (anonymitet)" in response.content.decode()
+
+
+QUESTIONS_2024 = {
+    # ansvar: respondents, then each one's (HME_M1, HME_M2, HME_L1); None: not answered.
+    "0101": (6, lambda i: (4, 4, 4)),
+    "0102": (10, lambda i: (4, 4, 4)),
+    # 2001: 8 respondents, only 3 of them answered HME_M2 (item non-response).
+    "2001": (8, lambda i: (4, 5 if i < 3 else None, 3)),
+    "2002": (12, lambda i: (3, 3, 4)),
+    "3001": (6, lambda i: (4, 4, 4)),
+}
+
+
+@pytest.fixture
+def questions_survey(registers):
+    lines = ["RespondentID;Ansvar;HME_M1;HME_M2;HME_L1"]
+    for ansvar, (count, answer) in QUESTIONS_2024.items():
+        for i in range(count):
+            cells = ["" if a is None else str(a) for a in answer(i)]
+            lines.append(f"q-{ansvar}-{i};{ansvar};{';'.join(cells)}")
+    data = ("\n".join(lines) + "\n").encode()
+    batch, _check = services.answers_import(data=data, file_name="mu.csv", year=2024)
+    return batch
+
+
+def test_a_question_answered_by_fewer_than_the_threshold_is_hidden(client, questions_survey):
+    """Unit 2001, 8 respondents: Motivation is shown (8 + 3 answers: 8·75 + 3·100 = 900
+    points, 81,82), and Ledarskap, whose only question HME_L1 is (8·50 / 8 = 50,00).
+    HME_M2 has 3 answers: hidden; and HME_M1 with it, or Motivation less HME_M1 would
+    give it ((900 - 600) / (11 - 8) = 100)."""
+    client.force_login(hr_with(LSO))
+    response = client.get(reverse("survey:results"), {"urval": "unit:2001", "index": "hme"})
+    assert response.status_code == 200
+    rows = csv_rows(get_csv(client, "index-per-fraga", urval="unit:2001", index="hme"))
+    mine = {r["question"]: r for r in rows if r["group"] == "unit:2001" and r["year"] == "2024"}
+    assert [(q, r["value"], r["respondents"], r["status"]) for q, r in mine.items()] == [
+        ("HME_M1", "", "", "hidden"),
+        ("HME_M2", "", "", "hidden"),
+        ("HME_L1", "50,00", "8", "shown"),
+    ]
+    assert mine["HME_M1"]["index"] == "hme_motivation"
+    assert mine["HME_M1"]["question_label"] == "Mitt arbete känns meningsfullt."
+    hme = {
+        r["index"]: r
+        for r in csv_rows(get_csv(client, urval="unit:2001"))
+        if r["group"] == "unit:2001" and r["year"] == "2024"
+    }
+    assert hme["hme_motivation"]["value"] == "81,82"
+    # The chart: no bar for a hidden question; the page table says why.
+    chart = next(c for c in response.context["charts"] if c.code == "index-per-fraga")
+    assert chart.heading == "HME totalt fråga för fråga"
+    first = chart.figure["data"][0]
+    assert first["name"] == "2001 Kirurgavdelning 1 2024"
+    assert first["x"] == [None, None, 50.0] and first["text"] == ["", "", "50,0"]
+    # The administration's questions: every unit's answers (HME_M2: 6 + 10 + 3 + 12 + 6).
+    total = {r["question"]: r for r in rows if r["group"] == "hsf"}
+    assert total["HME_M2"]["respondents"] == "37" and total["HME_M2"]["status"] == "shown"
+
+
+def test_a_hidden_index_hides_its_questions(client, survey):
+    """2024: unit 0101 has 3 respondents: HME and its question HME_M1 are hidden."""
+    client.force_login(hr_with(NSO))
+    rows = csv_rows(get_csv(client, "index-per-fraga", urval="unit:0101", index="hme"))
+    mine = [r for r in rows if r["group"] == "unit:0101" and r["year"] == "2024"]
+    assert [(r["question"], r["status"], r["value"]) for r in mine] == [("HME_M1", "hidden", "")]
+
+
+def test_the_published_tables_with_every_question_give_nothing_away(questions_survey):
+    """The attacker's audit (tests/survey_audit.py) over the union of every table the
+    year publishes, the per-question values included, built from the stored answers."""
+    from survey import selectors
+    from tests import survey_audit
+
+    year = selectors.survey_data().year(2024)
+    hidden = year.results[year.results["status"] == "hidden"].index
+    assert {("unit:2001", "HME_M1"), ("unit:2001", "HME_M2")} <= set(hidden)
+    answers, _ids, units = services.stored_answers(year.batch)
+    published = survey_audit.union(
+        answers, units, year.tree, year.spec.all_measures, year.spec.reversed_codes
+    )
+    assert any(key[2] == "HME_M2" for key in published.value_of)
+    assert survey_audit.exposed(published, year.results) == {}
+
+
+def test_decisions_of_an_older_rule_are_made_again_with_the_questions(
+    client, questions_survey, styrgrupp_user
+):
+    """A batch decided before the questions were published (protection.VERSION 1) is
+    decided again when it is read, and the new decisions are kept."""
+    from django.core.cache import cache
+
+    from survey import protection
+    from survey.models import SurveyBatch
+
+    batch = questions_survey
+    version, _sums, threshold = batch.protection["key"].split(":")
+    assert version == str(protection.VERSION) == "2"
+    old = [h for h in batch.protection["hidden"] if not h[1].isupper()]
+    SurveyBatch.objects.filter(pk=batch.pk).update(
+        protection={"key": f"1:{_sums}:{threshold}", "hidden": old}
+    )
+    cache.clear()
+    client.force_login(styrgrupp_user)
+    assert client.get(reverse("survey:results")).status_code == 200
+    batch.refresh_from_db()
+    assert batch.protection["key"].startswith("2:")
+    assert ["unit:2001", "HME_M2"] in batch.protection["hidden"]
+
+
+def test_a_page_in_the_page_cache_is_read_without_loading_the_year(
+    client, survey, styrgrupp_user, monkeypatch
+):
+    """The index asked for is checked against the year's questionnaire when the page is
+    computed, not before the page cache is asked: a kept page loads no year."""
+    from survey import selectors
+
+    client.force_login(styrgrupp_user)
+    first = client.get(reverse("survey:results"), {"index": "enps"})
+    assert first.status_code == 200
+
+    def load_year(*args, **kwargs):
+        raise AssertionError("the year was loaded")
+
+    monkeypatch.setattr(selectors, "load_year", load_year)
+    again = client.get(reverse("survey:results"), {"index": "enps"})
+    assert again.status_code == 200
+    assert [c.code for c in again.context["charts"]] == [c.code for c in first.context["charts"]]
+
+
+def test_each_index_is_a_page_of_its_own_in_the_page_cache_and_the_kept_page_is_the_fresh_one(
+    client, survey, styrgrupp_user
+):
+    """The GET index is part of the page cache's key: an index asked for after another is
+    computed (a miss), never the other's page; read again it is kept (a hit), byte for byte
+    the page computed afresh (but the CSRF tokens), and so is its CSV."""
+    from django.core.cache import cache
+
+    from tests.test_dashboard import without_csrf
+
+    client.force_login(styrgrupp_user)
+    asked = [
+        ("page", {}),
+        ("page", {"index": "hme"}),
+        ("page", {"index": "enps"}),
+        ("page", {"index": "hse"}),
+        ("page", {"index": "response_rate", "urval": f"area:{NSO}"}),
+        ("page", {"index": "enps", "urval": f"area:{NSO}"}),
+        ("index-per-grupp", {"index": "hme"}),
+        ("index-per-grupp", {"index": "enps"}),
+        ("index-per-fraga", {"index": "hme", "urval": f"area:{NSO}"}),
+    ]
+
+    def get(what, params):
+        if what == "page":
+            response = client.get(reverse("survey:results"), params)
+        else:
+            response = get_csv(client, what, **params)
+        assert response.status_code == 200, (what, params)
+        return response.get("X-Hyrdash-Cache"), without_csrf(response.content)
+
+    first = [get(what, params) for what, params in asked]
+    # Each was computed; without an index the page is HME's (its own entry: the default is
+    # decided with the year's questionnaire, when the page is computed).
+    assert {hit for hit, _content in first} == {"miss"}
+    contents = [content for _hit, content in first]
+    assert len(set(contents)) == len(asked)
+    # The same charts (the links keep the query string each was asked with).
+    default, hme = (client.get(reverse("survey:results"), p) for p in ({}, {"index": "hme"}))
+    assert [(c.code, c.figure) for c in default.context["charts"]] == [
+        (c.code, c.figure) for c in hme.context["charts"]
+    ]
+    assert 'value="enps" selected' in contents[2].decode()
+    assert "eNPS per område" in contents[2].decode()
+    assert "HME totalt per område" in contents[1].decode()
+
+    kept = [get(what, params) for what, params in asked]
+    assert {hit for hit, _content in kept} == {"hit"}
+    assert [content for _hit, content in kept] == contents
+
+    cache.clear()
+    fresh = [get(what, params) for what, params in asked]
+    assert {hit for hit, _content in fresh} == {"miss"}
+    assert [content for _hit, content in fresh] == contents

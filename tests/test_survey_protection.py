@@ -30,6 +30,23 @@ MEASURES = [
     metrics.Measure("tema_stress", "Stress", "index", ("S1X",), "psykosocial", "dim_halsa"),
 ]
 QUESTIONS = ["M1", "M2", "L1", "S1", "H1", "H2", "E", "P1", "P2", "S1X"]
+# The same questionnaire with its questions published on their own (survey.questionnaires
+# Spec.items): each under the index it is a question of.
+ITEMS = [
+    metrics.Measure(code, code, metrics.QUESTION, (code,), section, parent)
+    for code, section, parent in [
+        ("M1", "hme", "hme_motivation"),
+        ("M2", "hme", "hme_motivation"),
+        ("L1", "hme", "hme_ledarskap"),
+        ("S1", "hme", "hme_styrning"),
+        ("H1", "hse", "hse"),
+        ("H2", "hse", "hse"),
+        ("P1", "psykosocial", "tema_arbete_privatliv"),
+        ("P2", "psykosocial", "tema_arbete_privatliv"),
+        ("S1X", "psykosocial", "tema_stress"),
+    ]
+]
+WITH_ITEMS = MEASURES + ITEMS
 
 
 def org_frame(rows) -> pd.DataFrame:
@@ -40,15 +57,17 @@ def org_frame(rows) -> pd.DataFrame:
     )
 
 
-def year(answers: pd.DataFrame, units: pd.Series, org: pd.DataFrame, *, threshold=5):
+def year(
+    answers: pd.DataFrame, units: pd.Series, org: pd.DataFrame, *, threshold=5, measures=MEASURES
+):
     tree = results.tree_of(org)
-    sums = metrics.unit_sums(answers, units, MEASURES)
-    table = results.year_results(sums, tree, threshold=threshold, measures=MEASURES)
+    sums = metrics.unit_sums(answers, units, measures)
+    table = results.year_results(sums, tree, threshold=threshold, measures=measures)
     return tree, sums, table
 
 
-def assert_nothing_exposed(answers, units, tree, table):
-    published = survey_audit.union(answers, units, tree, MEASURES)
+def assert_nothing_exposed(answers, units, tree, table, measures=MEASURES):
+    published = survey_audit.union(answers, units, tree, measures)
     found = survey_audit.exposed(published, table)
     assert found == {}, {
         key: (sorted(map(str, r.disclosed)), sorted(map(str, r.nearly_disclosed)))
@@ -215,3 +234,42 @@ def test_no_hidden_value_can_be_worked_out_from_every_published_table(survey):
         if count >= 5:
             assert total[measure] == results.SHOWN, measure
     assert_nothing_exposed(answers, units, tree, table)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(surveys())
+def test_no_hidden_value_follows_from_the_tables_with_every_question_on_its_own(survey):
+    """As above, with every question of an index published on its own too (the
+    per-question results: a question's answers and score sum per group)."""
+    answers, units, org = survey
+    tree, sums, table = year(answers, units, org, measures=WITH_ITEMS)
+    shown = table["status"] == results.SHOWN
+    assert (table.loc[shown, "respondents"] >= 5).all()
+    statuses = table["status"].to_dict()
+    for item in ITEMS:
+        # Where a question's index or an index above it is hidden, so is the question;
+        # but the only question of its index anyone in the group answered is that
+        # index's value, shown with it (L1 is Ledarskap).
+        siblings = [i.code for i in ITEMS if i.parent == item.parent]
+        for (group, measure), status in statuses.items():
+            if measure != item.code or status == results.NONE:
+                continue
+            alone = all(
+                statuses.get((group, s), results.NONE) == results.NONE
+                for s in siblings
+                if s != item.code
+            )
+            if statuses[(group, item.parent)] == results.HIDDEN or not alone:
+                above = [m.parent for m in MEASURES if m.code == item.parent and m.parent]
+                if any(
+                    statuses.get((group, index)) == results.HIDDEN
+                    for index in [item.parent, *above]
+                ):
+                    assert status == results.HIDDEN, (group, item.code)
+            else:
+                assert status == statuses[(group, item.parent)], (group, item.code)
+    assert_nothing_exposed(answers, units, tree, table, WITH_ITEMS)

@@ -249,6 +249,20 @@ def test_the_survey_pages(audit, tab, context, people, hr_partner, survey_years)
     )
     # A unit compared upward (department, area, administration) and with last year.
     audit.visit("/medarbetarundersokning/?urval=unit:2001", "survey-unit-comparison")
+    # One index (HME by default) for the department's units side by side and question
+    # by question, every bar with its value; then eNPS, chosen in the form.
+    for heading in (
+        "8. HME totalt per enhet i Kirurgiskt centrum",
+        "9. HME totalt fråga för fråga",
+    ):
+        assert page.get_by_role("heading", name=heading).is_visible()
+    assert page.locator("#chart-index-per-grupp text.bartext").count() == 3
+    page.get_by_label("Index per grupp och fråga").select_option("enps")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Visa").click()
+    assert "index=enps" in tab.path()
+    assert page.get_by_role("heading", name="8. eNPS per enhet i Kirurgiskt centrum").is_visible()
+    audit.check("survey-unit-enps")
     audit.visit("/medarbetarundersokning/?ar=2023&urval=unit:2002", "survey-unit-2023")
 
     audit.visit("/medarbetarundersokning/importera/", "survey-upload")

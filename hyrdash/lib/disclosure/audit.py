@@ -20,7 +20,9 @@ For a hidden figure h with true value v:
   hi <= v(1 + p), p being the protection level (0.20: +/-20 %). So a hidden
   figure counts as protected as soon as one of its bounds lies farther than
   p*v from v (tau-ARGUS's stricter rule asks that of both bounds). An interval
-  narrower than 1e-7 times the largest figure is a pin: disclosed.
+  narrower than 1e-7 times the measure's largest figure is a pin: disclosed.
+  (That tolerance, for the solver's rounding, is the measure's own: one measure's
+  large values, score sums say, never widen another's, answer counts.)
 
 A figure that is 0 in every measure (an empty group, or one with no
 microcells) hides nothing: it is never reported, and it counts as known to the
@@ -204,7 +206,9 @@ class Tables:
             rest = [i for i in targets[~exact] if self.keys[i] not in skip]
             for i, interval in lp.check(np.array(rest, dtype=np.int64)).items():
                 intervals[self.keys[i]] = interval
-            pinned = {key for key, iv in intervals.items() if _width(iv) <= lp.tolerance}
+            pinned = {
+                key for key, iv in intervals.items() if _width(iv) <= lp.tolerances[iv.measure]
+            }
         hidden = {self.keys[i] for i in targets}
         return AuditResult(
             disclosed=frozenset(disclosed | pinned),
@@ -224,8 +228,11 @@ class _Bounds:
         matrix = tables.matrix[known]
         self.covered = matrix.any(axis=0)
         self.a_eq = sp.csr_matrix(matrix[:, self.covered])
-        scale = max((float(v.max(initial=0.0)) for v in tables.figure_values.values()), default=0)
-        self.tolerance = 1e-7 * max(1.0, scale)
+        # Each measure's LP is its own: its rounding is relative to its own values.
+        self.tolerances = {
+            name: 1e-7 * max(1.0, float(v.max(initial=0.0)))
+            for name, v in tables.figure_values.items()
+        }
 
     def check(self, targets: np.ndarray) -> dict[int, Interval]:
         """For each target exposed in some measure, its narrowest interval. A figure
@@ -248,8 +255,9 @@ class _Bounds:
         found: dict[int, Interval] = {}
         for j, (m, t) in enumerate(zip(measure, target, strict=True)):
             v = values[m, t]
-            if low[j] >= v * (1 - self.protection) - self.tolerance and (
-                high[j] <= v * (1 + self.protection) + self.tolerance
+            tolerance = self.tolerances[names[m]]
+            if low[j] >= v * (1 - self.protection) - tolerance and (
+                high[j] <= v * (1 + self.protection) + tolerance
             ):
                 binding = (np.abs(duals[j]) > ZERO) | (np.abs(duals[len(target) + j]) > ZERO)
                 keys = frozenset(self.tables.keys[k] for k in self.known[binding])
@@ -277,8 +285,9 @@ class _Bounds:
         costs = (weights @ objectives).reshape(-1, objectives.shape[1])
         points, _ = minimise_many(self.a_eq, costs, np.repeat(b_eqs, DIRECTIONS, axis=0))
         reached = (points @ objectives.T).reshape(len(values), DIRECTIONS, count)
-        low = (values * (1 - self.protection) - self.tolerance)[:, None, :]
-        high = (values * (1 + self.protection) + self.tolerance)[:, None, :]
+        tolerance = np.array(list(self.tolerances.values()))[:, None]
+        low = (values * (1 - self.protection) - tolerance)[:, None, :]
+        high = (values * (1 + self.protection) + tolerance)[:, None, :]
         return ~((reached < low) | (reached > high)).any(axis=1)
 
 
