@@ -379,6 +379,7 @@ def timed_import(path: Path, kind: str):
         "_refuse_sums_too_large": "month sizes",
     }
     copy_names = {"send": "part send", "finish": "copy finish"}
+    sums_names = {"add": "part sums", "frame": "sums merged"}
     original_parts = tabular._table_parts
 
     def timed_parts(*args, **kwargs):
@@ -396,6 +397,7 @@ def timed_import(path: Path, kind: str):
     with (
         phases.patched(services, names),
         phases.patched(pgcopy.CopyIn, copy_names),
+        phases.patched(services.DepartmentSums, sums_names),
         phases.commits(),
     ):
         tabular._table_parts = timed_parts
@@ -423,15 +425,17 @@ def phase_rows(total, seconds) -> list[tuple[str, float, float]]:
             ("parts: read (pandas)", seconds["part read"]),
             ("parts: parse (cost_frame)", seconds["part parse"]),
             ("parts: check against registers", seconds["part check"]),
+            ("parts: department sums (pandas)", seconds["part sums"]),
             ("parts: encode, hand to the COPY *", seconds["part send"]),
             ("rows joined, month sizes", seconds["month sizes"]),
-            ("department sums computed (pandas)", seconds["department sums"]),
+            ("department sums added up", seconds["sums merged"]),
             ("wait for the COPY's last parts", seconds["copy finish"]),
             ("mark the batch current", seconds["current"]),
             ("department sums written", seconds["sums"]),
             ("commit", seconds["commit"]),
         ]
     else:
+        # department_month_sums runs DepartmentSums.add and .frame: counted in its own row.
         rows = [
             ("read file", seconds["read"]),
             ("parse (parse_cost_extract)", seconds["parse"]),

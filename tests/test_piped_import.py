@@ -217,10 +217,10 @@ def test_an_error_of_postgresql_in_a_late_part_leaves_nothing(registers, monkeyp
 def test_a_failure_while_the_rows_are_copied_in_leaves_nothing(registers, monkeypatch):
     monkeypatch.setattr(tabular, "PART_CHARS", 30)
 
-    def fails(rows, places):
+    def fails(self, rows):
         raise RuntimeError("sums")
 
-    monkeypatch.setattr(cost_services, "department_month_sums", fails)
+    monkeypatch.setattr(cost_services.DepartmentSums, "add", fails)
 
     with pytest.raises(RuntimeError, match="sums"):
         run_import(MARCH_APRIL)
