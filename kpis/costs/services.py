@@ -1,8 +1,10 @@
 """Writes of the ledger: checking and importing cost extracts (actuals and budget), the
 department sums the dashboards read, closing months and the month's comments.
 
-Every import checks the whole file first (kpis.costs.extracts), then writes once,
-inside one transaction: a failure half-way leaves the database as it was.
+Every import checks the whole file (kpis.costs.extracts) and writes it inside one
+transaction: a failure half-way leaves the database as it was. On PostgreSQL a CSV is
+checked part by part while the parts already checked are copied in (_piped_import);
+a file with any problem is read again whole and refused with all its problems.
 """
 
 from __future__ import annotations
