@@ -16,6 +16,8 @@ without its padding, a NULL field without value).
 from __future__ import annotations
 
 import io
+import queue
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import nullcontext
 
@@ -38,14 +40,7 @@ def write_rows(table: str, columns: list[tuple[str, str, object]]) -> None:
     names = ", ".join(name for name, _type, _values in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            encoders = {
-                "bigint": pgcopy.bigint,
-                "integer": pgcopy.integer,
-                "date": pgcopy.date,
-                "text": lambda values: pgcopy.text_codes(*values),
-                "cents": lambda values: pgcopy.numeric_cents(*values),
-            }
-            encoded = [encoders[kind](values) for _name, kind, values in columns]
+            encoded = _encoded(columns)
             cursor.cursor.copy_expert(
                 f"COPY {table} ({names}) FROM STDIN WITH (FORMAT binary)",
                 pgcopy.PartsReader(pgcopy.copy_binary_parts(encoded)),
@@ -57,6 +52,97 @@ def write_rows(table: str, columns: list[tuple[str, str, object]]) -> None:
             f"INSERT INTO {table} ({names}) VALUES ({placeholders})",
             list(zip(*values, strict=True)),
         )
+
+
+def _encoded(columns: list[tuple[str, str, object]]) -> list[Column]:
+    """write_rows' columns as binary COPY fields."""
+    encoders = {
+        "bigint": pgcopy.bigint,
+        "integer": pgcopy.integer,
+        "date": pgcopy.date,
+        "text": lambda values: pgcopy.text_codes(*values),
+        "cents": lambda values: pgcopy.numeric_cents(*values),
+    }
+    return [encoders[kind](values) for _name, kind, values in columns]
+
+
+class CopyIn:
+    """One binary COPY into `table` (PostgreSQL) that a thread of its own sends while
+    the caller goes on: `send(columns)` encodes rows given as write_rows takes them and
+    hands them over, `finish()` waits until PostgreSQL has stored them all (raising its
+    error, if any), `abort()` makes the COPY fail (the caller's transaction must then
+    roll back). So a file's next rows are read and checked while PostgreSQL stores the
+    previous ones: psycopg2 waits for the server without holding the GIL.
+
+    Until finish() or abort() returns, the connection is the thread's: the caller must
+    not use it. At most `waiting` parts of up to 65,536 rows wait to be sent, so the
+    memory it takes is bounded however many rows pass.
+    """
+
+    _END = object()
+    _ABORT = object()
+
+    def __init__(self, cursor, table: str, names: Sequence[str], *, waiting: int = 4):
+        self._names = list(names)
+        self._queue: queue.Queue = queue.Queue(maxsize=waiting)
+        self._error: BaseException | None = None
+        sql = f"COPY {table} ({', '.join(names)}) FROM STDIN WITH (FORMAT binary)"
+        self._thread = threading.Thread(
+            target=self._copy, args=(cursor.cursor, sql), name=f"copy-{table}", daemon=True
+        )
+        self._thread.start()
+        self._put(HEADER)
+
+    def send(self, columns: list[tuple[str, str, object]]) -> None:
+        if [name for name, _kind, _values in columns] != self._names:
+            raise ValueError("CopyIn.send: other columns than the COPY's")
+        for part in copy_binary_parts(_encoded(columns), framed=False):
+            self._put(part)
+
+    def finish(self) -> None:
+        self._put(TRAILER)
+        self._put(self._END)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def abort(self) -> None:
+        if not self._thread.is_alive():
+            return
+        try:  # what waits is not sent: the thread takes the abort next
+            while True:
+                self._queue.get_nowait()
+        except queue.Empty:
+            pass
+        self._queue.put(self._ABORT)
+        self._thread.join()
+
+    def _put(self, part) -> None:
+        while True:
+            if not self._thread.is_alive():
+                raise self._error or RuntimeError("CopyIn: the COPY has ended")
+            try:
+                self._queue.put(part, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def _copy(self, raw_cursor, sql: str) -> None:
+        try:
+            raw_cursor.copy_expert(sql, self)
+        except BaseException as exc:  # the caller raises it (finish) or rolls back (abort)
+            self._error = exc
+
+    def read(self, size: int = -1) -> bytes:
+        """What psycopg2 reads the COPY's data from (the thread's side)."""
+        while True:
+            part = self._queue.get()
+            if part is self._ABORT:
+                raise RuntimeError("CopyIn: aborted")
+            if part is self._END:
+                return b""
+            if part:  # an empty read is the end of the file
+                return part
 
 
 def _python_values(kind: str, values) -> list:
@@ -196,9 +282,12 @@ def copy_binary(columns: Sequence[Column]) -> bytes:
     return b"".join(copy_binary_parts(columns))
 
 
-def copy_binary_parts(columns: Sequence[Column], rows_per_part: int = 65536) -> Iterator[bytes]:
+def copy_binary_parts(
+    columns: Sequence[Column], rows_per_part: int = 65536, *, framed: bool = True
+) -> Iterator[bytes]:
     """copy_binary's stream in parts of at most `rows_per_part` rows, each built when
-    asked for: while PostgreSQL stores one part, the next one is being built.
+    asked for: while PostgreSQL stores one part, the next one is being built. Without
+    `framed`, only the rows, without the stream's header and trailer (CopyIn).
 
     Rows go out grouped by the number of bytes each of their fields sends (a NULL
     or a shorter text sends fewer), in their given order within a group: a table
@@ -213,11 +302,13 @@ def copy_binary_parts(columns: Sequence[Column], rows_per_part: int = 65536) -> 
         groups = [(np.arange(count), [values.dtype.itemsize for values, _ in columns])]
     else:
         groups = _groups_by_size(columns, sent, varying)
-    yield HEADER
+    if framed:
+        yield HEADER
     for rows, sizes in groups:
         for start in range(0, len(rows), rows_per_part):
             yield _records(columns, rows[start : start + rows_per_part], sizes).tobytes()
-    yield TRAILER
+    if framed:
+        yield TRAILER
 
 
 class PartsReader:

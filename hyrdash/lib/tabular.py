@@ -18,7 +18,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
@@ -389,6 +389,94 @@ def _csv_table(
     if total is not None:
         total = (skipped + 2 + len(body), total)
     return header, body, total
+
+
+# How much text a part of read_table_parts holds: about 65,000 rows of a ledger extract.
+PART_CHARS = 2_000_000
+
+
+def read_table_parts(
+    data: bytes,
+    columns: Sequence[Column],
+    *,
+    numbers: Collection[str] = (),
+) -> Iterator[pd.DataFrame] | None:
+    """`read_table`'s table of a CSV in parts of about PART_CHARS characters of text
+    (whole lines), each part read when asked for, so a caller can work on one while the next is read; or None when the file
+    cannot be read so, and `read_table` reads it whole.
+
+    Each part is exactly the rows `read_table` would give of those lines: the same
+    columns, index (the file's row numbers), `attrs` and empty rows dropped; a part
+    may be empty. Read so are CSV files without quotes (a quoted cell may hold a line
+    end) and without a closing total row (it is checked against the whole file's
+    sums). A part the reader takes otherwise than the whole file would (a row with
+    more fields than the header, for one) raises PartsDeclined: read the file whole.
+    Problems of the whole file (empty, too many rows, unknown encoding) raise
+    ExtractError, as `read_table` does.
+    """
+    if not data or data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        return None
+    _refuse_past_limits(rows=sheet_size.csv_lines(data))
+    text = _decode(data)
+    if '"' in text:
+        return None
+    start, end, rows, skipped = _header_line(text, columns)
+    first_line = text[start:end]
+    delimiter = _delimiter(first_line)
+    if _total_line(text, rows, delimiter) is not None:
+        return None
+    header = first_line.split(delimiter)
+    names = [_header_key(h) for h in header]
+    attrs = {
+        "header_row": skipped + 1,
+        "absent": {c.name for c in columns if c.name.lower() not in names},
+        "total_row": None,
+    }
+    return _table_parts(text, rows, header, first_line, delimiter, numbers, columns, attrs)
+
+
+class PartsDeclined(Exception):
+    """A part of a file read by read_table_parts might not read as the whole file does."""
+
+
+def _table_parts(text, position, header, first_line, delimiter, numbers, columns, attrs):
+    row = attrs["header_row"] + 1  # the file row of the next part's first line
+    while position < len(text):
+        cut = text.find("\n", position + max(1, PART_CHARS) - 1)
+        stop = len(text) if cut < 0 else cut + 1
+        part = text[position:stop]
+        position = stop
+        ends = part.count("\n") + part.count("\r") - part.count("\r\n")
+        lines = ends + (0 if part.endswith(("\n", "\r")) else 1)
+        frame = _csv_numbers(first_line, part, delimiter, numbers) if numbers else None
+        if frame is None:
+            frame = _part_text(first_line, part, delimiter)
+        if len(frame) != lines or frame.shape[1] != len(header):
+            raise PartsDeclined(f"{len(frame)} rows of {lines} lines")
+        frame.index = pd.RangeIndex(row, row + lines)
+        row += lines
+        table = _select_columns(header, frame, columns)
+        table.attrs.update(attrs)
+        yield table
+
+
+def _part_text(first_line: str, part: str, delimiter: str) -> pd.DataFrame:
+    """A part's lines as text, read as `_csv_body` reads the whole file's: under the
+    header line, which sets the number of columns."""
+    try:
+        frame = pd.read_csv(
+            io.StringIO(first_line + "\n" + _one_line_end(part)),
+            sep=delimiter,
+            header=None,
+            dtype="str",
+            keep_default_na=False,
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_MINIMAL,
+            engine="c",
+        )
+    except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+        raise PartsDeclined(str(exc)) from exc
+    return frame.iloc[1:]
 
 
 def _delimiter(line: str) -> str:

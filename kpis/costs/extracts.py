@@ -81,14 +81,30 @@ def parse_cost_extract(
     table = read_table(data, COST_COLUMNS, numbers=AMOUNT_COLUMNS, total_row=True)
     if table.empty:
         raise ExtractError([Problem(None, None, _("Filen innehåller inga rader."))])
-    if any(
-        table[column].dtype == "float64" and (table[column].round(2).abs() >= MAX_AMOUNT).any()
-        for column in AMOUNT_COLUMNS
-        if column in table
-    ):
+    if numbers_too_large(table):
         # Amounts read as numbers, and one is too large: its message quotes the cell as
         # written, so read the file as text after all (only files in error pay this).
         table = read_table(data, COST_COLUMNS, total_row=True)
+    return cost_frame(table, units=units, accounts=accounts)
+
+
+def numbers_too_large(table: pd.DataFrame) -> bool:
+    """Whether an amount read as a number is too large (MAX_AMOUNT)."""
+    return any(
+        table[column].dtype == "float64" and (table[column].round(2).abs() >= MAX_AMOUNT).any()
+        for column in AMOUNT_COLUMNS
+        if column in table
+    )
+
+
+def cost_frame(
+    table: pd.DataFrame,
+    *,
+    units: Collection[str] | None = None,
+    accounts: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """The rows of a table `read_table` (or one part of `read_table_parts`) read, as
+    parse_cost_extract returns them; ExtractError with every problem of its rows."""
     debit_credit = "Belopp" in table.attrs["absent"]
     read = [
         "Period",

@@ -1,8 +1,10 @@
 """Writes of the ledger: checking and importing cost extracts (actuals and budget), the
 department sums the dashboards read, closing months and the month's comments.
 
-Every import checks the whole file first (kpis.costs.extracts), then writes once,
-inside one transaction: a failure half-way leaves the database as it was.
+Every import checks the whole file (kpis.costs.extracts) and writes it inside one
+transaction: a failure half-way leaves the database as it was. On PostgreSQL a CSV is
+checked part by part while the parts already checked are copied in (_piped_import);
+a file with any problem is read again whole and refused with all its problems.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from hyrdash.lib.coverage import Coverage, period_coverage, warning_lines
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.periods import first_days, period_date
 from hyrdash.lib.pgcopy import write_rows
-from hyrdash.lib.tabular import ExtractError, Problem
+from hyrdash.lib.tabular import ExtractError, PartsDeclined, Problem, read_table_parts
 from hyrdash.lib.uploads import checksum
 from kpis.batches import (
     MONTHS,
@@ -37,7 +39,14 @@ from kpis.batches import (
     refresh_months,
     units_per_month,
 )
-from kpis.costs.extracts import CostLayout, parse_cost_extract
+from kpis.costs.extracts import (
+    AMOUNT_COLUMNS,
+    COST_COLUMNS,
+    CostLayout,
+    cost_frame,
+    numbers_too_large,
+    parse_cost_extract,
+)
 from kpis.models import (
     Account,
     BatchMonth,
@@ -71,6 +80,7 @@ class CostCheck:
     identical_to: ImportBatch | None = None
     layout: CostLayout = field(default_factory=CostLayout)
     _coverage: list[Coverage] | None = field(default=None, repr=False)
+    _totals: dict[str, float] | None = field(default=None, repr=False)
 
     @property
     def row_count(self) -> int:
@@ -116,8 +126,11 @@ class CostCheck:
         }
 
     def totals(self) -> dict[str, float]:
-        sums = self.rows.groupby("category")["amount"].sum()
-        return {category: round(float(amount), 2) for category, amount in sums.items()}
+        """The file's sum per category (SEK), summed in öre: exact."""
+        if self._totals is None:
+            ore = pd.Series(pgcopy.cents(self.rows["amount"])[0], index=self.rows.index)
+            self._totals = _category_totals(ore.groupby(self.rows["category"]).sum())
+        return self._totals
 
     def summary(self) -> pd.DataFrame:
         """Per month and category: the new total, what is stored now, the difference (SEK),
@@ -138,6 +151,11 @@ class CostCheck:
         merged["order"] = merged["category"].map(order)
         merged = merged.sort_values(["period", "order"]).drop(columns="order")
         return merged.reset_index(drop=True)
+
+
+def _category_totals(ore: pd.Series) -> dict[str, float]:
+    """Sums in öre per category -> CostCheck.totals(), in the categories' order."""
+    return {category: round(int(ore[category]) / 100, 2) for category in sorted(ore.index)}
 
 
 def _held_now(check: CostCheck) -> pd.Series:
@@ -322,32 +340,7 @@ def costs_check(*, data: bytes, kind: str) -> CostCheck:
     units = dict(Unit.objects.values_list("ansvar", "id"))
     # Unknown units on mapped accounts are reported with every other problem of the file.
     frame = parse_cost_extract(data, units=units.keys(), accounts=accounts.keys())
-
-    # Each distinct account and unit is looked up once, not once per row.
-    konto_codes, kontos = pd.factorize(frame["konto"])
-    found = [accounts.get(konto) for konto in kontos]
-    mapped = np.array([info is not None for info in found], dtype=bool)[konto_codes]
-    skipped_frame = frame[~mapped]
-    skipped = [
-        {"konto": konto, "rows": int(len(group)), "amount": round(float(group["amount"].sum()), 2)}
-        for konto, group in skipped_frame.groupby("konto", sort=True)
-    ]
-    frame, konto_codes = frame[mapped], konto_codes[mapped]
-    account_ids = np.array([info[0] if info else -1 for info in found], dtype=np.int64)
-    categories = np.array([info[1] if info else "" for info in found], dtype=object)
-    unit_codes, ansvars = pd.factorize(frame["ansvar"])
-    unit_ids = np.array([units[ansvar] for ansvar in ansvars], dtype=np.int64)
-    rows = pd.DataFrame(
-        {
-            "period": frame["period"],
-            "unit_id": unit_ids[unit_codes],
-            "account_id": account_ids[konto_codes],
-            "category": pd.Series(categories[konto_codes], index=frame.index, dtype="str"),
-            "amount": frame["amount"],
-            "hours": frame["hours"],
-        },
-        index=frame.index,
-    )
+    rows, skipped = _checked_rows(frame, accounts=accounts, units=units)
     months = _refuse_sums_too_large(rows)
     if not months:
         raise ExtractError(
@@ -364,10 +357,54 @@ def costs_check(*, data: bytes, kind: str) -> CostCheck:
         checksum=digest,
         rows=rows,
         months=months,
-        skipped=skipped,
+        skipped=_skipped_list(skipped),
         identical_to=identical,
         layout=frame.attrs["layout"],
     )
+
+
+def _checked_rows(
+    frame: pd.DataFrame, *, accounts: dict, units: dict
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Parsed rows (parse_cost_extract) -> (the rows on mapped accounts as CostCheck.rows
+    holds them, the others' count and sum in öre per konto: rows, ore)."""
+    # Each distinct account and unit is looked up once, not once per row.
+    konto_codes, kontos = pd.factorize(frame["konto"])
+    found = [accounts.get(konto) for konto in kontos]
+    mapped = np.array([info is not None for info in found], dtype=bool)[konto_codes]
+    skipped_frame = frame[~mapped]
+    skipped = (
+        pd.DataFrame(
+            {"konto": skipped_frame["konto"], "ore": pgcopy.cents(skipped_frame["amount"])[0]}
+        )
+        .groupby("konto", sort=True)["ore"]
+        .agg(rows="size", ore="sum")
+    )
+    frame, konto_codes = frame[mapped], konto_codes[mapped]
+    account_ids = np.array([info[0] if info else -1 for info in found], dtype=np.int64)
+    categories = np.array([info[1] if info else "" for info in found], dtype=object)
+    unit_codes, ansvars = pd.factorize(frame["ansvar"])
+    unit_ids = np.array([units[ansvar] for ansvar in ansvars], dtype=np.int64)
+    rows = pd.DataFrame(
+        {
+            "period": frame["period"],
+            "unit_id": unit_ids[unit_codes],
+            "account_id": account_ids[konto_codes],
+            "category": pd.Series(categories[konto_codes], index=frame.index, dtype="str"),
+            "amount": frame["amount"],
+            "hours": frame["hours"],
+        },
+        index=frame.index,
+    )
+    return rows, skipped
+
+
+def _skipped_list(skipped: pd.DataFrame) -> list[dict]:
+    """CostCheck.skipped of _checked_rows' counts (summed in öre, exactly)."""
+    return [
+        {"konto": konto, "rows": int(count), "amount": round(int(ore) / 100, 2)}
+        for konto, count, ore in zip(skipped.index, skipped["rows"], skipped["ore"], strict=True)
+    ]
 
 
 # The monthly sums are stored with 14 digits before the decimal comma (amounts) and 12
@@ -415,49 +452,179 @@ def costs_import(
     Returns (batch, check); batch is None when the file is identical to an import
     already in use (nothing changes then).
     """
+    if check is None:
+        piped = _piped_import(
+            data=data, file_name=file_name, kind=kind, user=user, replaces=replaces
+        )
+        if piped is not None:
+            return piped
     check = check or costs_check(data=data, kind=kind)
     replaces = chosen_replaces(check, replaces)
     if check.identical_for(replaces) is not None:
         return None, check
     with transaction.atomic():
-        batch, periods = batch_create(
-            kind=kind,
-            check=check,
-            file_name=file_name,
-            user=user,
-            replaces=replaces,
-            skipped=check.skipped,
-        )
+        batch = _batch_create(check, file_name=file_name, user=user, replaces=replaces)
         _insert_ledger_rows(batch.id, check.rows)
-        if replaces == MONTHS:
-            make_newest_current(batch=batch, periods=periods)
-            # The new batch is each of its months' data now: the months' sums are its
-            # rows' sums, computed from the checked rows in memory instead of read back
-            # from the ledger (which took 9 of the 17 s of a 1,000,000-row import).
-            _replace_monthly_sums(kind=kind, periods=periods, rows=check.rows)
-        else:
-            # Other units keep their rows: the months' sums are summed again from the
-            # ledger (a correction is small; the months' rows are read once).
-            batch_units_create(batch=batch, units=units_per_month(check.rows))
-            refresh_months(kind=kind, periods=periods)
-            monthly_costs_rebuild(kind=kind, periods=periods)
+        _rows_in_use(batch, check)
     return batch, check
 
 
-def _insert_ledger_rows(batch_id: int, rows: pd.DataFrame) -> None:
-    amount = pgcopy.cents(rows["amount"])
-    hours = pgcopy.cents(rows["hours"])
-    write_rows(
-        LedgerRow._meta.db_table,
-        [
-            ("batch_id", "bigint", np.full(len(rows), batch_id)),
-            ("period", "date", first_days(rows["period"])),
-            ("unit_id", "bigint", rows["unit_id"].to_numpy()),
-            ("account_id", "bigint", rows["account_id"].to_numpy()),
-            ("amount", "cents", amount),
-            ("hours", "cents", hours),
-        ],
+def _batch_create(check: CostCheck, *, file_name: str, user, replaces: str, **fields):
+    """The import's record and its months (kpis.batches.batch_create; `fields`: its id,
+    when taken beforehand)."""
+    batch, _periods = batch_create(
+        kind=check.kind,
+        check=check,
+        file_name=file_name,
+        user=user,
+        replaces=replaces,
+        skipped=check.skipped,
+        **fields,
     )
+    return batch
+
+
+def _rows_in_use(batch: ImportBatch, check: CostCheck, sums: pd.DataFrame | None = None) -> None:
+    """The stored rows of a new batch put in use, and the department sums made theirs
+    (`sums`: department_month_sums of its rows, when computed beforehand)."""
+    periods = [period_date(m) for m in check.months]
+    if batch.replaces == MONTHS:
+        make_newest_current(batch=batch, periods=periods)
+        # The new batch is each of its months' data now: the months' sums are its
+        # rows' sums, computed from the checked rows in memory instead of read back
+        # from the ledger (which took 9 of the 17 s of a 1,000,000-row import).
+        _replace_monthly_sums(kind=batch.kind, periods=periods, rows=check.rows, sums=sums)
+    else:
+        # Other units keep their rows: the months' sums are summed again from the
+        # ledger (a correction is small; the months' rows are read once).
+        batch_units_create(batch=batch, units=units_per_month(check.rows))
+        refresh_months(kind=batch.kind, periods=periods)
+        monthly_costs_rebuild(kind=batch.kind, periods=periods)
+
+
+class _Declined(Exception):
+    """The file is not imported part by part: costs_import reads it whole (and, when it
+    has problems, reports every one of them as it always has)."""
+
+
+def _piped_import(
+    *, data: bytes, file_name: str, kind: str, user, replaces: str | None
+) -> tuple[ImportBatch, CostCheck] | None:
+    """costs_import of a CSV read, checked and stored part by part (PostgreSQL): while
+    PostgreSQL stores one part of the ledger rows (pgcopy.CopyIn, a thread of its own),
+    the next part of the file is read and checked; the department sums are computed
+    while it stores the last ones. One transaction, as ever. The same rows, sums,
+    batch and check as reading the file whole.
+
+    None when the file is better read whole: not PostgreSQL, not a CSV read so
+    (tabular.read_table_parts), identical to an import, or a file with any problem:
+    costs_import then reads it again whole and reports its problems, every one with
+    its row and column, exactly as before (a file in error takes longer to refuse).
+    """
+    if connection.vendor != "postgresql" or kind not in COST_KINDS:
+        return None
+    if replaces is not None and replaces not in ImportBatch.Replaces.values:
+        return None
+    digest = checksum(data)
+    if identical_batch(kind=kind, digest=digest) is not None:
+        return None
+    try:
+        parts = read_table_parts(data, COST_COLUMNS, numbers=AMOUNT_COLUMNS)
+    except ExtractError:
+        return None
+    if parts is None:
+        return None
+    try:
+        with transaction.atomic():
+            return _piped_store(
+                parts, kind=kind, digest=digest, file_name=file_name, user=user, replaces=replaces
+            )
+    except (_Declined, PartsDeclined):
+        return None
+
+
+def _piped_store(parts, *, kind, digest, file_name, user, replaces):
+    accounts = {a.konto: (a.id, a.category) for a in Account.objects.all()}
+    units = dict(Unit.objects.values_list("ansvar", "id"))
+    sums = None if replaces == UNITS else DepartmentSums(_unit_places())
+    checked, skipped, attrs = [], [], None
+    with connection.cursor() as cursor:
+        # The batch's id is taken now: the ledger rows name it before it is written.
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [ImportBatch._meta.db_table]
+        )
+        (batch_id,) = cursor.fetchone()
+        copy = pgcopy.CopyIn(cursor, LedgerRow._meta.db_table, LEDGER_COLUMNS)
+        try:
+            for table in parts:
+                if table.empty:
+                    continue
+                attrs = table.attrs
+                if numbers_too_large(table):
+                    raise _Declined
+                frame = cost_frame(table, units=units.keys(), accounts=accounts.keys())
+                rows, skipped_rows = _checked_rows(frame, accounts=accounts, units=units)
+                if len(rows):
+                    copy.send(_ledger_columns(batch_id, rows))
+                    checked.append(rows)
+                    if sums is not None:
+                        sums.add(rows)
+                skipped.append(skipped_rows)
+            if not checked:
+                raise _Declined  # no rows, or none on a mapped account
+            # While PostgreSQL stores the last parts: the rows, months and sums.
+            rows = pd.concat(checked) if len(checked) > 1 else checked[0]
+            del checked
+            months = _refuse_sums_too_large(rows)
+            if sums is not None:
+                sums = sums.frame()
+        except ExtractError as exc:
+            copy.abort()
+            raise _Declined from exc
+        except BaseException:
+            copy.abort()
+            raise
+        copy.finish()
+    check = CostCheck(
+        kind=kind,
+        checksum=digest,
+        rows=rows,
+        months=months,
+        skipped=_skipped_list(pd.concat(skipped).groupby(level=0, sort=True).sum()),
+        layout=CostLayout(header_row=attrs["header_row"], debit_credit="Belopp" in attrs["absent"]),
+    )
+    replaces = chosen_replaces(check, replaces)
+    batch = _batch_create(check, file_name=file_name, user=user, replaces=replaces, id=batch_id)
+    _rows_in_use(batch, check, sums if replaces == MONTHS else None)
+    return batch, check
+
+
+LEDGER_COLUMNS = ["batch_id", "period", "unit_id", "account_id", "amount", "hours"]
+
+
+def _ledger_columns(batch_id: int, rows: pd.DataFrame) -> list[tuple[str, str, object]]:
+    """Checked rows as the ledger's columns (write_rows)."""
+    return [
+        ("batch_id", "bigint", np.full(len(rows), batch_id)),
+        ("period", "date", first_days(rows["period"])),
+        ("unit_id", "bigint", rows["unit_id"].to_numpy()),
+        ("account_id", "bigint", rows["account_id"].to_numpy()),
+        ("amount", "cents", pgcopy.cents(rows["amount"])),
+        ("hours", "cents", pgcopy.cents(rows["hours"])),
+    ]
+
+
+def _unit_places() -> pd.DataFrame:
+    """Each unit's department and care type (index: unit id), for department_month_sums."""
+    return pd.DataFrame.from_records(
+        list(Unit.objects.values_list("id", "department_id", "care_type")),
+        columns=["id", "department_id", "care_type"],
+        index="id",
+    )
+
+
+def _insert_ledger_rows(batch_id: int, rows: pd.DataFrame) -> None:
+    write_rows(LedgerRow._meta.db_table, _ledger_columns(batch_id, rows))
 
 
 def department_month_sums(rows: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
@@ -470,57 +637,92 @@ def department_month_sums(rows: pd.DataFrame, units: pd.DataFrame) -> pd.DataFra
     care_type, category, amount_cents and hours_cents (int64, hundredths: exact
     sums, no float rounding) and no_hours (true where no row of the group has
     hours: SUM is NULL in SQL).
+    """
+    sums = DepartmentSums(units)
+    sums.add(rows)
+    return sums.frame()
+
+
+class DepartmentSums:
+    """department_month_sums of rows given part by part (a file read in parts): each
+    part is summed as it passes, the parts' sums are added up at the end.
 
     The rows are grouped by one integer per (month, department and care type,
-    category), built from the few distinct values of each: for 1,000,000 rows that
-    takes a fifth of the time of grouping by the text and id columns themselves.
+    category): for 1,000,000 rows that takes a fifth of the time of grouping by the
+    text and id columns themselves. The sums come in the order of DepartmentMonthlyCost's
+    key (but for how PostgreSQL orders text), so that its index is written nearly in
+    order.
     """
-    period_codes, months = pd.factorize(rows["period"])
-    category_codes, categories = pd.factorize(rows["category"])
-    unit_codes, unit_ids = pd.factorize(rows["unit_id"])
-    placed = units.reindex(unit_ids)
-    if placed["department_id"].isna().any():
-        raise ServiceError(_("En enhet i filen finns inte längre i organisationsregistret."))
-    place_codes, places = pd.factorize(
-        pd.MultiIndex.from_arrays([placed["department_id"].astype("int64"), placed["care_type"]])
-    )
-    key = (period_codes * len(places) + place_codes[unit_codes]) * len(categories)
-    key += category_codes
-    amount, _no_amount = pgcopy.cents(rows["amount"])
-    hours, null = pgcopy.cents(rows["hours"])
-    with_hours = np.ones(len(rows), dtype=np.int64) if null is None else (~null).astype(np.int64)
-    sums = (
-        pd.DataFrame({"amount_cents": amount, "hours_cents": hours, "with_hours": with_hours})
-        .groupby(key, sort=True)
-        .sum()
-    )
-    key = sums.index.to_numpy()
-    place, category = np.divmod(key, len(categories))
-    period, place = np.divmod(place, len(places))
-    return pd.DataFrame(
-        {
-            "period": np.asarray(months, dtype=object)[period],
-            "department_id": places.get_level_values(0).to_numpy()[place],
-            "care_type": places.get_level_values(1).to_numpy()[place],
-            "category": np.asarray(categories, dtype=object)[category],
-            "amount_cents": sums["amount_cents"].to_numpy(),
-            "hours_cents": sums["hours_cents"].to_numpy(),
-            "no_hours": sums["with_hours"].to_numpy() == 0,
-        }
-    )
+
+    def __init__(self, units: pd.DataFrame):
+        codes, self._places = pd.factorize(
+            pd.MultiIndex.from_arrays([units["department_id"].astype("int64"), units["care_type"]]),
+            sort=True,
+        )
+        self._place_of = pd.Series(codes, index=units.index)
+        self._categories = sorted(Category.values)
+        self._parts: list[pd.DataFrame] = []
+
+    def add(self, rows: pd.DataFrame) -> None:
+        period_codes, months = pd.factorize(rows["period"])
+        month_numbers = np.array([int(m[:4]) * 12 + int(m[5:7]) - 1 for m in months], np.int64)
+        unit_codes, unit_ids = pd.factorize(rows["unit_id"])
+        place = self._place_of.reindex(unit_ids)
+        if place.isna().any():
+            raise ServiceError(_("En enhet i filen finns inte längre i organisationsregistret."))
+        category_codes = pd.Categorical(rows["category"], categories=self._categories).codes
+        if (category_codes < 0).any():
+            raise ValueError("DepartmentSums: a category outside Category")
+        key = month_numbers[period_codes] * len(self._places)
+        key += place.to_numpy(dtype=np.int64)[unit_codes]
+        key *= len(self._categories)
+        key += category_codes
+        amount, _no_amount = pgcopy.cents(rows["amount"])
+        hours, null = pgcopy.cents(rows["hours"])
+        with_hours = np.ones(len(rows), np.int64) if null is None else (~null).astype(np.int64)
+        frame = pd.DataFrame(
+            {"amount_cents": amount, "hours_cents": hours, "with_hours": with_hours}
+        )
+        self._parts.append(frame.groupby(key, sort=True).sum())
+
+    def frame(self) -> pd.DataFrame:
+        """The sums of every row added, as department_month_sums returns them."""
+        if not self._parts:
+            sums = pd.DataFrame(
+                {"amount_cents": [], "hours_cents": [], "with_hours": []}, dtype=np.int64
+            )
+        elif len(self._parts) == 1:
+            sums = self._parts[0]
+        else:
+            sums = pd.concat(self._parts).groupby(level=0, sort=True).sum()
+        key = sums.index.to_numpy(dtype=np.int64)
+        place, category = np.divmod(key, len(self._categories))
+        month, place = np.divmod(place, len(self._places))
+        numbers, month_codes = np.unique(month, return_inverse=True)
+        labels = np.array([f"{n // 12:04d}-{n % 12 + 1:02d}" for n in numbers], dtype=object)
+        return pd.DataFrame(
+            {
+                "period": labels[month_codes],
+                "department_id": self._places.get_level_values(0).to_numpy()[place],
+                "care_type": self._places.get_level_values(1).to_numpy()[place],
+                "category": np.asarray(self._categories, dtype=object)[category],
+                "amount_cents": sums["amount_cents"].to_numpy(),
+                "hours_cents": sums["hours_cents"].to_numpy(),
+                "no_hours": sums["with_hours"].to_numpy() == 0,
+            }
+        )
 
 
-def _replace_monthly_sums(*, kind: str, periods: list[dt.date], rows: pd.DataFrame) -> None:
+def _replace_monthly_sums(
+    *, kind: str, periods: list[dt.date], rows: pd.DataFrame, sums: pd.DataFrame | None = None
+) -> None:
     """Make DepartmentMonthlyCost of these months the sums of `rows`, the rows of the
-    batch that is now current for each of them (MonthlyCost, a view, follows by itself)."""
+    batch that is now current for each of them (MonthlyCost, a view, follows by itself);
+    `sums`: their department_month_sums, when computed already."""
     stale = DepartmentMonthlyCost.objects.filter(kind=kind, period__in=periods)
     stale._raw_delete(stale.db)
-    units = pd.DataFrame.from_records(
-        list(Unit.objects.values_list("id", "department_id", "care_type")),
-        columns=["id", "department_id", "care_type"],
-        index="id",
-    )
-    sums = department_month_sums(rows, units)
+    if sums is None:
+        sums = department_month_sums(rows, _unit_places())
     write_rows(
         DepartmentMonthlyCost._meta.db_table,
         [
