@@ -375,9 +375,9 @@ def timed_import(path: Path, kind: str):
     names = {
         "parse_cost_extract": "parse",
         "costs_check": "check",
-        "_insert_ledger_rows": "ledger",
+        "insert_ledger_rows": "ledger",
         "make_newest_current": "current",
-        "_replace_monthly_sums": "sums",
+        "replace_monthly_sums": "sums",
         "department_month_sums": "department sums",
         # Read in parts (a CSV on PostgreSQL): services._piped_store.
         "read_table_parts": "parts start",

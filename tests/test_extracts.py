@@ -13,7 +13,7 @@ import numpy as np
 import openpyxl
 import pytest
 
-from hyrdash.lib import problems, tabular
+from hyrdash.lib import problems, tabular, workbook
 from hyrdash.lib.tabular import ExtractError
 from kpis.accounts.extracts import parse_accounts
 from kpis.costs import extracts as cost_extracts
@@ -329,7 +329,7 @@ def test_it_refuses_an_empty_workbook():
 
 def test_it_refuses_a_workbook_that_would_unpack_too_large(monkeypatch):
     data = xlsx([["Period", "Ansvar", "Konto", "Belopp"], ["2024-03", "0101", 4601, 1]])
-    monkeypatch.setattr(tabular, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(workbook, "MAX_XLSX_UNPACKED_BYTES", 1000)
 
     assert problems_of(data) == ["Excel-filen är för stor uppackad och har inte lästs."]
 
@@ -840,7 +840,7 @@ def test_it_reads_the_amounts_of_a_file_with_a_quoted_header_as_text():
 
 # --- amounts taken from a workbook's number cells (a fast path) --------------------------
 # A workbook's amount column of nothing but finite floats and blank cells is taken as
-# the floats calamine reads; any other column is read as text (_cell_text), as before.
+# the floats calamine reads; any other column is read as text (workbook.cell_text), as before.
 # Both ways must give the same frame and the same messages.
 
 
@@ -996,7 +996,7 @@ def test_it_reads_a_workbook_amount_column_with_another_cell_as_text(cell, writt
     ],
 )
 def test_xlsx_numbers_takes_only_finite_floats_and_blank_cells(cells, expected):
-    values = tabular._xlsx_numbers(cells)
+    values = workbook.xlsx_numbers(cells)
 
     if expected is None:
         assert values is None

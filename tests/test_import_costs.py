@@ -719,14 +719,14 @@ def test_a_failure_after_the_ledger_insert_leaves_nothing(registers, monkeypatch
 def test_a_failure_while_rebuilding_the_sums_leaves_the_previous_state(registers, monkeypatch):
     first = run_import(MARCH_APRIL)
     before = snapshot()
-    replace = cost_services._replace_monthly_sums
+    replace = cost_services.replace_monthly_sums
 
     def failing_replace(**kwargs):
         replace(**kwargs)  # April's old sums are deleted and the new ones written
         assert snapshot() != before
         raise Injected
 
-    monkeypatch.setattr(cost_services, "_replace_monthly_sums", failing_replace)
+    monkeypatch.setattr(cost_services, "replace_monthly_sums", failing_replace)
 
     with pytest.raises(Injected):
         run_import(APRIL_CORRECTED)

@@ -196,7 +196,7 @@ def test_a_problem_in_a_late_part_is_reported_as_for_the_whole_file(registers, m
 @postgresql_only
 def test_an_error_of_postgresql_in_a_late_part_leaves_nothing(registers, monkeypatch):
     monkeypatch.setattr(tabular, "PART_CHARS", 1)
-    original = cost_services._ledger_columns
+    original = cost_services.ledger_columns
 
     def too_large_in_april(batch_id, rows):
         columns = original(batch_id, rows)
@@ -204,7 +204,7 @@ def test_an_error_of_postgresql_in_a_late_part_leaves_nothing(registers, monkeyp
             columns[4] = ("amount", "cents", (np.full(len(rows), 10**17), None))
         return columns
 
-    monkeypatch.setattr(cost_services, "_ledger_columns", too_large_in_april)
+    monkeypatch.setattr(cost_services, "ledger_columns", too_large_in_april)
 
     with pytest.raises(Exception, match="numeric field overflow"):
         run_import(MARCH_APRIL)

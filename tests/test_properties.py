@@ -23,13 +23,8 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from hyrdash.lib import tabular as extracts
-from hyrdash.lib.tabular import (
-    ExtractError,
-    _cell_text,
-    _column_texts,
-    parse_amounts,
-    parse_periods,
-)
+from hyrdash.lib import workbook
+from hyrdash.lib.tabular import ExtractError, parse_amounts, parse_periods
 from kpis.accounts.extracts import parse_accounts
 from kpis.costs.extracts import parse_cost_extract
 from kpis.models import PendingUpload
@@ -810,7 +805,7 @@ def test_an_excel_column_reads_as_each_cell_alone(cells, kind, repeated):
     if repeated:
         cells = cells * 3
 
-    assert _column_texts(cells) == [_cell_text(cell) for cell in cells]
+    assert workbook.column_texts(cells) == [workbook.cell_text(cell) for cell in cells]
 
 
 # Amount cells of a workbook: numbers and blanks, as they mostly are (any float,
@@ -834,7 +829,7 @@ def test_number_cells_of_a_workbook_are_read_as_from_their_text(amounts, data):
     workbook = xlsx([*titles, COST_HEADER, *rows])
 
     fast = cost_outcome(workbook)
-    with mock.patch.object(extracts, "_xlsx_numbers", lambda cells: None):
+    with mock.patch.object(extracts, "xlsx_numbers", lambda cells: None):
         text = cost_outcome(workbook)
 
     if isinstance(text, list):
@@ -856,9 +851,9 @@ def test_number_cells_of_a_workbook_are_read_as_from_their_text(amounts, data):
 @example(1.7976931348623157e308)
 @example(0.30000000000000004)
 def test_a_float_cell_reads_back_from_its_text_as_itself(cell):
-    # Why _xlsx_numbers may take a workbook's floats as they are: _float_text writes
+    # Why xlsx_numbers may take a workbook's floats as they are: _float_text writes
     # each so that parse_amounts reads the same float back (a zero without its sign).
-    text = pd.Series([extracts._float_text(cell)], dtype="str")
+    text = pd.Series([workbook._float_text(cell)], dtype="str")
 
     assert parse_amounts(text).to_numpy().tobytes() == pd.Series([cell + 0.0]).to_numpy().tobytes()
-    assert extracts._xlsx_numbers([cell]).tobytes() == pd.Series([cell + 0.0]).to_numpy().tobytes()
+    assert workbook.xlsx_numbers([cell]).tobytes() == pd.Series([cell + 0.0]).to_numpy().tobytes()

@@ -28,7 +28,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from hyrdash.lib import tabular as extracts
+from hyrdash.lib import workbook as extracts
 from hyrdash.lib.exports import FORMULA_PREFIXES
 from kpis.costs import selection as dashboard
 from kpis.costs import services as cost_services

@@ -14,18 +14,14 @@ The reading and the column parsers every subject's extract uses; each subject's
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from operator import itemgetter
 
 import numpy as np
 import pandas as pd
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from hyrdash.lib import sheet_size
@@ -53,15 +49,13 @@ from hyrdash.lib.problems import (  # noqa: F401 (what extracts import with the 
     invalid_problems,
     quote,
 )
-
-# An XLSX is a zip: refuse archives that would unpack to more than this (zip bombs).
-MAX_XLSX_UNPACKED_BYTES = 500 * 1024 * 1024
-
-# Besides, a file is measured before it is read (hyrdash.lib.sheet_size): at most
-# settings.MAX_EXTRACT_ROWS rows (the header row too) and, for a workbook, at most
-# settings.MAX_EXTRACT_CELLS cells from A1 to its last row and column.
-DEFAULT_MAX_ROWS = 2_000_000
-DEFAULT_MAX_CELLS = 20_000_000
+from hyrdash.lib.workbook import (
+    cell_text,
+    column_texts,
+    refuse_past_limits,
+    xlsx_numbers,
+    xlsx_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -120,7 +114,7 @@ def read_table(
     The columns named in `numbers` may come back as float64 instead: exactly
     `parse_amounts` of their text (NaN where blank, and no cell that is not a
     number), read by the CSV reader itself (see `_csv_numbers`) or taken from a
-    workbook's number cells (see `_xlsx_numbers`). Otherwise they come back as text
+    workbook's number cells (see `xlsx_numbers`). Otherwise they come back as text
     like the others.
     """
     header, frame, total = _raw_table(data, columns, numbers, total_row=total_row)
@@ -135,7 +129,7 @@ def read_table(
         table.attrs["total_row"] = TotalRow(
             row=row,
             cells={
-                c.name: _cell_text(cells[names.index(c.name.lower())])
+                c.name: cell_text(cells[names.index(c.name.lower())])
                 for c in columns
                 if c.name.lower() in names
             },
@@ -211,7 +205,7 @@ def _raw_table(
                 )
             ]
         )
-    _refuse_past_limits(rows=sheet_size.csv_lines(data))
+    refuse_past_limits(rows=sheet_size.csv_lines(data))
     return _csv_table(data, columns, numbers, total_row=total_row)
 
 
@@ -249,32 +243,10 @@ def _header_choice(rows: Iterable[tuple[int, list]], columns: Sequence[Column]) 
 def _is_total(cells: Iterable[object]) -> bool:
     """Whether a row is a closing total row: its first filled cell says so (TOTAL_LABEL_RE)."""
     for cell in cells:
-        text = _cell_text(cell)
+        text = cell_text(cell)
         if text:
             return TOTAL_LABEL_RE.fullmatch(text) is not None
     return False
-
-
-def _refuse_past_limits(*, rows: int, columns: int = 1) -> None:
-    """ExtractError when a table of `rows` x `columns` is past MAX_EXTRACT_ROWS rows or
-    MAX_EXTRACT_CELLS cells."""
-    max_rows = getattr(settings, "MAX_EXTRACT_ROWS", DEFAULT_MAX_ROWS)
-    max_cells = getattr(settings, "MAX_EXTRACT_CELLS", DEFAULT_MAX_CELLS)
-    values = {"rows": format_number(rows), "columns": format_number(columns)}
-    values |= {"cells": format_number(rows * columns), "limit": format_number(max_rows)}
-    if rows > max_rows:
-        text = _("Filen har %(rows)s rader; högst %(limit)s rader läses (rubrikraden medräknad).")
-    elif rows * columns > max_cells:
-        values["limit"] = format_number(max_cells)
-        text = _(
-            "Excel-filens första blad sträcker sig över %(rows)s rader och %(columns)s kolumner, "
-            "%(cells)s celler; högst %(limit)s celler läses. Ta bort tomma rader och kolumner "
-            "under och till höger om tabellen."
-        )
-    else:
-        return
-    split = _("Dela upp filen, till exempel per år, och importera delarna var för sig.")
-    raise ExtractError([Problem(None, None, f"{text % values} {split}")])
 
 
 def _select_columns(
@@ -416,7 +388,7 @@ def read_table_parts(
     """
     if not data or data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         return None
-    _refuse_past_limits(rows=sheet_size.csv_lines(data))
+    refuse_past_limits(rows=sheet_size.csv_lines(data))
     text = _decode(data)
     if '"' in text:
         return None
@@ -699,24 +671,24 @@ def _xlsx_table(
     data: bytes, columns: Sequence[Column], numbers: Collection[str] = (), *, total_row=False
 ) -> tuple[list[str], pd.DataFrame, tuple[int, list] | None]:
     """The first sheet's header row (see read_table) and the rows under it, as text
-    (_cell_text); the `numbers` columns perhaps as floats (_xlsx_numbers); the closing
+    (cell_text); the `numbers` columns perhaps as floats (xlsx_numbers); the closing
     total row taken out of them (with `total_row`)."""
-    rows = _xlsx_rows(data)
-    first = [(i, row) for i, row in enumerate(rows[:MAX_HEADER_ROW]) if any(map(_cell_text, row))]
+    rows = xlsx_rows(data)
+    first = [(i, row) for i, row in enumerate(rows[:MAX_HEADER_ROW]) if any(map(cell_text, row))]
     header_at = _header_choice(first, columns)
     if header_at is None:
-        header_at = next((i for i, row in enumerate(rows) if any(map(_cell_text, row))), None)
+        header_at = next((i for i, row in enumerate(rows) if any(map(cell_text, row))), None)
     if header_at is None:
         raise ExtractError([Problem(None, None, _("Filen är tom."))])
     total = None
     if total_row:
         last = next(
-            (i for i in range(len(rows) - 1, header_at, -1) if any(map(_cell_text, rows[i]))),
+            (i for i in range(len(rows) - 1, header_at, -1) if any(map(cell_text, rows[i]))),
             None,
         )
         if last is not None and _is_total(rows[last]):
             total, rows = (last + 1, rows[last]), rows[:last]
-    header = [_cell_text(cell) for cell in rows[header_at]]
+    header = [cell_text(cell) for cell in rows[header_at]]
     names = [_header_key(h) for h in header]
     positions = {names.index(name.lower()) for name in numbers if name.lower() in names}
     body = rows[header_at + 1 :]
@@ -726,144 +698,15 @@ def _xlsx_table(
         # A column at a time: a cell of each row (200,000 rows: 5 ms a column, where
         # transposing the rows with zip(*rows) took 0.13 s).
         cells = list(map(itemgetter(i), body))
-        values = _xlsx_numbers(cells) if i in positions else None
+        values = xlsx_numbers(cells) if i in positions else None
         if values is None:
-            by_position[i] = pd.Series(_column_texts(cells), index=index, dtype=object)
+            by_position[i] = pd.Series(column_texts(cells), index=index, dtype=object)
         else:
             by_position[i] = pd.Series(values, index=index)
     frame = pd.DataFrame(by_position, index=index)
-    frame.attrs["stripped"] = True  # _cell_text strips every cell (see _select_columns)
+    frame.attrs["stripped"] = True  # cell_text strips every cell (see _select_columns)
     frame.attrs["header_row"] = header_at + 1
     return header, frame, total
-
-
-def _xlsx_numbers(cells: list) -> np.ndarray | None:
-    """A column of cells as floats, NaN where blank, when that is exactly
-    `parse_amounts` of their text (_cell_text), else None.
-
-    Amounts in a workbook are numbers already: calamine reads them as floats, whose
-    text (_float_text) reads back as the same float, but for the sign of a zero
-    ("0"). Reading them as they are spares writing 200,000 floats as text and parsing
-    it again (0.2 s). Only for a column of finite floats and blank cells (None or
-    ""); a text, a boolean, a date, an integer, an infinity or NaN (calamine reads
-    "inf" and "NaN" as floats) leaves the column to the text, which says what is
-    wrong with it.
-    """
-    types = set(map(type, cells))
-    if types <= {float}:
-        values = np.array(cells, dtype="float64")
-        floats = len(cells)
-    elif types <= {float, str, type(None)}:
-        others = [cell for cell in cells if type(cell) is not float]
-        if any(others):  # a text other than "" (one of spaces too: rare, the text strips it)
-            return None
-        values = np.array([c if type(c) is float else np.nan for c in cells], dtype="float64")
-        floats = len(cells) - len(others)
-    else:
-        return None
-    if np.count_nonzero(np.isfinite(values)) != floats:  # a cell is inf or NaN
-        return None
-    return values + 0.0  # -0.0 as 0.0, as its text "0" reads
-
-
-def _xlsx_rows(data: bytes) -> list[list]:
-    """The first sheet's cells as calamine reads them, row by row, all of one length."""
-    from python_calamine import CalamineWorkbook
-
-    unreadable = Problem(None, None, _("Filen kunde inte läsas som Excel-arbetsbok (.xlsx)."))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    # NotImplementedError: a zip whose entries need a newer zip version than Python reads.
-    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError) as exc:
-        raise ExtractError([unreadable]) from exc
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise ExtractError(
-            [Problem(None, None, _("Excel-filen är för stor uppackad och har inte lästs."))]
-        )
-    _refuse_large_sheet(data, unreadable)
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        if not workbook.sheet_names:
-            raise ExtractError([Problem(None, None, _("Excel-filen har inget kalkylblad."))])
-        sheet = workbook.get_sheet_by_index(0)
-        # The sheet measured before was calamine's: this only confirms it, before the
-        # cells become Python values.
-        _refuse_past_limits(rows=sheet.height, columns=sheet.width)
-        raw = sheet.to_python(skip_empty_area=False)
-    except ExtractError:
-        raise
-    except Exception as exc:  # calamine raises its own error types for broken files
-        raise ExtractError([unreadable]) from exc
-    lengths = set(map(len, raw))
-    width = max(lengths, default=0)
-    if len(lengths) > 1:
-        raw = [[*row, *[None] * (width - len(row))] for row in raw]
-    return raw
-
-
-def _refuse_large_sheet(data: bytes, unreadable: Problem) -> None:
-    """Measure the workbook's first sheet before calamine reads it and refuse it past
-    the limits (hyrdash.lib.sheet_size)."""
-    try:
-        extents = sheet_size.workbook_extents(data)
-    except Exception as exc:  # a broken archive or XML: calamine would not read it either
-        raise ExtractError([unreadable]) from exc
-    for extent in extents:
-        _refuse_past_limits(rows=extent.rows, columns=extent.columns)
-
-
-def _column_texts(cells: Sequence[object]) -> list[str]:
-    """_cell_text of every cell of a column, a column at a time: in an extract every
-    cell of a column has the same type, and its dates and texts repeat (200,000 rows:
-    0.5 s instead of 3 s cell by cell)."""
-    types = set(map(type, cells))
-    if types <= {str}:
-        return list(map(str.strip, cells))
-    if len(types) == 1 or types <= {float, type(None)}:
-        # Of one type (or floats and blanks), equal cells have one text: write each
-        # distinct cell once, as dates and codes repeat (200,000 rows: 10 ms, not 20 ms
-        # of dates or 40 ms of account numbers). Amounts seldom repeat: one at a time.
-        sample = cells[:1000]
-        if types <= {float, type(None)} and len(set(sample)) * 2 > len(sample):
-            return ["" if cell is None else _float_text(cell) for cell in cells]
-        known = {cell: _cell_text(cell) for cell in set(cells)}
-        return list(map(known.__getitem__, cells))
-    known: dict[tuple[type, object], str] = {}
-    texts = []
-    for cell in cells:
-        if type(cell) is float:
-            texts.append(_float_text(cell))
-            continue
-        key = (type(cell), cell)
-        text = known.get(key)
-        if text is None:
-            text = known[key] = _cell_text(cell)
-        texts.append(text)
-    return texts
-
-
-def _cell_text(cell: object) -> str:
-    """An Excel cell as the text a CSV export would hold (dates as ÅÅÅÅ-MM-DD)."""
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "SANT" if cell else "FALSKT"
-    if isinstance(cell, dt.datetime | dt.date):
-        return cell.strftime("%Y-%m-%d")
-    if isinstance(cell, float):
-        return _float_text(cell)
-    return str(cell).strip()
-
-
-def _float_text(cell: float) -> str:
-    if cell.is_integer():
-        return str(int(cell))
-    text = repr(cell)
-    if "e" in text:
-        # Formula residues such as 1.4e-14: written out, as a CSV export would.
-        text = format(Decimal(text), "f")
-    return text
 
 
 def read_rows(data: bytes, columns: Sequence[Column]) -> tuple[pd.DataFrame, list[Problem]]:
