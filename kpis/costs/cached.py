@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from hyrdash.lib import pagecache
+from hyrdash.lib.page import prerender
 from kpis import data_version
 from kpis.costs import page as cost_page
 from kpis.costs import selection as cost_selection
@@ -75,7 +76,7 @@ def scope_url(selection: cost_selection.Selection, scope) -> str:
 
 def _charts(data, selection: cost_selection.Selection, today: dt.date) -> list:
     national = national_selectors.national_shares()
-    return cost_page.build_charts(
+    charts = cost_page.build_charts(
         data,
         selection,
         comments=cost_selectors.commentaries(month=selection.month, scope=selection.scope.key),
@@ -85,6 +86,7 @@ def _charts(data, selection: cost_selection.Selection, today: dt.date) -> list:
         link=lambda scope: scope_url(selection, scope),
         sources=cost_selectors.measure_sources(national=national),
     )
+    return prerender(charts)  # the figures' JSON and the tables' rows kept too
 
 
 def series_csv(version: int, code: str, data, selection) -> object:

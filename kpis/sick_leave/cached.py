@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils import translation
 
 from hyrdash.lib import pagecache
+from hyrdash.lib.page import prerender
 from kpis import data_version
 from kpis.models import CareType
 from kpis.organisation.selectors import Scope
@@ -54,11 +55,12 @@ def selection_key(selection: sick_leave_page.Selection) -> tuple:
 def page_charts(
     version: int, data: selectors.SickLeaveData, selection: sick_leave_page.Selection
 ) -> list:
-    """The page's charts for the selection (sick_leave_page.build_charts)."""
+    """The page's charts for the selection (sick_leave_page.build_charts), with their
+    figures' JSON and tables' rows (hyrdash.lib.page.prerender)."""
     return pagecache.cached(
         "sick-leave-page",
         (version, *rule(), selection_key(selection)),
-        lambda: sick_leave_page.build_charts(data, selection),
+        lambda: prerender(sick_leave_page.build_charts(data, selection)),
     )
 
 
