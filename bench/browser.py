@@ -51,7 +51,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scratch  # noqa: E402
 from load import Server, _load  # noqa: E402 - gunicorn as bench/load.py runs it
 
-SCRATCH_DB = "hyrdash_bench_browser"
+# BENCH_SCRATCH_DB: another name (hyrdash_bench...), when two people run it on one server
+SCRATCH_DB = os.environ.get("BENCH_SCRATCH_DB", "hyrdash_bench_browser")
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORT = {"width": 1280, "height": 900}
 USER = "styrgrupp"  # load_demo's steering-group user
