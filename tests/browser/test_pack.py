@@ -111,9 +111,7 @@ def test_the_dashboard_prints_one_chart_a_page_on_a4_landscape(tab, people, year
     )
 
 
-def test_charts_are_drawn_as_they_come_into_view_and_every_one_on_paper(
-    tab, people, year_of_costs
-):
+def test_charts_are_drawn_as_they_come_into_view_and_every_one_on_paper(tab, people, year_of_costs):
     """static/js/charts.js draws the charts in the window first and the others while the
     browser is idle. Here it is never idle: only the charts in view are drawn, a chart
     scrolled to is drawn then, and printing draws every chart still waiting, one a page.
