@@ -764,11 +764,20 @@ def page_query(kind: str, setup: Setup, rng: random.Random, newest: float) -> st
     return urlencode(chosen if latest else {**chosen, MONTH: rng.choice(months)})
 
 
+def scope_of(query: str) -> str:
+    from urllib.parse import parse_qs
+
+    from hyrdash.lib.page import SCOPE
+
+    return parse_qs(query)[SCOPE][0]
+
+
 def dashboard_user(client: Client, setup: Setup, args, stop: threading.Event, seed: int):
     """A steering-group member: a page (the dashboard, sick leave or the survey, as
     --mix shares them) for a random selection, a dashboard chart's CSV after one
     dashboard page in five, then a pause."""
-    from kpis.costs.selection import CHART_CODES
+    from kpis.costs.selection import dashboard_codes
+    from kpis.organisation.selectors import Scope
 
     rng = random.Random(seed)
     page = expect_status(200, PAGE_MARK)
@@ -778,7 +787,9 @@ def dashboard_user(client: Client, setup: Setup, args, stop: threading.Event, se
         query = page_query(kind, setup, rng, args.newest)
         client.request(kind, "GET", f"{PAGE_PATHS[kind]}?{query}", page)
         if kind == "dashboard" and rng.random() < CSV_SHARE and not stop.is_set():
-            client.request("csv", "GET", f"/csv/{rng.choice(CHART_CODES)}/?{query}", expect_csv)
+            # A chart the page shows for its scope (a unit's and an area's differ).
+            codes = dashboard_codes(Scope.parse(scope_of(query)))
+            client.request("csv", "GET", f"/csv/{rng.choice(codes)}/?{query}", expect_csv)
         stop.wait(rng.uniform(0, 2 * args.think))
 
 

@@ -321,3 +321,18 @@ def test_after_a_sick_leave_import_from_the_site_the_newest_pages_are_ready(
     cache.clear()
     for scope in scopes:
         assert without_csrf(client.get("/sjukfranvaro/", {"urval": scope}).content) == warmed[scope]
+
+
+def test_warming_stops_when_its_time_is_up(monkeypatch):
+    """pagecache.warm runs the jobs in order; once the time is up it starts no more (a
+    job started is finished). The clock here moves 4 s at each look: the deadline is
+    0 + 10; the first job starts at 4, the second at 8, the third would at 12."""
+    from hyrdash.lib import pagecache  # noqa: PLC0415
+
+    now = iter(range(0, 100, 4))
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: next(now))
+    ran = []
+    jobs = [lambda n=n: ran.append(n) for n in range(5)]
+    assert pagecache.warm(jobs, seconds=10) == (2, False)
+    assert ran == [0, 1]
+    assert pagecache.warm(jobs[:2], seconds=100) == (2, True)

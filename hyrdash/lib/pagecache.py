@@ -19,13 +19,14 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.utils import translation
 
-__all__ = ["cached", "key", "outcome", "reset_outcome"]
+__all__ = ["cached", "key", "outcome", "reset_outcome", "warm"]
 
 T = TypeVar("T")
 _MISSING = object()
@@ -68,3 +69,17 @@ def outcome() -> str:
     if misses:
         return "miss"
     return "hit" if hits else ""
+
+
+def warm(jobs: Iterable[Callable[[], object]], *, seconds: float) -> tuple[int, bool]:
+    """Run `jobs` (each computes a page into the cache) in their order until they are
+    done or `seconds` have passed (a job started is finished); (how many ran, whether
+    all did)."""
+    deadline = time.monotonic() + seconds
+    count = 0
+    for job in jobs:
+        if time.monotonic() >= deadline:
+            return count, False
+        job()
+        count += 1
+    return count, True

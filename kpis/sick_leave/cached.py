@@ -88,26 +88,33 @@ def warm_scopes(data: selectors.SickLeaveData) -> list[Scope]:
 
 def warm() -> int:
     """Compute the newest month's sick-leave page for the administration, each care type
-    and each area, in every language, unless kept already; returns how many pages that
-    is. Called after a sick-leave import from the site has committed
-    (settings.PAGE_CACHE_WARM): a failure here is logged and loses nothing, the pages
-    are then computed when first asked for."""
+    and each area, in every language (the first language's first), unless kept already,
+    for at most settings.PAGE_CACHE_WARM_SECONDS; returns how many pages that is. Called
+    after a sick-leave import from the site has committed (settings.PAGE_CACHE_WARM): a
+    failure here is logged and loses nothing, the pages are then computed when first
+    asked for."""
     try:
         version = data_version.current()
         data = sick_leave_data(version)
         if data.last_month is None:
             return 0
-        count = 0
-        for code, _name in settings.LANGUAGES:
+
+        def page(code: str, scope: Scope) -> None:
             with translation.override(code):
-                for scope in warm_scopes(data):
-                    selection, problems = sick_leave_page.parse_selection(
-                        {sick_leave_page.SCOPE: scope.key}, data=data
-                    )
-                    if problems:  # a scope the data does not know: not asked for
-                        continue
+                selection, problems = sick_leave_page.parse_selection(
+                    {sick_leave_page.SCOPE: scope.key}, data=data
+                )
+                if not problems:  # a scope the data does not know is not asked for
                     page_charts(version, data, selection)
-                    count += 1
+
+        jobs = [
+            lambda code=code, scope=scope: page(code, scope)
+            for code, _name in settings.LANGUAGES
+            for scope in warm_scopes(data)
+        ]
+        count, done = pagecache.warm(jobs, seconds=settings.PAGE_CACHE_WARM_SECONDS)
+        if not done:
+            log.info("warmed %s of %s sick-leave pages; the rest when asked for", count, len(jobs))
         return count
     except Exception:  # noqa: BLE001 (the import is stored; the pages can wait)
         log.exception("warming the sick-leave pages after an import failed")
