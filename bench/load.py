@@ -149,9 +149,9 @@ def main() -> int:
     parser.add_argument(
         "--threads",
         type=int,
-        default=1,
-        help="threads per gunicorn worker; above 1 the gthread worker class (1: sync, as the "
-        "Docker image runs)",
+        default=4,
+        help="threads per gunicorn worker; above 1 the gthread worker class, as the Docker "
+        "image runs (4; 1: sync workers)",
     )
     parser.add_argument(
         "--keep-alive",
