@@ -336,3 +336,32 @@ def test_warming_stops_when_its_time_is_up(monkeypatch):
     assert pagecache.warm(jobs, seconds=10) == (2, False)
     assert ran == [0, 1]
     assert pagecache.warm(jobs[:2], seconds=100) == (2, True)
+
+
+def test_a_value_being_computed_is_waited_for_not_computed_again(monkeypatch):
+    """While another request computes a page (its lock is in the cache), a request for
+    the same page waits and reads the kept value; one that waits in vain computes it."""
+    from hyrdash.lib import pagecache  # noqa: PLC0415
+
+    found = pagecache.key("a-page", 1)
+    cache.add(found + ":computing", 1)
+    looks = []
+
+    def another_request_keeps_it(seconds):
+        looks.append(seconds)
+        if len(looks) == 3:
+            cache.set(found, "computed by the other request", timeout=None)
+
+    monkeypatch.setattr(pagecache.time, "sleep", another_request_keeps_it)
+    computed = []
+    value = pagecache.cached("a-page", (1,), lambda: computed.append(1) or "computed here")
+    assert value == "computed by the other request"
+    assert computed == []
+    assert len(looks) == 3
+
+    found = pagecache.key("a-page", 2)
+    cache.add(found + ":computing", 1)
+    monkeypatch.setattr(pagecache, "WAIT", 0.0)  # the other request died
+    assert pagecache.cached("a-page", (2,), lambda: "computed here") == "computed here"
+    assert cache.get(found) == "computed here"
+    assert cache.get(found + ":computing") is None

@@ -43,6 +43,15 @@ def key(name: str, *parts: Any) -> str:
     return PREFIX + name + ":" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+# While one request computes a value, the others that ask for it wait for it (up to
+# WAIT seconds, looking every POLL) instead of computing it too: after an import every
+# user asks for the same few new pages at once, and two cores computing one page twenty
+# times over was most of the queue (bench/load.py). A request that waits in vain (the
+# computing one died) computes the value itself.
+WAIT = 30.0
+POLL = 0.05
+
+
 def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     """compute() the first time `name` is asked for with these `parts`, the kept value
     afterwards (it must pickle)."""
@@ -50,12 +59,30 @@ def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     value = cache.get(found_key, _MISSING)
     hits, misses = _outcome.get()
     if value is _MISSING:
-        value = compute()
-        cache.set(found_key, value, timeout=None)
-        _outcome.set((hits, misses + 1))
-    else:
-        _outcome.set((hits + 1, misses))
+        lock = found_key + ":computing"
+        if not cache.add(lock, 1, timeout=int(WAIT) + 1):
+            value = _wait_for(found_key)
+        if value is _MISSING:
+            try:
+                value = compute()
+                cache.set(found_key, value, timeout=None)
+            finally:
+                cache.delete(lock)
+            _outcome.set((hits, misses + 1))
+            return value
+    _outcome.set((hits + 1, misses))
     return value
+
+
+def _wait_for(found_key: str) -> object:
+    """The value another request is computing, once kept; _MISSING after WAIT seconds."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        time.sleep(POLL)
+        value = cache.get(found_key, _MISSING)
+        if value is not _MISSING:
+            return value
+    return _MISSING
 
 
 def reset_outcome() -> None:
