@@ -44,11 +44,13 @@ def key(name: str, *parts: Any) -> str:
 
 
 # While one request computes a value, the others that ask for it wait for it (up to
-# WAIT seconds, looking every POLL) instead of computing it too: after an import every
-# user asks for the same few new pages at once, and two cores computing one page twenty
-# times over was most of the queue (bench/load.py). A request that waits in vain (the
-# computing one died) computes the value itself.
-WAIT = 30.0
+# WAIT seconds, below gunicorn's 30 s timeout, looking every POLL) instead of computing
+# it too: after an import every user asks for the same few new pages at once, and two
+# cores computing one page twenty times over was most of the queue (bench/load.py). A
+# request that waits in vain (the computing one died) computes the value itself. The
+# lock is cache.add: atomic on Redis and the database cache, nearly so on the file cache
+# (two computing the same value is harmless, only slower).
+WAIT = 20.0
 POLL = 0.05
 
 
