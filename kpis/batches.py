@@ -76,6 +76,28 @@ def make_newest_current(*, batch: ImportBatch, periods: list[dt.date]) -> None:
         ReplacedUnit.objects.filter(month__in=months).delete()
 
 
+def batch_create(
+    *, kind: str, check, file_name: str, user, replaces: str, **fields
+) -> tuple[ImportBatch, list[dt.date]]:
+    """An import's batch and its months (BatchMonth), inside the import's transaction,
+    from its check (checksum, rows, totals, months): (the batch, its months' first days).
+    `fields` are the kind's own (the ledger's skipped accounts)."""
+    batch = ImportBatch.objects.create(
+        kind=kind,
+        file_name=file_name[:255],
+        checksum=check.checksum,
+        created_by=user,
+        row_count=check.row_count,
+        totals=check.totals(),
+        replaces=replaces,
+        closed_months=closed_months(kind=kind, months=check.months),
+        **fields,
+    )
+    periods = [period_date(m) for m in check.months]
+    BatchMonth.objects.bulk_create(BatchMonth(batch=batch, period=p) for p in periods)
+    return batch, periods
+
+
 def batch_units_create(*, batch: ImportBatch, units: Iterable[tuple[dt.date, int]]) -> None:
     """Record the units an import of only some units holds: (month, unit id) pairs."""
     month_ids = dict(BatchMonth.objects.filter(batch=batch).values_list("period", "id"))

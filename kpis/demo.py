@@ -68,6 +68,14 @@ SMALL_MONTHS = 15
 
 COST_COLUMNS = ["Period", "Ansvar", "Konto", "Belopp", "Timmar"]
 
+# How a CSV file is saved: (encoding, line ending), as Swedish Excel on Windows saves it
+# or as UTF-8 with a BOM.
+WINDOWS = ("cp1252", "\r\n")
+UTF8 = ("utf-8-sig", "\n")
+
+# What the CSV files write with a decimal comma: amounts and hours.
+NUMBER_COLUMNS = frozenset(["Belopp", "Timmar", *SICK_LEAVE_COLUMNS[5:]])
+
 
 @dataclass
 class DemoData:
@@ -210,33 +218,30 @@ def write_extracts(data: DemoData, directory: Path | str) -> list[Extract]:
     sick leave (the first year as XLSX, the second in Windows-1252, the rest UTF-8)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    extracts = [Extract("org", _write_org_xlsx(data.org, directory / "organisation.xlsx"))]
-    actual_years = sorted(data.actuals["Period"].str[:4].unique())
-    budget_years = sorted(data.budget["Period"].str[:4].unique())
-    for i, year in enumerate(actual_years):
-        rows = data.actuals[data.actuals["Period"].str[:4] == year]
-        if i == 1:
-            path = _write_csv(rows, directory / f"utfall_{year}.csv", "cp1252", "\r\n")
-        else:
-            path = _write_csv(rows, directory / f"utfall_{year}.csv", "utf-8-sig", "\n")
+    org = directory / "organisation.xlsx"
+    extracts = [
+        Extract("org", _write_xlsx(data.org[ORG_COLUMNS], org, "Organisation", _text_cells))
+    ]
+    actuals, budget, sick_leave = data.actuals, data.budget, data.sick_leave
+    for i, year in enumerate(sorted(actuals["Period"].str[:4].unique())):
+        table = actuals.loc[actuals["Period"].str[:4] == year, COST_COLUMNS]
+        path = _write_csv(table, directory / f"utfall_{year}.csv", *(WINDOWS if i == 1 else UTF8))
         extracts.append(Extract("actuals", path, int(year)))
-    for i, year in enumerate(budget_years):
-        rows = data.budget[data.budget["Period"].str[:4] == year]
+    for i, year in enumerate(sorted(budget["Period"].str[:4].unique())):
+        table = budget.loc[budget["Period"].str[:4] == year, COST_COLUMNS]
         if i == 0:
-            path = _write_costs_xlsx(rows, directory / f"budget_{year}.xlsx")
+            path = _write_xlsx(table, directory / f"budget_{year}.xlsx", "Budget", _cost_cells)
         else:
-            path = _write_csv(rows, directory / f"budget_{year}.csv", "utf-8-sig", "\n")
+            path = _write_csv(table, directory / f"budget_{year}.csv", *UTF8)
         extracts.append(Extract("budget", path, int(year)))
-    sick_years = sorted(data.sick_leave["Period"].str[:4].unique()) if len(data.sick_leave) else []
+    sick_years = sorted(sick_leave["Period"].str[:4].unique()) if len(sick_leave) else []
     for i, year in enumerate(sick_years):
-        rows = data.sick_leave[data.sick_leave["Period"].str[:4] == year]
-        name = f"sjukfranvaro_{year}"
+        table = sick_leave.loc[sick_leave["Period"].str[:4] == year, SICK_LEAVE_COLUMNS]
+        path = directory / f"sjukfranvaro_{year}.{'xlsx' if i == 0 else 'csv'}"
         if i == 0:
-            path = _write_sick_leave_xlsx(rows, directory / f"{name}.xlsx")
-        elif i == 1:
-            path = _write_sick_leave_csv(rows, directory / f"{name}.csv", "cp1252", "\r\n")
+            _write_xlsx(table, path, "Sjukfrånvaro", _sick_leave_cells)
         else:
-            path = _write_sick_leave_csv(rows, directory / f"{name}.csv", "utf-8-sig", "\n")
+            _write_csv(table, path, *(WINDOWS if i == 1 else UTF8))
         extracts.append(Extract("sick_leave", path, int(year)))
     return extracts
 
@@ -248,53 +253,10 @@ def _number(values: pd.Series) -> pd.Series:
     return text.str.replace(".", ",", regex=False)
 
 
-def _write_csv(rows: pd.DataFrame, path: Path, encoding: str, newline: str) -> Path:
-    out = rows[COST_COLUMNS].copy()
-    out["Belopp"] = _number(out["Belopp"])
-    out["Timmar"] = _number(out["Timmar"])
-    buffer = io.StringIO()
-    out.to_csv(buffer, sep=";", index=False, lineterminator=newline, quoting=csv.QUOTE_MINIMAL)
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
-
-
-def _write_org_xlsx(org: pd.DataFrame, path: Path) -> Path:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Organisation")
-    sheet.append(ORG_COLUMNS)
-    for row in org[ORG_COLUMNS].itertuples(index=False, name=None):
-        sheet.append([str(v) for v in row])  # ansvar as text: keeps leading zeros
-    workbook.save(path)
-    return path
-
-
-def _write_costs_xlsx(rows: pd.DataFrame, path: Path) -> Path:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Budget")
-    sheet.append(COST_COLUMNS)
-    for period, ansvar, konto, amount, hours in rows[COST_COLUMNS].itertuples(
-        index=False, name=None
-    ):
-        sheet.append(
-            [
-                dt.datetime(int(period[:4]), int(period[5:7]), 1),
-                ansvar,
-                int(konto),
-                float(amount),
-                None if pd.isna(hours) else float(hours),
-            ]
-        )
-    workbook.save(path)
-    return path
-
-
-def _write_sick_leave_csv(rows: pd.DataFrame, path: Path, encoding: str, newline: str) -> Path:
-    out = rows[SICK_LEAVE_COLUMNS].copy()
-    for column in SICK_LEAVE_COLUMNS[5:]:
+def _write_csv(table: pd.DataFrame, path: Path, encoding: str, newline: str) -> Path:
+    """The table as Swedish Excel saves CSV: ';', NUMBER_COLUMNS with a decimal comma."""
+    out = table.copy()
+    for column in [c for c in table.columns if c in NUMBER_COLUMNS]:
         out[column] = _number(out[column])
     buffer = io.StringIO()
     out.to_csv(buffer, sep=";", index=False, lineterminator=newline, quoting=csv.QUOTE_MINIMAL)
@@ -302,25 +264,37 @@ def _write_sick_leave_csv(rows: pd.DataFrame, path: Path, encoding: str, newline
     return path
 
 
-def _write_sick_leave_xlsx(rows: pd.DataFrame, path: Path) -> Path:
-    """Dates as dates, counts and hours as numbers, the age bands as text."""
+def _write_xlsx(table: pd.DataFrame, path: Path, sheet_name: str, cells) -> Path:
+    """One sheet: the table's column names, then each row as `cells(row)` writes it."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Sjukfrånvaro")
-    sheet.append(SICK_LEAVE_COLUMNS)
-    for period, ansvar, gender, band, employees, *hours in rows[SICK_LEAVE_COLUMNS].itertuples(
-        index=False, name=None
-    ):
-        sheet.append(
-            [
-                dt.datetime(int(period[:4]), int(period[5:7]), 1),
-                ansvar,
-                gender,
-                band,
-                int(employees),
-                *(float(h) for h in hours),
-            ]
-        )
+    sheet = workbook.create_sheet(sheet_name)
+    sheet.append(list(table.columns))
+    for row in table.itertuples(index=False, name=None):
+        sheet.append(cells(row))
     workbook.save(path)
     return path
+
+
+def _text_cells(row: tuple) -> list:
+    """Every value as text (ansvar keeps its leading zeros)."""
+    return [str(v) for v in row]
+
+
+def _cost_cells(row: tuple) -> list:
+    """Dates as dates, account codes, amounts and hours as numbers."""
+    period, ansvar, konto, amount, hours = row
+    hours = None if pd.isna(hours) else float(hours)
+    return [_first_day(period), ansvar, int(konto), float(amount), hours]
+
+
+def _sick_leave_cells(row: tuple) -> list:
+    """Dates as dates, counts and hours as numbers, the age bands as text."""
+    period, ansvar, gender, band, employees, *hours = row
+    return [_first_day(period), ansvar, gender, band, int(employees), *map(float, hours)]
+
+
+def _first_day(period: str) -> dt.datetime:
+    """'2024-03' -> 2024-03-01 00:00, which Excel shows as a date."""
+    return dt.datetime(int(period[:4]), int(period[5:7]), 1)

@@ -276,7 +276,24 @@ class BatchMonth(models.Model):
         return f"{self.batch_id} {self.period:%Y-%m}"
 
 
-class BatchMonthUnit(models.Model):
+class MonthUnit(models.Model):
+    """A unit in one of a batch's months, once: BatchMonthUnit and ReplacedUnit, each with
+    its `month` (the key (month, unit) is their only index; its name follows the class:
+    batchmonthunit_unique, replacedunit_unique)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["month", "unit"], name="%(class)s_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.month} {self.unit_id}"
+
+
+class BatchMonthUnit(MonthUnit):
     """A unit an import of only some units (ImportBatch.Replaces.UNITS) holds in one of its
     months: the unit's data for the month is that import's rows, until a newer import
     holds the unit or the whole month."""
@@ -285,18 +302,9 @@ class BatchMonthUnit(models.Model):
     month = models.ForeignKey(
         BatchMonth, on_delete=models.CASCADE, related_name="units", db_index=False
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["month", "unit"], name="batchmonthunit_unique"),
-        ]
-
-    def __str__(self):
-        return f"{self.month} {self.unit_id}"
 
 
-class ReplacedUnit(models.Model):
+class ReplacedUnit(MonthUnit):
     """A unit whose rows in a current batch's month are not in use: a newer import of only
     some units holds the unit for that month (BatchMonthUnit). Kept by
     kpis.batches.refresh_months; reads of the current rows leave these out. Its key
@@ -305,15 +313,6 @@ class ReplacedUnit(models.Model):
     month = models.ForeignKey(
         BatchMonth, on_delete=models.CASCADE, related_name="replaced_units", db_index=False
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["month", "unit"], name="replacedunit_unique"),
-        ]
-
-    def __str__(self):
-        return f"{self.month} {self.unit_id}"
 
 
 # LedgerRow, MonthlyCost and DepartmentMonthlyCost are written in bulk, only by
@@ -387,20 +386,14 @@ class MonthlyCost(models.Model):
         return f"{self.kind} {self.period:%Y-%m} {self.unit_id} {self.category} {self.amount}"
 
 
-class PendingUpload(models.Model):
-    """An uploaded file that passed the checks and waits for the controller's confirmation."""
+class PendingFile(models.Model):
+    """What every two-step upload keeps of a checked file until its uploader confirms or
+    cancels it (hyrdash.lib.uploads): PendingUpload, survey.PendingSurveyUpload and
+    placements.PendingPlacementUpload are pending files of this kind."""
 
-    kind = models.CharField(max_length=20, choices=ImportBatch.Kind.choices)
     file_name = models.CharField(max_length=255)
     data = models.BinaryField()
     checksum = models.CharField(max_length=64)
-    # What the check found, shown on the confirmation page (computed once at upload).
-    summary = models.JSONField(default=list)
-    skipped = models.JSONField(default=list)
-    row_count = models.PositiveIntegerField(default=0)
-    # Coverage per month against what is stored, whether the file is partial, and how it
-    # was written (header row, total row): kpis.coverage and the kind's check.
-    details = models.JSONField(default=dict)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -410,8 +403,31 @@ class PendingUpload(models.Model):
     outcome = models.CharField(max_length=10, blank=True, default="")
     batch_id = models.PositiveIntegerField(null=True, blank=True)
 
+    class Meta:
+        abstract = True
+
     def __str__(self):
         return self.file_name
+
+
+class PendingUpload(PendingFile):
+    """An uploaded file that passed the checks and waits for the controller's confirmation."""
+
+    # SKR's national table (kpis.national) is checked and confirmed as the extracts are,
+    # but stored without an import batch: a kind of pending upload only.
+    NATIONAL = "national"
+
+    kind = models.CharField(
+        max_length=20,
+        choices=[*ImportBatch.Kind.choices, (NATIONAL, _("Nationell jämförelse"))],
+    )
+    # What the check found, shown on the confirmation page (computed once at upload).
+    summary = models.JSONField(default=list)
+    skipped = models.JSONField(default=list)
+    row_count = models.PositiveIntegerField(default=0)
+    # Coverage per month against what is stored, whether the file is partial, and how it
+    # was written (header row, total row): kpis.coverage and the kind's check.
+    details = models.JSONField(default=dict)
 
 
 class DepartmentMonthlyCost(models.Model):

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from hyrdash.lib.uploads import upload_urls
 from kpis import views
 from kpis.costs import views as cost_views
 from kpis.national import views as national_views
@@ -10,16 +11,18 @@ app_name = "kpis"
 
 urlpatterns = [
     path("", cost_views.dashboard, name="dashboard"),
-    path("importera/", views.upload, name="upload"),
-    path("importera/<int:pending_id>/bekrafta/", views.upload_confirm, name="upload_confirm"),
-    path("importer/", views.batches, name="batches"),
-    path("importer/<int:batch_id>/angra/", views.batch_undo, name="batch_undo"),
+    *upload_urls(views, pending="pending_id", batch="batch_id"),
 ]
 
 urlpatterns += [
     path("manad/status/", views.month_status, name="month_status"),
     path("kommentar/", cost_views.commentary, name="commentary"),
     path("nationell-jamforelse/", national_views.national_upload, name="national_upload"),
+    path(
+        "nationell-jamforelse/<int:national_upload_id>/bekrafta/",
+        national_views.national_upload_confirm,
+        name="national_upload_confirm",
+    ),
 ]
 
 urlpatterns += [

@@ -4,26 +4,19 @@ the import history and undo.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hyrdash.lib import uploads
 from hyrdash.lib.errors import ServiceError
-from hyrdash.lib.tabular import ExtractError
-from hyrdash.lib.uploads import (
-    back_url,
-    cancel,
-    finished,
-    pending_upload_create,
-    problem_lines,
-    store,
-)
+from hyrdash.lib.uploads import back_url
 from kpis.batches import month_status_set, month_status_text
 from kpis.forms import ExtractUploadForm, MonthStatusForm
 from kpis.imports import confirm_context, replaces_form, stored_message, undone_message
@@ -44,77 +37,61 @@ from kpis.registry import (
 def upload(request):
     """Step 1: check the file and keep it until the uploader confirms."""
     kinds = importable_kinds(request.user)
-    problems = []
-    if request.method == "POST":
-        form = ExtractUploadForm(request.POST, request.FILES, kinds=kinds)
-        if form.is_valid():
-            upload_file = form.cleaned_data["file"]
-            data = upload_file.read()
-            kind = form.cleaned_data["kind"]
-            try:
-                check = extract_check(data=data, kind=kind)
-                # Imported as whole months and in use, the file is so for either choice
-                # (CostCheck.identical_for): nothing to confirm.
-                identical = check.identical_to
-                if identical is not None and identical.replaces == ImportBatch.Replaces.MONTHS:
-                    messages.info(request, _identical_message(identical))
-                    return redirect("kpis:upload")
-                pending = pending_upload_create(
-                    PendingUpload,
-                    upload_file=upload_file,
-                    data=data,
-                    checksum=check.checksum,
-                    user=request.user,
-                    kind=kind,
-                    summary=check.summary().to_dict("records"),
-                    skipped=check.skipped,
-                    row_count=check.row_count,
-                    details=check.details(),
-                )
-            except (ExtractError, ServiceError) as exc:
-                problems = problem_lines(exc)
-            else:
-                return redirect("kpis:upload_confirm", pending_id=pending.id)
-    else:
-        wanted = request.GET.get("typ")
-        form = ExtractUploadForm(kinds=kinds, initial={"kind": wanted} if wanted in kinds else None)
-    return render(
+    wanted = request.GET.get("typ")
+    form = ExtractUploadForm(
+        *uploads.posted(request),
+        kinds=kinds,
+        initial={"kind": wanted} if wanted in kinds else None,
+    )
+    return uploads.check_upload(
         request,
-        "kpis/upload.html",
-        {"form": form, "problems": problems, "nav": "import", **upload_texts(kinds)},
-        status=400 if problems or form.errors else 200,
+        form,
+        check=lambda data: extract_check(data=data, kind=form.cleaned_data["kind"]),
+        unchanged=lambda check: _unchanged(request, check),
+        pending_model=PendingUpload,
+        keep=lambda check: {
+            "kind": form.cleaned_data["kind"],
+            "summary": check.summary().to_dict("records"),
+            "skipped": check.skipped,
+            "row_count": check.row_count,
+            "details": check.details(),
+        },
+        confirm_url="kpis:upload_confirm",
+        page=lambda problems: _upload_page(request, form, kinds, problems),
     )
 
 
-def _identical_message(batch: ImportBatch) -> str:
-    return _(
-        "Filen är identisk med import %(id)s (%(name)s, %(when)s) och används redan; "
-        "inget har ändrats."
-    ) % {
-        "id": batch.id,
-        "name": batch.file_name,
-        "when": timezone.localtime(batch.created_at).strftime("%Y-%m-%d %H:%M"),
-    }
+def _unchanged(request, check):
+    # Imported as whole months and in use, the file is so for either choice
+    # (CostCheck.identical_for): nothing to confirm.
+    identical = check.identical_to
+    if identical is not None and identical.replaces == ImportBatch.Replaces.MONTHS:
+        messages.info(request, uploads.identical_message(identical))
+        return redirect("kpis:upload")
+    return None
+
+
+def _upload_page(request, form, kinds, problems):
+    context = {"form": form, "nav": "import", **upload_texts(kinds)}
+    return uploads.upload_page(request, "kpis/upload.html", context, problems)
 
 
 @may_upload
-def upload_confirm(request, pending_id):
+@uploads.waiting_upload(
+    PendingUpload,
+    history_url="kpis:batches",
+    upload_url="kpis:upload",
+    kind__in=ImportBatch.Kind.values,
+)
+def upload_confirm(request, pending):
     """Step 2: show what will be stored and what the file covers; store it when the
     uploader confirms (with their choice of what it replaces)."""
-    pending = PendingUpload.objects.filter(pk=pending_id, created_by=request.user).first()
-    if pending is None or pending.outcome:
-        return finished(
-            request,
-            pending,
-            history_url=reverse("kpis:batches"),
-            upload_url=reverse("kpis:upload"),
-        )
     if not may_import(request.user, pending.kind):
         raise PermissionDenied
     form = replaces_form(pending, request.POST or None)
     if request.method == "POST":
         if "cancel" in request.POST:
-            return cancel(request, pending, "kpis:upload")
+            return uploads.cancel(request, pending, "kpis:upload")
         if form.is_valid():
             return _store(request, pending, form.choice())
     return render(
@@ -127,26 +104,12 @@ def upload_confirm(request, pending_id):
 
 def _store(request, pending: PendingUpload, replaces: str | None):
     kinds = importable_kinds(request.user)
-    response = store(
+    response = uploads.store(
         request,
         pending,
-        lambda: extract_import(
-            data=bytes(pending.data),
-            file_name=pending.file_name,
-            kind=pending.kind,
-            user=request.user,
-            replaces=replaces,
-        ),
-        refused=lambda lines: render(
-            request,
-            "kpis/upload.html",
-            {
-                "form": ExtractUploadForm(kinds=kinds, initial={"kind": pending.kind}),
-                "problems": lines,
-                "nav": "import",
-                **upload_texts(kinds),
-            },
-            status=400,
+        partial(extract_import, kind=pending.kind, user=request.user, replaces=replaces),
+        refused=lambda lines: _upload_page(
+            request, ExtractUploadForm(kinds=kinds, initial={"kind": pending.kind}), kinds, lines
         ),
         stored=stored_message,
         done_url="kpis:batches",
@@ -176,13 +139,9 @@ def batch_undo(request, batch_id):
     kind = ImportBatch.objects.filter(pk=batch_id).values_list("kind", flat=True).first()
     if kind is not None and not may_import(request.user, kind):
         raise PermissionDenied
-    try:
-        batch = undo_service(batch_id=batch_id, user=request.user)
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, undone_message(batch))
-    return redirect("kpis:batches")
+    return uploads.undo(
+        request, undo_service, batch_id=batch_id, message=undone_message, done_url="kpis:batches"
+    )
 
 
 @require_POST

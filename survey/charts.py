@@ -16,6 +16,7 @@ from hyrdash.lib.chart_style import (
     PALETTE,
     VERMILLION,
     chart_layout,
+    greedy_label,
     hatch,
     to_json,
     value_axis,
@@ -33,18 +34,7 @@ LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "traceorde
 
 def wrap(text: str, width: int = 32) -> str:
     """A long axis label on several lines (Plotly's <br>), at most three."""
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    if len(lines) > 3:
-        lines = lines[:3]
-        lines[-1] += " …"
-    return "<br>".join(lines)
+    return greedy_label(text, width, max_lines=3)
 
 
 def comparison_figure(

@@ -25,7 +25,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kpis.models import Area, Unit, UploadBatch
+from kpis.models import Area, PendingFile, Unit, UploadBatch
 
 DEFAULT_THRESHOLD = 5
 
@@ -295,25 +295,12 @@ class Population(models.Model):
         return f"{self.batch_id} {self.unit_id} {self.employees}"
 
 
-class PendingSurveyUpload(models.Model):
+class PendingSurveyUpload(PendingFile):
     """A checked upload waiting for the HR user's confirmation."""
 
     kind = models.CharField(max_length=20, choices=SurveyBatch.Kind.choices)
     year = models.PositiveSmallIntegerField()
-    file_name = models.CharField(max_length=255)
-    data = models.BinaryField()
-    checksum = models.CharField(max_length=64)
     summary = models.JSONField(default=dict)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    # As kpis.PendingUpload: what became of the upload once confirmed or cancelled.
-    outcome = models.CharField(max_length=10, blank=True, default="")
-    batch_id = models.PositiveIntegerField(null=True, blank=True)
-
-    def __str__(self):
-        return self.file_name
 
 
 class HrAccess(models.Model):

@@ -176,6 +176,32 @@ def answers_import(
     Returns (batch, check); batch is None when the file is the one in use already.
     """
     check = check or answers_check(data=data, year=year)
+
+    def store(batch: SurveyBatch) -> None:
+        _store_answers(batch, check)
+        _insert_results(batch, check.sums)
+
+    return _year_import(
+        check,
+        kind=SurveyBatch.Kind.ANSWERS,
+        file_name=file_name,
+        user=user,
+        replace_year=replace_year,
+        store=store,
+        after=lambda batch: protection_store(batch=batch),
+        questionnaire=check.questionnaire,
+        # The year's tree, as it is now: later re-organisations do not move it.
+        organisation=organisation_records(),
+    )
+
+
+def _year_import(
+    check, *, kind: str, file_name: str, user, replace_year: bool, store, after=None, **fields
+):
+    """What both survey imports do around their own rows: nothing for a file identical to
+    the one in use, a partial file refused unless told to replace the year; then, in one
+    transaction, the year, the batch (`fields` the kind's own), `store(batch)` its rows,
+    the year's current batch, and `after(batch)`. Returns (batch or None, check)."""
     if check.identical_to is not None:
         return None, check
     _refuse_partial(check, replace_year)
@@ -183,19 +209,17 @@ def answers_import(
         SurveyYear.objects.get_or_create(year=check.year)
         batch = SurveyBatch.objects.create(
             year=check.year,
-            kind=SurveyBatch.Kind.ANSWERS,
-            questionnaire=check.questionnaire,
+            kind=kind,
             file_name=file_name[:255],
             checksum=check.checksum,
             row_count=check.row_count,
             created_by=user,
-            # The year's tree, as it is now: later re-organisations do not move it.
-            organisation=organisation_records(),
+            **fields,
         )
-        _store_answers(batch, check)
-        _insert_results(batch, check.sums)
-        _refresh_current(year=check.year, kind=SurveyBatch.Kind.ANSWERS)
-        protection_store(batch=batch)
+        store(batch)
+        _refresh_current(year=check.year, kind=kind)
+        if after is not None:
+            after(batch)
     batch.refresh_from_db(fields=["is_current"])
     return batch, check
 
@@ -425,26 +449,17 @@ def population_import(
     """Import a year's employees per unit; they replace the year's current counts (a
     partial file only with `replace_year`, as answers_import)."""
     check = check or population_check(data=data, year=year)
-    if check.identical_to is not None:
-        return None, check
-    _refuse_partial(check, replace_year)
-    with transaction.atomic():
-        SurveyYear.objects.get_or_create(year=check.year)
-        batch = SurveyBatch.objects.create(
-            year=check.year,
-            kind=SurveyBatch.Kind.POPULATION,
-            file_name=file_name[:255],
-            checksum=check.checksum,
-            row_count=check.row_count,
-            created_by=user,
-        )
-        Population.objects.bulk_create(
+    return _year_import(
+        check,
+        kind=SurveyBatch.Kind.POPULATION,
+        file_name=file_name,
+        user=user,
+        replace_year=replace_year,
+        store=lambda batch: Population.objects.bulk_create(
             Population(batch=batch, unit_id=int(row.unit), employees=int(row.employees))
             for row in check.rows.itertuples(index=False)
-        )
-        _refresh_current(year=check.year, kind=SurveyBatch.Kind.POPULATION)
-    batch.refresh_from_db(fields=["is_current"])
-    return batch, check
+        ),
+    )
 
 
 # --- undo -----------------------------------------------------------------------------

@@ -1,19 +1,17 @@
 """Survey views: permission check, form, one service or selector call, render."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hyrdash.lib import exports, pagecache
+from hyrdash.lib import exports, pagecache, uploads
 from hyrdash.lib.coverage import Coverage, warning_lines
-from hyrdash.lib.errors import ServiceError
-from hyrdash.lib.tabular import ExtractError
-from hyrdash.lib.uploads import cancel, finished, pending_upload_create, problem_lines, store
 from kpis import data_version
 
 from . import access, pages, selectors, services
@@ -88,68 +86,57 @@ def results_csv(request, chart):
 @permission_required(access.IMPORT, raise_exception=True)
 def upload(request):
     """Step 1: check the file against the year's questionnaire and keep it for confirmation."""
-    problems = []
-    if request.method == "POST":
-        form = SurveyUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload_file = form.cleaned_data["file"]
-            data = upload_file.read()
-            kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
-            try:
-                if kind == SurveyBatch.Kind.ANSWERS:
-                    check = services.answers_check(data=data, year=year)
-                else:
-                    check = services.population_check(data=data, year=year)
-            except (ExtractError, ServiceError) as exc:
-                problems = problem_lines(exc)
-            else:
-                if check.identical_to is not None:
-                    messages.info(
-                        request,
-                        _(
-                            "Filen är identisk med import %(id)s (%(name)s) som används för "
-                            "%(year)s; inget har ändrats."
-                        )
-                        % {
-                            "id": check.identical_to.id,
-                            "name": check.identical_to.file_name,
-                            "year": year,
-                        },
-                    )
-                    return redirect("survey:upload")
-                pending = pending_upload_create(
-                    PendingSurveyUpload,
-                    upload_file=upload_file,
-                    data=data,
-                    checksum=check.checksum,
-                    user=request.user,
-                    kind=kind,
-                    year=year,
-                    summary=check.summary(),
-                )
-                return redirect("survey:upload_confirm", upload_id=pending.id)
-    else:
-        form = SurveyUploadForm()
-    return render(
+    form = SurveyUploadForm(*uploads.posted(request))
+    return uploads.check_upload(
         request,
-        "survey/upload.html",
-        {"form": form, "problems": problems, "nav": "survey_import"},
-        status=400 if problems or form.errors else 200,
+        form,
+        check=lambda data: _check(
+            data, kind=form.cleaned_data["kind"], year=form.cleaned_data["year"]
+        ),
+        unchanged=lambda check: _unchanged(request, check, year=form.cleaned_data["year"]),
+        pending_model=PendingSurveyUpload,
+        keep=lambda check: {
+            "kind": form.cleaned_data["kind"],
+            "year": form.cleaned_data["year"],
+            "summary": check.summary(),
+        },
+        confirm_url="survey:upload_confirm",
+        page=lambda problems: _upload_page(request, form, problems),
     )
 
 
+def _check(data: bytes, *, kind: str, year: int):
+    if kind == SurveyBatch.Kind.ANSWERS:
+        return services.answers_check(data=data, year=year)
+    return services.population_check(data=data, year=year)
+
+
+def _unchanged(request, check, *, year: int):
+    if check.identical_to is None:
+        return None
+    messages.info(
+        request,
+        _(
+            "Filen är identisk med import %(id)s (%(name)s) som används för "
+            "%(year)s; inget har ändrats."
+        )
+        % {"id": check.identical_to.id, "name": check.identical_to.file_name, "year": year},
+    )
+    return redirect("survey:upload")
+
+
+def _upload_page(request, form, problems):
+    context = {"form": form, "nav": "survey_import"}
+    return uploads.upload_page(request, "survey/upload.html", context, problems)
+
+
 @permission_required(access.IMPORT, raise_exception=True)
-def upload_confirm(request, upload_id):
+@uploads.waiting_upload(
+    PendingSurveyUpload, history_url="survey:batches", upload_url="survey:upload"
+)
+def upload_confirm(request, pending):
     """Step 2: show what will be stored, and store it when the HR user confirms (for a
     file that covers clearly less than the year in use, only when told to replace it)."""
-    pending = PendingSurveyUpload.objects.filter(pk=upload_id, created_by=request.user).first()
-    if pending is None or pending.outcome:
-        return finished(
-            request,
-            pending,
-            history_url=reverse("survey:batches"),
-            upload_url=reverse("survey:upload"),
-        )
     coverage = pending.summary.get("coverage")
     form = ReplaceYearForm(
         request.POST or None,
@@ -158,7 +145,7 @@ def upload_confirm(request, upload_id):
     )
     if request.method == "POST":
         if "cancel" in request.POST:
-            return cancel(request, pending, "survey:upload")
+            return uploads.cancel(request, pending, "survey:upload")
         if form.is_valid():
             return _store(request, pending, form.cleaned_data["replace_year"])
     return render(
@@ -184,22 +171,11 @@ def _store(request, pending: PendingSurveyUpload, replace_year: bool):
         if pending.kind == SurveyBatch.Kind.ANSWERS
         else services.population_import
     )
-    return store(
+    return uploads.store(
         request,
         pending,
-        lambda: service(
-            data=bytes(pending.data),
-            file_name=pending.file_name,
-            year=pending.year,
-            user=request.user,
-            replace_year=replace_year,
-        ),
-        refused=lambda lines: render(
-            request,
-            "survey/upload.html",
-            {"form": SurveyUploadForm(), "problems": lines, "nav": "survey_import"},
-            status=400,
-        ),
+        partial(service, year=pending.year, user=request.user, replace_year=replace_year),
+        refused=lambda lines: _upload_page(request, SurveyUploadForm(), lines),
         stored=lambda batch, _check: (
             _("Import %(id)s sparad: %(rows)s rader för %(year)s.")
             % {"id": batch.id, "rows": batch.row_count, "year": batch.year}
@@ -219,10 +195,10 @@ def batches(request):
 @require_POST
 @permission_required(access.IMPORT, raise_exception=True)
 def batch_undo(request, import_id):
-    try:
-        batch = services.batch_undo(batch_id=import_id, user=request.user)
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, services.undone_message(batch))
-    return redirect("survey:batches")
+    return uploads.undo(
+        request,
+        services.batch_undo,
+        batch_id=import_id,
+        message=services.undone_message,
+        done_url="survey:batches",
+    )

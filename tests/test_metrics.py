@@ -455,3 +455,13 @@ def test_complete_series_completes_every_column_of_a_frame():
     assert completed["x"].tolist()[:2] == [0.0, 5.0]
     assert np.isnan(completed["x"].tolist()[2])
     assert completed["x"].tolist()[3] == 0.0
+
+
+def test_it_groups_months_into_runs_of_consecutive_months():
+    months = [pd.Period(m, freq="M") for m in ("2024-04", "2023-12", "2024-01", "2024-02")]
+    runs = periods.consecutive_runs(months)
+    assert [[str(m) for m in run] for run in runs] == [
+        ["2023-12", "2024-01", "2024-02"],
+        ["2024-04"],
+    ]
+    assert periods.consecutive_runs([]) == []

@@ -125,6 +125,12 @@ MATRIX: dict[str, Entry] = {
         post=row(LOGIN, 403, 400, 403, 403, 400),
         post_data={},
     ),
+    "kpis:national_upload_confirm": Entry(
+        # The controller's pending national table: nobody else sees it (404).
+        get=row(LOGIN, 403, 200, 403, 403, 404),
+        post=row(LOGIN, 403, 302, 403, 403, 404),
+        post_data={"cancel": "1"},
+    ),
     # The steering pack: the page and its download for whoever sees the dashboard; the
     # month's text slides are the controller's.
     "kpis:pack": Entry(get=VIEWERS),
@@ -322,6 +328,13 @@ def site(registers, settings):
     pending = PendingUpload.objects.create(
         kind="actuals", file_name="p.csv", data=b"x", checksum="0", created_by=controller
     )
+    national_pending = PendingUpload.objects.create(
+        kind=PendingUpload.NATIONAL,
+        file_name="n.csv",
+        data=b"x",
+        checksum="0",
+        created_by=controller,
+    )
     ClosedThrough.objects.create(kind="actuals", period=dt.date(2024, 3, 1))
     Commentary.objects.create(period=dt.date(2024, 3, 1), chart="agency-r12", text="Text")
     NationalShare.objects.create(quarter="2024-Q1", region="Riket", share_pct=2)
@@ -358,6 +371,7 @@ def site(registers, settings):
         "consultant_id": "K1",
         "placement_upload_id": placement_pending.id,
         "placement_import_id": placement_batch.id,
+        "national_upload_id": national_pending.id,
     }
     return users, args
 

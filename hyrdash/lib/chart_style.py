@@ -328,6 +328,17 @@ def wrap_label(text: str, width: int | None = None, *, max_lines: int | None = N
         if len(lines) <= count or target >= width:
             break
         target += 1
+    return _joined(lines, max_lines)
+
+
+def greedy_label(text: str, width: int, *, max_lines: int | None = None) -> str:
+    """A label on lines (Plotly's <br>) of at most `width` characters where the words
+    allow, each line filled before the next starts; at most `max_lines`, the last then
+    ending in " …"."""
+    return _joined(_greedy_lines(str(text).split(), width), max_lines)
+
+
+def _joined(lines: list[str], max_lines: int | None) -> str:
     if max_lines and len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] += " …"

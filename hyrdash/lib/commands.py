@@ -6,8 +6,10 @@ what the file covers and the uploader's choice.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pandas as pd
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -16,6 +18,31 @@ from hyrdash.lib.coverage import PartialFileError, is_year, listed
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.formatting import format_number
 from hyrdash.lib.tabular import ExtractError
+
+MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def month_option(text: str | None, option: str) -> pd.Period | None:
+    """A command's month option, 'YYYY-MM', as a Period; None stays None; anything else
+    is a CommandError naming the option."""
+    if text is None:
+        return None
+    if not MONTH_RE.fullmatch(text.strip()):
+        raise CommandError(
+            f"{option}: ”{text}” är ingen giltig månad; skriv ÅÅÅÅ-MM, till exempel 2024-03."
+        )
+    return pd.Period(text.strip(), freq="M")
+
+
+def user_named(username: str | None):
+    """The user a command's --user names, None without one; an unknown name is a
+    CommandError."""
+    if not username:
+        return None
+    try:
+        return get_user_model().objects.get(username=username)
+    except get_user_model().DoesNotExist as exc:
+        raise CommandError(f"Användaren {username} finns inte.") from exc
 
 
 class ImportCommand(BaseCommand):
@@ -27,14 +54,6 @@ class ImportCommand(BaseCommand):
             return Path(path).read_bytes()
         except OSError as exc:
             raise CommandError(f"Filen {path} kan inte läsas: {exc.strerror}.") from exc
-
-    def user(self, username: str | None):
-        if not username:
-            return None
-        try:
-            return get_user_model().objects.get(username=username)
-        except get_user_model().DoesNotExist as exc:
-            raise CommandError(f"Användaren {username} finns inte.") from exc
 
     # What a refused partial file (hyrdash.lib.coverage) tells the user to add; and when
     # its partial periods have nothing stored (compared with an earlier period), what
@@ -77,7 +96,7 @@ class BatchImportCommand(ImportCommand):
     def handle(self, *args, **options):
         path = options["file"]
         data = self.read_file(path)
-        user = self.user(options["user"])
+        user = user_named(options["user"])
         batch, check = self.run_service(
             lambda: self.store(data=data, file_name=Path(path).name, user=user, options=options)
         )

@@ -1,7 +1,8 @@
 """What a dashboard page draws, whatever its subject: `Chart` (a figure, its summary for
 screen readers, its tables and CSV link, its "Om måttet" panel: `About`), `Table` and
 `Column`, links in a table (`link_cells`); the month selector's options, the table notes
-and the GET parameters every page shares (manad, urval).
+and the GET parameters every page shares (manad, urval), the selected month
+(`MonthSelection`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,21 @@ SCOPE = "urval"
 
 COLLAPSE_ROWS = 12
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class MonthSelection:
+    """A page's selected month (`month`, a pd.Period, declared by the selection): as the
+    GET parameter writes it and as the page says it."""
+
+    month: pd.Period
+
+    @property
+    def month_text(self) -> str:
+        return self.month.strftime("%Y-%m")
+
+    @property
+    def month_label(self) -> str:
+        return charts.month_label(self.month)
 
 
 def parse_month(text: str | None) -> pd.Period | None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from numbers import Real
 
 import numpy as np
@@ -275,3 +276,15 @@ def tkr(x: float | pd.Series | None) -> float | pd.Series | None:
 def month_text(periods) -> list[str]:
     """Periods as 'YYYY-MM' texts (the exports' month column)."""
     return [p.strftime("%Y-%m") for p in periods]
+
+
+def consecutive_runs(months: Iterable[pd.Period]) -> list[list[pd.Period]]:
+    """The months in order, in runs of consecutive months: 2024-01, 2024-02, 2024-04 ->
+    [[2024-01, 2024-02], [2024-04]]."""
+    runs: list[list[pd.Period]] = []
+    for month in sorted(months):
+        if runs and month == runs[-1][-1] + 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return runs

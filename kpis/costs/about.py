@@ -15,15 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from hyrdash.lib import chart_style
 from hyrdash.lib.page import About
-from kpis.costs.selection import (
-    AGENCY_YTD,
-    BY_DEPARTMENT,
-    BY_UNIT,
-    NATIONAL,
-    NATIONAL_TREND,
-    SKR_SCOPES,
-    SKR_TARGET_PATH,
-)
+from kpis.costs import selection as codes
 from kpis.costs.selectors import MeasureSources
 from kpis.models import AGENCY_CATEGORIES, OWN_STAFF_CATEGORIES, Category, ImportBatch
 
@@ -45,7 +37,7 @@ TARGET = gettext_lazy(
 
 # code -> (definition, formula lines, categories, kinds of import)
 TEXTS = {
-    AGENCY_YTD: (
+    codes.AGENCY_YTD: (
         gettext_lazy(
             "Kostnaden för inhyrd personal (hyrpersonal) från januari till vald månad, per "
             "yrkesgrupp och totalt, jämfört med samma månader föregående år."
@@ -83,7 +75,7 @@ TEXTS = {
         AGENCY_CATEGORIES + OWN_STAFF_CATEGORIES,
         (ACTUALS, BUDGET),
     ),
-    SKR_TARGET_PATH: (
+    codes.SKR_TARGET_PATH: (
         gettext_lazy(
             "Hur stor kostnad för hyrpersonal varje återstående månad av året får ha för att "
             "SKR-måttet i december ska nå årets mål, och vilket mått nuvarande takt ger."
@@ -111,7 +103,7 @@ TEXTS = {
         AGENCY_CATEGORIES + OWN_STAFF_CATEGORIES,
         (ACTUALS, BUDGET),
     ),
-    SKR_SCOPES: (
+    codes.SKR_SCOPES: (
         gettext_lazy(
             "SKR-måttet rullande tolv månader för hela förvaltningen, varje vårdtyp och varje "
             "område, med varje urvals mål."
@@ -139,7 +131,7 @@ TEXTS = {
         AGENCY_CATEGORIES + OWN_STAFF_CATEGORIES,
         (ACTUALS, BUDGET),
     ),
-    BY_DEPARTMENT: (
+    codes.BY_DEPARTMENT: (
         gettext_lazy(
             "Kostnaden för hyrpersonal per verksamhet och yrkesgrupp för vald period, jämfört "
             "med samma månader ett år tidigare."
@@ -148,7 +140,7 @@ TEXTS = {
         AGENCY_CATEGORIES,
         (ACTUALS,),
     ),
-    BY_UNIT: (
+    codes.BY_UNIT: (
         gettext_lazy(
             "Kostnaden för hyrpersonal per enhet (ansvar) och yrkesgrupp för vald period, "
             "jämfört med samma månader ett år tidigare. Kostnader är inga personuppgifter och "
@@ -172,7 +164,7 @@ TEXTS = {
         AGENCY_CATEGORIES,
         (ACTUALS,),
     ),
-    NATIONAL_TREND: (
+    codes.NATIONAL_TREND: (
         gettext_lazy(
             "Vår regions andel hyrpersonal och riksgenomsnittet per kvartal, ur SKR:s "
             "statistik. Andelarna gäller hela regionen, oavsett valt urval."
@@ -181,7 +173,7 @@ TEXTS = {
         (),
         (),
     ),
-    NATIONAL: (
+    codes.NATIONAL: (
         gettext_lazy(
             "Andelen hyrpersonal per region och riksgenomsnittet för ett kvartal, ur SKR:s "
             "statistik. Andelarna gäller hela regionen, oavsett valt urval."
@@ -242,7 +234,7 @@ def about_panel(
                 "den nya verksamheten och det nya området, även bakåt i tiden."
             )
         )
-    if code in (NATIONAL, NATIONAL_TREND):
+    if code in (codes.NATIONAL, codes.NATIONAL_TREND):
         lines.append(
             _(
                 "SKR:s kvartalsstatistik, inlagd av controller (Period;Region;Andel). "

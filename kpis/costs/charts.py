@@ -171,22 +171,33 @@ def agency_r12_figure(table: pd.DataFrame) -> go.Figure:
         xaxis=month_axis(),
         yaxis={"title": {"text": str(TKR)}},
     )
-    table = trim_leading_missing(table, "agency_r12_sek")
-    if table.empty:
-        return empty_figure(layout, chart_style.NO_R12)
-    months = list(table["month"])
-    flags = preliminary_flags(table)
-    data = line_traces(
-        months,
-        scaled_values(table["agency_r12_sek"], 1e3),
+    drawn = _r12_line(
+        table,
+        "agency_r12_sek",
+        lambda values: scaled_values(values, 1e3),
         name=_("Hyrpersonal R12"),
-        colour=BLUE,
-        preliminary=flags,
         unit=str(TKR),
     )
+    if drawn is None:
+        return empty_figure(layout, chart_style.NO_R12)
+    _table, flags, data = drawn
     if any(flags):
         data.append(preliminary_key())
     return make_figure(data, layout)
+
+
+def _r12_line(table: pd.DataFrame, column: str, values, **trace):
+    """Chart 3's or 4's R12 line, from the first month with a value: (the rows drawn,
+    their preliminary flags, the traces), or None when no month has a value.
+    `values(column)` is what is plotted; `trace` names the line and its unit."""
+    table = trim_leading_missing(table, column)
+    if table.empty:
+        return None
+    flags = preliminary_flags(table)
+    traces = line_traces(
+        list(table["month"]), values(table[column]), colour=BLUE, preliminary=flags, **trace
+    )
+    return table, flags, traces
 
 
 # --- chart 4: the SKR measure --------------------------------------------------------
@@ -216,20 +227,11 @@ def skr_measure_figure(
         yaxis={"title": {"text": "%"}, "ticksuffix": " %", "tickformat": ",.1f"},
     )
     table = table.assign(followed=followed if followed is not None else False)
-    table = trim_leading_missing(table, "ratio_pct")
-    if table.empty:
+    drawn = _r12_line(table, "ratio_pct", plot_values, name=_("SKR-mått R12"), unit="%", decimals=2)
+    if drawn is None:
         return empty_figure(layout, chart_style.NO_R12)
+    table, flags, data = drawn
     months = list(table["month"])
-    flags = preliminary_flags(table)
-    data = line_traces(
-        months,
-        plot_values(table["ratio_pct"]),
-        name=_("SKR-mått R12"),
-        colour=BLUE,
-        preliminary=flags,
-        unit="%",
-        decimals=2,
-    )
     ahead = (
         projection[projection["projected_pct"].notna()]
         if projection is not None

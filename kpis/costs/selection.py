@@ -18,8 +18,7 @@ import pandas as pd
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from hyrdash.lib import chart_style
-from hyrdash.lib.page import MONTH, SCOPE, clean_param, month_options, parse_month
+from hyrdash.lib.page import MONTH, SCOPE, MonthSelection, clean_param, month_options, parse_month
 from kpis.costs import series
 from kpis.costs.selectors import CostData
 from kpis.national import series as national_series
@@ -82,7 +81,7 @@ SKR_SCOPES_COLUMNS = ["scope", *series.SERIES["skr-measure"]]
 
 
 @dataclass(frozen=True)
-class Selection:
+class Selection(MonthSelection):
     """What the user chose: month, scope, and the month range of chart 7."""
 
     month: pd.Period
@@ -92,20 +91,12 @@ class Selection:
     range_given: bool = False
 
     @property
-    def month_text(self) -> str:
-        return self.month.strftime("%Y-%m")
-
-    @property
     def start_text(self) -> str:
         return self.start.strftime("%Y-%m")
 
     @property
     def end_text(self) -> str:
         return self.end.strftime("%Y-%m")
-
-    @property
-    def month_label(self) -> str:
-        return chart_style.month_label(self.month)
 
     def params(self, *, scope: Scope | None = None) -> dict[str, str]:
         """The GET parameters that reproduce this selection (for links and downloads), or

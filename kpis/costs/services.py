@@ -27,9 +27,9 @@ from hyrdash.lib.uploads import checksum
 from kpis.batches import (
     MONTHS,
     UNITS,
+    batch_create,
     batch_units_create,
     chosen_replaces,
-    closed_months,
     current_rows_sql,
     identical_batch,
     make_newest_current,
@@ -420,19 +420,14 @@ def costs_import(
     if check.identical_for(replaces) is not None:
         return None, check
     with transaction.atomic():
-        batch = ImportBatch.objects.create(
+        batch, periods = batch_create(
             kind=kind,
-            file_name=file_name[:255],
-            checksum=check.checksum,
-            created_by=user,
-            row_count=check.row_count,
-            totals=check.totals(),
-            skipped=check.skipped,
+            check=check,
+            file_name=file_name,
+            user=user,
             replaces=replaces,
-            closed_months=closed_months(kind=kind, months=check.months),
+            skipped=check.skipped,
         )
-        periods = [period_date(m) for m in check.months]
-        BatchMonth.objects.bulk_create(BatchMonth(batch=batch, period=p) for p in periods)
         _insert_ledger_rows(batch.id, check.rows)
         if replaces == MONTHS:
             make_newest_current(batch=batch, periods=periods)

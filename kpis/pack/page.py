@@ -9,8 +9,7 @@ from urllib.parse import urlencode
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from hyrdash.lib import chart_style
-from hyrdash.lib.page import MONTH, SCOPE, clean_param, month_options, parse_month
+from hyrdash.lib.page import MONTH, SCOPE, MonthSelection, clean_param, month_options, parse_month
 from kpis.costs.selectors import CostData
 from kpis.organisation.selectors import Scope, ScopeError, parse_month_and_scope
 from kpis.pack.services import pack_filename, pack_scope
@@ -18,18 +17,10 @@ from kpis.pack.slides import is_preliminary
 
 
 @dataclass(frozen=True)
-class PackSelection:
+class PackSelection(MonthSelection):
     month: pd.Period
     scope: Scope
     range_given: bool = False  # the shared selection form asks
-
-    @property
-    def month_text(self) -> str:
-        return self.month.strftime("%Y-%m")
-
-    @property
-    def month_label(self) -> str:
-        return chart_style.month_label(self.month)
 
     def params(self) -> dict[str, str]:
         return {MONTH: self.month_text, SCOPE: self.scope.key}

@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 
 from hyrdash.lib import chart_style
 from hyrdash.lib.coverage import listed
+from hyrdash.lib.periods import consecutive_runs
 from kpis.costs.selection import national_quarter
 from kpis.models import ImportBatch
 from kpis.pack import selectors
-from kpis.pack.slides import PackInput, is_preliminary, sick_leave_month
+from kpis.pack.figures import PackInput, is_preliminary
+from kpis.pack.slides import sick_leave_month
 
 # Months back from the pack's month whose data its charts read (R12 over four years).
 WINDOW = 47
@@ -22,14 +24,9 @@ WINDOW = 47
 
 def month_ranges(months: Iterable[pd.Period]) -> str:
     """'2021-01 – 2024-09, 2024-11': consecutive months as one range; '–' for none."""
-    runs: list[list[pd.Period]] = []
-    for month in sorted(months):
-        if runs and month == runs[-1][-1] + 1:
-            runs[-1].append(month)
-        else:
-            runs.append([month])
     texts = [
-        f"{run[0]:%Y-%m}" if len(run) == 1 else f"{run[0]:%Y-%m} – {run[-1]:%Y-%m}" for run in runs
+        f"{run[0]:%Y-%m}" if len(run) == 1 else f"{run[0]:%Y-%m} – {run[-1]:%Y-%m}"
+        for run in consecutive_runs(months)
     ]
     return ", ".join(texts) or "–"
 

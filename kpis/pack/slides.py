@@ -9,8 +9,7 @@ here, so they are absent from the chart's embedded workbook, not zero.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 import pandas as pd
 from django.utils.translation import gettext as _
@@ -50,8 +49,20 @@ from kpis.costs.selection import (
 from kpis.costs.series import PROFESSION_LABELS, PROFESSIONS
 from kpis.models import CareType
 from kpis.organisation.selectors import HSF, Scope
-from kpis.pack.selectors import Comments, TextSlideRow
-from kpis.registry import SERIES_EXPORTS
+from kpis.pack.figures import (
+    PackInput,
+    from_first_value,
+    in_mkr,
+    in_pct,
+    in_tkr,
+    is_preliminary,
+    latest_value,
+    monthly_spec,
+    preliminary_months,
+    preliminary_note,
+    scaled,
+)
+from kpis.pack.selectors import TextSlideRow
 from kpis.sick_leave.series import sick_leave_target
 
 PERCENT = number_format(2, " %")
@@ -65,70 +76,7 @@ DEPARTMENT_BARS = 8
 SICK_LEAVE_R12 = "sick-leave-r12"  # the sick-leave page's chart code (its comment's key)
 
 
-def is_preliminary(data, month: pd.Period) -> bool:
-    """Whether a month's figures may still change (the month is not closed).
-
-    The pack's one call of the rule (each data set's `is_preliminary`, which another
-    change is making into one rule for every kind): swap it here.
-    """
-    return data.is_preliminary(month)
-
-
-@dataclass
-class PackInput:
-    """What the slides are built from: the month and scope, the month's comments, the
-    national table, and the data sets export_kpi's series load (each loaded once)."""
-
-    month: pd.Period
-    scope: Scope
-    comments: Comments
-    national: pd.DataFrame
-    region: str
-    loaded: dict = field(default_factory=dict)
-
-    def data(self, name: str):
-        """The data set series `name` is built from (its export's loader), loaded once."""
-        load = SERIES_EXPORTS[name].load
-        if load not in self.loaded:
-            self.loaded[load] = load()
-        return self.loaded[load]
-
-    def series(self, name: str, *, scope: Scope | None = None, start=None, end=None, **extra):
-        """The table `export_kpi <name>` prints for these months and scope."""
-        export = SERIES_EXPORTS[name]
-        return export.build(
-            self.data(name), scope=scope or self.scope, start=start, end=end, **extra
-        )
-
-    @property
-    def costs(self):
-        return self.data("agency-monthly")
-
-    def titled(self, text: str, scope: Scope | None = None) -> str:
-        return f"{text} – {(scope or self.scope).label}"
-
-
-# --- units -----------------------------------------------------------------------------
-
-
-def _scaled(values: Iterable, divisor: float, decimals: int) -> list[float | None]:
-    """Values in the slide's unit, rounded to what the workbook keeps; NaN becomes None."""
-    return [None if pd.isna(v) else round(float(v) / divisor, decimals) for v in values]
-
-
-def in_mkr(values: Iterable) -> list[float | None]:
-    """SEK as mkr, to the thousand kronor."""
-    return _scaled(values, 1_000_000, 3)
-
-
-def in_tkr(values: Iterable) -> list[float | None]:
-    """SEK as tkr, to the hundred kronor."""
-    return _scaled(values, 1_000, 1)
-
-
-def in_pct(values: Iterable) -> list[float | None]:
-    """Percentages as export_kpi rounds them (3 decimals)."""
-    return _scaled(values, 1, 3)
+# --- labels ----------------------------------------------------------------------------
 
 
 def _unit(unit) -> str:
@@ -141,58 +89,6 @@ def _month(period: pd.Period) -> str:
 
 def _short(period: pd.Period | str) -> str:
     return chart_style.short_month_label(period)
-
-
-def _preliminary_months(data, months: Iterable[str]) -> list[pd.Period]:
-    return [pd.Period(m, freq="M") for m in months if is_preliminary(data, pd.Period(m, freq="M"))]
-
-
-def _preliminary_note(months: Sequence[pd.Period]) -> str:
-    """'Preliminär: jan–mar 2024, okt 2024': consecutive months as one range."""
-    runs: list[list[pd.Period]] = []
-    for month in sorted(months):
-        if runs and month == runs[-1][-1] + 1:
-            runs[-1].append(month)
-        else:
-            runs.append([month])
-    ranges = ", ".join(chart_style.range_label(run[0], run[-1]) for run in runs)
-    return _("Preliminär: %(months)s") % {"months": ranges}
-
-
-def _latest(table: pd.DataFrame, month: str, column: str) -> float | None:
-    found = table.loc[table["month"] == month, column]
-    return None if found.empty or pd.isna(found.iloc[0]) else float(found.iloc[0])
-
-
-def _from_first_value(table: pd.DataFrame, column: str, months: int) -> pd.DataFrame:
-    """The last `months` rows, starting no earlier than the first row with a value."""
-    present = table[column].notna().to_numpy()
-    if present.any():
-        table = table.iloc[present.argmax() :]
-    return table.tail(months).reset_index(drop=True)
-
-
-def _monthly_spec(
-    data,
-    kind: str,
-    months: Sequence[str],
-    series: list[Series],
-    **style,
-) -> ChartSpec:
-    """A chart over months ('YYYY-MM' -> 'okt 2024'), preliminary months starred."""
-    categories = [_short(m) for m in months]
-    marked = _preliminary_months(data, months)
-    if not categories:  # no month with a value yet: one empty month, not an empty chart
-        categories = [""]
-        series = [Series(s.name, [None], s.color) for s in series]
-    return ChartSpec(
-        kind,
-        categories,
-        series,
-        marked_categories={_short(m) for m in marked},
-        marked_note=_preliminary_note(marked) if marked else "",
-        **style,
-    )
 
 
 # --- the title ---------------------------------------------------------------------------
@@ -251,7 +147,7 @@ def ytd_slide(p: PackInput) -> ChartSlide:
         if is_preliminary(p.costs, m)
     ]
     if marked:
-        notes.append(_preliminary_note(marked) + ".")
+        notes.append(preliminary_note(marked) + ".")
     chart = ChartSpec(
         "clustered_bar",
         [str(PROFESSION_LABELS[code]) for code in PROFESSIONS],
@@ -282,7 +178,7 @@ def monthly_slide(p: PackInput) -> ChartSlide:
         values = in_mkr(totals.get(f"{year}-{m:02d}", float("nan")) for m in range(1, 13))
         if any(v is not None for v in values) or year == month.year:
             series.append(Series(str(year), values))
-    marked = _preliminary_months(p.costs, totals.index)
+    marked = preliminary_months(p.costs, totals.index)
     abbrs = {chart_style.month_abbr(m.month) for m in marked}
     chart = ChartSpec(
         "line",
@@ -291,7 +187,7 @@ def monthly_slide(p: PackInput) -> ChartSlide:
         number_format=ONE_DECIMAL,
         unit_label=_unit(MKR),
         marked_categories=abbrs,
-        marked_note=_preliminary_note(marked) if marked else "",
+        marked_note=preliminary_note(marked) if marked else "",
     )
     now, before = (totals.get(m.strftime("%Y-%m")) for m in (month, month - 12))
     headline = f"{chart_style.upper_first(_month(month))}: {format_mkr(now)} · " + (
@@ -307,8 +203,8 @@ def monthly_slide(p: PackInput) -> ChartSlide:
 def r12_slide(p: PackInput) -> ChartSlide:
     """KPI 3: agency cost R12 (tkr), up to four years."""
     month = p.month
-    table = _from_first_value(p.series("agency-r12", end=month), "agency_r12_sek", R12_MONTHS)
-    chart = _monthly_spec(
+    table = from_first_value(p.series("agency-r12", end=month), "agency_r12_sek", R12_MONTHS)
+    chart = monthly_spec(
         p.costs,
         "line",
         table["month"],
@@ -316,8 +212,8 @@ def r12_slide(p: PackInput) -> ChartSlide:
         number_format=WHOLE,
         unit_label=_unit(TKR),
     )
-    now = _latest(table, month.strftime("%Y-%m"), "agency_r12_sek")
-    before = _latest(table, (month - 12).strftime("%Y-%m"), "agency_r12_sek")
+    now = latest_value(table, month.strftime("%Y-%m"), "agency_r12_sek")
+    before = latest_value(table, (month - 12).strftime("%Y-%m"), "agency_r12_sek")
     if now is None:
         headline = _("R12 saknas: det behövs utfall för tolv månader i följd.")
     else:
@@ -337,11 +233,11 @@ def r12_slide(p: PackInput) -> ChartSlide:
 def skr_slide(p: PackInput) -> ChartSlide:
     """KPI 4: the SKR measure R12 with the year's target (%)."""
     month = p.month
-    table = _from_first_value(p.series("skr-measure", end=month), "ratio_pct", MONTHS_SHOWN)
+    table = from_first_value(p.series("skr-measure", end=month), "ratio_pct", MONTHS_SHOWN)
     series = [Series(_("SKR-mått"), in_pct(table["ratio_pct"]))]
     if table["target_pct"].notna().any():
         series.append(Series(_("Mål"), in_pct(table["target_pct"]), color="000000"))
-    chart = _monthly_spec(
+    chart = monthly_spec(
         p.costs,
         "line",
         table["month"],
@@ -351,8 +247,8 @@ def skr_slide(p: PackInput) -> ChartSlide:
         unit_label="%",
         dashed_series={_("Mål")} if len(series) > 1 else frozenset(),
     )
-    now = _latest(table, month.strftime("%Y-%m"), "ratio_pct")
-    target = _latest(table, month.strftime("%Y-%m"), "target_pct")
+    now = latest_value(table, month.strftime("%Y-%m"), "ratio_pct")
+    target = latest_value(table, month.strftime("%Y-%m"), "target_pct")
     if now is None:
         headline = _("SKR-måttet saknas: det behövs utfall för tolv månader i följd.")
     elif target is None:
@@ -427,7 +323,7 @@ def target_path_slide(p: PackInput) -> ChartSlide:
     ]
     if path.target_pct is not None:
         series.append(Series(names["target"], in_pct([path.target_pct] * 12), color="000000"))
-    marked = _preliminary_months(p.costs, table.index)
+    marked = preliminary_months(p.costs, table.index)
     chart = ChartSpec(
         "line",
         chart_style.month_abbrs(),
@@ -437,7 +333,7 @@ def target_path_slide(p: PackInput) -> ChartSlide:
         unit_label="%",
         dashed_series={names["projected"], names["target"]} & {s.name for s in series},
         marked_categories={chart_style.month_abbr(m.month) for m in marked},
-        marked_note=_preliminary_note(marked) if marked else "",
+        marked_note=preliminary_note(marked) if marked else "",
     )
     unit = money_unit([path.agency_allowed_per_month_sek, path.agency_run_rate_per_month_sek])
     labels = paths.row_labels(path, month)
@@ -467,9 +363,9 @@ def skr_scopes_slide(p: PackInput) -> ChartSlide:
     for scope in dashboard_scopes(p.costs):
         table = p.series("skr-measure", scope=scope, start=earlier, end=month)
         labels.append(scope.label)
-        now.append(_latest(table, month.strftime("%Y-%m"), "ratio_pct"))
-        before.append(_latest(table, earlier.strftime("%Y-%m"), "ratio_pct"))
-        targets.append(_latest(table, month.strftime("%Y-%m"), "target_pct"))
+        now.append(latest_value(table, month.strftime("%Y-%m"), "ratio_pct"))
+        before.append(latest_value(table, earlier.strftime("%Y-%m"), "ratio_pct"))
+        targets.append(latest_value(table, month.strftime("%Y-%m"), "target_pct"))
     target_name = _("Mål %(year)s") % {"year": month.year}
     series = [Series(_short(earlier), in_pct(before)), Series(_short(month), in_pct(now))]
     if any(t is not None for t in targets):
@@ -497,7 +393,7 @@ def skr_scopes_slide(p: PackInput) -> ChartSlide:
         headline = _("SKR-måttet saknas: det behövs utfall för tolv månader i följd.")
     note = None
     if is_preliminary(p.costs, month):
-        note = _preliminary_note([month]) + "."
+        note = preliminary_note([month]) + "."
     title = _("SKR-måttet R12 per vårdtyp och område")
     return ChartSlide(title, headline, chart, comment=p.comments.get(SKR_SCOPES), note=note)
 
@@ -511,7 +407,7 @@ def r12_area_slide(p: PackInput) -> ChartSlide:
     series = [Series(str(area), in_mkr(wide[area])) for area in wide.columns]
     if not series:
         series = [Series(_("Kostnad R12"), [])]
-    chart = _monthly_spec(
+    chart = monthly_spec(
         p.costs, "line", list(wide.index), series, number_format=ONE_DECIMAL, unit_label=_unit(MKR)
     )
     key = month.strftime("%Y-%m")
@@ -561,7 +457,7 @@ def personnel_slide(p: PackInput, scope: Scope) -> ChartSlide:
         _("Utfall %(year)s") % {"year": year},
         _("Budget %(year)s") % {"year": year},
     )
-    marked = _preliminary_months(p.costs, actual.dropna().index)
+    marked = preliminary_months(p.costs, actual.dropna().index)
     chart = ChartSpec(
         "bar",
         chart_style.month_abbrs(),
@@ -576,7 +472,7 @@ def personnel_slide(p: PackInput, scope: Scope) -> ChartSlide:
         unit_label=_unit(TKR),
         dashed_series={budget_name},
         marked_categories={chart_style.month_abbr(m.month) for m in marked},
-        marked_note=_preliminary_note(marked) if marked else "",
+        marked_note=preliminary_note(marked) if marked else "",
     )
     ytd = {
         column: periods.year_to_date(
@@ -656,7 +552,7 @@ def department_slide(p: PackInput) -> ChartSlide | None:
     notes = []
     marked = [m for m in pd.period_range(start, end, freq="M") if is_preliminary(p.costs, m)]
     if marked:
-        notes.append(_preliminary_note(marked) + ".")
+        notes.append(preliminary_note(marked) + ".")
     if len(table) > DEPARTMENT_BARS:
         notes.append(
             _("De %(count)s största av %(total)s; övriga summerade.")
@@ -686,9 +582,9 @@ def hours_slide(p: PackInput) -> ChartSlide:
         columns=PROFESSIONS
     )
     series = [
-        Series(str(PROFESSION_LABELS[code]), _scaled(wide[code], 1, 1)) for code in PROFESSIONS
+        Series(str(PROFESSION_LABELS[code]), scaled(wide[code], 1, 1)) for code in PROFESSIONS
     ]
-    chart = _monthly_spec(
+    chart = monthly_spec(
         p.costs, "line", list(wide.index), series, number_format=WHOLE, unit_label=_("Timmar")
     )
     totals = wide.sum(axis=1, min_count=1)
@@ -780,7 +676,7 @@ def sick_leave_slide(p: PackInput) -> ChartSlide | None:
         series.append(Series(_("Mål"), in_pct(pd.Series(targets, dtype="float64")), color="000000"))
         dashed = frozenset({_("Mål")})
     chart = _sick_leave_spec(data, list(wide.index), series, dashed)
-    now = _latest(table[table["group"] == "total"], end.strftime("%Y-%m"), "rate_r12_pct")
+    now = latest_value(table[table["group"] == "total"], end.strftime("%Y-%m"), "rate_r12_pct")
     if now is None:
         headline = _("R12 saknas eller visas inte för %(month)s.") % {"month": _month(end)}
     else:
@@ -803,7 +699,7 @@ def sick_leave_slide(p: PackInput) -> ChartSlide | None:
 
 def _sick_leave_spec(data, months, series, dashed) -> ChartSpec:
     """Lines close together (the areas' rates) get no value labels: they would overlap."""
-    return _monthly_spec(
+    return monthly_spec(
         data,
         "line",
         months,

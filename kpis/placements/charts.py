@@ -113,21 +113,18 @@ def hours_comparison_figure(table: pd.DataFrame) -> go.Figure:
     if table.empty:
         return empty_figure(layout, _("Inga timmar ännu"))
     months = [f"{month}-01" for month in table["month"]]
-    flags = [False] * len(months)
-    data = line_traces(
-        months,
-        plot_values(table["placement_hours"]),
-        name=_("Bemanningssystemet"),
-        colour=PALETTE[0],
-        preliminary=flags,
-        unit=_("timmar"),
-    ) + line_traces(
-        months,
-        plot_values(table["ledger_hours"]),
-        name=_("Huvudboken"),
-        colour=PALETTE[1],
-        preliminary=flags,
-        unit=_("timmar"),
-        symbol="square",
-    )
+    data = []
+    for column, name, colour, symbol in (
+        ("placement_hours", _("Bemanningssystemet"), PALETTE[0], "circle"),
+        ("ledger_hours", _("Huvudboken"), PALETTE[1], "square"),
+    ):
+        data += line_traces(
+            months,
+            plot_values(table[column]),
+            name=name,
+            colour=colour,
+            preliminary=[False] * len(months),
+            unit=_("timmar"),
+            symbol=symbol,
+        )
     return make_figure(data, layout)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kpis.models import Unit, UploadBatch
+from kpis.models import PendingFile, Unit, UploadBatch
 
 
 class PlacementBatch(UploadBatch):
@@ -68,24 +68,10 @@ class Placement(models.Model):
         return f"{self.consultant_id} {self.unit_id} {self.start}–{self.end or ''}"
 
 
-class PendingPlacementUpload(models.Model):
+class PendingPlacementUpload(PendingFile):
     """A checked placements file waiting for its uploader's confirmation."""
 
-    file_name = models.CharField(max_length=255)
-    data = models.BinaryField()
-    checksum = models.CharField(max_length=64)
     summary = models.JSONField(default=dict)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    # Once confirmed or cancelled the file is dropped, but the record stays a while, so
-    # that going back to its page says what became of it (hyrdash.lib.uploads).
-    outcome = models.CharField(max_length=10, blank=True, default="")
-    batch_id = models.PositiveIntegerField(null=True, blank=True)
-
-    def __str__(self):
-        return self.file_name
 
 
 class PlacementAction(models.Model):

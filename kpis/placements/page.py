@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from hyrdash.lib import chart_style
 from hyrdash.lib.formatting import MISSING, format_number
 from hyrdash.lib.page import Chart, Column, Table, make_table, month_table, sentences, table_note
+from hyrdash.lib.uploads import identical_message
 from kpis.placements import charts, rules, series
 from kpis.placements.forms import ListFilterForm
 from kpis.placements.models import PlacementAction
@@ -126,15 +127,7 @@ def list_table(placements: pd.DataFrame, selection: ListSelection) -> pd.DataFra
 def unchanged_message(check) -> str:
     """Why a file that changes nothing was not kept for confirmation."""
     if check.identical_to is not None:
-        batch = check.identical_to
-        return _(
-            "Filen är identisk med import %(id)s (%(name)s, %(when)s) och används redan; "
-            "inget har ändrats."
-        ) % {
-            "id": batch.id,
-            "name": batch.file_name,
-            "when": timezone.localtime(batch.created_at).strftime("%Y-%m-%d %H:%M"),
-        }
+        return identical_message(check.identical_to)
     return _(
         "Filen ändrar inget: alla dess %(rows)s placeringar används redan med samma "
         "uppgifter. Inget har sparats."

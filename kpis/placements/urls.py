@@ -1,5 +1,6 @@
 from django.urls import path
 
+from hyrdash.lib.uploads import upload_urls
 from kpis.placements import views
 
 app_name = "placements"
@@ -11,10 +12,5 @@ urlpatterns = [
     path("konsult/<str:consultant_id>/atgard/", views.action, name="action"),
     path("overgangsbeslut/", views.transition, name="transition"),
     path("timmar/", views.hours, name="hours"),
-    path("importera/", views.upload, name="upload"),
-    path(
-        "importera/<int:placement_upload_id>/bekrafta/", views.upload_confirm, name="upload_confirm"
-    ),
-    path("importer/", views.batches, name="batches"),
-    path("importer/<int:placement_import_id>/angra/", views.batch_undo, name="batch_undo"),
+    *upload_urls(views, pending="placement_upload_id", batch="placement_import_id"),
 ]

@@ -14,6 +14,8 @@ start date and has a batch model of its own (PlacementBatch).
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -25,11 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hyrdash.lib import exports, pagecache
+from hyrdash.lib import exports, pagecache, uploads
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.page import clean_param
-from hyrdash.lib.tabular import ExtractError
-from hyrdash.lib.uploads import cancel, finished, pending_upload_create, problem_lines, store
 from kpis import data_version, roles
 from kpis.placements import page, selectors, services
 from kpis.placements.forms import ActionForm, PlacementUploadForm
@@ -39,24 +39,24 @@ VIEW = roles.VIEW_PLACEMENTS
 IMPORT = roles.IMPORT_PLACEMENTS
 
 
-def _selection(request):
+def _logged_list(request, what: str):
+    """The list the GET parameters ask for, its access logged as `what`: (the
+    placements, the filter form, the selection, the list's table)."""
     placements = selectors.placements_frame()
     form, selection, problems = page.list_selection(
         request.GET, placements=placements, areas=selectors.area_names()
     )
     for problem in problems:
         messages.warning(request, problem)
-    return placements, form, selection
+    table = page.list_table(placements, selection)
+    services.access_log(what=what, user=request.user, filters=selection.filters())
+    return placements, form, selection, table
 
 
 @permission_required(VIEW, raise_exception=True)
 def placement_list(request):
     """The consultants per operating unit, most urgent first, on a date, filtered."""
-    placements, form, selection = _selection(request)
-    table = page.list_table(placements, selection)
-    services.access_log(
-        what=PlacementAccessLog.What.LIST, user=request.user, filters=selection.filters()
-    )
+    placements, form, selection, table = _logged_list(request, PlacementAccessLog.What.LIST)
     context = {
         "nav": "placements",
         "form": form,
@@ -73,11 +73,7 @@ def placement_list(request):
 @permission_required(VIEW, raise_exception=True)
 def placement_csv(request):
     """The list as CSV for Swedish Excel, with names: logged like the page."""
-    placements, _form, selection = _selection(request)
-    table = page.list_table(placements, selection)
-    services.access_log(
-        what=PlacementAccessLog.What.CSV, user=request.user, filters=selection.filters()
-    )
+    _placements, _form, selection, table = _logged_list(request, PlacementAccessLog.What.CSV)
     return exports.download(
         page.csv_table(table, selectors.latest_actions()), page.csv_filename(selection.on)
     )
@@ -186,68 +182,46 @@ def _hours_chart(area: str, today):
 @permission_required(IMPORT, raise_exception=True)
 def upload(request):
     """Step 1: check the file and keep it until the uploader confirms."""
-    problems = []
-    if request.method == "POST":
-        form = PlacementUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload_file = form.cleaned_data["file"]
-            data = upload_file.read()
-            try:
-                check = services.placements_check(data=data)
-            except (ExtractError, ServiceError) as exc:
-                problems = problem_lines(exc)
-            else:
-                if check.changes_nothing:
-                    messages.info(request, page.unchanged_message(check))
-                    return redirect("placements:upload")
-                pending = pending_upload_create(
-                    PendingPlacementUpload,
-                    upload_file=upload_file,
-                    data=data,
-                    checksum=check.checksum,
-                    user=request.user,
-                    summary=check.summary(),
-                )
-                return redirect("placements:upload_confirm", placement_upload_id=pending.id)
-    else:
-        form = PlacementUploadForm()
-    return render(
+    form = PlacementUploadForm(*uploads.posted(request))
+    return uploads.check_upload(
         request,
-        "placements/upload.html",
-        {"form": form, "problems": problems, "nav": "placements"},
-        status=400 if problems or form.errors else 200,
+        form,
+        check=lambda data: services.placements_check(data=data),
+        unchanged=lambda check: _unchanged(request, check),
+        pending_model=PendingPlacementUpload,
+        keep=lambda check: {"summary": check.summary()},
+        confirm_url="placements:upload_confirm",
+        page=lambda problems: _upload_page(request, form, problems),
     )
 
 
+def _unchanged(request, check):
+    if not check.changes_nothing:
+        return None
+    messages.info(request, page.unchanged_message(check))
+    return redirect("placements:upload")
+
+
+def _upload_page(request, form, problems):
+    context = {"form": form, "nav": "placements"}
+    return uploads.upload_page(request, "placements/upload.html", context, problems)
+
+
 @permission_required(IMPORT, raise_exception=True)
-def upload_confirm(request, placement_upload_id):
+@uploads.waiting_upload(
+    PendingPlacementUpload, history_url="placements:batches", upload_url="placements:upload"
+)
+def upload_confirm(request, pending):
     """Step 2: show what will be stored, and store it when the uploader confirms."""
-    pending = PendingPlacementUpload.objects.filter(
-        pk=placement_upload_id, created_by=request.user
-    ).first()
-    if pending is None or pending.outcome:
-        return finished(
-            request,
-            pending,
-            history_url=reverse("placements:batches"),
-            upload_url=reverse("placements:upload"),
-        )
     if request.method == "POST":
         if "cancel" in request.POST:
-            return cancel(request, pending, "placements:upload")
-        return store(
+            return uploads.cancel(request, pending, "placements:upload")
+        return uploads.store(
             request,
             pending,
-            lambda: services.placements_import(
-                data=bytes(pending.data), file_name=pending.file_name, user=request.user
-            ),
-            refused=lambda lines: render(
-                request,
-                "placements/upload.html",
-                {"form": PlacementUploadForm(), "problems": lines, "nav": "placements"},
-                status=400,
-            ),
-            stored=lambda batch, check: page.stored_message(batch, check),
+            partial(services.placements_import, user=request.user),
+            refused=lambda lines: _upload_page(request, PlacementUploadForm(), lines),
+            stored=page.stored_message,
             done_url="placements:batches",
         )
     return render(
@@ -266,10 +240,10 @@ def batches(request):
 @require_POST
 @permission_required(IMPORT, raise_exception=True)
 def batch_undo(request, placement_import_id):
-    try:
-        batch = services.placements_undo(batch_id=placement_import_id, user=request.user)
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, page.undone_message(batch))
-    return redirect("placements:batches")
+    return uploads.undo(
+        request,
+        services.placements_undo,
+        batch_id=placement_import_id,
+        message=page.undone_message,
+        done_url="placements:batches",
+    )

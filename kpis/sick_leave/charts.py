@@ -43,6 +43,28 @@ RATE_SPAN = 1.0
 PCT_AXIS = {"ticksuffix": " %", "tickformat": ",.1f"}
 
 
+def _from_first_value(values: pd.Series) -> pd.Series | None:
+    """A line from its first month with a value; None for one without any."""
+    values = trim_leading_missing(values.to_frame("v"), "v")["v"]
+    return None if values.isna().all() else values
+
+
+def _preliminary(values: pd.Series, preliminary: set[str]) -> bool:
+    return any(month in preliminary for month in values.index)
+
+
+def _pct_line(values: pd.Series, preliminary: set[str], **trace) -> list[dict]:
+    """A line of sick leave in % per month, to the hundredth; `trace` its name and look."""
+    return line_traces(
+        list(values.index),
+        plot_values(values),
+        preliminary=[month in preliminary for month in values.index],
+        unit="%",
+        decimals=2,
+        **trace,
+    )
+
+
 def sick_leave_lines_figure(
     lines: dict[str, pd.Series],
     *,
@@ -77,16 +99,14 @@ def sick_leave_lines_figure(
         | PCT_AXIS
         | ({"range": value_range} if value_range else {}),
     )
+    drawn = {
+        label: shown
+        for label, values in lines.items()
+        if (shown := _from_first_value(values)) is not None
+    }
     data: list[dict] = []
-    any_preliminary = False
     others = 0
-    for label, values in lines.items():
-        values = trim_leading_missing(values.to_frame("v"), "v")["v"]
-        if values.isna().all():
-            continue
-        months = list(values.index)
-        flags = [m in preliminary for m in months]
-        any_preliminary |= any(flags)
+    for label, values in drawn.items():
         if label == emphasis:
             colour, symbol, width = BLUE, "circle", 3.5
         else:
@@ -94,17 +114,10 @@ def sick_leave_lines_figure(
             symbol = SYMBOLS[(others + 1) % len(SYMBOLS)]
             width = 2
             others += 1
-        data += line_traces(
-            months,
-            plot_values(values),
-            name=label,
-            colour=colour,
-            symbol=symbol,
-            width=width,
-            preliminary=flags,
-            unit="%",
-            decimals=2,
+        data += _pct_line(
+            values, preliminary, name=label, colour=colour, symbol=symbol, width=width
         )
+    any_preliminary = any(_preliminary(values, preliminary) for values in drawn.values())
     if not data:
         return empty_figure(layout, empty)
     if targets is not None:
@@ -169,23 +182,12 @@ def sick_leave_duration_figure(
         ("long_term_share_r12_pct", long_name, BLUE, "circle", {"x": "x", "y": "y"}),
         ("short_term_rate_r12_pct", short_name, VERMILLION, "square", {"x": "x2", "y": "y2"}),
     ):
-        values = trim_leading_missing(table[[column]], column)[column]
-        if values.isna().all():
-            continue
-        months = list(values.index)
-        flags = [m in preliminary for m in months]
-        any_preliminary |= any(flags)
-        data += line_traces(
-            months,
-            plot_values(values),
-            name=name,
-            colour=colour,
-            symbol=symbol,
-            preliminary=flags,
-            unit="%",
-            decimals=2,
-            axes=axes,
-        )
+        values = _from_first_value(table[column])
+        if values is not None:
+            data += _pct_line(
+                values, preliminary, name=name, colour=colour, symbol=symbol, axes=axes
+            )
+            any_preliminary |= _preliminary(values, preliminary)
     if any_preliminary:
         data.append(preliminary_key())
     return make_figure(data, layout)

@@ -23,6 +23,7 @@ from hyrdash.lib.formatting import format_pct
 from hyrdash.lib.page import (
     Chart,
     Column,
+    MonthSelection,
     Table,
     mark_followed,
     month_options,
@@ -68,17 +69,9 @@ CHART_CODES = list(CHARTS)
 
 
 @dataclass(frozen=True)
-class Selection:
+class Selection(MonthSelection):
     month: pd.Period
     scope: Scope
-
-    @property
-    def month_text(self) -> str:
-        return self.month.strftime("%Y-%m")
-
-    @property
-    def month_label(self) -> str:
-        return chart_style.month_label(self.month)
 
     @property
     def start(self) -> pd.Period:
@@ -389,23 +382,20 @@ def build_charts(data: SickLeaveData, selection: Selection) -> list[Chart]:
             what=parts,
             with_target=True,
         ),
-        _lines_chart(
-            GENDER,
-            "2",
-            tables[GENDER],
-            data,
-            selection,
-            labels=series.GROUP_LABELS | total,
-            what=_("per kön"),
-        ),
-        _lines_chart(
-            AGE,
-            "3",
-            tables[AGE],
-            data,
-            selection,
-            labels=series.GROUP_LABELS | total,
-            what=_("per åldersgrupp"),
+        *(
+            _lines_chart(
+                code,
+                number,
+                tables[code],
+                data,
+                selection,
+                labels=series.GROUP_LABELS | total,
+                what=what,
+            )
+            for code, number, what in (
+                (GENDER, "2", _("per kön")),
+                (AGE, "3", _("per åldersgrupp")),
+            )
         ),
         _duration_chart(tables[DURATION], data, selection),
     ]

@@ -21,16 +21,16 @@ from kpis import data_version
 from kpis.batches import (
     MONTHS,
     UNITS,
+    batch_create,
     batch_units_create,
     chosen_replaces,
-    closed_months,
     current_rows_sql,
     identical_batch,
     nearest_earlier_months,
     refresh_months,
     units_per_month,
 )
-from kpis.models import BatchMonth, ImportBatch, SickLeaveRow, Unit
+from kpis.models import ImportBatch, SickLeaveRow, Unit
 from kpis.sick_leave import cached
 from kpis.sick_leave.extracts import SICK_HOURS, SICK_LEAVE_HOURS, parse_sick_leave
 
@@ -258,18 +258,9 @@ def sick_leave_import(
         return None, check
     kind = ImportBatch.Kind.SICK_LEAVE
     with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            kind=kind,
-            file_name=file_name[:255],
-            checksum=check.checksum,
-            created_by=user,
-            row_count=check.row_count,
-            totals=check.totals(),
-            replaces=replaces,
-            closed_months=closed_months(kind=kind, months=check.months),
+        batch, periods = batch_create(
+            kind=kind, check=check, file_name=file_name, user=user, replaces=replaces
         )
-        periods = [period_date(m) for m in check.months]
-        BatchMonth.objects.bulk_create(BatchMonth(batch=batch, period=p) for p in periods)
         _insert_sick_leave_rows(batch.id, check.rows)
         if replaces == UNITS:
             batch_units_create(batch=batch, units=units_per_month(check.rows))

@@ -10,12 +10,11 @@ Without --through or --reopen-from it prints where the kind's closed months end.
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from hyrdash.lib.commands import month_option, user_named
 from hyrdash.lib.errors import ServiceError
 from kpis.batches import closed_through, month_status_set, month_status_text
-from kpis.management.commands.export_kpi import parse_month
 from kpis.models import ClosedThrough, ImportBatch
 
 KINDS = [value for value, _label in ClosedThrough._meta.get_field("kind").choices]
@@ -40,9 +39,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         kind = options["kind"]
         label = ImportBatch.Kind(kind).label
-        user = self.user(options["user"])
-        through = parse_month(options["through"], "--through")
-        reopen = parse_month(options["reopen_from"], "--reopen-from")
+        user = user_named(options["user"])
+        through = month_option(options["through"], "--through")
+        reopen = month_option(options["reopen_from"], "--reopen-from")
         if through is None and reopen is None:
             last = closed_through(kind=kind)
             if last is None:
@@ -59,11 +58,3 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{label}: " + month_status_text(period=period, closed=closed, through=last)
         )
-
-    def user(self, username: str | None):
-        if not username:
-            return None
-        try:
-            return get_user_model().objects.get(username=username)
-        except get_user_model().DoesNotExist as exc:
-            raise CommandError(f"Användaren {username} finns inte.") from exc

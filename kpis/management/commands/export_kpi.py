@@ -23,6 +23,7 @@ import re
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 
+from hyrdash.lib.commands import month_option
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.exports import to_csv
 from kpis.organisation import selectors as org_selectors
@@ -30,19 +31,7 @@ from kpis.registry import DATE, MONTH, RANGE, SERIES_EXPORTS, YEAR, SeriesExport
 
 EXPORTS = SERIES_EXPORTS
 
-MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def parse_month(text: str | None, option: str) -> pd.Period | None:
-    """'YYYY-MM' -> Period; None stays None; anything else is a CommandError."""
-    if text is None:
-        return None
-    if not MONTH_RE.fullmatch(text.strip()):
-        raise CommandError(
-            f"{option}: ”{text}” är ingen giltig månad; skriv ÅÅÅÅ-MM, till exempel 2024-03."
-        )
-    return pd.Period(text.strip(), freq="M")
 
 
 def parse_date(text: str, option: str) -> dt.date:
@@ -59,32 +48,32 @@ def parse_date(text: str, option: str) -> dt.date:
 
 def period_for(name: str, export: SeriesExport, options: dict) -> dict:
     """What the series is built for: {"year"}, {"on"} or {"start", "end"}, checked."""
-    months = ("month", "start", "end")
     if export.months != DATE and options["on"] is not None:
         raise CommandError(f"Serien {name} tar inte --on.")
     if export.months == YEAR:
-        if any(options[key] is not None for key in months):
-            raise CommandError(f"Serien {name} tar --year, inte --month, --from eller --to.")
-        if options["year"] is None:
-            raise CommandError(f"Serien {name} kräver --year ÅÅÅÅ.")
-        return {"year": options["year"]}
+        return {"year": _instead_of_months(name, options, "year", "ÅÅÅÅ")}
     if options["year"] is not None:
         raise CommandError(f"Serien {name} tar inte --year.")
     if export.months == DATE:
-        if any(options[key] is not None for key in months):
-            raise CommandError(f"Serien {name} tar --on, inte --month, --from eller --to.")
-        if options["on"] is None:
-            raise CommandError(f"Serien {name} kräver --on ÅÅÅÅ-MM-DD.")
-        return {"on": parse_date(options["on"], "--on")}
+        return {"on": parse_date(_instead_of_months(name, options, "on", "ÅÅÅÅ-MM-DD"), "--on")}
     start, end = months_for(name, export.months, options)
     return {"start": start, "end": end}
 
 
+def _instead_of_months(name: str, options: dict, key: str, form: str):
+    """The option a series takes instead of months (--year, --on), which it requires."""
+    if any(options[month] is not None for month in ("month", "start", "end")):
+        raise CommandError(f"Serien {name} tar --{key}, inte --month, --from eller --to.")
+    if options[key] is None:
+        raise CommandError(f"Serien {name} kräver --{key} {form}.")
+    return options[key]
+
+
 def months_for(name: str, kind: str, options: dict) -> tuple[pd.Period | None, pd.Period | None]:
     """The (start, end) months the arguments ask for, checked for this series."""
-    month = parse_month(options["month"], "--month")
-    start = parse_month(options["start"], "--from")
-    end = parse_month(options["end"], "--to")
+    month = month_option(options["month"], "--month")
+    start = month_option(options["start"], "--from")
+    end = month_option(options["end"], "--to")
     ranged = start is not None or end is not None
     if kind == MONTH:
         if ranged:

@@ -1,7 +1,4 @@
-from django.core.management.base import CommandError
-
-from hyrdash.lib.commands import ImportCommand
-from hyrdash.lib.page import parse_month
+from hyrdash.lib.commands import ImportCommand, month_option
 from kpis.organisation.services import move_month, move_notice, org_import
 from kpis.registry import PUBLISHED_PERSONAL_DATA
 
@@ -25,14 +22,7 @@ class Command(ImportCommand):
 
     def handle(self, *args, **options):
         data = self.read_file(options["file"])
-        from_month = None
-        if options["from_month"] is not None:
-            from_month = parse_month(options["from_month"])
-            if from_month is None:
-                raise CommandError(
-                    f"--from: ”{options['from_month']}” är ingen giltig månad; skriv ÅÅÅÅ-MM, "
-                    "till exempel 2024-03."
-                )
+        from_month = month_option(options["from_month"], "--from")
         self.stdout.write(str(move_notice(*move_month(from_month))))
         result = self.run_service(
             lambda: org_import(data=data, from_month=from_month, published=PUBLISHED_PERSONAL_DATA)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hyrdash.lib.commands import month_option
 from hyrdash.lib.errors import ServiceError
-from kpis.management.commands.export_kpi import parse_month
 from kpis.organisation.selectors import ScopeError
 from kpis.pack.services import pack_build, pack_scope
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="filen att skriva (.pptx)")
 
     def handle(self, *args, **options):
-        month = parse_month(options["month"], "--month")
+        month = month_option(options["month"], "--month")
         output = Path(options["output"])
         if not output.parent.is_dir():
             raise CommandError(f"Mappen {output.parent} finns inte.")

@@ -8,15 +8,15 @@ a placements import, as import_placements prints it. Other apps plug their undo 
 kpis.registry.register_undo.
 """
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 
-from hyrdash.lib.commands import ImportCommand
+from hyrdash.lib.commands import user_named
 from hyrdash.lib.errors import ServiceError
 from kpis.imports import undone_message
 from kpis.registry import OTHER_UNDO, batch_undo
 
 
-class Command(ImportCommand):
+class Command(BaseCommand):
     help = (
         "Ångra en import, som på sidan Importhistorik: dess månader (eller, för en import av "
         "bara filens enheter, dess enheter i månaderna) får tillbaka sina tidigare värden. "
@@ -34,7 +34,7 @@ class Command(ImportCommand):
         parser.add_argument("--user", help="användarnamn som ångrandet registreras på")
 
     def handle(self, *args, **options):
-        user = self.user(options["user"])
+        user = user_named(options["user"])
         chosen = [option for option in OTHER_UNDO if options.get(option)]
         if len(chosen) > 1:
             raise CommandError("Ange högst en av " + ", ".join(f"--{o}" for o in chosen) + ".")
