@@ -9,4 +9,7 @@ python manage.py migrate --noinput
 if [ "$#" -gt 0 ]; then
     exec "$@"
 fi
-exec gunicorn hyrdash.wsgi -b 0.0.0.0:8000 -w "${WEB_CONCURRENCY:-3}" --access-logfile -
+# gthread workers: a static file or a CSV is answered by another thread of a worker while
+# a page is computed, instead of queueing behind it (bench/RESULTS.md, "Load").
+exec gunicorn hyrdash.wsgi -b 0.0.0.0:8000 -w "${WEB_CONCURRENCY:-3}" \
+    --worker-class gthread --threads "${GUNICORN_THREADS:-4}" --access-logfile -

@@ -295,6 +295,10 @@ else:
 # newest month for the administration, each care type and area) before the uploader's
 # next page answers (kpis.registry, each kind's `warm`).
 PAGE_CACHE_WARM = env_bool("PAGE_CACHE_WARM", True)
+# ... for at most this many seconds (the first language's pages first): a busy server
+# must not keep the uploader waiting past gunicorn's timeout; the pages left are computed
+# when first asked for.
+PAGE_CACHE_WARM_SECONDS = env_int("PAGE_CACHE_WARM_SECONDS", 10)
 
 # Sick leave is health data: ÅRL 5 kap. 18 a § forbids any figure for a group of at most
 # ten employees. This names the largest group size that is never shown (pages, CSV,

@@ -36,6 +36,7 @@ from kpis.placements import page as placement_page
 from kpis.placements import selectors as placement_selectors
 from kpis.placements import series as placement_series
 from kpis.placements import services as placement_services
+from kpis.sick_leave import cached as sick_leave_cached
 from kpis.sick_leave import releases as sick_leave_releases
 from kpis.sick_leave import selectors as sick_leave_selectors
 from kpis.sick_leave import series as sick_leave_series
@@ -123,6 +124,7 @@ KINDS: dict[str, ExtractKind] = {
         demo_user="hr",
         demo_label="sjukfrånvaro",
         after_undo=sick_leave_services.sick_leave_after_undo,
+        warm=sick_leave_cached.warm,
     ),
 }
 

@@ -177,3 +177,191 @@ def test_after_an_import_from_the_site_the_newest_pages_are_ready(
     cache.clear()
     for scope in scopes:
         assert without_csrf(client.get("/", {"urval": scope}).content) == warmed[scope]
+
+
+# --- the sick-leave page ------------------------------------------------------------------
+# The data are tests/sick_leave_data.py's (its docstring works the figures out).
+
+SICK_LEAVE_URLS = [
+    "/sjukfranvaro/?manad=2025-03&urval=hsf",
+    "/sjukfranvaro/?manad=2025-03&urval=area:Närsjukvårdsområde Skellefteå",
+    "/sjukfranvaro/csv/sick-leave-r12/?manad=2025-03&urval=hsf",
+    "/sjukfranvaro/csv/sick-leave-gender/?manad=2025-03&urval=area:Länssjukvårdsområde 1",
+]
+
+
+def sick_leave_pages(client) -> list[tuple[str, bytes]]:
+    found = []
+    for url in SICK_LEAVE_URLS:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        found.append((response.get("X-Hyrdash-Cache", ""), without_csrf(response.content)))
+    return found
+
+
+@pytest.fixture
+def sick_leave(registers):
+    from tests.sick_leave_data import import_sick_leave  # noqa: PLC0415
+
+    return import_sick_leave()
+
+
+def sick_leave_correction():
+    """2025-03 again with 0101's women at 300 sick hours day 1-14 instead of 120."""
+    from tests.sick_leave_data import import_sick_leave, rows  # noqa: PLC0415
+
+    march = [r for r in rows() if r[0] == "2025-03"]
+    march = [(*r[:6], 300, *r[7:]) if r[1:3] == ("0101", "K") else r for r in march]
+    return import_sick_leave(march, name="sjukfranvaro_rattelse.csv")
+
+
+def a_stricter_limit(settings):
+    """The largest group never shown raised from 10 to 12: Tandvården's 12 women are
+    withheld now (and what would give them away)."""
+    settings.SICK_LEAVE_MAX_HIDDEN_GROUP = 12
+
+
+def a_sick_leave_target(settings):
+    Target.objects.create(measure="sick_leave", year=2025, scope_kind="hsf", pct="5.50")
+
+
+SICK_LEAVE_ACTIONS = {
+    "import": lambda settings: sick_leave_correction(),
+    "undo": lambda settings: undo_latest(),  # of the correction made before the pages
+    "close a month": lambda settings: months_close(kind="sick_leave", through=dt.date(2025, 3, 1)),
+    "a target": a_sick_leave_target,
+    "a stricter limit": a_stricter_limit,
+}
+
+
+@pytest.mark.parametrize("action", SICK_LEAVE_ACTIONS.values(), ids=SICK_LEAVE_ACTIONS.keys())
+def test_after_each_change_the_next_sick_leave_page_is_the_fresh_one(
+    styr_client,  # noqa: F811
+    sick_leave,
+    settings,
+    action,
+):
+    if SICK_LEAVE_ACTIONS["undo"] is action:
+        sick_leave_correction()
+    before = sick_leave_pages(styr_client)
+    assert {hit for hit, _page in before} == {"miss"}
+    assert [page for _hit, page in sick_leave_pages(styr_client)] == [p for _h, p in before]
+    assert {hit for hit, _page in sick_leave_pages(styr_client)} == {"hit"}
+
+    action(settings)
+    after = sick_leave_pages(styr_client)
+    assert {hit for hit, _page in after} == {"miss"}  # nothing kept from before the change
+    assert [page for _hit, page in after] != [page for _hit, page in before]
+    cache.clear()
+    fresh = sick_leave_pages(styr_client)
+    assert [page for _hit, page in after] == [page for _hit, page in fresh]
+
+
+def test_a_stricter_limit_withholds_at_once_what_the_kept_page_showed(
+    styr_client,  # noqa: F811
+    sick_leave,
+    settings,
+):
+    """Tandvården's 12 women (1 800 ordinary hours, 54 sick: 3,000 %) are shown under the
+    limit of 10; under 12 the CSV kept for 10 is not served: their month is withheld at
+    once (the R12 is withheld under both, as 2024-06's complement is in its window)."""
+    url = "/sjukfranvaro/csv/sick-leave-r12/?manad=2025-03&urval=area:Tandvården"
+    march = "2025-03;total;12;1800,00;54,00;3,000;;;1;1\n"
+    assert march in styr_client.get(url).content.decode("utf-8-sig")
+    assert styr_client.get(url)["X-Hyrdash-Cache"] == "hit"
+
+    a_stricter_limit(settings)
+    response = styr_client.get(url)
+    assert response["X-Hyrdash-Cache"] == "miss"
+    assert "2025-03;total;;;;;;;1;1\n" in response.content.decode("utf-8-sig")
+
+
+def test_a_move_in_the_register_computes_the_sick_leave_page_anew_with_the_same_figures(
+    styr_client,  # noqa: F811
+    sick_leave,
+):
+    """The register's move applies from 2025-04, the first month without sick leave: the
+    pages are computed anew (the version rose) and show the same figures, as published
+    figures never change with a re-organisation."""
+    before = sick_leave_pages(styr_client)
+    move_0101()
+    after = sick_leave_pages(styr_client)
+    assert {hit for hit, _page in after} == {"miss"}
+    assert [page for _hit, page in after] == [page for _hit, page in before]
+
+
+def test_after_a_sick_leave_import_from_the_site_the_newest_pages_are_ready(
+    client,
+    sick_leave,
+    settings,
+    hr_user,
+    styrgrupp_user,
+):
+    """HR's confirmation computes the newest month's sick-leave page for the
+    administration, each care type and each area before it answers: the steering
+    group's first request is a hit, and the page is the one computed afresh."""
+    from tests.sick_leave_data import extract, rows  # noqa: PLC0415
+    from tests.test_upload_views import upload_and_confirm  # noqa: PLC0415
+
+    settings.PAGE_CACHE_WARM = True
+    client.force_login(styrgrupp_user)
+    before = without_csrf(client.get("/sjukfranvaro/").content)
+    april = [("2025-04", *r[1:]) for r in rows() if r[0] == "2025-03"]
+    client.force_login(hr_user)
+    upload_and_confirm(client, extract(april), name="april.csv", kind="sick_leave")
+    client.force_login(styrgrupp_user)
+    scopes = ["hsf", "care:primärvård", "area:Tandvården"]
+    warmed = {}
+    for scope in scopes:
+        response = client.get("/sjukfranvaro/", {"urval": scope})
+        assert response["X-Hyrdash-Cache"] == "hit", scope
+        assert "april 2025" in response.content.decode(), scope
+        warmed[scope] = without_csrf(response.content)
+    assert warmed["hsf"] != before
+    cache.clear()
+    for scope in scopes:
+        assert without_csrf(client.get("/sjukfranvaro/", {"urval": scope}).content) == warmed[scope]
+
+
+def test_warming_stops_when_its_time_is_up(monkeypatch):
+    """pagecache.warm runs the jobs in order; once the time is up it starts no more (a
+    job started is finished). The clock here moves 4 s at each look: the deadline is
+    0 + 10; the first job starts at 4, the second at 8, the third would at 12."""
+    from hyrdash.lib import pagecache  # noqa: PLC0415
+
+    now = iter(range(0, 100, 4))
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: next(now))
+    ran = []
+    jobs = [lambda n=n: ran.append(n) for n in range(5)]
+    assert pagecache.warm(jobs, seconds=10) == (2, False)
+    assert ran == [0, 1]
+    assert pagecache.warm(jobs[:2], seconds=100) == (2, True)
+
+
+def test_a_value_being_computed_is_waited_for_not_computed_again(monkeypatch):
+    """While another request computes a page (its lock is in the cache), a request for
+    the same page waits and reads the kept value; one that waits in vain computes it."""
+    from hyrdash.lib import pagecache  # noqa: PLC0415
+
+    found = pagecache.key("a-page", 1)
+    cache.add(found + ":computing", 1)
+    looks = []
+
+    def another_request_keeps_it(seconds):
+        looks.append(seconds)
+        if len(looks) == 3:
+            cache.set(found, "computed by the other request", timeout=None)
+
+    monkeypatch.setattr(pagecache.time, "sleep", another_request_keeps_it)
+    computed = []
+    value = pagecache.cached("a-page", (1,), lambda: computed.append(1) or "computed here")
+    assert value == "computed by the other request"
+    assert computed == []
+    assert len(looks) == 3
+
+    found = pagecache.key("a-page", 2)
+    cache.add(found + ":computing", 1)
+    monkeypatch.setattr(pagecache, "WAIT", 0.0)  # the other request died
+    assert pagecache.cached("a-page", (2,), lambda: "computed here") == "computed here"
+    assert cache.get(found) == "computed here"
+    assert cache.get(found + ":computing") is None

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
+from django.utils.html import conditional_escape, json_script
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from hyrdash.lib import chart_style as charts
+from hyrdash.lib import formatting
 from hyrdash.lib.formatting import format_pct
 
 MONTH = "manad"
@@ -100,6 +104,50 @@ class Table:
     def collapsed(self) -> bool:
         return len(self.rows) > COLLAPSE_ROWS
 
+    @cached_property
+    def rows_html(self) -> SafeString:
+        """The rows as kpis/_table.html shows them, built here rather than by template
+        loops (half of a page's rendering time), once: a page kept in the page cache
+        keeps them with the table (`prerender`). Build the table first, then read them."""
+        lines = []
+        for row in self.rows:
+            classes = ("preliminary" if row.get("preliminary") else "") + (
+                " emphasis" if row.get("emphasis") else ""
+            )
+            attributes = f' class="{classes}"' if classes else ""
+            cells = "".join(_cell_html(cell) for cell in row["cells"])
+            lines.append(f"\n    <tr{attributes}>{cells}</tr>\n    ")
+        return mark_safe("".join(lines))
+
+
+# A table cell's unit -> its text (kpis/_table.html); other units: a plain number.
+CELL_TEXT = {
+    "tkr": lambda value: formatting.format_tkr(value, 0),
+    "mkr": lambda value: formatting.format_mkr(value, 1),
+    "kr": lambda value: formatting.format_kr(value, 0),
+    "pct": lambda value: formatting.format_pct(value, 1),
+    "pct2": lambda value: formatting.format_pct(value, 2),
+}
+
+
+def _text_html(cell) -> str:
+    """A text cell's content, a link where it has an href (link_cells)."""
+    text = conditional_escape(cell.get("value"))
+    href = cell.get("href")
+    return f'<a href="{conditional_escape(href)}">{text}</a>' if href else str(text)
+
+
+def _cell_html(cell) -> str:
+    value, unit = cell.get("value"), cell.get("unit")
+    if cell.get("header"):
+        return f'<th scope="row">{_text_html(cell)}</th>'
+    if unit == "text":
+        return f"<td>{_text_html(cell)}</td>"
+    if unit == "numtext":
+        return f'<td class="num">{conditional_escape(value)}</td>'
+    text = CELL_TEXT[unit](value) if unit in CELL_TEXT else formatting.format_number(value, 0)
+    return f'<td class="num">{conditional_escape(text)}</td>'
+
 
 @dataclass
 class About:
@@ -135,6 +183,24 @@ class Chart:
     @property
     def figure_id(self) -> str:
         return f"fig-{self.code}"
+
+    @cached_property
+    def figure_script(self) -> SafeString:
+        """The figure as the page's JSON script element (Django's json_script), built
+        once: a page kept in the page cache keeps it with the chart (`prerender`)."""
+        return json_script(self.figure, self.figure_id)
+
+
+def prerender(charts: list[Chart]) -> list[Chart]:
+    """Build what the template would build of each chart's figure and tables (the
+    figure's JSON, the tables' rows), so a page kept in the page cache keeps them too:
+    they are most of a page's rendering time. Returns `charts`."""
+    for chart in charts:
+        if chart.figure:
+            chart.figure_script  # noqa: B018 (cached_property)
+        for table in chart.tables:
+            table.rows_html  # noqa: B018 (cached_property)
+    return charts
 
 
 def make_table(

@@ -19,13 +19,14 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.utils import translation
 
-__all__ = ["cached", "key", "outcome", "reset_outcome"]
+__all__ = ["cached", "key", "outcome", "reset_outcome", "warm"]
 
 T = TypeVar("T")
 _MISSING = object()
@@ -42,6 +43,17 @@ def key(name: str, *parts: Any) -> str:
     return PREFIX + name + ":" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+# While one request computes a value, the others that ask for it wait for it (up to
+# WAIT seconds, below gunicorn's 30 s timeout, looking every POLL) instead of computing
+# it too: after an import every user asks for the same few new pages at once, and two
+# cores computing one page twenty times over was most of the queue (bench/load.py). A
+# request that waits in vain (the computing one died) computes the value itself. The
+# lock is cache.add: atomic on Redis and the database cache, nearly so on the file cache
+# (two computing the same value is harmless, only slower).
+WAIT = 20.0
+POLL = 0.05
+
+
 def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     """compute() the first time `name` is asked for with these `parts`, the kept value
     afterwards (it must pickle)."""
@@ -49,12 +61,30 @@ def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     value = cache.get(found_key, _MISSING)
     hits, misses = _outcome.get()
     if value is _MISSING:
-        value = compute()
-        cache.set(found_key, value, timeout=None)
-        _outcome.set((hits, misses + 1))
-    else:
-        _outcome.set((hits + 1, misses))
+        lock = found_key + ":computing"
+        if not cache.add(lock, 1, timeout=int(WAIT) + 1):
+            value = _wait_for(found_key)
+        if value is _MISSING:
+            try:
+                value = compute()
+                cache.set(found_key, value, timeout=None)
+            finally:
+                cache.delete(lock)
+            _outcome.set((hits, misses + 1))
+            return value
+    _outcome.set((hits + 1, misses))
     return value
+
+
+def _wait_for(found_key: str) -> object:
+    """The value another request is computing, once kept; _MISSING after WAIT seconds."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        time.sleep(POLL)
+        value = cache.get(found_key, _MISSING)
+        if value is not _MISSING:
+            return value
+    return _MISSING
 
 
 def reset_outcome() -> None:
@@ -68,3 +98,17 @@ def outcome() -> str:
     if misses:
         return "miss"
     return "hit" if hits else ""
+
+
+def warm(jobs: Iterable[Callable[[], object]], *, seconds: float) -> tuple[int, bool]:
+    """Run `jobs` (each computes a page into the cache) in their order until they are
+    done or `seconds` have passed (a job started is finished); (how many ran, whether
+    all did)."""
+    deadline = time.monotonic() + seconds
+    count = 0
+    for job in jobs:
+        if time.monotonic() >= deadline:
+            return count, False
+        job()
+        count += 1
+    return count, True

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from hyrdash.lib import pagecache
+from hyrdash.lib.page import prerender
 from kpis import data_version
 from kpis.costs import page as cost_page
 from kpis.costs import selection as cost_selection
@@ -75,7 +76,7 @@ def scope_url(selection: cost_selection.Selection, scope) -> str:
 
 def _charts(data, selection: cost_selection.Selection, today: dt.date) -> list:
     national = national_selectors.national_shares()
-    return cost_page.build_charts(
+    charts = cost_page.build_charts(
         data,
         selection,
         comments=cost_selectors.commentaries(month=selection.month, scope=selection.scope.key),
@@ -85,6 +86,7 @@ def _charts(data, selection: cost_selection.Selection, today: dt.date) -> list:
         link=lambda scope: scope_url(selection, scope),
         sources=cost_selectors.measure_sources(national=national),
     )
+    return prerender(charts)  # the figures' JSON and the tables' rows kept too
 
 
 def series_csv(version: int, code: str, data, selection) -> object:
@@ -103,7 +105,8 @@ def series_csv(version: int, code: str, data, selection) -> object:
 
 def warm() -> int:
     """Compute the newest month's dashboard for the administration, each care type and
-    each area, in every language, unless kept already; returns how many pages that is.
+    each area, in every language (the first language's first), unless kept already, for
+    at most settings.PAGE_CACHE_WARM_SECONDS; returns how many pages that is.
     Called after an import has committed (settings.PAGE_CACHE_WARM): a failure here is
     logged and loses nothing, the pages are then computed when first asked for."""
     try:
@@ -111,15 +114,22 @@ def warm() -> int:
         data = cost_data(version)
         if data.last_month is None:
             return 0
-        count = 0
-        for code, _name in settings.LANGUAGES:
+
+        def page(code: str, scope) -> None:
             with translation.override(code):
-                for scope in cost_selection.dashboard_scopes(data):
-                    selection, _problems = cost_selection.parse_selection(
-                        {cost_selection.SCOPE: scope.key}, data=data
-                    )
-                    dashboard_charts(version, data, selection)
-                    count += 1
+                selection, _problems = cost_selection.parse_selection(
+                    {cost_selection.SCOPE: scope.key}, data=data
+                )
+                dashboard_charts(version, data, selection)
+
+        jobs = [
+            lambda code=code, scope=scope: page(code, scope)
+            for code, _name in settings.LANGUAGES
+            for scope in cost_selection.dashboard_scopes(data)
+        ]
+        count, done = pagecache.warm(jobs, seconds=settings.PAGE_CACHE_WARM_SECONDS)
+        if not done:
+            log.info("warmed %s of %s cost dashboards; the rest when asked for", count, len(jobs))
         return count
     except Exception:  # noqa: BLE001 (the import is stored; the pages can wait)
         log.exception("warming the cost dashboards after an import failed")

@@ -17,6 +17,7 @@ from hyrdash.lib.coverage import Coverage, period_coverage, warning_lines
 from hyrdash.lib.periods import first_days, period_date
 from hyrdash.lib.pgcopy import write_rows
 from hyrdash.lib.uploads import checksum
+from kpis import data_version
 from kpis.batches import (
     MONTHS,
     UNITS,
@@ -30,7 +31,7 @@ from kpis.batches import (
     units_per_month,
 )
 from kpis.models import ImportBatch, SickLeaveRow, Unit
-from kpis.sick_leave import selectors, series
+from kpis.sick_leave import cached
 from kpis.sick_leave.extracts import SICK_HOURS, SICK_LEAVE_HOURS, parse_sick_leave
 
 logger = logging.getLogger(__name__)
@@ -296,9 +297,10 @@ def sick_leave_after_undo(periods) -> None:
 def decide_disclosure() -> None:
     """Decide what to withhold in every month now (kpis.sick_leave.disclosure, about a
     second a new month), so the first page after an import does not wait: the decisions
-    are kept in the shared cache. Run after the import's commit; a failure here loses
-    nothing (the page decides then) and is logged."""
+    are kept in the shared cache, and the data with them in the page cache
+    (kpis.sick_leave.cached) under the new data version. Run after the import's commit;
+    a failure here loses nothing (the page decides then) and is logged."""
     try:
-        series.sick_leave_cells(selectors.sick_leave_data())
+        cached.sick_leave_data(data_version.current())
     except Exception:
         logger.exception("Sick leave: the disclosure decisions could not be made now.")

@@ -9,16 +9,18 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from hyrdash.lib import chart_style, exports
-from kpis import roles
+from kpis import data_version, roles
+from kpis.sick_leave import cached
 from kpis.sick_leave import page as sick_leave_page
-from kpis.sick_leave import selectors
 
 
 @permission_required(roles.VIEW_SICK_LEAVE, raise_exception=True)
 def sick_leave(request):
     """Sick leave R12 for a month and a scope (GET parameters), every figure of a group
-    too small to show withheld (kpis.series.sick_leave_cells)."""
-    data = selectors.sick_leave_data()
+    too small to show withheld (kpis.series.sick_leave_cells); from the page cache
+    (kpis.sick_leave.cached) with the decisions what to withhold."""
+    version = data_version.current()  # before any data is read
+    data = cached.sick_leave_data(version)
     if data.last_month is None:
         return render(request, "kpis/sick_leave.html", {"nav": "sick_leave", "empty": True})
     selection, problems = sick_leave_page.parse_selection(request.GET, data=data)
@@ -36,7 +38,7 @@ def sick_leave(request):
         "month_choices": sick_leave_page.month_choices(data),
         "scope_choices": sick_leave_page.scope_choices(data, selection.scope),
         "query": selection.query(),
-        "charts": sick_leave_page.build_charts(data, selection),
+        "charts": cached.page_charts(version, data, selection),
     }
     return render(request, "kpis/sick_leave.html", context)
 
@@ -46,11 +48,12 @@ def sick_leave_csv(request, code):
     """One sick-leave chart's table as CSV for Swedish Excel, withheld values empty."""
     if code not in sick_leave_page.CHART_CODES:
         raise Http404(_("Okänd serie."))
-    data = selectors.sick_leave_data()
+    version = data_version.current()
+    data = cached.sick_leave_data(version)
     if data.last_month is None:
         raise Http404(_("Det finns ingen sjukfrånvaro ännu."))
     selection, problems = sick_leave_page.parse_selection(request.GET, data=data)
     if problems:
         return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
-    table = sick_leave_page.series_table(code, data, selection)
+    table = cached.series_csv(version, code, data, selection)
     return exports.download(table, sick_leave_page.csv_filename(code, selection))

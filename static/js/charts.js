@@ -22,6 +22,13 @@
  *   legend below them, so that no text lies on other text. The plot area keeps
  *   the height the figure asked for; the chart grows instead.
  * A drawn chart has data-drawn set to the width it was fitted to.
+ *
+ * Charts are drawn as they come into view (an IntersectionObserver): those in or near
+ * the window first, then the rest one at a time while the browser is idle, so the
+ * first charts appear sooner and, soon after, every chart is drawn (a page read from
+ * top to bottom never waits; printing draws any not drawn yet). Each chart's first
+ * drawing is marked for the Performance API: "chart-drawn" (its id in the detail),
+ * and "charts-all-drawn" when the last one is (bench/browser.py reads them).
  */
 (function () {
   "use strict";
@@ -53,6 +60,8 @@
     ".annotation-text-g text", "text.bartext"
   ].join(", ");
   var printing = false;
+  // Charts this far below (or above) the window are drawn as if in it.
+  var NEAR = "200px 0px";
 
   function copy(value) {
     return JSON.parse(JSON.stringify(value));
@@ -321,11 +330,77 @@
       .then(function () {
         if (turn === el.hyrdashTurn) {
           el.dataset.drawn = String(width);
+          if (!el.hyrdashShown) {
+            el.hyrdashShown = true;
+            shown(el);
+          }
         }
       });
   }
 
+  // --- drawing as the charts come into view --------------------------------------------
+
   var charts = [];
+  var pending = []; // charts never drawn, in the page's order
+  var shownCount = 0;
+  var observer = null;
+
+  function mark(name, detail) {
+    if (window.performance && typeof window.performance.mark === "function") {
+      try {
+        window.performance.mark(name, {detail: detail});
+      } catch (error) {
+        window.performance.mark(name); // a browser without marks' details
+      }
+    }
+  }
+
+  function shown(el) {
+    shownCount += 1;
+    mark("chart-drawn", el.id);
+    if (shownCount === charts.length) {
+      mark("charts-all-drawn", charts.length);
+    }
+  }
+
+  // A chart's first drawing (at once, whatever its turn); its promise.
+  function drawNow(el) {
+    var index = pending.indexOf(el);
+    if (index < 0) {
+      return Promise.resolve();
+    }
+    pending.splice(index, 1);
+    if (observer) {
+      observer.unobserve(el);
+    }
+    return draw(el);
+  }
+
+  function whenIdle(callback) {
+    if (window.requestIdleCallback) {
+      window.requestIdleCallback(callback, {timeout: 500});
+    } else {
+      window.setTimeout(callback, 1);
+    }
+  }
+  var drawingTheRest = false;
+
+  // The charts not in view, one at a time, each when the browser has nothing else to do.
+  function drawTheRest() {
+    if (drawingTheRest) {
+      return;
+    }
+    drawingTheRest = true;
+    (function next() {
+      whenIdle(function () {
+        if (!pending.length) {
+          return;
+        }
+        drawNow(pending[0]).then(next, next);
+      });
+    })();
+  }
+
   document.querySelectorAll("[data-figure]").forEach(function (el) {
     var source = document.getElementById(el.dataset.figure);
     if (!source) {
@@ -333,11 +408,29 @@
     }
     el.hyrdashFigure = JSON.parse(source.textContent);
     charts.push(el);
-    draw(el);
+    pending.push(el);
   });
+
+  if ("IntersectionObserver" in window) {
+    // Its first report names the charts in view now: drawn first, the rest once they are.
+    observer = new IntersectionObserver(function (entries) {
+      var inView = entries.filter(function (entry) { return entry.isIntersecting; });
+      Promise.all(inView.map(function (entry) { return drawNow(entry.target); }))
+        .then(drawTheRest, drawTheRest);
+    }, {rootMargin: NEAR});
+    pending.forEach(function (el) { observer.observe(el); });
+  } else {
+    pending.slice().forEach(drawNow);
+  }
 
   function redraw(force) {
     charts.forEach(function (el) {
+      if (pending.indexOf(el) >= 0) {
+        if (printing) {
+          drawNow(el); // every chart on paper, at the paper's width
+        }
+        return; // drawn in its turn, at the width of then
+      }
       if (force || el.dataset.drawn !== String(chartWidth(el))) {
         draw(el);
       }
@@ -369,12 +462,14 @@
     }
     button.hidden = false;
     button.addEventListener("click", function () {
-      Plotly.downloadImage(chart, {
-        format: "png",
-        scale: 2,
-        width: chart.offsetWidth,
-        height: chart.offsetHeight,
-        filename: button.dataset.filename || "hyrdash"
+      drawNow(chart).then(function () {
+        Plotly.downloadImage(chart, {
+          format: "png",
+          scale: 2,
+          width: chart.offsetWidth,
+          height: chart.offsetHeight,
+          filename: button.dataset.filename || "hyrdash"
+        });
       });
     });
   });

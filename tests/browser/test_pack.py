@@ -109,3 +109,39 @@ def test_the_dashboard_prints_one_chart_a_page_on_a4_landscape(tab, people, year
     page.wait_for_function(
         "() => document.querySelector('[data-figure] .main-svg').getBoundingClientRect().width > 1100"
     )
+
+
+def test_charts_are_drawn_as_they_come_into_view_and_every_one_on_paper(tab, people, year_of_costs):
+    """static/js/charts.js draws the charts in the window first and the others while the
+    browser is idle. Here it is never idle: only the charts in view are drawn, a chart
+    scrolled to is drawn then, and printing draws every chart still waiting, one a page.
+    Each first drawing is marked for the Performance API (bench/browser.py reads it)."""
+    page = tab.page
+    page.add_init_script("window.requestIdleCallback = function () { return 0; };")
+    tab.login("styr", next_path="/?manad=2026-03&urval=hsf")
+    page.wait_for_function("() => performance.getEntriesByName('chart-drawn').length > 0")
+    ids = page.evaluate("() => [...document.querySelectorAll('[data-figure]')].map((e) => e.id)")
+    drawn = page.evaluate(
+        "() => [...document.querySelectorAll('[data-figure][data-drawn]')].map((e) => e.id)"
+    )
+    assert ids[0] in drawn
+    assert ids[-1] not in drawn  # far below the window
+    first = page.evaluate("() => performance.getEntriesByName('chart-drawn')[0].detail")
+    assert first == ids[0]
+    assert page.evaluate("() => performance.getEntriesByName('charts-all-drawn').length") == 0
+
+    page.locator(f"#{ids[-1]}").scroll_into_view_if_needed()
+    page.wait_for_function(f"() => document.getElementById('{ids[-1]}').dataset.drawn")
+    page.evaluate("() => window.scrollTo(0, 0)")
+
+    page.emulate_media(media="print")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-figure]')]"
+        ".every((el) => el.dataset.drawn === '1000')"
+    )
+    assert page.evaluate("() => performance.getEntriesByName('chart-drawn').length") == len(ids)
+    assert page.evaluate("() => performance.getEntriesByName('charts-all-drawn').length") == 1
+    pdf = tab.folder / "dashboard-lazy.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    assert pdf_pages(pdf) == len(ids)
+    tab.assert_no_console_errors()

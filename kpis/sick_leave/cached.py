@@ -1,0 +1,121 @@
+"""The sick-leave page's computations as the page cache keeps them (hyrdash.lib.pagecache):
+the data with every month's disclosure decision per data version, the charts and the CSV
+tables per selection. The views read them here, and `warm` computes the pages most asked
+for after a sick-leave import.
+
+The decisions what to withhold are part of the data kept (SickLeaveData.cache, filled by
+series.sick_leave_cells before it is stored), and the charts and tables are made from
+them: a figure is never kept apart from the decision that protects it. Every key holds
+what the decisions depend on besides the data: the largest group never shown
+(settings.SICK_LEAVE_MAX_HIDDEN_GROUP) and the disclosure rule's version (its source),
+so a lower limit or a stricter rule never reads a page decided under the old one.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+from django.conf import settings
+from django.utils import translation
+
+from hyrdash.lib import pagecache
+from hyrdash.lib.page import prerender
+from kpis import data_version
+from kpis.models import CareType
+from kpis.organisation.selectors import Scope
+from kpis.sick_leave import disclosure, selectors, series
+from kpis.sick_leave import page as sick_leave_page
+
+log = logging.getLogger(__name__)
+
+
+def rule() -> tuple:
+    """What the disclosure decisions depend on besides the data."""
+    return (settings.SICK_LEAVE_MAX_HIDDEN_GROUP, disclosure.VERSION)
+
+
+def sick_leave_data(version: int) -> selectors.SickLeaveData:
+    """The sick-leave data for the data version, with its cells and their disclosure
+    decisions computed (series.sick_leave_cells) before it is kept."""
+
+    def compute() -> selectors.SickLeaveData:
+        data = selectors.sick_leave_data()
+        if data.last_month is not None:
+            series.sick_leave_cells(data)
+        return data
+
+    return pagecache.cached("sick-leave-data", (version, *rule()), compute)
+
+
+def selection_key(selection: sick_leave_page.Selection) -> tuple:
+    return (selection.month_text, selection.scope.key)
+
+
+def page_charts(
+    version: int, data: selectors.SickLeaveData, selection: sick_leave_page.Selection
+) -> list:
+    """The page's charts for the selection (sick_leave_page.build_charts), with their
+    figures' JSON and tables' rows (hyrdash.lib.page.prerender)."""
+    return pagecache.cached(
+        "sick-leave-page",
+        (version, *rule(), selection_key(selection)),
+        lambda: prerender(sick_leave_page.build_charts(data, selection)),
+    )
+
+
+def series_csv(
+    version: int, code: str, data: selectors.SickLeaveData, selection: sick_leave_page.Selection
+) -> pd.DataFrame:
+    """The table behind one chart (sick_leave_page.series_table), withheld values empty,
+    kept like the page."""
+    return pagecache.cached(
+        "sick-leave-csv",
+        (version, *rule(), code, selection_key(selection)),
+        lambda: sick_leave_page.series_table(code, data, selection),
+    )
+
+
+def warm_scopes(data: selectors.SickLeaveData) -> list[Scope]:
+    """The scopes computed after an import: the administration, each care type, each
+    area (the select's first groups)."""
+    return [
+        Scope(),
+        *(Scope("care", c.value) for c in CareType),
+        *(Scope("area", name) for name in data.areas),
+    ]
+
+
+def warm() -> int:
+    """Compute the newest month's sick-leave page for the administration, each care type
+    and each area, in every language (the first language's first), unless kept already,
+    for at most settings.PAGE_CACHE_WARM_SECONDS; returns how many pages that is. Called
+    after a sick-leave import from the site has committed (settings.PAGE_CACHE_WARM): a
+    failure here is logged and loses nothing, the pages are then computed when first
+    asked for."""
+    try:
+        version = data_version.current()
+        data = sick_leave_data(version)
+        if data.last_month is None:
+            return 0
+
+        def page(code: str, scope: Scope) -> None:
+            with translation.override(code):
+                selection, problems = sick_leave_page.parse_selection(
+                    {sick_leave_page.SCOPE: scope.key}, data=data
+                )
+                if not problems:  # a scope the data does not know is not asked for
+                    page_charts(version, data, selection)
+
+        jobs = [
+            lambda code=code, scope=scope: page(code, scope)
+            for code, _name in settings.LANGUAGES
+            for scope in warm_scopes(data)
+        ]
+        count, done = pagecache.warm(jobs, seconds=settings.PAGE_CACHE_WARM_SECONDS)
+        if not done:
+            log.info("warmed %s of %s sick-leave pages; the rest when asked for", count, len(jobs))
+        return count
+    except Exception:  # noqa: BLE001 (the import is stored; the pages can wait)
+        log.exception("warming the sick-leave pages after an import failed")
+        return 0
