@@ -24,7 +24,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hyrdash.lib.formatting import format_number, format_pct
-from hyrdash.lib.page import Chart, Column, Table, clean_param, sentences, table_note
+from hyrdash.lib.page import (
+    Chart,
+    Column,
+    Table,
+    clean_param,
+    make_table,
+    sentences,
+    table_note,
+)
 
 from . import access, charts, protection, results
 from .metrics import ENPS as ENPS_CODE
@@ -400,27 +408,23 @@ def _page_table(caption: str, table: pd.DataFrame, *, pct: bool = False) -> Tabl
         Column(_("Värde"), "numtext"),
         Column(_("Svarande"), "numtext"),
     ]
-    rows = []
-    for row in table.itertuples(index=False):
-        respondents = "" if row.status == results.HIDDEN else format_number(row.respondents)
-        cells = [
-            row.index_label,
-            row.group_label,
+    labels = [[row.index_label, row.group_label] for row in table.itertuples(index=False)]
+    return _values_table(caption, columns, table, labels, pct=pct)
+
+
+def _values_table(caption: str, columns, table: pd.DataFrame, labels, *, pct: bool = False):
+    """The rows of `table` (its year, value and respondents after each row's `labels`),
+    a hidden value's respondents withheld with it."""
+    records = [
+        [
+            *first,
             str(row.year),
             _value_text(row.value, row.status, pct=pct),
-            respondents,
+            "" if row.status == results.HIDDEN else format_number(row.respondents),
         ]
-        rows.append(
-            {
-                "cells": [
-                    {"value": value, "unit": column.unit, "header": column.header}
-                    for value, column in zip(cells, columns, strict=True)
-                ],
-                "preliminary": False,
-                "emphasis": False,
-            }
-        )
-    return Table(caption, columns, rows)
+        for first, row in zip(labels, table.itertuples(index=False), strict=True)
+    ]
+    return make_table(caption, columns, records)
 
 
 def _values_by_series(table: pd.DataFrame, series: list[Series], measures) -> list:
@@ -658,28 +662,11 @@ def _question_page_table(caption: str, table: pd.DataFrame) -> Table:
         Column(_("Värde"), "numtext"),
         Column(_("Svarande"), "numtext"),
     ]
-    rows = []
-    for row in table.itertuples(index=False):
-        respondents = "" if row.status == results.HIDDEN else format_number(row.respondents)
-        cells = [
-            row.question_label,
-            row.index_label,
-            row.group_label,
-            str(row.year),
-            _value_text(row.value, row.status),
-            respondents,
-        ]
-        rows.append(
-            {
-                "cells": [
-                    {"value": value, "unit": column.unit, "header": column.header}
-                    for value, column in zip(cells, columns, strict=True)
-                ],
-                "preliminary": False,
-                "emphasis": False,
-            }
-        )
-    return Table(caption, columns, rows)
+    labels = [
+        [row.question_label, row.index_label, row.group_label]
+        for row in table.itertuples(index=False)
+    ]
+    return _values_table(caption, columns, table, labels)
 
 
 def _first_values(table: pd.DataFrame, selection: Selection, *, pct: bool) -> str:

@@ -19,10 +19,12 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
@@ -112,3 +114,26 @@ def warm(jobs: Iterable[Callable[[], object]], *, seconds: float) -> tuple[int, 
         job()
         count += 1
     return count, True
+
+
+def warm_pages(what: str, page: Callable[[Any], object], scopes: Iterable) -> int:
+    """`page(scope)` for every scope in every language (the first language's first)
+    while settings.PAGE_CACHE_WARM_SECONDS last (`warm`); returns how many ran. `what`
+    names the pages in the log when time ran out."""
+
+    def in_language(code: str, scope) -> None:
+        with translation.override(code):
+            page(scope)
+
+    scopes = list(scopes)
+    jobs = [
+        lambda code=code, scope=scope: in_language(code, scope)
+        for code, _name in settings.LANGUAGES
+        for scope in scopes
+    ]
+    count, done = warm(jobs, seconds=settings.PAGE_CACHE_WARM_SECONDS)
+    if not done:
+        logging.getLogger(__name__).info(
+            "warmed %s of %s %s; the rest when asked for", count, len(jobs), what
+        )
+    return count

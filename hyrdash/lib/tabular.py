@@ -436,19 +436,24 @@ def _part_text(first_line: str, part: str, delimiter: str) -> pd.DataFrame:
     """A part's lines as text, read as `_csv_body` reads the whole file's: under the
     header line, which sets the number of columns."""
     try:
-        frame = pd.read_csv(
-            io.StringIO(first_line + "\n" + _one_line_end(part)),
-            sep=delimiter,
-            header=None,
-            dtype="str",
-            keep_default_na=False,
-            skip_blank_lines=False,
-            quoting=csv.QUOTE_MINIMAL,
-            engine="c",
-        )
+        frame = _text_cells(first_line + "\n" + _one_line_end(part), delimiter)
     except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
         raise PartsDeclined(str(exc)) from exc
     return frame.iloc[1:]
+
+
+def _text_cells(text: str, delimiter: str) -> pd.DataFrame:
+    """CSV lines as a frame of their cells' text, as written (no header, no NA)."""
+    return pd.read_csv(
+        io.StringIO(text),
+        sep=delimiter,
+        header=None,
+        dtype="str",
+        keep_default_na=False,
+        skip_blank_lines=False,
+        quoting=csv.QUOTE_MINIMAL,
+        engine="c",
+    )
 
 
 def _delimiter(line: str) -> str:
@@ -498,16 +503,7 @@ def _csv_body(
             return first_line.split(delimiter), body
     text = _one_line_end(text[start:])
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,
-            dtype="str",
-            keep_default_na=False,
-            skip_blank_lines=False,
-            quoting=csv.QUOTE_MINIMAL,
-            engine="c",
-        )
+        frame = _text_cells(text, delimiter)
     except pd.errors.EmptyDataError as exc:
         raise ExtractError([Problem(None, None, _("Filen är tom."))]) from exc
     except pd.errors.ParserError as exc:

@@ -11,7 +11,7 @@ import logging
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from hyrdash.lib import pagecache
 from hyrdash.lib.page import prerender
@@ -115,22 +115,13 @@ def warm() -> int:
         if data.last_month is None:
             return 0
 
-        def page(code: str, scope) -> None:
-            with translation.override(code):
-                selection, _problems = cost_selection.parse_selection(
-                    {cost_selection.SCOPE: scope.key}, data=data
-                )
-                dashboard_charts(version, data, selection)
+        def page(scope) -> None:
+            selection, _problems = cost_selection.parse_selection(
+                {cost_selection.SCOPE: scope.key}, data=data
+            )
+            dashboard_charts(version, data, selection)
 
-        jobs = [
-            lambda code=code, scope=scope: page(code, scope)
-            for code, _name in settings.LANGUAGES
-            for scope in cost_selection.dashboard_scopes(data)
-        ]
-        count, done = pagecache.warm(jobs, seconds=settings.PAGE_CACHE_WARM_SECONDS)
-        if not done:
-            log.info("warmed %s of %s cost dashboards; the rest when asked for", count, len(jobs))
-        return count
+        return pagecache.warm_pages("cost dashboards", page, cost_selection.dashboard_scopes(data))
     except Exception:  # noqa: BLE001 (the import is stored; the pages can wait)
         log.exception("warming the cost dashboards after an import failed")
         return 0

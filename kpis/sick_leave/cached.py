@@ -17,7 +17,6 @@ import logging
 
 import pandas as pd
 from django.conf import settings
-from django.utils import translation
 
 from hyrdash.lib import pagecache
 from hyrdash.lib.page import prerender
@@ -99,23 +98,14 @@ def warm() -> int:
         if data.last_month is None:
             return 0
 
-        def page(code: str, scope: Scope) -> None:
-            with translation.override(code):
-                selection, problems = sick_leave_page.parse_selection(
-                    {sick_leave_page.SCOPE: scope.key}, data=data
-                )
-                if not problems:  # a scope the data does not know is not asked for
-                    page_charts(version, data, selection)
+        def page(scope: Scope) -> None:
+            selection, problems = sick_leave_page.parse_selection(
+                {sick_leave_page.SCOPE: scope.key}, data=data
+            )
+            if not problems:  # a scope the data does not know is not asked for
+                page_charts(version, data, selection)
 
-        jobs = [
-            lambda code=code, scope=scope: page(code, scope)
-            for code, _name in settings.LANGUAGES
-            for scope in warm_scopes(data)
-        ]
-        count, done = pagecache.warm(jobs, seconds=settings.PAGE_CACHE_WARM_SECONDS)
-        if not done:
-            log.info("warmed %s of %s sick-leave pages; the rest when asked for", count, len(jobs))
-        return count
+        return pagecache.warm_pages("sick-leave pages", page, warm_scopes(data))
     except Exception:  # noqa: BLE001 (the import is stored; the pages can wait)
         log.exception("warming the sick-leave pages after an import failed")
         return 0
