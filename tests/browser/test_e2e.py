@@ -663,9 +663,10 @@ def test_hr_lands_on_the_survey_uploads_two_years_and_reads_the_comparison(
         assert name in row.inner_text()
         assert "Används" in row.inner_text()
 
-    # 3. The administration in 2024, compared with 2023: seven charts and their tables.
+    # 3. The administration in 2024, compared with 2023: seven charts and their tables,
+    # then HME per area (chart 8) and HME question by question (chart 9).
     tab.goto("/medarbetarundersokning/", None)
-    assert wait_for_charts(page) == 7
+    assert wait_for_charts(page) == 9
     tab.shot("survey-hsf")
     assert page.get_by_role("heading", level=1).inner_text() == (
         "Medarbetarundersökning 2024 – Hela förvaltningen"
@@ -686,7 +687,7 @@ def test_hr_lands_on_the_survey_uploads_two_years_and_reads_the_comparison(
     page.get_by_label("Urval", exact=True).select_option("unit:2001")
     with page.expect_navigation():
         page.get_by_role("button", name="Visa").click()
-    assert wait_for_charts(page) == 7
+    assert wait_for_charts(page) == 9
     tab.shot("survey-unit-comparison")
     assert page.get_by_role("heading", level=1).inner_text() == (
         "Medarbetarundersökning 2024 – 2001 Kirurgavdelning 1"
