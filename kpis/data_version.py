@@ -1,6 +1,15 @@
-"""The data version: one number raised in the same transaction as every change that a
+"""The data version: numbers raised in the same transaction as every change that a
 page, a CSV or the steering pack shows, so cached pages (hyrdash.lib.pagecache) are
-keyed on it and never show a figure the data no longer has.
+keyed on them and never show a figure the data no longer has.
+
+One number per subject (SUBJECTS): a cost import raises `costs` only, so the
+sick-leave and survey pages, whose data it does not touch, stay in the cache (on the
+2-core server a cold sick-leave page costs seconds). The registers (the organisation,
+the accounts), comments, targets and whatever names no subject raise `all`, which every page
+depends on. A page asks for `current(...)` of the subjects it shows: the sum of those
+numbers and `all`'s. Each number only ever rises, so that sum rises with every change
+of any of them and never takes the same value for two states: it is the page's
+version as surely as the tuple of numbers would be, and stays one int in the keys.
 
 What raises it, without each service having to remember:
 - saving or deleting any model of the kpis and survey apps (imports and undos save
@@ -47,24 +56,62 @@ NOT_WATCHED = frozenset(
         "survey.population",
     }
 )
-ROW = 1
+GENERAL = "all"
+COSTS = "costs"  # the ledger, the budget, their closed months, the national table
+SICK_LEAVE = "sick_leave"  # sick-leave imports and their closed months
+SURVEY = "survey"  # everything of the survey app
+PLACEMENTS = "placements"  # consultants under 12 a § (the cost dashboard counts them too)
+PACK = "pack"  # the steering pack's text slides
+SUBJECTS = (GENERAL, COSTS, SICK_LEAVE, SURVEY, PLACEMENTS, PACK)
+# What each page shows, besides GENERAL.
+COST_PAGES = (COSTS, PLACEMENTS)
+SICK_LEAVE_PAGES = (SICK_LEAVE,)
+SURVEY_PAGES = (SURVEY,)
+PLACEMENT_PAGES = (PLACEMENTS,)
+
+# Models whose rows belong to one subject; an ImportBatch or a ClosedThrough by its kind.
+# A target is every page's: it may be the SKR measure's or sick leave's, and an edit in
+# the admin may turn one into the other.
+_MODEL_SUBJECTS = {
+    "kpis.nationalshare": COSTS,
+    "kpis.packtext": PACK,
+    "kpis.placementbatch": PLACEMENTS,
+    "kpis.placementaction": PLACEMENTS,
+}
+_BY_KIND = ("kpis.importbatch", "kpis.closedthrough")
 
 
-def current() -> int:
-    """The version now (0 before anything changed)."""
-    found = DataVersion.objects.filter(pk=ROW).values_list("value", flat=True).first()
-    return found or 0
+def current(*subjects: str) -> int:
+    """The version of the pages that show `subjects` (every subject when none is
+    named): the sum of their numbers and GENERAL's, 0 before anything changed."""
+    named = (GENERAL, *subjects) if subjects else SUBJECTS
+    values = DataVersion.objects.filter(subject__in=named).values_list("value", flat=True)
+    return sum(values)
 
 
-def data_changed() -> None:
-    """Raise the version, in the caller's transaction."""
-    if not DataVersion.objects.filter(pk=ROW).update(value=F("value") + 1):
-        DataVersion.objects.get_or_create(pk=ROW, defaults={"value": 1})
+def data_changed(subject: str = GENERAL) -> None:
+    """Raise `subject`'s number (GENERAL: every page's), in the caller's transaction."""
+    if subject not in SUBJECTS:
+        raise ValueError(f"unknown data subject {subject!r}")
+    if not DataVersion.objects.filter(subject=subject).update(value=F("value") + 1):
+        DataVersion.objects.get_or_create(subject=subject, defaults={"value": 1})
 
 
-def _on_change(sender, **kwargs) -> None:
-    if not kwargs.get("raw"):  # loaddata
-        data_changed()
+def subject_of(instance) -> str:
+    """The subject a saved or deleted model instance belongs to."""
+    meta = instance._meta
+    if meta.label_lower in _BY_KIND:
+        return SICK_LEAVE if instance.kind == "sick_leave" else COSTS
+    if meta.app_label == "survey":
+        return SURVEY
+    return _MODEL_SUBJECTS.get(meta.label_lower, GENERAL)
+
+
+def _on_change(sender, instance=None, raw=False, **kwargs) -> None:
+    """post_save, post_delete and m2m_changed of a watched model (its instance), or
+    registers_changed (no instance: every page)."""
+    if not raw:  # raw: loaddata
+        data_changed(GENERAL if instance is None else subject_of(instance))
 
 
 def watched_models() -> list:

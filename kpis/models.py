@@ -595,9 +595,12 @@ class ClosedThrough(models.Model):
 
 
 class DataVersion(models.Model):
-    """One row: a number raised in the transaction of every change a page shows
-    (kpis.data_version), the part of the page cache's keys that says "this data"."""
+    """One row per subject of the data (kpis.data_version.SUBJECTS): a number raised in
+    the transaction of every change of that subject, the part of the page cache's keys
+    that says "this data"."""
 
+    # The first row, from before there were subjects, is every page's ("all").
+    subject = models.CharField(max_length=20, unique=True, default="all")
     value = models.BigIntegerField(default=0)
 
     class Meta:
@@ -605,7 +608,7 @@ class DataVersion(models.Model):
         verbose_name_plural = _("dataversion")
 
     def __str__(self):
-        return str(self.value)
+        return f"{self.subject} {self.value}"
 
 
 class Commentary(models.Model):

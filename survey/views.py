@@ -28,7 +28,7 @@ def results(request):
     data version, the years' thresholds and the selection (year, group, index and the
     groups side by side, which the user's areas decide); the select's groups under the
     areas the user may see."""
-    version = data_version.current()  # before any data is read
+    version = data_version.current(*data_version.SURVEY_PAGES)  # before any data is read
     data = selectors.survey_data()
     if data.latest is None:
         return render(request, "survey/results.html", {"nav": "survey", "empty": True})
@@ -64,7 +64,7 @@ def results_csv(request, chart):
     """One chart's table as CSV for Swedish Excel, the same rows the page shows."""
     if chart not in pages.CHART_CODES:
         raise Http404(_("Okänt diagram."))
-    version = data_version.current()
+    version = data_version.current(*data_version.SURVEY_PAGES)
     data = selectors.survey_data()
     if data.latest is None:
         raise Http404(_("Det finns ingen medarbetarundersökning ännu."))

@@ -1,6 +1,7 @@
 """The data version (kpis.data_version) rises with every change a page shows, in the
-transaction of the change, and with nothing else; the page cache's keys
-(hyrdash.lib.pagecache) follow it, the language and the parts a page names."""
+transaction of the change, and with nothing else; a page's version only with the
+subjects the page shows; the page cache's keys (hyrdash.lib.pagecache) follow it, the
+language and the parts a page names."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ from kpis.pack.services import pack_texts_save
 from kpis.placements.models import PlacementAccessLog
 from kpis.placements.services import placements_import, transition_record
 from kpis.registry import batch_undo
+from survey import services as survey_services
 from tests.conftest import ORG_CSV
+from tests.sick_leave_data import import_sick_leave
 
 COSTS = b"Period;Ansvar;Konto;Belopp;Timmar\n2025-01;0101;4601;100 000;55\n"
 PLACEMENTS = (
@@ -37,6 +40,28 @@ def rises(action) -> bool:
     before = data_version.current()
     action()
     return data_version.current() > before
+
+
+PAGES = {
+    "costs": data_version.COST_PAGES,
+    "sick leave": data_version.SICK_LEAVE_PAGES,
+    "survey": data_version.SURVEY_PAGES,
+    "placements": data_version.PLACEMENT_PAGES,
+}
+
+
+def pages_raised(action) -> set[str]:
+    """The pages whose version `action` raises (each page's subjects, kpis.data_version)."""
+    before = {page: data_version.current(*subjects) for page, subjects in PAGES.items()}
+    action()
+    after = {page: data_version.current(*subjects) for page, subjects in PAGES.items()}
+    assert all(after[page] >= before[page] for page in PAGES)  # never falls
+    return {page for page in PAGES if after[page] > before[page]}
+
+
+SURVEY_ANSWERS = "RespondentID;Ansvar;HME_M1;ENPS\n" + "".join(
+    f"r{i};0101;4;{i % 11}\n" for i in range(7)
+)
 
 
 def import_costs(data: bytes = COSTS):
@@ -97,6 +122,67 @@ def test_registers_raise_it(db, accounts, tmp_path):
 def test_each_change_a_page_shows_raises_it(registers, action):
     import_costs()
     assert rises(action)
+
+
+@pytest.mark.parametrize(
+    ("action", "pages"),
+    [
+        pytest.param(import_costs, {"costs"}, id="a cost import"),
+        pytest.param(import_sick_leave, {"sick leave"}, id="a sick-leave import"),
+        pytest.param(
+            lambda: survey_services.answers_import(
+                data=SURVEY_ANSWERS.encode(), file_name="mu.csv", year=2024
+            ),
+            {"survey"},
+            id="a survey import",
+        ),
+        pytest.param(
+            lambda: placements_import(data=PLACEMENTS, file_name="bemlo.csv"),
+            {"costs", "placements"},  # the dashboard counts consultants under 12 a
+            id="placements",
+        ),
+        pytest.param(
+            lambda: months_close(kind="sick_leave", through=dt.date(2024, 1, 1)),
+            {"sick leave"},
+            id="closing a sick-leave month",
+        ),
+        pytest.param(
+            lambda: Target.objects.create(year=2031, scope_kind="hsf", pct=2),
+            set(PAGES),  # the SKR measure's or sick leave's, which an edit may change
+            id="a target",
+        ),
+        pytest.param(
+            lambda: pack_texts_save(
+                month=pd.Period("2025-01", freq="M"),
+                scope=Scope(),
+                rows=[TextSlideRow(order=1, title="Rubrik", text="• punkt")],
+            ),
+            set(),  # the pack's only (its version is every subject's)
+            id="pack text slides",
+        ),
+        pytest.param(
+            lambda: Unit.objects.filter(ansvar="0101").first().save(),
+            set(PAGES),
+            id="a unit in the admin",
+        ),
+    ],
+)
+def test_a_change_raises_only_the_pages_that_show_it(registers, request, action, pages):
+    """A cost import leaves the sick-leave and survey pages in the cache (a cold
+    sick-leave page costs seconds), and so on; the registers are every page's."""
+    if "closing a sick-leave month" in request.node.name:
+        import_sick_leave()  # a month with data to close
+    assert pages_raised(action) == pages
+
+
+def test_the_pack_follows_every_subject(registers):
+    for action in (import_costs, import_sick_leave):
+        assert rises(action)
+
+
+def test_an_unknown_subject_is_refused(db):
+    with pytest.raises(ValueError, match="okänt|unknown"):
+        data_version.data_changed("overtime")
 
 
 def test_undo_and_reopen_raise_it(registers):

@@ -257,6 +257,26 @@ def test_after_each_change_the_next_sick_leave_page_is_the_fresh_one(
     assert [page for _hit, page in after] == [page for _hit, page in fresh]
 
 
+def test_a_cost_import_keeps_the_sick_leave_pages_and_computes_the_dashboards_anew(
+    styr_client,  # noqa: F811
+    costs,  # noqa: F811
+    sick_leave,
+):
+    """A cost import changes no sick-leave figure: those pages stay in the cache (a cold
+    one costs seconds on the server), the same bytes as computed afresh; the
+    dashboards are computed anew."""
+    sick_before = sick_leave_pages(styr_client)
+    pages(styr_client)
+    correction()
+    sick_after = sick_leave_pages(styr_client)
+    assert {hit for hit, _page in sick_after} == {"hit"}
+    assert {hit for hit, _page in pages(styr_client)} == {"miss"}
+    cache.clear()
+    fresh = sick_leave_pages(styr_client)
+    assert [page for _hit, page in sick_after] == [page for _hit, page in fresh]
+    assert [page for _hit, page in fresh] == [page for _hit, page in sick_before]
+
+
 def test_a_stricter_limit_withholds_at_once_what_the_kept_page_showed(
     styr_client,  # noqa: F811
     sick_leave,

@@ -110,7 +110,7 @@ def warm() -> int:
     Called after an import has committed (settings.PAGE_CACHE_WARM): a failure here is
     logged and loses nothing, the pages are then computed when first asked for."""
     try:
-        version = data_version.current()
+        version = data_version.current(*data_version.COST_PAGES)
         data = cost_data(version)
         if data.last_month is None:
             return 0

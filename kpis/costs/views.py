@@ -32,7 +32,7 @@ def dashboard(request):
         if not request.GET:
             return redirect("start")
         raise PermissionDenied
-    version = data_version.current()  # before any data is read
+    version = data_version.current(*data_version.COST_PAGES)  # before any data is read
     data = cost_cached.cost_data(version)
     if data.last_month is None:
         return render(request, "kpis/dashboard.html", {"nav": "dashboard", "empty": True})
@@ -91,7 +91,7 @@ def dashboard_csv(request, series):
     """One chart's table as CSV for Swedish Excel: the same table the page shows."""
     if series not in cost_selection.CHART_CODES:
         raise Http404(_("Okänd serie."))
-    version = data_version.current()
+    version = data_version.current(*data_version.COST_PAGES)
     data = cost_cached.cost_data(version)
     if data.last_month is None:
         raise Http404(_("Det finns inga utfall ännu."))

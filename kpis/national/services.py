@@ -8,7 +8,7 @@ import pandas as pd
 from django.db import transaction
 
 from hyrdash.lib.uploads import checksum
-from kpis.data_version import data_changed
+from kpis.data_version import COSTS, data_changed
 from kpis.models import NationalShare
 from kpis.national.extracts import parse_national
 
@@ -92,5 +92,5 @@ def national_import(*, data: bytes, check: NationalCheck | None = None) -> list[
             )
             for row in check.frame.itertuples(index=False)
         )
-        data_changed()  # bulk_create sends no signal
+        data_changed(COSTS)  # bulk_create sends no signal
     return quarters

@@ -18,7 +18,7 @@ from hyrdash.lib import chart_style
 from hyrdash.lib.deck import CoreProps, ProvenanceSlide, build_deck
 from hyrdash.lib.errors import ServiceError
 from kpis import roles
-from kpis.data_version import data_changed
+from kpis.data_version import PACK, data_changed
 from kpis.models import PackText
 from kpis.national.selectors import national_shares
 from kpis.organisation.selectors import HSF, Scope, ScopeError
@@ -174,5 +174,5 @@ def pack_texts_save(
             )
             for row in rows
         )
-        data_changed()  # bulk_create sends no signal
+        data_changed(PACK)  # bulk_create sends no signal
     return len(rows)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.tabular import ExtractError, Problem
 from hyrdash.lib.uploads import checksum, mark_undone
-from kpis.data_version import data_changed
+from kpis.data_version import PLACEMENTS, data_changed
 from kpis.models import Unit
 from kpis.placements.extracts import parse_placements
 from kpis.placements.models import (
@@ -285,7 +285,7 @@ def transition_record(*, user=None, note: str = "") -> int:
             )
             for consultant_id in new
         )
-        data_changed()  # bulk_create sends no signal
+        data_changed(PLACEMENTS)  # bulk_create sends no signal
     return len(new)
 
 

@@ -161,7 +161,7 @@ def hours(request):
     today = timezone.localdate()
     chart = pagecache.cached(
         "placement-hours",
-        (data_version.current(), area, today),
+        (data_version.current(data_version.PLACEMENTS, data_version.COSTS), area, today),
         lambda: _hours_chart(area, today),
     )
     return render(

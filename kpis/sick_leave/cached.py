@@ -93,7 +93,7 @@ def warm() -> int:
     failure here is logged and loses nothing, the pages are then computed when first
     asked for."""
     try:
-        version = data_version.current()
+        version = data_version.current(*data_version.SICK_LEAVE_PAGES)
         data = sick_leave_data(version)
         if data.last_month is None:
             return 0

@@ -301,6 +301,6 @@ def decide_disclosure() -> None:
     (kpis.sick_leave.cached) under the new data version. Run after the import's commit;
     a failure here loses nothing (the page decides then) and is logged."""
     try:
-        cached.sick_leave_data(data_version.current())
+        cached.sick_leave_data(data_version.current(*data_version.SICK_LEAVE_PAGES))
     except Exception:
         logger.exception("Sick leave: the disclosure decisions could not be made now.")

@@ -19,7 +19,7 @@ def sick_leave(request):
     """Sick leave R12 for a month and a scope (GET parameters), every figure of a group
     too small to show withheld (kpis.series.sick_leave_cells); from the page cache
     (kpis.sick_leave.cached) with the decisions what to withhold."""
-    version = data_version.current()  # before any data is read
+    version = data_version.current(*data_version.SICK_LEAVE_PAGES)  # before any data is read
     data = cached.sick_leave_data(version)
     if data.last_month is None:
         return render(request, "kpis/sick_leave.html", {"nav": "sick_leave", "empty": True})
@@ -48,7 +48,7 @@ def sick_leave_csv(request, code):
     """One sick-leave chart's table as CSV for Swedish Excel, withheld values empty."""
     if code not in sick_leave_page.CHART_CODES:
         raise Http404(_("Okänd serie."))
-    version = data_version.current()
+    version = data_version.current(*data_version.SICK_LEAVE_PAGES)
     data = cached.sick_leave_data(version)
     if data.last_month is None:
         raise Http404(_("Det finns ingen sjukfrånvaro ännu."))
