@@ -299,6 +299,14 @@ PAGE_CACHE_WARM = env_bool("PAGE_CACHE_WARM", True)
 # must not keep the uploader waiting past gunicorn's timeout; the pages left are computed
 # when first asked for.
 PAGE_CACHE_WARM_SECONDS = env_int("PAGE_CACHE_WARM_SECONDS", 10)
+# ... in these languages: Swedish, which the steering group reads; an English page is
+# computed when first asked for. Each language warmed costs the uploader's request as
+# much CPU again (bench/load.py).
+PAGE_CACHE_WARM_LANGUAGES = env_list("PAGE_CACHE_WARM_LANGUAGES", [LANGUAGE_CODE])
+if not set(PAGE_CACHE_WARM_LANGUAGES) <= {code for code, _name in LANGUAGES}:
+    raise ImproperlyConfigured(
+        f"PAGE_CACHE_WARM_LANGUAGES: {PAGE_CACHE_WARM_LANGUAGES} are not all in LANGUAGES"
+    )
 
 # Sick leave is health data: ÅRL 5 kap. 18 a § forbids any figure for a group of at most
 # ten employees. This names the largest group size that is never shown (pages, CSV,

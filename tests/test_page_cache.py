@@ -174,6 +174,9 @@ def test_after_an_import_from_the_site_the_newest_pages_are_ready(
         assert response["X-Hyrdash-Cache"] == "hit", scope
         warmed[scope] = without_csrf(response.content)
     assert warmed["hsf"] != before
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # computed when first asked for
+    assert client.get("/", {"urval": "hsf"})["X-Hyrdash-Cache"] == "miss"
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     cache.clear()
     for scope in scopes:
         assert without_csrf(client.get("/", {"urval": scope}).content) == warmed[scope]

@@ -117,9 +117,9 @@ def warm(jobs: Iterable[Callable[[], object]], *, seconds: float) -> tuple[int, 
 
 
 def warm_pages(what: str, page: Callable[[Any], object], scopes: Iterable) -> int:
-    """`page(scope)` for every scope in every language (the first language's first)
-    while settings.PAGE_CACHE_WARM_SECONDS last (`warm`); returns how many ran. `what`
-    names the pages in the log when time ran out."""
+    """`page(scope)` for every scope in each of settings.PAGE_CACHE_WARM_LANGUAGES (in
+    their order) while settings.PAGE_CACHE_WARM_SECONDS last (`warm`); returns how many
+    ran. `what` names the pages in the log when time ran out."""
 
     def in_language(code: str, scope) -> None:
         with translation.override(code):
@@ -128,7 +128,7 @@ def warm_pages(what: str, page: Callable[[Any], object], scopes: Iterable) -> in
     scopes = list(scopes)
     jobs = [
         lambda code=code, scope=scope: in_language(code, scope)
-        for code, _name in settings.LANGUAGES
+        for code in settings.PAGE_CACHE_WARM_LANGUAGES
         for scope in scopes
     ]
     count, done = warm(jobs, seconds=settings.PAGE_CACHE_WARM_SECONDS)

@@ -105,8 +105,9 @@ def series_csv(version: int, code: str, data, selection) -> object:
 
 def warm() -> int:
     """Compute the newest month's dashboard for the administration, each care type and
-    each area, in every language (the first language's first), unless kept already, for
-    at most settings.PAGE_CACHE_WARM_SECONDS; returns how many pages that is.
+    each area, in each language of settings.PAGE_CACHE_WARM_LANGUAGES (Swedish), unless
+    kept already, for at most settings.PAGE_CACHE_WARM_SECONDS; returns how many pages
+    that is.
     Called after an import has committed (settings.PAGE_CACHE_WARM): a failure here is
     logged and loses nothing, the pages are then computed when first asked for."""
     try:

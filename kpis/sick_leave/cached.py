@@ -87,8 +87,9 @@ def warm_scopes(data: selectors.SickLeaveData) -> list[Scope]:
 
 def warm() -> int:
     """Compute the newest month's sick-leave page for the administration, each care type
-    and each area, in every language (the first language's first), unless kept already,
-    for at most settings.PAGE_CACHE_WARM_SECONDS; returns how many pages that is. Called
+    and each area, in each language of settings.PAGE_CACHE_WARM_LANGUAGES (Swedish),
+    unless kept already, for at most settings.PAGE_CACHE_WARM_SECONDS; returns how many
+    pages that is. Called
     after a sick-leave import from the site has committed (settings.PAGE_CACHE_WARM): a
     failure here is logged and loses nothing, the pages are then computed when first
     asked for."""
