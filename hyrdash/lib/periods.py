@@ -248,8 +248,14 @@ def is_preliminary(month: pd.Period | str, *, closed_through: pd.Period | None) 
 
 def preliminary_column(months, *, closed_through: pd.Period | None) -> list[int]:
     """``is_preliminary`` of each month as 1 (preliminary) or 0: a series' ``preliminary``
-    column."""
-    return [int(is_preliminary(m, closed_through=closed_through)) for m in months]
+    column. Each distinct month is decided once (a long table repeats its months)."""
+    decided: dict = {}
+    column = []
+    for month in months:
+        if month not in decided:
+            decided[month] = int(is_preliminary(month, closed_through=closed_through))
+        column.append(decided[month])
+    return column
 
 
 # --- units -------------------------------------------------------------------

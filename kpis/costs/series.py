@@ -106,10 +106,15 @@ def monthly(
     kind: str = "actuals",
     value: str = "amount",
 ) -> pd.Series:
-    """The scope's monthly sum of `value` over `categories`, 0 in months with data."""
-    months = data.months_actuals if kind == "actuals" else data.months_budget
-    wide = _sums(data, kind=kind, scope=scope, value=value)
-    return _series(wide, categories=categories, months=months, value=value)
+    """The scope's monthly sum of `value` over `categories`, 0 in months with data.
+    Kept on `data` for the page (a dashboard asks for the same sums a dozen times); each
+    caller gets its own copy."""
+    key = ("monthly", kind, scope.key, tuple(categories), value)
+    if key not in data.cache:
+        months = data.months_actuals if kind == "actuals" else data.months_budget
+        wide = _sums(data, kind=kind, scope=scope, value=value)
+        data.cache[key] = _series(wide, categories=categories, months=months, value=value)
+    return data.cache[key].copy()
 
 
 def _grouped(
