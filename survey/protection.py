@@ -73,6 +73,12 @@ PROTECTION = 0.20
 #: Part of the key of stored decisions: raise it when what is hidden would change.
 VERSION = 2  # 2: the indices' questions are published (items), decided with the rest
 REPAIRS = 3  # rounds of protect() over an area before the whole block
+# Independent problems are solved and audited together (one set-up of the linear
+# programmes instead of hundreds), but the audit's matrix is dense, figures x cells of
+# all of them: a region's 300 units of 20 a department came to 25,777 x 30,000 (5.8
+# GiB, an import killed for memory). So they go together only up to this many entries
+# (about 64 MB a copy); the result is the same, as they share no cell.
+JOINT_ENTRIES = 8_000_000
 
 
 # --- what to hide -----------------------------------------------------------------------
@@ -311,18 +317,19 @@ class _Protector:
         for name, table in tables.items():
             if name not in found:
                 by_measures.setdefault(len(table.values), {})[name] = table
-        for group in by_measures.values():
-            try:
-                hidden = _protect_joint(list(group.values()), self.protection)
-            except ProtectionError:
-                if len(group) > 1:
-                    for name, table in group.items():
-                        found.update(self._protect_tables({name: table}))
-                    continue
-                hidden = None
-            for name, table in group.items():
-                found[name] = None if hidden is None else hidden.intersection(table.keys)
-                self.memo[table.memo] = found[name]
+        for tables_alike in by_measures.values():
+            for group in _chunks(tables_alike, lambda t: (len(t.keys), len(t.values[0]))):
+                try:
+                    hidden = _protect_joint(list(group.values()), self.protection)
+                except ProtectionError:
+                    if len(group) > 1:
+                        for name, table in group.items():
+                            found.update(self._protect_tables({name: table}))
+                        continue
+                    hidden = None
+                for name, table in group.items():
+                    found[name] = None if hidden is None else hidden.intersection(table.keys)
+                    self.memo[table.memo] = found[name]
         return found
 
 
@@ -474,13 +481,32 @@ def exposed_blocks(
             problems.setdefault(len(problem[2]), []).append(problem)
             shown |= {key for key in problem[0] if key not in hidden[number]}
             owner.update(dict.fromkeys(problem[0], number))
-    for group in problems.values():
-        figures, values = _joint(group)
-        for key in audit(
-            figures, shown & {f.key for f in figures}, values, protection=protection
-        ).exposed:
-            found[owner[key]].add(key)
+    for alike in problems.values():
+        numbered = dict(enumerate(alike))
+        for group in _chunks(numbered, lambda p: (len(p[0]), len(p[2][0]))):
+            figures, values = _joint(group.values())
+            for key in audit(
+                figures, shown & {f.key for f in figures}, values, protection=protection
+            ).exposed:
+                found[owner[key]].add(key)
     return found
+
+
+def _chunks(problems: dict, size) -> list[dict]:
+    """`problems` (independent: no cell in common) in their order, in groups whose joint
+    dense matrix (figures x cells, `size(problem)` gives a problem's) stays within
+    JOINT_ENTRIES; a problem larger than that alone."""
+    groups: list[dict] = []
+    figures = cells = 0
+    for name, problem in problems.items():
+        rows, columns = size(problem)
+        if groups and (figures + rows) * (cells + columns) <= JOINT_ENTRIES:
+            groups[-1][name] = problem
+            figures, cells = figures + rows, cells + columns
+        else:
+            groups.append({name: problem})
+            figures, cells = rows, columns
+    return groups
 
 
 def _reduced(block: Block, hidden: set, number: int):

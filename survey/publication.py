@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from hyrdash.lib.disclosure import Figure, in_row_space
+from hyrdash.lib.disclosure import Figure, in_span_of_few
 
 from . import metrics
 
@@ -158,13 +158,14 @@ class Block:
         known = self.__dict__.setdefault("_public", {}).setdefault(totals, {})
         fresh = [key for key in keys if key not in known]
         if fresh:
+            # The empty figures' cells are known to be 0: out of every row; what is left
+            # of a target must be a combination of the totals.
             matrix = self.incidence
-            zero = np.unique(matrix[np.flatnonzero(self.empty)].indices)
-            rows = np.zeros((len(totals) + len(zero), matrix.shape[1]))
-            rows[: len(totals)] = matrix[list(totals)].toarray()
-            rows[np.arange(len(zero)) + len(totals), zero] = 1.0
-            targets = matrix[[self._index[key] for key in fresh]].toarray()
-            known.update(zip(fresh, in_row_space(rows, targets).tolist(), strict=True))
+            live = np.ones(matrix.shape[1], dtype=bool)
+            live[np.unique(matrix[np.flatnonzero(self.empty)].indices)] = False
+            rows = matrix[list(totals)][:, live].toarray()
+            targets = matrix[[self._index[key] for key in fresh]][:, live]
+            known.update(zip(fresh, in_span_of_few(rows, targets).tolist(), strict=True))
         return {key for key in keys if known[key]}
 
 

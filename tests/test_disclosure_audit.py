@@ -344,3 +344,37 @@ def test_the_interval_audit_agrees_with_one_linear_programme_per_figure(data):
         for key, interval in result.intervals.items():
             low, high, _ = intervals[key, interval.measure]
             assert (interval.low, interval.high) == pytest.approx((low, high), abs=1e-6)
+
+
+def test_in_span_of_few_agrees_with_the_elimination_on_random_tables():
+    """The survey's "known from the totals" check (in_span_of_few, sparse targets, an
+    SVD of a few rows) decides as in_row_space does, on random 0/1 tables with totals
+    of each other's unions; and by hand: a total of two cells and one of them."""
+    import scipy.sparse as sp  # noqa: PLC0415
+
+    from hyrdash.lib.disclosure import in_span_of_few  # noqa: PLC0415
+
+    known = np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    targets = np.array([[1.0, 1.0, 1.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 2.0]])
+    assert in_span_of_few(known, sp.csr_matrix(targets)).tolist() == [True, False, True, True]
+    assert in_span_of_few(np.zeros((0, 3)), sp.csr_matrix(targets)).tolist() == [
+        False,
+        False,
+        True,
+        False,
+    ]
+    rng = np.random.default_rng(7)
+    agreed = 0
+    for _ in range(200):
+        cells = int(rng.integers(2, 12))
+        base = (rng.random((int(rng.integers(1, 5)), cells)) < 0.4).astype(float)
+        known = np.vstack(
+            [base, base[: int(rng.integers(0, len(base) + 1))].sum(axis=0, keepdims=True)]
+        )
+        combos = rng.integers(-1, 2, (6, len(known))) @ known
+        noise = (rng.random((6, cells)) < 0.3).astype(float)
+        targets = np.vstack([combos, noise, np.abs(combos) + noise])
+        expected = in_row_space(known, targets)
+        assert in_span_of_few(known, sp.csr_matrix(targets)).tolist() == expected.tolist()
+        agreed += int(expected.sum())
+    assert agreed > 200  # many targets in the span, not only outside it

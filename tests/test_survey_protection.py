@@ -273,3 +273,14 @@ def test_no_hidden_value_follows_from_the_tables_with_every_question_on_its_own(
             else:
                 assert status == statuses[(group, item.parent)], (group, item.code)
     assert_nothing_exposed(answers, units, tree, table, WITH_ITEMS)
+
+
+def test_independent_problems_go_together_only_while_their_matrix_stays_small(monkeypatch):
+    """protection._chunks: problems in their order, a group's figures x cells within
+    JOINT_ENTRIES (here 100): 5x5 + 5x5 is 10x10 = 100, a third would be 15x15; a
+    problem larger than the limit stands alone. A region of 300 units once came to one
+    25,777 x 30,000 matrix (5.8 GiB) and the import was killed."""
+    monkeypatch.setattr(protection, "JOINT_ENTRIES", 100)
+    sizes = {"a": (5, 5), "b": (5, 5), "c": (5, 5), "big": (20, 20), "d": (1, 1), "e": (2, 3)}
+    groups = protection._chunks(sizes, lambda size: size)
+    assert [list(group) for group in groups] == [["a", "b"], ["c"], ["big"], ["d", "e"]]
