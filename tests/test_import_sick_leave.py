@@ -17,7 +17,14 @@ from django.core.management import CommandError, call_command
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.tabular import ExtractError
 from kpis.costs.services import costs_check, costs_import
-from kpis.models import BatchMonth, ImportBatch, LedgerRow, MonthlyCost, SickLeaveRow
+from kpis.models import (
+    BatchMonth,
+    ImportBatch,
+    LedgerRow,
+    MonthlyCost,
+    ReplacedUnit,
+    SickLeaveRow,
+)
 from kpis.registry import batch_undo
 from kpis.sick_leave.extracts import parse_sick_leave
 from kpis.sick_leave.services import sick_leave_check, sick_leave_import
@@ -56,23 +63,31 @@ APRIL_CORRECTED_ROWS = {
 
 
 def in_use():
-    """The rows of every month's current sick-leave batch, as MARCH_APRIL_ROWS."""
+    """The rows of every month's current sick-leave batch, as MARCH_APRIL_ROWS, but the
+    units a newer import of only some units replaced (ReplacedUnit). A row in use twice
+    (a unit's rows of two imports both counted) fails here, not silently in a dict."""
     current = set(
         BatchMonth.objects.filter(
             is_current=True, batch__kind=ImportBatch.Kind.SICK_LEAVE
         ).values_list("batch_id", "period")
     )
-    return {
-        (f"{r.period:%Y-%m}", r.unit.ansvar, r.gender, r.age_band): (
-            r.employees,
-            str(r.ordinary_hours),
-            str(r.sick_hours_1_14),
-            str(r.sick_hours_15_59),
-            str(r.sick_hours_60),
+    replaced = set(ReplacedUnit.objects.values_list("month__batch_id", "month__period", "unit_id"))
+    rows = [
+        (
+            (f"{r.period:%Y-%m}", r.unit.ansvar, r.gender, r.age_band),
+            (
+                r.employees,
+                str(r.ordinary_hours),
+                str(r.sick_hours_1_14),
+                str(r.sick_hours_15_59),
+                str(r.sick_hours_60),
+            ),
         )
         for r in SickLeaveRow.objects.select_related("unit")
-        if (r.batch_id, r.period) in current
-    }
+        if (r.batch_id, r.period) in current and (r.batch_id, r.period, r.unit_id) not in replaced
+    ]
+    assert len({key for key, _figures in rows}) == len(rows), "a row in use twice"
+    return dict(rows)
 
 
 def march_of(rows):

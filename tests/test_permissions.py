@@ -470,7 +470,8 @@ def test_a_refused_post_changes_no_placements(client, site, role):
 
     batch.refresh_from_db()
     assert (batch.undone_at is not None) == may_import
-    # The action and the transition decision (K1 started before 2026-04-30) for K1.
+    # The action and the transition decision (K1 started before 2026-04-30 and ended
+    # after 2023-05-01, when the window ending on it begins) for K1.
     assert PlacementAction.objects.filter(consultant_id="K1").count() == (2 if may_import else 0)
     # Only its owner, the bemanning user, may cancel the pending upload.
     outcome = PendingPlacementUpload.objects.get(pk=args["placement_upload_id"]).outcome

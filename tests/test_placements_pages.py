@@ -298,8 +298,11 @@ def test_an_action_without_a_date_is_refused(bem):
 
 
 def test_the_transition_decision_is_recorded_once_per_consultant_placed_by_its_day(bem):
-    """Everyone with a placement that started by 2026-04-30: K1-K6 (K4 started
-    2026-01-01); a second click adds nobody."""
+    """Everyone with a placement that started by 2026-04-30 and had not ended before
+    2023-05-01 (the 36-month window ending on 2026-04-30): K1-K6. K4 started 2026-01-01;
+    K6, the oldest, ended 2023-06-30, inside the window (its days from 2023-05-01 still
+    count on the decision's day). A second click adds nobody. Those not covered:
+    tests/test_placements_transition.py."""
     response = bem.post(reverse("placements:transition"), follow=True)
     assert [str(m) for m in response.context["messages"]] == [
         "Övergångsbeslutet är registrerat för 6 konsulter som inte hade det."

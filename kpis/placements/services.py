@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import pandas as pd
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from hyrdash.lib.errors import ServiceError
@@ -22,6 +23,7 @@ from hyrdash.lib.tabular import ExtractError, Problem
 from hyrdash.lib.uploads import checksum, mark_undone
 from kpis.data_version import PLACEMENTS, data_changed
 from kpis.models import Unit
+from kpis.placements import rules
 from kpis.placements.extracts import parse_placements
 from kpis.placements.models import (
     Placement,
@@ -31,8 +33,12 @@ from kpis.placements.models import (
 )
 
 # The region's transition decision: everyone working as a consultant up to this day was
-# offered employment, because qualifying time before the staffing system cannot be traced.
+# offered employment, because qualifying time before the staffing system cannot be traced
+# (transition_record says whom it covers).
 TRANSITION_DATE = dt.date(2026, 4, 30)
+# The first day of the 36-month window ending on TRANSITION_DATE (2023-05-01): a
+# consultant whose placements all ended before it is not covered.
+TRANSITION_WINDOW_START = rules.window_start(TRANSITION_DATE)
 
 # What an import compares with the placement in use for the same key.
 COMPARED = ("consultant_name", "agency", "profession", "end", "hours")
@@ -259,15 +265,26 @@ def action_record(
 
 
 def transition_record(*, user=None, note: str = "") -> int:
-    """The region's transition decision, recorded per consultant: everyone with a
-    placement in use that started on or before TRANSITION_DATE was offered employment on
-    that day. Consultants who have the record already are left as they are. Returns the
-    number of consultants recorded now."""
+    """The region's transition decision, recorded per consultant: the consultants working
+    up to TRANSITION_DATE were offered employment on that day. A consultant is covered
+    when a placement in use started on or before TRANSITION_DATE and had not ended before
+    the 36-month window ending on TRANSITION_DATE began (TRANSITION_WINDOW_START,
+    2023-05-01: the end empty or on or after it).
+
+    Why the window: the decision exists because qualifying time before the staffing
+    system (April 2024) cannot be traced, so someone working then might have passed day
+    721 unseen. Days before the window can never count toward day 721 again (only days
+    within the 36 months ending on a day count), so a consultant whose placements all
+    ended before it has no untraceable time that could make them pass the limit, and is
+    not someone working up to the decision's day: they are left out.
+
+    Consultants who have the record already are left as they are. Returns the number of
+    consultants recorded now."""
     with transaction.atomic():
         working = set(
-            Placement.objects.filter(is_current=True, start__lte=TRANSITION_DATE).values_list(
-                "consultant_id", flat=True
-            )
+            Placement.objects.filter(is_current=True, start__lte=TRANSITION_DATE)
+            .filter(Q(end__isnull=True) | Q(end__gte=TRANSITION_WINDOW_START))
+            .values_list("consultant_id", flat=True)
         )
         done = set(
             PlacementAction.objects.filter(kind=PlacementAction.Kind.TRANSITION_OFFER).values_list(

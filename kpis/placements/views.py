@@ -66,6 +66,7 @@ def placement_list(request):
         "totals": page.status_totals(table),
         "may_import": request.user.has_perm(IMPORT),
         "transition_date": services.TRANSITION_DATE,
+        "transition_window_start": services.TRANSITION_WINDOW_START,
     }
     return render(request, "placements/list.html", context)
 
