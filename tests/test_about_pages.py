@@ -226,3 +226,17 @@ def test_the_hours_chart_names_the_imports_in_use(client, placements, costs, sup
         in panel
     )
     assert escape(imported(ledger)) in panel
+
+
+def test_the_panels_are_english_in_english(client, styrgrupp_user, sick_leave, survey):  # noqa: F811
+    client.force_login(styrgrupp_user)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    for html in (sick_leave_page(client), survey_page(client)):
+        for code, panel in panels(html).items():
+            assert "<summary>About the measure<span" in panel, code
+            assert "Latest import: no. " in panel, code
+            assert "Senaste import" not in panel and "Om måttet" not in panel, code
+    sick = panels(sick_leave_page(client))["sick-leave-r12"]
+    assert "no sick leave is reported for a group of at most 10 employees" in sick
+    assert "Preliminary means that the month is not closed" in sick
+    assert "fewer than 5 respondents" in panels(survey_page(client))["hme"]
