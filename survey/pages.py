@@ -34,7 +34,7 @@ from hyrdash.lib.page import (
     table_note,
 )
 
-from . import access, charts, protection, results
+from . import about, access, charts, protection, results, selectors
 from .metrics import ENPS as ENPS_CODE
 from .metrics import RESPONSE_RATE
 from .questionnaires import (
@@ -713,14 +713,31 @@ def key_figures(data: SurveyData, selection: Selection) -> list[dict]:
 
 def computed(data: SurveyData, selection: Selection) -> dict:
     """What the survey page computes for a selection (the view keeps it in the page
-    cache under `cache_parts`): the charts, key figures and the indices to choose from."""
+    cache under `cache_parts`): the charts with their "Om måttet" panels (survey.about:
+    the imports they name are read here, under the data version an import raises), key
+    figures and the indices to choose from."""
     year = data.year(selection.year)
+    index = chosen_index(year, selection)
+    built = build_charts(data, selection)
+    population = selectors.population_batch(selection.year)
+    kinds = {m.code: m.kind for m in year.spec.measures} | {RESPONSE_RATE: RESPONSE_RATE}
+    for chart in built:
+        chart.about = about.about_panel(
+            chart.code,
+            year=selection.year,
+            threshold=year.threshold,
+            answers=year.batch,
+            population=population,
+            index=index,
+            index_label=index_label(year, index),
+            index_kind=kinds.get(index, "index"),
+        )
     return {
         "scope_label": year.tree.labels.get(selection.scope, selection.scope),
         "index_choices": index_choices(year.spec),
-        "index": chosen_index(year, selection),
+        "index": index,
         "figures": key_figures(data, selection),
-        "charts": build_charts(data, selection),
+        "charts": built,
         "threshold": year.threshold,
     }
 

@@ -130,6 +130,13 @@ def unit_sums(batch: SurveyBatch) -> pd.DataFrame:
     return frame
 
 
+def population_batch(year: int) -> SurveyBatch | None:
+    """The year's employee counts in use (the "Om måttet" panels name it), None without."""
+    return SurveyBatch.objects.filter(
+        year=year, kind=SurveyBatch.Kind.POPULATION, is_current=True
+    ).first()
+
+
 def employees(year: int) -> pd.Series:
     """Employees per unit id in the year's current employee counts (empty without)."""
     rows = Population.objects.filter(

@@ -14,6 +14,7 @@ The data set is tests/test_dashboard.py's (actuals 2025-01 .. 2026-03):
 """
 
 import re
+from html import unescape
 from urllib.parse import urlencode
 
 import pytest
@@ -32,6 +33,7 @@ from tests.test_dashboard import (  # noqa: F401
     TANDVARDEN,
     costs,
     ctrl_client,
+    figure,
     page,
     styr_client,
 )
@@ -172,6 +174,85 @@ def test_the_links_keep_the_month_and_the_departments_range(styr_client, costs):
 
     expected = link(f"department:{KIRURGI}", fran="2026-01", till="2026-02")
     assert f'<a href="{expected}">{KIRURGI}</a>' in section(html, "agency-by-department")
+
+
+# --- the charts' labels: the same links as the tables' --------------------------------------
+
+
+def table_links(html: str, code: str) -> list[tuple[str, str]]:
+    """(name, URL) of every link in chart `code`'s tables, in the tables' order."""
+    tables = re.findall(r"<table.*?</table>", section(html, code), re.S)
+    return [
+        (unescape(name), unescape(href))
+        for table in tables
+        for href, name in re.findall(r'<a href="([^"]+)">([^<]+)</a>', table)
+    ]
+
+
+def bar_links(fig: dict) -> dict[str, str]:
+    """category -> URL of every linked bar; each category always with the same URL."""
+    links: dict[str, str] = {}
+    for trace in fig["data"]:
+        if trace.get("type") == "bar" and "meta" in trace:
+            for name, href in zip(trace["y"], trace["meta"]["hrefs"], strict=True):
+                assert links.setdefault(name, href) == href
+    return links
+
+
+def test_the_charts_bars_lines_and_panels_carry_the_tables_links(styr_client, costs):  # noqa: F811
+    _response, html = page(styr_client, manad="2026-03")
+
+    # chart 5: each area's line (its traces: closed and preliminary months) its page
+    areas = figure(html, "agency-r12-by-area")
+    lines = {t["legendgroup"]: t["meta"]["href"] for t in areas["data"] if "meta" in t}
+    assert lines == {area: url(f"area:{area}") for area in (LSO, NSO, TANDVARDEN)}
+    assert lines == dict(table_links(html, "agency-r12-by-area"))
+    assert all("meta" in t for t in areas["data"] if t.get("legendgroup") in lines)
+    # chart 4b: each panel (its axes: x, x2, ...) the page of the scope its title names,
+    # in the order of the ratio table's columns
+    panels = figure(html, "skr-measure-scopes")
+    by_axis: dict[str, set] = {}
+    for trace in panels["data"]:
+        if "xaxis" in trace:
+            by_axis.setdefault(trace["xaxis"], set()).add(trace.get("meta", {}).get("href"))
+    titles = [
+        re.sub(r"<[^>]+>", "", a["text"].replace("<br>", " "))
+        for a in panels["layout"]["annotations"]
+    ]
+    headers = table_links(html, "skr-measure-scopes")[: len(titles)]
+    assert [name for name, _href in headers] == titles
+    assert titles[0] == "Hela förvaltningen" and LSO in titles
+    assert [by_axis["x" if i == 0 else f"x{i + 1}"] for i in range(len(titles))] == [
+        {href} for _name, href in headers
+    ]
+    assert by_axis[f"x{titles.index(LSO) + 1}"] == {url(f"area:{LSO}")}
+    # chart 7: each department's bars
+    departments = bar_links(figure(html, "agency-by-department"))
+    assert departments == {
+        KIRURGI: url(f"department:{KIRURGI}"),
+        PV_SKE: url(f"department:{PV_SKE}"),
+        "Tandvård Södra Lappland": url("department:Tandvård Södra Lappland"),
+    }
+    assert departments == dict(table_links(html, "agency-by-department"))
+
+
+def test_an_areas_department_bars_and_a_departments_unit_bars_link(styr_client, costs):  # noqa: F811
+    _response, html = page(styr_client, manad="2026-03", urval=f"area:{LSO}")
+    departments = bar_links(figure(html, "agency-by-department"))
+    assert departments == {KIRURGI: url(f"department:{KIRURGI}")}
+    assert departments == dict(table_links(html, "agency-by-department"))
+
+    _response, html = page(styr_client, manad="2026-03", urval=f"department:{KIRURGI}")
+    units = bar_links(figure(html, "agency-by-unit"))
+    assert units == {"2001 Kirurgavdelning 1": url("unit:2001")}
+    assert units == dict(table_links(html, "agency-by-unit"))
+
+
+def test_a_units_bars_link_nowhere(styr_client, costs):  # noqa: F811
+    _response, html = page(styr_client, manad="2026-03", urval="unit:2001")
+    fig = figure(html, "agency-by-unit")
+    assert [t for t in fig["data"] if t.get("type") == "bar"]
+    assert bar_links(fig) == {} == dict(table_links(html, "agency-by-unit"))
 
 
 def test_an_unknown_unit_falls_back_with_a_message(styr_client, costs):  # noqa: F811

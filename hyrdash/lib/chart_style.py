@@ -455,6 +455,23 @@ def preliminary_months(table: pd.DataFrame) -> set[str]:
     return set(table.loc[table["preliminary"].astype(bool), "month"])
 
 
+def linked(traces: list[dict], href: str | None) -> list[dict]:
+    """`traces` as a drill-down: a click on any of their points opens `href`, the page of
+    the scope they draw (static/js/charts.js); unchanged without one."""
+    if href:
+        for trace in traces:
+            trace["meta"] = {"href": href}
+    return traces
+
+
+def linked_bars(trace: dict, hrefs: dict[str, str] | None, categories: Sequence[str]) -> dict:
+    """A bar trace whose bars (one per category, in order) open their category's page
+    (`hrefs`: category -> URL; a category without one is no link)."""
+    if hrefs:
+        trace["meta"] = {"hrefs": [hrefs.get(str(c)) for c in categories]}
+    return trace
+
+
 def line_traces(
     x: Sequence,
     y: Sequence[float | None],

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
+from django.utils import timezone
 from django.utils.html import conditional_escape, json_script
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -160,6 +161,24 @@ class About:
     categories: list[tuple[str, list[str]]] = field(default_factory=list)  # (label, accounts)
     sources: list[str] = field(default_factory=list)
     preliminary: str = ""
+
+
+def local_time(moment) -> str:
+    """An import's time as the panels say it: '2026-04-02 09:15', local time."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def import_line(source: str, batch) -> str:
+    """An "Om måttet" panel's source line: `source` (what the data are, whence) and its
+    latest import, `batch` (an upload: kpis.models.UploadBatch, any subject's), or None:
+    "... Senaste import: nr 12, 2026-04-02 09:15, utfall.csv." or "... Ingen import ännu."."""
+    if batch is None:
+        return f"{source} " + _("Ingen import ännu.")
+    return f"{source} " + _("Senaste import: nr %(id)s, %(time)s, %(file)s.") % {
+        "id": batch.pk,
+        "time": local_time(batch.created_at),
+        "file": batch.file_name,
+    }
 
 
 @dataclass

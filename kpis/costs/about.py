@@ -9,12 +9,11 @@ target_path; hyrdash.lib.periods), written for the steering group.
 from __future__ import annotations
 
 import pandas as pd
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hyrdash.lib import chart_style
-from hyrdash.lib.page import About
+from hyrdash.lib.page import About, import_line
 from kpis.costs import selection as codes
 from kpis.costs.selectors import MeasureSources
 from kpis.models import AGENCY_CATEGORIES, OWN_STAFF_CATEGORIES, Category, ImportBatch
@@ -185,10 +184,6 @@ TEXTS = {
 }
 
 
-def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
 def _import_line(kind: str, batch: ImportBatch | None) -> str:
     source = {
         ACTUALS: _(
@@ -197,13 +192,7 @@ def _import_line(kind: str, batch: ImportBatch | None) -> str:
         ),
         BUDGET: _("Budget: ekonomisystemets budget per månad, ansvar och konto."),
     }[kind]
-    if batch is None:
-        return f"{source} " + _("Ingen import ännu.")
-    return f"{source} " + _("Senaste import: nr %(id)s, %(time)s, %(file)s.") % {
-        "id": batch.pk,
-        "time": _local(batch.created_at),
-        "file": batch.file_name,
-    }
+    return import_line(source, batch)
 
 
 def _preliminary(closed_through: pd.Period | None) -> str:

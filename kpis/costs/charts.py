@@ -33,6 +33,8 @@ from hyrdash.lib.chart_style import (
     empty_figure,
     hatch,
     line_traces,
+    linked,
+    linked_bars,
     make_figure,
     month_abbr,
     month_abbrs,
@@ -272,8 +274,11 @@ PANEL_ROW_GAP = 80
 PANEL_TITLE_WIDTH = 24
 
 
-def skr_measure_panels_figure(tables: dict[str, pd.DataFrame], *, columns: int = 3) -> go.Figure:
-    """KPI 4 for several scopes at once: one small panel per scope (label -> table).
+def skr_measure_panels_figure(
+    tables: dict[str, pd.DataFrame], *, columns: int = 3, hrefs: dict[str, str] | None = None
+) -> go.Figure:
+    """KPI 4 for several scopes at once: one small panel per scope (label -> table); a
+    click in a panel opens its scope's page where `hrefs` (label -> URL) has one.
 
     Each panel has its own y axis (primary care sits far above hospital care);
     the x axes are shared. `columns` panels a row; in a narrower chart two, and one on a
@@ -317,19 +322,26 @@ def skr_measure_panels_figure(tables: dict[str, pd.DataFrame], *, columns: int =
         months = list(table["month"])
         flags = preliminary_flags(table)
         any_preliminary |= any(flags)
-        data += line_traces(
-            months,
-            plot_values(table["ratio_pct"]),
-            name=_("SKR-mått R12"),
-            colour=BLUE,
-            preliminary=flags,
-            unit="%",
-            decimals=2,
-            width=2,
-            showlegend=not shown_legend,
-            axes=cell,
+        href = (hrefs or {}).get(label)
+        data += linked(
+            line_traces(
+                months,
+                plot_values(table["ratio_pct"]),
+                name=_("SKR-mått R12"),
+                colour=BLUE,
+                preliminary=flags,
+                unit="%",
+                decimals=2,
+                width=2,
+                showlegend=not shown_legend,
+                axes=cell,
+            ),
+            href,
         )
-        data += target_steps(months, table["target_pct"], showlegend=not shown_legend, axes=cell)
+        data += linked(
+            target_steps(months, table["target_pct"], showlegend=not shown_legend, axes=cell),
+            href,
+        )
         shown_legend = True
     for cell in cells[len(labels) :]:  # empty places in the last row
         layout[cell["xaxis"]] = {"visible": False, "domain": cell["xdomain"], "anchor": cell["y"]}
@@ -362,9 +374,11 @@ def skr_measure_panels_figure(tables: dict[str, pd.DataFrame], *, columns: int =
 # --- chart 5: R12 per area --------------------------------------------------------
 
 
-def agency_r12_by_area_figure(table: pd.DataFrame, *, unit: str = "mkr") -> go.Figure:
+def agency_r12_by_area_figure(
+    table: pd.DataFrame, *, unit: str = "mkr", hrefs: dict[str, str] | None = None
+) -> go.Figure:
     """KPI 3b: agency cost R12 per area in `unit` (mkr, or tkr for small values), one line
-    per area."""
+    per area; a click on a line opens its area's page where `hrefs` (area -> URL) has one."""
     divisor, decimals, label = money_scale(unit)
     layout = chart_layout(
         title=_("Kostnad hyrpersonal R12 per område (%(unit)s)") % {"unit": label},
@@ -382,16 +396,19 @@ def agency_r12_by_area_figure(table: pd.DataFrame, *, unit: str = "mkr") -> go.F
         months = list(rows["month"])
         flags = preliminary_flags(rows)
         any_preliminary |= any(flags)
-        data += line_traces(
-            months,
-            scaled_values(rows["agency_r12_sek"], divisor),
-            name=str(area),
-            colour=PALETTE[i % len(PALETTE)],
-            symbol=SYMBOLS[i % len(SYMBOLS)],
-            preliminary=flags,
-            unit=label,
-            decimals=decimals,
-            width=2,
+        data += linked(
+            line_traces(
+                months,
+                scaled_values(rows["agency_r12_sek"], divisor),
+                name=str(area),
+                colour=PALETTE[i % len(PALETTE)],
+                symbol=SYMBOLS[i % len(SYMBOLS)],
+                preliminary=flags,
+                unit=label,
+                decimals=decimals,
+                width=2,
+            ),
+            (hrefs or {}).get(str(area)),
         )
     if any_preliminary:
         data.append(preliminary_key())
@@ -469,14 +486,20 @@ DEPARTMENTS_SHOWN = 15
 
 
 def agency_by_department_figure(
-    table: pd.DataFrame, *, start: pd.Period, end: pd.Period, per_unit: bool = False
+    table: pd.DataFrame,
+    *,
+    start: pd.Period,
+    end: pd.Period,
+    per_unit: bool = False,
+    hrefs: dict[str, str] | None = None,
 ) -> go.Figure:
     """KPI 6: agency cost per department and profession for a range vs last year (Tkr).
 
     One panel per profession, sharing the department axis; the departments
     with the highest cost first (at most DEPARTMENTS_SHOWN; the table has all).
     `per_unit`: the `department` column names a department's units instead (the
-    drill-down's last level), and the titles say so.
+    drill-down's last level), and the titles say so. A click on a bar opens its
+    department's (unit's) page where `hrefs` (name -> URL) has one.
     """
     current_label = range_label(start, end)
     previous_label = range_label(start - 12, end - 12)
@@ -542,21 +565,25 @@ def agency_by_department_figure(
         ):
             values = rows[column].reindex(order) if len(rows) else [None] * len(order)
             data.append(
-                {
-                    "type": "bar",
-                    "orientation": "h",
-                    "y": order,
-                    "x": scaled_values(values, 1e3),
-                    "xaxis": cell["x"],
-                    "yaxis": cell["y"],
-                    "name": f"{profession} {label}",
-                    "legendgroup": "previous" if column == "amount_prev_sek" else code,
-                    "showlegend": column == "amount_sek" or cell["x"] == "x",
-                    "marker": {"color": colour},
-                    "hovertemplate": (
-                        f"%{{y}}: %{{x:,.0f}} {TKR}<extra>{profession} {label}</extra>"
-                    ),
-                }
+                linked_bars(
+                    {
+                        "type": "bar",
+                        "orientation": "h",
+                        "y": order,
+                        "x": scaled_values(values, 1e3),
+                        "xaxis": cell["x"],
+                        "yaxis": cell["y"],
+                        "name": f"{profession} {label}",
+                        "legendgroup": "previous" if column == "amount_prev_sek" else code,
+                        "showlegend": column == "amount_sek" or cell["x"] == "x",
+                        "marker": {"color": colour},
+                        "hovertemplate": (
+                            f"%{{y}}: %{{x:,.0f}} {TKR}<extra>{profession} {label}</extra>"
+                        ),
+                    },
+                    hrefs,
+                    order,
+                )
             )
     # Last year's bars share one grey; name it once, by the period only.
     data[0]["name"] = previous_label

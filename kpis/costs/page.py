@@ -5,7 +5,8 @@ the template draws.
 into a Plotly figure (as JSON for json_script), a short text summary for screen readers,
 the numbers as table rows, the month's commentary and the "Om måttet" panel
 (kpis.costs.about), one `Chart` per chart. Where a table names an area, a department or
-a unit, the name links to that scope's page (`link`: the drill-down).
+a unit, the name links to that scope's page (`link`: the drill-down), and so do the
+chart's lines, panels or bars of that scope (a click: static/js/charts.js).
 
 The page reads the database a fixed number of times (selectors.cost_data,
 commentaries, national_shares, measure_sources; a department's or a unit's page also
@@ -446,7 +447,11 @@ def _skr_scopes_chart(table: pd.DataFrame, data: CostData, link: Link = None) ->
         number="4b",
         heading=_("SKR-måttet per vårdtyp och område"),
         summary=summary,
-        figure=chart_style.to_json(cost_charts.skr_measure_panels_figure(tables)),
+        figure=chart_style.to_json(
+            cost_charts.skr_measure_panels_figure(
+                tables, hrefs={s.label: link(s) for s in scopes} if link else None
+            )
+        ),
         tables=[ratio_table, target_table],
     )
 
@@ -477,7 +482,13 @@ def _r12_area_chart(table: pd.DataFrame, link: Link = None) -> Chart:
         number="5",
         heading=_("Kostnad R12 per område"),
         summary=summary,
-        figure=chart_style.to_json(cost_charts.agency_r12_by_area_figure(table, unit=unit)),
+        figure=chart_style.to_json(
+            cost_charts.agency_r12_by_area_figure(
+                table,
+                unit=unit,
+                hrefs={str(a): link(Scope("area", str(a))) for a in wide.columns} if link else None,
+            )
+        ),
         tables=[
             month_table(
                 _("Kostnad hyrpersonal R12 per område och månad"),
@@ -642,6 +653,9 @@ def _department_chart(
                 start=start,
                 end=end,
                 per_unit=per_unit,
+                hrefs={n: link(s) for n, s in zip(names, scopes, strict=True) if s}
+                if link
+                else None,
             )
         ),
         tables=[numbers],

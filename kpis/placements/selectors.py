@@ -7,7 +7,7 @@ import pandas as pd
 
 from kpis.costs import selectors as cost_selectors
 from kpis.costs import series as cost_series
-from kpis.models import Area
+from kpis.models import Area, ImportBatch
 from kpis.organisation.selectors import Scope
 from kpis.placements import metrics, series
 from kpis.placements.models import Placement, PlacementAction, PlacementBatch
@@ -110,3 +110,14 @@ def hours_comparison(*, area: str = "", on=None) -> tuple[pd.DataFrame, int]:
         placements = placements[placements["area"] == area]
     booked, left_out = metrics.hours_per_month(placements)
     return metrics.hours_comparison(booked, ledger_hours(area=area), last=last), left_out
+
+
+def latest_imports() -> tuple[PlacementBatch | None, ImportBatch | None]:
+    """The newest placements import and the newest ledger (actuals) import not undone:
+    the hours chart's sources ("Om måttet")."""
+    return (
+        PlacementBatch.objects.filter(undone_at=None).order_by("-created_at", "-id").first(),
+        ImportBatch.objects.filter(kind=ImportBatch.Kind.ACTUALS, undone_at=None)
+        .order_by("-created_at", "-id")
+        .first(),
+    )

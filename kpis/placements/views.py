@@ -31,7 +31,7 @@ from hyrdash.lib import exports, pagecache, uploads
 from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.page import clean_param
 from kpis import data_version, roles
-from kpis.placements import page, selectors, services
+from kpis.placements import about, page, selectors, services
 from kpis.placements.forms import ActionForm, PlacementUploadForm
 from kpis.placements.models import PendingPlacementUpload, PlacementAccessLog
 
@@ -174,7 +174,10 @@ def hours(request):
 
 def _hours_chart(area: str, today):
     table, left_out = selectors.hours_comparison(area=area, on=today)
-    return page.hours_chart(table, scope_label=area or _("hela förvaltningen"), left_out=left_out)
+    chart = page.hours_chart(table, scope_label=area or _("hela förvaltningen"), left_out=left_out)
+    placements, actuals = selectors.latest_imports()
+    chart.about = about.about_panel(placements=placements, actuals=actuals)
+    return chart
 
 
 # --- the upload --------------------------------------------------------------------------

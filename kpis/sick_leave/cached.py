@@ -55,11 +55,15 @@ def page_charts(
     version: int, data: selectors.SickLeaveData, selection: sick_leave_page.Selection
 ) -> list:
     """The page's charts for the selection (sick_leave_page.build_charts), with their
-    figures' JSON and tables' rows (hyrdash.lib.page.prerender)."""
+    figures' JSON and tables' rows (hyrdash.lib.page.prerender) and their "Om måttet"
+    panels: the latest import read here, in the computation the data version keys, so an
+    import (which raises the version) is named at once."""
     return pagecache.cached(
         "sick-leave-page",
         (version, *rule(), selection_key(selection)),
-        lambda: prerender(sick_leave_page.build_charts(data, selection)),
+        lambda: prerender(
+            sick_leave_page.build_charts(data, selection, latest=selectors.latest_import())
+        ),
     )
 
 

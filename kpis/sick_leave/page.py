@@ -35,8 +35,8 @@ from hyrdash.lib.page import (
 from kpis.models import CareType
 from kpis.organisation import selectors as org_selectors
 from kpis.organisation.selectors import HSF, Scope, parse_month_and_scope
+from kpis.sick_leave import about, series
 from kpis.sick_leave import charts as sick_leave_charts
-from kpis.sick_leave import series
 from kpis.sick_leave.selectors import SickLeaveData
 
 MONTH = "manad"
@@ -363,15 +363,17 @@ def _csv_url(code: str, selection: Selection) -> str:
     return f"{reverse('kpis:sick_leave_csv', args=[code])}?{selection.query()}"
 
 
-def build_charts(data: SickLeaveData, selection: Selection) -> list[Chart]:
-    """The page's four charts, in order: R12 with parts, by gender, by age, by duration."""
+def build_charts(data: SickLeaveData, selection: Selection, *, latest=None) -> list[Chart]:
+    """The page's four charts, in order: R12 with parts, by gender, by age, by duration,
+    each with its "Om måttet" panel (kpis.sick_leave.about; `latest`: the newest
+    sick-leave import, selectors.latest_import)."""
     tables = {code: series_table(code, data, selection) for code in CHART_CODES}
     parts = {
         HSF: _("per område"),
         "area": _("per verksamhet"),
     }.get(selection.scope.kind, "")
     total = {series.TOTAL: selection.scope.label}
-    return [
+    built = [
         _lines_chart(
             R12,
             "1",
@@ -399,3 +401,11 @@ def build_charts(data: SickLeaveData, selection: Selection) -> list[Chart]:
         ),
         _duration_chart(tables[DURATION], data, selection),
     ]
+    for chart in built:
+        chart.about = about.about_panel(
+            chart.code,
+            max_hidden=data.max_hidden,
+            latest=latest,
+            closed_through=data.closed_through,
+        )
+    return built

@@ -252,3 +252,12 @@ def _newest(history: pd.DataFrame, register: dict[str, str]) -> dict[str, str]:
     )
     areas.update(zip(last["department"], last["area"], strict=True))
     return areas
+
+
+def latest_import() -> ImportBatch | None:
+    """The newest sick-leave import not undone (the "Om måttet" panels' latest import)."""
+    return (
+        ImportBatch.objects.filter(kind=ImportBatch.Kind.SICK_LEAVE, undone_at=None)
+        .order_by("-created_at", "-id")
+        .first()
+    )

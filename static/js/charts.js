@@ -23,6 +23,10 @@
  *   the height the figure asked for; the chart grows instead.
  * A drawn chart has data-drawn set to the width it was fitted to.
  *
+ * Drill-down: a trace whose meta names a page (meta.href for every point, meta.hrefs one
+ * per point; hyrdash.lib.chart_style.linked) opens it when one of its points is clicked,
+ * with a pointer over such a point. Keyboard users have the same links in the tables.
+ *
  * Charts are drawn as they come into view (an IntersectionObserver): those in or near
  * the window first, then the rest one at a time while the browser is idle, so the
  * first charts appear sooner and, soon after, every chart is drawn (a page read from
@@ -312,6 +316,67 @@
     return printing ? PRINT_WIDTH : Math.max(Math.floor(el.getBoundingClientRect().width), 280);
   }
 
+  // --- drill-down: a click on a point of a scope opens that scope's page --------------
+
+  function hrefOf(point) {
+    var meta = point && point.data && point.data.meta;
+    var href = null;
+    if (meta && Array.isArray(meta.hrefs)) {
+      href = meta.hrefs[point.pointIndex];
+    } else if (meta) {
+      href = meta.href;
+    }
+    // Only the site's own pages (a path), never another site or a script.
+    return typeof href === "string" && /^\/(?!\/)/.test(href) ? href : null;
+  }
+
+  // The page of the points clicked: several lines at the month clicked (hover "x
+  // unified") may name different pages; then the point nearest the pointer decides.
+  function clickedHref(el, event) {
+    var points = (event.points || []).filter(hrefOf);
+    if (!points.length) {
+      return null;
+    }
+    var mouse = event.event;
+    if (points.length === 1 || !mouse || typeof mouse.clientY !== "number") {
+      return hrefOf(points[0]);
+    }
+    var y = mouse.clientY - el.getBoundingClientRect().top;
+    var best = points[0];
+    var distance = Infinity;
+    points.forEach(function (point) {
+      var axis = point.yaxis;
+      if (!axis || typeof axis.l2p !== "function" || typeof point.y !== "number") {
+        return;
+      }
+      var away = Math.abs(axis._offset + axis.l2p(point.y) - y);
+      if (away < distance) {
+        distance = away;
+        best = point;
+      }
+    });
+    return hrefOf(best);
+  }
+
+  function drillDown(el) {
+    if (el.hyrdashDrill) {
+      return;
+    }
+    el.hyrdashDrill = true;
+    el.on("plotly_click", function (event) {
+      var href = clickedHref(el, event);
+      if (href) {
+        window.location.assign(href);
+      }
+    });
+    el.on("plotly_hover", function (event) {
+      el.classList.toggle("drill", (event.points || []).some(hrefOf));
+    });
+    el.on("plotly_unhover", function () {
+      el.classList.remove("drill");
+    });
+  }
+
   function draw(el) {
     var figure = el.hyrdashFigure;
     var width = chartWidth(el);
@@ -325,6 +390,7 @@
     delete el.dataset.drawn;
     return Plotly.react(el, data, layout, config)
       .then(function () {
+        drillDown(el);
         return turn === el.hyrdashTurn ? Plotly.relayout(el, fitted(el, layout)) : null;
       })
       .then(function () {

@@ -201,12 +201,22 @@ def upload_file(tab, *, name: str, data: str | bytes, status: int = 200) -> None
     assert navigation.value.status == status
 
 
+def open_about(page) -> int:
+    """Open every chart's "Om måttet" panel; how many there are."""
+    return page.evaluate(
+        "() => { const found = document.querySelectorAll('details.about-measure');"
+        " found.forEach((d) => { d.open = true; }); return found.length; }"
+    )
+
+
 def test_the_sick_leave_pages(audit, tab, context, people, sick_leave_months):
     page = tab.page
     tab.login("ctrl", next_path="/sjukfranvaro/")
     audit.check("sick-leave-hsf")  # with the controller's "Stäng till och med" button
     audit.visit(f"/sjukfranvaro/?urval={quote('care:primärvård')}", "sick-leave-care-type")
     audit.visit(f"/sjukfranvaro/?urval={quote('area:' + LSO)}", "sick-leave-area")
+    assert open_about(page) == 4  # every chart's "Om måttet", opened
+    audit.check("sick-leave-area-om-mattet-open")
     # June 2024: the young men of LSO were 3, withheld with what would give them away.
     audit.visit(
         f"/sjukfranvaro/?manad=2024-06&urval={quote('department:Kirurgiskt centrum')}",
@@ -243,6 +253,8 @@ def test_the_survey_pages(audit, tab, context, people, hr_partner, survey_years)
     tab.login("hrp", next_path="/", lands="/medarbetarundersokning/")
     audit.check("survey-hsf")
     audit.visit(f"/medarbetarundersokning/?urval={quote('area:' + LSO)}", "survey-area")
+    assert open_about(page) == page.locator("section.chart-section").count() >= 8
+    audit.check("survey-area-om-mattet-open")
     audit.visit(
         f"/medarbetarundersokning/?urval={quote('department:Kirurgiskt centrum')}",
         "survey-department",

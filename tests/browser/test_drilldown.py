@@ -1,5 +1,6 @@
 """The steering group on the cost dashboard in Chromium: from the administration down to a
-unit by the tables' links and back up by the breadcrumb; the target path next to the
+unit by the tables' links and back up by the breadcrumb; down by a click on a chart's
+line (an area) and bar (a department); the target path next to the
 SKR chart, its projection drawn; every "Om måttet" panel opened, checked by axe-core.
 
 Data: tests/browser/conftest.py's year_of_costs (actuals 2025-01 .. 2026-03 for units
@@ -66,6 +67,7 @@ def test_the_steering_group_drills_down_to_a_unit_and_back(tab, people, year_of_
     ]
     # the target path beside the SKR chart, its projection drawn in the chart
     assert page.locator("#skr-target-path .chart-lead").is_visible()
+    page.wait_for_selector("#chart-skr-measure[data-drawn]")  # drawn as it comes into view
     projection = page.locator("#chart-skr-measure .scatterlayer .trace").count()
     assert projection >= 2
     opened = open_details(tab, "details.about-measure")
@@ -82,3 +84,47 @@ def test_the_steering_group_drills_down_to_a_unit_and_back(tab, people, year_of_
     audit.assert_clean()
     for _page, (violations, _errors) in audit.pages.items():
         assert not [v for v in violations if v["impact"] in FAILING]
+
+
+# The centre of a drawn point of chart `chart`'s trace in legend group `group` that drills
+# down (meta), in the window's coordinates; the chart drawn first.
+POINT = """([chart, group, selector]) => {
+  const el = document.getElementById(chart);
+  if (!el || !el.dataset.drawn) { return null; }
+  const traces = el.querySelectorAll(".trace");
+  for (let i = 0; i < el.data.length; i++) {
+    const trace = el.data[i];
+    if (trace.meta && trace.legendgroup === group && traces[i]) {
+      const found = [...traces[i].querySelectorAll(selector)].filter(
+        (p) => p.getBoundingClientRect().width > 2);
+      if (found.length) {
+        const box = found[found.length - 1].getBoundingClientRect();
+        return {x: box.left + box.width / 2, y: box.top + box.height / 2};
+      }
+    }
+  }
+  return null;
+}"""
+
+
+def click_point(tab, chart: str, group: str, selector: str) -> None:
+    page = tab.page
+    page.locator(f"#{chart}").scroll_into_view_if_needed()
+    page.wait_for_function(POINT, arg=[chart, group, selector])
+    point = page.evaluate(POINT, [chart, group, selector])
+    page.mouse.move(point["x"], point["y"])
+    page.wait_for_timeout(200)  # Plotly's hover first: a click is on what it hovers
+    assert "drill" in (page.locator(f"#{chart}").get_attribute("class") or "")
+    with page.expect_navigation():
+        page.mouse.click(point["x"], point["y"])
+
+
+def test_a_click_on_an_areas_line_and_a_departments_bar_drills_down(tab, people, year_of_costs):
+    tab.login("styr", next_path="/")
+    # The administration: chart 5's line of an area opens the area's page.
+    click_point(tab, "chart-agency-r12-by-area", LSO, ".points path")
+    assert heading(tab).startswith(f"Hyrpersonal – {LSO}, mars 2026")
+    # The area: chart 7's bar of a department (this year's, Ssk/Bm) opens its page.
+    click_point(tab, "chart-agency-by-department", "hyr_ssk_bm", ".point path")
+    assert heading(tab).startswith(f"Hyrpersonal – {KIRURGI}")
+    assert "urval=department%3AKirurgiskt+centrum" in tab.page.url
