@@ -8,6 +8,8 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.utils import translation
 
+from hyrdash.lib import pagecache
+
 ROOT = Path(__file__).resolve().parent.parent
 
 ORG_CSV = """Ansvar;Enhet;Verksamhet;Område;Vårdtyp
@@ -39,7 +41,9 @@ def cache_of_its_own(settings, request):
         }
     }
     settings.PAGE_CACHE_WARM = False  # tests/test_page_cache.py turns it on
+    pagecache.forget_in_process()  # what the process keeps too (versions restart at 0)
     yield
+    pagecache.forget_in_process()
 
 
 def make_user(username: str, *groups: str, **extra) -> User:

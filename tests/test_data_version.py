@@ -256,3 +256,29 @@ def test_the_page_cache_works_on_redis_as_several_app_servers_share_it(settings)
     assert another_server.get(pagecache.key("page", 1)) == "computed"
     assert pagecache.cached("page", (1,), lambda: "computed again") == "computed"
     caches["default"].clear()
+
+
+def test_a_subjects_data_is_kept_in_the_process_for_its_newest_versions():
+    """in_process: one object per key in the worker (the pages' memos go with it), the
+    newest IN_PROCESS versions of a name; the shared cache still gets it, so another
+    worker need not compute it."""
+    from django.core.cache import cache  # noqa: PLC0415
+
+    made = []
+
+    def compute():
+        made.append(object())
+        return made[-1]
+
+    first = pagecache.cached("data", (1,), compute, in_process=True)
+    cache.clear()  # the process keeps it
+    assert pagecache.cached("data", (1,), compute, in_process=True) is first
+    assert cache.get(pagecache.key("data", 1)) is None
+    second = pagecache.cached("data", (2,), compute, in_process=True)
+    third = pagecache.cached("data", (3,), compute, in_process=True)
+    assert cache.get(pagecache.key("data", 3)) is not None  # shared too
+    assert pagecache.cached("data", (2,), compute, in_process=True) is second
+    assert pagecache.cached("data", (3,), compute, in_process=True) is third
+    assert len(made) == 3
+    pagecache.cached("data", (1,), compute, in_process=True)  # version 1 was dropped
+    assert len(made) == 4

@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 
 def cost_data(version: int) -> cost_selectors.CostData:
     """Every month's sums, as cost_selectors.cost_data reads them, for the data version:
-    every selection's page starts from them."""
-    return pagecache.cached("cost-data", (version,), cost_selectors.cost_data)
+    every selection's page starts from them, and what the pages derive from them on the
+    way (kpis.costs.series) is kept with them in the process (pagecache's in_process)."""
+    return pagecache.cached("cost-data", (version,), cost_selectors.cost_data, in_process=True)
 
 
 def selection_key(selection: cost_selection.Selection) -> tuple:

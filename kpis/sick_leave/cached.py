@@ -44,7 +44,7 @@ def sick_leave_data(version: int) -> selectors.SickLeaveData:
             series.sick_leave_cells(data)
         return data
 
-    return pagecache.cached("sick-leave-data", (version, *rule()), compute)
+    return pagecache.cached("sick-leave-data", (version, *rule()), compute, in_process=True)
 
 
 def selection_key(selection: sick_leave_page.Selection) -> tuple:
