@@ -7,7 +7,11 @@ without such data (selectors.first_open_month) changes no figure already shown. 
 from an earlier month restates those months: the old figures are known to whoever saw
 them, so the restated ones are audited together with them (`move_exposures`, with
 hyrdash.lib.disclosure.audit): a department's figure before minus after is the moved
-unit's own.
+unit's own. Where that finds something, `move_withholding` chooses restated figures to
+withhold as well (hyrdash.lib.disclosure.protect, the figures shown before known and
+never hidden), so that the two together reveal nothing more than the old ones alone;
+kpis.organisation.services.move_audit stores them with the move or, when no choice
+protects, refuses it.
 
 Pure: pandas and the audit, no database.
 """
