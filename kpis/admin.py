@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy
 from hyrdash.lib.admin import ReadOnlyAdmin
 from hyrdash.lib.page import parse_month
 from kpis.organisation.services import (
+    MoveAudit,
     move_month,
     move_month_text,
     move_notice,
     moves_apply,
-    unit_move_refusal,
+    unit_move_audit,
+    withheld_notice,
 )
 from kpis.registry import PUBLISHED_PERSONAL_DATA
 from kpis.signals import registers_changed
@@ -35,11 +37,11 @@ class AreaAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-def _saved_with_moves(request, save, *, from_month=None, audited=False) -> None:
+def _saved_with_moves(request, save, *, from_month=None, audited=None) -> None:
     """Save a change of the register through moves_apply (the history of where units
-    stand; costs follow the moved units) and say from which month the moves hold.
-    `audited`: the form has audited the move already, in this request's transaction
-    (the admin saves in the one it validated the form in)."""
+    stand; costs follow the moved units) and say from which month the moves hold, and
+    which figures they withhold more. `audited`: the form's audit of the move, made in
+    this request's transaction (the admin saves in the one it validated the form in)."""
     _value, moves = moves_apply(
         save, from_month=from_month, published=PUBLISHED_PERSONAL_DATA, audited=audited
     )
@@ -50,6 +52,8 @@ def _saved_with_moves(request, save, *, from_month=None, audited=False) -> None:
             _("Flytten gäller från %(month)s för %(units)s.")
             % {"month": move_month_text(moves.month), "units": ", ".join(moves.units)},
         )
+    if notice := withheld_notice(moves.withheld):
+        messages.warning(request, notice)
 
 
 @admin.register(Department)
@@ -71,22 +75,30 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 class UnitForm(forms.ModelForm):
-    """The unit and, for a move, the month it holds from (ÅÅÅÅ-MM)."""
+    """The unit and, for a move, the month it holds from (ÅÅÅÅ-MM). A move from a month
+    already shown that needs more figures withheld is saved only once `withhold` is
+    ticked: the form says first how many figures of which months."""
 
     from_month = forms.CharField(
         label=gettext_lazy("Flytten gäller från"), required=False, max_length=7
     )
+    withhold = forms.BooleanField(
+        label=gettext_lazy("Dölj fler sjukfrånvarosiffror om flytten kräver det"), required=False
+    )
 
     class Meta:
         model = Unit
-        fields = ["ansvar", "name", "department", "care_type", "from_month"]
+        fields = ["ansvar", "name", "department", "care_type", "from_month", "withhold"]
+
+    move_audit = None  # the audit of a move of an existing unit (clean)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         month, default = move_month()
         self.fields["from_month"].help_text = _(
-            "ÅÅÅÅ-MM. Lämna tomt för standard. %(notice)s En tidigare månad godtas bara om "
-            "granskningen visar att de omräknade siffrorna inte röjer något dolt värde."
+            "ÅÅÅÅ-MM. Lämna tomt för standard. %(notice)s En tidigare månad godtas bara om de "
+            "omräknade siffrorna kan döljas så att inget dolt värde röjs; formuläret säger "
+            "först hur många fler siffror som då döljs."
         ) % {"notice": move_notice(month, default)}
 
     def clean_from_month(self):
@@ -107,16 +119,24 @@ class UnitForm(forms.ModelForm):
         if self.instance.pk is None or department is None or not care_type or self.errors:
             return cleaned
         if (department.id, care_type) == (self.instance.department_id, self.instance.care_type):
-            return cleaned  # no move: nothing to audit
-        refusal = unit_move_refusal(
+            self.move_audit = MoveAudit()  # no move: nothing to audit
+            return cleaned
+        audit = unit_move_audit(
             unit=self.instance,
             department=department,
             care_type=care_type,
             from_month=cleaned.get("from_month"),
             published=PUBLISHED_PERSONAL_DATA,
         )
-        if refusal:
-            raise forms.ValidationError(refusal)
+        if audit.refusal:
+            raise forms.ValidationError(audit.refusal)
+        notice = withheld_notice(audit.added)
+        if notice and not cleaned.get("withhold"):
+            raise forms.ValidationError(
+                _("%(notice)s Kryssa i ”%(field)s” och spara igen för att flytta ändå.")
+                % {"notice": notice, "field": self.fields["withhold"].label}
+            )
+        self.move_audit = audit
         return cleaned
 
 
@@ -133,7 +153,7 @@ class UnitAdmin(admin.ModelAdmin):
             request,
             lambda: super(UnitAdmin, self).save_model(request, obj, form, change),
             from_month=form.cleaned_data.get("from_month"),
-            audited=change,  # UnitForm.clean audited a move of an existing unit
+            audited=form.move_audit,  # UnitForm.clean audited a move of an existing unit
         )
 
 

@@ -150,6 +150,34 @@ class UnitPlacement(models.Model):
         return f"{self.unit_id} {self.valid_from:%Y-%m} {self.department_id} {self.care_type}"
 
 
+class WithheldFigure(models.Model):
+    """A sick-leave figure of a month withheld because a move restated the month
+    (kpis.organisation.history.move_withholding): shown with the figures published
+    before the move it would let a hidden figure be worked out. The month's disclosure
+    decision (kpis.sick_leave.disclosure.hidden_figures) withholds it from then on, as
+    it withholds a small group. `node` is a scope key (hsf, area:X, department:X,
+    care:X) and `group` total, K, M or an age band.
+    """
+
+    month = models.DateField(_("månad"))  # the first day of the month
+    node = models.CharField(_("omfattning"), max_length=250)
+    group = models.CharField(_("grupp"), max_length=10)
+    created_at = models.DateTimeField(_("sparad"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["month", "node", "group"]
+        verbose_name = _("dold siffra efter flytt")
+        verbose_name_plural = _("dolda siffror efter flytt")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "node", "group"], name="withheldfigure_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.node} {self.group}"
+
+
 class Account(models.Model):
     konto = models.CharField(_("konto"), max_length=20, unique=True)
     name = models.CharField(_("benämning"), max_length=200)

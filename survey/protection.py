@@ -71,7 +71,9 @@ logger = logging.getLogger(__name__)
 
 PROTECTION = 0.20
 #: Part of the key of stored decisions: raise it when what is hidden would change.
-VERSION = 2  # 2: the indices' questions are published (items), decided with the rest
+# 2: the indices' questions are published (items), decided with the rest; 3: a tree still
+# exposed after its questions are hidden withholds all but the administration's values.
+VERSION = 3
 REPAIRS = 3  # rounds of protect() over an area before the whole block
 # Independent problems are solved and audited together (one set-up of the linear
 # programmes instead of hundreds), but the audit's matrix is dense, figures x cells of
@@ -155,17 +157,42 @@ def _settle(pub: Publication, blocks: Sequence[Block], primary, start, protectio
         hidden = closure(hidden | {pub.value_of[key] for n in todo for key in decided[n]})
 
 
+class StillExposedError(Exception):
+    """Something would be exposed even with every value of its index trees (`trees`)
+    withheld but the administration's (survey.services refuses the import with it)."""
+
+    def __init__(self, trees: Sequence[str]):
+        self.trees = list(trees)
+        super().__init__(f"Still exposed with all but the administration hidden: {self.trees}")
+
+
+def _joint_exposures(pub: Publication, hidden: set[Cell], protection) -> list[set]:
+    """The audit of every index tree with its questions as one block, `hidden` withheld:
+    per block of `pub.joint` its exposed figures."""
+    wanted = []
+    for block in pub.joint:
+        keys = {k for k in block.figure_keys() if pub.value_of[k] in hidden}
+        wanted.append(keys - block.public(keys, keys))
+    return exposed_blocks(pub.joint, wanted, protection=protection)
+
+
 def _verified(pub: Publication, hidden: set[Cell], aliases: set[Cell], protection) -> set[Cell]:
     """The audit of every index tree with its questions as one block (`Publication.joint`):
     where it finds a figure exposed, the questions of the exposed figures' groups and
     their siblings are hidden, at most REPAIRS rounds, then every question of the tree
-    (but the aliases): what is left are the measures, protected as such."""
+    (but the aliases): what is left are the measures, protected as such.
+
+    If a tree is exposed even then, every value of its groups but the administration's
+    is withheld (indices, respondent counts, eNPS, questions, aliases too) and the tree
+    is audited again; if that still finds something, StillExposedError: the import is
+    refused (survey.services.protection_store). Withholding first, rather than refusing at once: the administration's
+    values are shown whatever else is hidden (a figure that follows from them and the
+    empty ones alone is known anyway, `Block.public`), so with everything else of the
+    tree withheld nothing can be worked out, and the year's other trees and the
+    administration's figures can still be published; only if that fails too, which
+    the audit says it cannot, is nothing published rather than something exposed."""
     for attempt in range(REPAIRS + 2):
-        wanted = []
-        for block in pub.joint:
-            keys = {k for k in block.figure_keys() if pub.value_of[k] in hidden}
-            wanted.append(keys - block.public(keys, keys))
-        found = exposed_blocks(pub.joint, wanted, protection=protection)
+        found = _joint_exposures(pub, hidden, protection)
         if not any(found):
             return hidden
         if attempt > REPAIRS:
@@ -191,7 +218,26 @@ def _verified(pub: Publication, hidden: set[Cell], aliases: set[Cell], protectio
             )
             more |= {(g, c) for g in groups for c in codes if pub.respondents.get((g, c), 0) > 0}
         hidden = pub.with_questions(hidden | (more - aliases), aliases)
-    logger.error("Survey questions: still exposed after hiding every question.")
+    exposed = [block for block, exposures in zip(pub.joint, found, strict=True) if exposures]
+    logger.error(
+        "Survey questions: %s still exposed after hiding every question; every value of "
+        "their groups but the administration's is withheld.",
+        ", ".join(block.name for block in exposed),
+    )
+    everything = {
+        pub.value_of[key]
+        for block in exposed
+        for key in block.figure_keys()
+        if key[1] != block.groups.total and pub.respondents.get(pub.value_of[key], 0) > 0
+    }
+    hidden = pub.with_questions(hidden | everything)  # aliases too: their index is hidden
+    still = [
+        b.name
+        for b, e in zip(pub.joint, _joint_exposures(pub, hidden, protection), strict=True)
+        if e
+    ]
+    if still:
+        raise StillExposedError(still)
     return hidden
 
 

@@ -24,7 +24,7 @@ from hyrdash.lib.errors import ServiceError
 from hyrdash.lib.uploads import checksum, mark_undone
 from kpis.models import Unit
 
-from . import metrics, selectors
+from . import metrics, protection, selectors
 from .extracts import parse_answers, parse_population
 from .models import Population, Questionnaire, SurveyBatch, SurveyYear, UnitResult
 from .questionnaires import Spec, spec_for
@@ -346,14 +346,30 @@ def results_rebuild(*, batch: SurveyBatch) -> None:
 def protection_store(*, batch: SurveyBatch) -> set:
     """Decide which values of an answers batch are hidden, with its year's threshold as it
     is now, and keep the decisions on the batch (survey.selectors.hidden_values): the
-    import, a rebuild and a new threshold pay for the disclosure audit, not the page."""
-    return selectors.hidden_values(
-        batch,
-        tree=selectors.tree_of_batch(batch),
-        spec=spec_for(batch.questionnaire),
-        sums=selectors.unit_sums(batch),
-        threshold=selectors.threshold_for(batch.year),
-    )
+    import, a rebuild and a new threshold pay for the disclosure audit, not the page.
+    A year in which a hidden value could be worked out whatever is withheld
+    (protection.StillExposedError) is refused: ServiceError, and the caller's
+    transaction saves nothing."""
+    spec = spec_for(batch.questionnaire)
+    try:
+        return selectors.hidden_values(
+            batch,
+            tree=selectors.tree_of_batch(batch),
+            spec=spec,
+            sums=selectors.unit_sums(batch),
+            threshold=selectors.threshold_for(batch.year),
+        )
+    except protection.StillExposedError as exc:
+        labels = {m.code: str(m.label) for m in spec.all_measures}
+        trees = [labels.get(name.rpartition(":")[2], name) for name in exc.trees]
+        raise ServiceError(
+            _(
+                "Enkätresultaten för %(year)s kan inte publiceras: i %(trees)s (med delindex "
+                "och frågor) skulle ett dolt värde gå att räkna fram också om allt utom "
+                "förvaltningens värden döljs. Inget har sparats."
+            )
+            % {"year": batch.year, "trees": ", ".join(trees)}
+        ) from exc
 
 
 def year_protection_store(*, year: int) -> None:

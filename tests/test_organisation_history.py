@@ -1,13 +1,16 @@
 """The organisation's history without a database: where a planned move puts units
 (history_moved), and whether a move from a month already shown reveals anything
-(move_exposures), on a hand-made sick-leave-like publication."""
+(move_exposures), and what the restated figures must withhold more so that it reveals
+nothing (move_withholding), on a hand-made sick-leave-like publication."""
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from hyrdash.lib.disclosure import Figure, protect
-from kpis.organisation.history import Release, history_moved, move_exposures
+from hyrdash.lib.disclosure import Figure, ProtectionError, audit, protect
+from kpis.organisation.history import Release, history_moved, move_exposures, move_withholding
 from kpis.organisation.selectors import HISTORY_COLUMNS
 
 START = pd.Period("1900-01", freq="M")
@@ -202,3 +205,92 @@ def test_a_complement_narrowed_within_the_protection_level_is_no_exposure():
 def test_a_sensitive_figure_narrowed_within_the_protection_level_is_an_exposure():
     found = move_exposures(*complement_releases(sensitive=frozenset({"K"})))
     assert {e.label for e in found} == {"K"}
+
+
+# --- a move from a month shown: the restated figures hide more (move_withholding) --------
+
+
+def joint_exposures(before: Release, after: Release) -> frozenset:
+    """The independent audit (hyrdash.lib.disclosure.audit) over both releases and the
+    units' small groups: every figure of both, shown where its release shows it. What
+    it exposes (a complement only when it follows exactly) that the figures shown
+    before expose on their own neither, nor a hidden figure over the same people as a
+    shown one (a hidden after figure equal to one shown before is known)."""
+    figures = [Figure(("före", f.key), f.cells) for f in before.figures]
+    figures += [Figure(("efter", f.key), f.cells) for f in after.figures]
+    figures += [Figure(("enhet", f.key), f.cells) for f in before.private]
+    shown_before = {("före", k) for k in before.shown}
+    shown = shown_before | {("efter", k) for k in after.shown}
+    sensitive = {("före", k) for k in before.sensitive} | {("efter", k) for k in after.sensitive}
+    sensitive |= {("enhet", f.key) for f in before.private}
+
+    def exposed(shown: set) -> frozenset:
+        result = audit(figures, shown, before.values)
+        return result.disclosed | (result.nearly_disclosed & sensitive)
+
+    cells = {f.key: f.cells for f in figures}
+    known = {cells[key] for key in shown}
+    new = exposed(shown) - exposed(shown_before)
+    return frozenset(key for key in new if cells[key] not in known)
+
+
+def value(release: Release, key) -> float:
+    cells = next(f.cells for f in release.figures if f.key == key)
+    return float(release.values[list(cells)].sum())
+
+
+def test_a_move_that_would_reveal_a_unit_of_3_withholds_the_department_it_joins():
+    before = published(history(), MONTH)[MONTH]
+    after = published(history(u1=("D2", "2024-05")), MONTH)[MONTH]
+    # Refused until now: D2 after (u1 + u3 = 23, shown) - D2 before (20) = u1 (3).
+    assert {e.label for e in move_exposures({MONTH: before}, {MONTH: after})} == {
+        "u1 total",
+        "D1 total",
+    }
+    # The independent audit also names u2 (9), which is D1 after: D1 before (12) - u1.
+    assert joint_exposures(before, after) == {
+        ("enhet", ("u1", "total")),
+        ("enhet", ("u2", "total")),
+        ("efter", ("D1", "total")),
+    }
+
+    extra = move_withholding(before, after)
+
+    # D2 after withheld: D1 after (9) + D2 after (23) = D1 + D2 before (32) is all that
+    # is known of them, which splits u1 from nobody.
+    assert extra == {("D2", "total")}
+    published_after = dataclasses.replace(after, shown=set(after.shown) - extra)
+    assert move_exposures({MONTH: before}, {MONTH: published_after}) == []
+    assert joint_exposures(before, published_after) == frozenset()
+    # Every figure still shown after the move is one shown before, with its value.
+    assert {k: value(published_after, k) for k in published_after.shown} == {
+        ("hsf", "total"): 76, ("hsf", "K"): 56, ("hsf", "M"): 20,
+        ("A", "total"): 46, ("B", "total"): 30, ("D3", "total"): 30,
+    }  # fmt: skip
+    assert all(value(before, k) == value(published_after, k) for k in published_after.shown)
+    assert published_after.shown <= before.shown
+
+
+def test_nothing_more_is_withheld_when_the_move_reveals_nothing():
+    before = published(history(), MONTH)[MONTH]
+    after = published(history(u4=("D4", "2024-05")), MONTH)[MONTH]
+    assert move_withholding(before, after) == frozenset()
+
+
+def test_a_move_only_hiding_the_administrations_total_could_protect_is_impossible():
+    # Made up (a move never changes the administration's total): a (3 people) leaves
+    # the total, which was a + b (23) before and is b (20) after; the administration's
+    # total is never withheld, so a = 23 - 20 cannot be protected.
+    values = np.array([3.0, 20.0])
+    labels = {("hsf", "total"): "total", ("b", "total"): "b", ("unit:a", "total"): "a"}
+    before = Release(
+        [Figure(("hsf", "total"), {0, 1}), Figure(("b", "total"), {1})],
+        values, {("hsf", "total")}, [Figure(("unit:a", "total"), {0})], labels,
+    )  # fmt: skip
+    after = Release(
+        [Figure(("hsf", "total"), {1}), Figure(("b", "total"), {1})],
+        values, {("hsf", "total")}, [Figure(("unit:a", "total"), {0})], labels,
+    )  # fmt: skip
+    assert [e.label for e in move_exposures({MONTH: before}, {MONTH: after})] == ["a", "b"]
+    with pytest.raises(ProtectionError):
+        move_withholding(before, after)

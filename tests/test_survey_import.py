@@ -195,3 +195,27 @@ def test_a_unit_with_survey_answers_is_kept_when_the_register_drops_it(registers
     out = io.StringIO()
     call_command("import_org", str(path), stdout=out)
     assert "0101" in out.getvalue() and "behålls" in out.getvalue()
+
+
+def test_answers_that_would_expose_a_value_whatever_is_withheld_are_refused(registers, monkeypatch):
+    """survey.protection's last resort (StillExposedError, forced here: the audit of the
+    index trees always reports a unit's figure exposed) refuses the import, in Swedish,
+    with nothing saved."""
+    from survey import protection
+
+    def always_exposed(pub, hidden, level):
+        block = pub.joint[0]
+        unit = next(k for k in block.figure_keys() if k[1].startswith("unit:"))
+        return [{unit} if b is block else set() for b in pub.joint]
+
+    monkeypatch.setattr(protection, "_joint_exposures", always_exposed)
+    with pytest.raises(ServiceError) as refused:
+        services.answers_import(data=ANSWERS.encode(), file_name="svar.csv", year=2024)
+
+    assert str(refused.value) == (
+        "Enkätresultaten för 2024 kan inte publiceras: i HME totalt (med delindex och frågor) "
+        "skulle ett dolt värde gå att räkna fram också om allt utom förvaltningens värden "
+        "döljs. Inget har sparats."
+    )
+    assert not SurveyBatch.objects.exists()
+    assert not UnitResult.objects.exists()

@@ -576,7 +576,7 @@ def test_decisions_of_an_older_rule_are_made_again_with_the_questions(
 
     batch = questions_survey
     version, _sums, threshold = batch.protection["key"].split(":")
-    assert version == str(protection.VERSION) == "2"
+    assert version == str(protection.VERSION) == "3"
     old = [h for h in batch.protection["hidden"] if not h[1].isupper()]
     SurveyBatch.objects.filter(pk=batch.pk).update(
         protection={"key": f"1:{_sums}:{threshold}", "hidden": old}
@@ -585,7 +585,7 @@ def test_decisions_of_an_older_rule_are_made_again_with_the_questions(
     client.force_login(styrgrupp_user)
     assert client.get(reverse("survey:results")).status_code == 200
     batch.refresh_from_db()
-    assert batch.protection["key"].startswith("2:")
+    assert batch.protection["key"].startswith("3:")
     assert ["unit:2001", "HME_M2"] in batch.protection["hidden"]
 
 

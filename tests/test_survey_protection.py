@@ -6,6 +6,7 @@ No database: organisations, questionnaires and answers are made here.
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -284,3 +285,82 @@ def test_independent_problems_go_together_only_while_their_matrix_stays_small(mo
     sizes = {"a": (5, 5), "b": (5, 5), "c": (5, 5), "big": (20, 20), "d": (1, 1), "e": (2, 3)}
     groups = protection._chunks(sizes, lambda size: size)
     assert [list(group) for group in groups] == [["a", "b"], ["c"], ["big"], ["d", "e"]]
+
+
+# --- the last resort: a tree still exposed after every question is hidden ---------------
+
+LAST_RESORT_ORG = org_frame(
+    [(1, "0001", "D1", "A"), (2, "0002", "D1", "A"), (3, "0003", "D2", "A"),
+     (4, "0004", "D3", "B")]
+)  # fmt: skip
+
+
+def last_resort_answers() -> tuple[pd.DataFrame, pd.Series]:
+    """Every question answered, 1 to 5; units of 6, 7, 8 and 9 respondents."""
+    rng = np.random.default_rng(12)
+    units = [u for u, n in ((1, 6), (2, 7), (3, 8), (4, 9)) for _ in range(n)]
+    answers = pd.DataFrame(
+        rng.integers(1, 6, size=(len(units), len(QUESTIONS))), columns=QUESTIONS
+    ).astype("float64")
+    answers["E"] = rng.integers(0, 11, size=len(units)).astype("float64")
+    return answers, pd.Series(units, index=answers.index)
+
+
+def lying_audit(monkeypatch, *, lies: int | None) -> None:
+    """Make survey.protection's audit of the index trees with their questions
+    (`_joint_exposures`, over `Publication.joint`) report a unit's figure of the first
+    tree exposed in its first `lies` calls (None: every call): every repair of
+    `_verified` fails, whatever it hides."""
+    honest = protection._joint_exposures
+    calls = []
+
+    def audit_trees(pub, hidden, level):
+        found = [set(f) for f in honest(pub, hidden, level)]
+        if lies is None or len(calls) < lies:
+            calls.append(1)
+            block = pub.joint[0]
+            found[0].add(next(k for k in block.figure_keys() if k[1].startswith("unit:")))
+        return found
+
+    monkeypatch.setattr(protection, "_joint_exposures", audit_trees)
+
+
+def test_a_tree_still_exposed_after_every_question_withholds_all_but_the_administration(
+    monkeypatch,
+):
+    answers, units = last_resort_answers()
+    tree, sums, honest = year(answers, units, LAST_RESORT_ORG, measures=WITH_ITEMS)
+    pub = protection.publication(results.within(sums, tree), tree, WITH_ITEMS)
+    first = pub.joint[0]
+    total = first.groups.total
+    every = {pub.value_of[k] for k in first.figure_keys() if k[1] != total}
+    shown = {cell for cell, status in honest["status"].items() if status == results.SHOWN}
+    assert every & shown  # shown by the rule: its repairs find nothing to hide
+
+    # The repairs (REPAIRS rounds, then every question) never satisfy the audit.
+    lying_audit(monkeypatch, lies=protection.REPAIRS + 2)
+    table = results.year_results(sums, tree, threshold=5, measures=WITH_ITEMS)
+    monkeypatch.undo()
+
+    # Every value of the tree's groups but the administration's is withheld (or has
+    # no respondents); of the administration's only the questions are (the repairs hid
+    # every question of the tree), its measures are as the rule decides them; and the
+    # independent audit of every published table (tests/survey_audit.py) finds nothing.
+    statuses = table["status"].to_dict()
+    assert {statuses[cell] for cell in every} <= {results.HIDDEN, results.NONE}
+    changed = table.loc[total, "status"] != honest.loc[total, "status"]
+    assert set(changed[changed].index) <= set(QUESTIONS)
+    assert (table.loc[total, "status"][changed] == results.HIDDEN).all()
+    assert_nothing_exposed(answers, units, tree, table, WITH_ITEMS)
+
+
+def test_a_tree_exposed_whatever_is_withheld_is_refused(monkeypatch):
+    answers, units = last_resort_answers()
+    tree = results.tree_of(LAST_RESORT_ORG)
+    sums = metrics.unit_sums(answers, units, WITH_ITEMS)
+    pub = protection.publication(results.within(sums, tree), tree, WITH_ITEMS)
+    lying_audit(monkeypatch, lies=None)
+
+    with pytest.raises(protection.StillExposedError) as refused:
+        protection.hidden_values(pub, threshold=5)
+    assert refused.value.trees == [pub.joint[0].name]

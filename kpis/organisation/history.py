@@ -7,7 +7,11 @@ without such data (selectors.first_open_month) changes no figure already shown. 
 from an earlier month restates those months: the old figures are known to whoever saw
 them, so the restated ones are audited together with them (`move_exposures`, with
 hyrdash.lib.disclosure.audit): a department's figure before minus after is the moved
-unit's own.
+unit's own. Where that finds something, `move_withholding` chooses restated figures to
+withhold as well (hyrdash.lib.disclosure.protect, the figures shown before known and
+never hidden), so that the two together reveal nothing more than the old ones alone;
+kpis.organisation.services.move_audit stores them with the move or, when no choice
+protects, refuses it.
 
 Pure: pandas and the audit, no database.
 """
@@ -19,9 +23,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from hyrdash.lib.disclosure import Figure, Tables
+from hyrdash.lib.disclosure import Figure, Tables, protect
 from hyrdash.lib.disclosure.audit import Values
 from kpis.models import HISTORY_START
+from kpis.organisation.scopes import HSF
 from kpis.organisation.selectors import PLACED_COLUMNS
 
 
@@ -53,9 +58,17 @@ class Release:
 
 # A subject's releases under a placement history (None: the stored one, as published
 # now), for its months with data from a month on, only those in which one of the units
-# has data when units are given: published(history, since, units) -> {month: Release}.
+# has data when units are given, with more figures withheld in some months (keys per
+# month; with a history only): published(history, since, units, withheld)
+# -> {month: Release}.
 Published = Callable[
-    [pd.DataFrame | None, pd.Period, Collection[int] | None], Mapping[pd.Period, Release]
+    [
+        pd.DataFrame | None,
+        pd.Period,
+        Collection[int] | None,
+        Mapping[pd.Period, Collection[Hashable]] | None,
+    ],
+    Mapping[pd.Period, Release],
 ]
 
 BEFORE, AFTER, PRIVATE = "före", "efter", "enhet"
@@ -117,30 +130,90 @@ def move_exposures(
     return found
 
 
+@dataclass(frozen=True)
+class _Joint:
+    """Two releases of a month audited together (the figures of both under distinct
+    keys, and the private ones holding a moved microcell)."""
+
+    figures: list[Figure]
+    shown_before: set
+    shown_after: set
+    sensitive: set
+    tables: Tables
+    protection: float
+
+    @classmethod
+    def of(cls, before: Release, after: Release, protection: float) -> _Joint | None:
+        """None when the move changes no figure of the month."""
+        moved = _moved_cells(before, after)
+        if not moved:
+            return None
+        figures, shown_before, shown_after = _together(before, after)
+        private = {}
+        for figure in [*before.private, *after.private]:
+            if figure.cells & moved:
+                private.setdefault(figure.key, Figure((PRIVATE, figure.key), figure.cells))
+        figures += private.values()
+        # Narrowed within the protection level counts for the small groups and the
+        # units' groups; a complement only must not be worked out exactly.
+        sensitive = {(BEFORE, key) for key in before.sensitive}
+        sensitive |= {(AFTER, key) for key in after.sensitive}
+        sensitive |= {figure.key for figure in private.values()}
+        tables = Tables(figures, before.values)
+        return cls(figures, shown_before, shown_after, sensitive, tables, protection)
+
+    def exposed(self, shown: set) -> frozenset:
+        # The others get the rank audit only, as protect() treats complements.
+        skip = [f.key for f in self.figures if f.key not in self.sensitive]
+        return self.tables.audit(shown, protection=self.protection, skip=skip).exposed
+
+
+def move_withholding(
+    before: Release, after: Release, *, protection: float = 0.20
+) -> frozenset[Hashable]:
+    """The keys of the figures `after` shows that must be withheld as well, so that
+    `before` (the month's figures shown so far) and `after` (restated by a move)
+    together reveal nothing `before` alone does not (what _month_exposures audits).
+
+    hyrdash.lib.disclosure.protect over the figures of both: `before`'s shown ones are
+    known already (previously_shown: never hidden, they take part as shown); primary
+    are the hidden figures of both releases and the private ones holding a moved
+    microcell, except those `before` alone gives away already (nothing can protect
+    them, and the move reveals nothing new about them); only figures `after` shows can
+    be hidden more (the administration's total never: a move does not change it).
+    Sensitive figures keep their protection interval, complements only must not be
+    worked out exactly, as the pages' own decision. Empty when nothing is exposed;
+    raises hyrdash.lib.disclosure.ProtectionError when no choice protects them.
+    """
+    joint = _Joint.of(before, after, protection)
+    if joint is None or not joint.exposed(joint.shown_before | joint.shown_after):
+        return frozenset()
+    known = joint.exposed(joint.shown_before)
+    previously = [f for f in joint.figures if f.key in joint.shown_before]
+    rest = [
+        f
+        for f in joint.figures
+        if f.key not in joint.shown_before and (f.key in joint.shown_after or f.key not in known)
+    ]
+    primary = {f.key for f in rest if f.key not in joint.shown_after}
+    hidden = protect(
+        rest,
+        before.values,
+        primary,
+        never_hide={f.key for f in rest if f.key == (AFTER, (HSF, "total"))},
+        previously_shown=previously,
+        protection=protection,
+        bounded=joint.sensitive & primary,
+    )
+    return frozenset(key for kind, key in hidden - primary if kind == AFTER)
+
+
 def _month_exposures(before: Release, after: Release, protection: float) -> list[str]:
-    moved = _moved_cells(before, after)
-    if not moved:
+    joint = _Joint.of(before, after, protection)
+    if joint is None:
         return []
-    figures, shown_before, shown_after = _together(before, after)
-    private = {}
-    for figure in [*before.private, *after.private]:
-        if figure.cells & moved:
-            private.setdefault(figure.key, Figure((PRIVATE, figure.key), figure.cells))
-    figures += private.values()
-    # Narrowed within the protection level counts for the small groups and the units'
-    # groups; a complement only must not be worked out exactly.
-    sensitive = {(BEFORE, key) for key in before.sensitive}
-    sensitive |= {(AFTER, key) for key in after.sensitive}
-    sensitive |= {figure.key for figure in private.values()}
-
-    tables = Tables(figures, before.values)
-    # The others get the rank audit only, as protect() treats complements.
-    skip = [figure.key for figure in figures if figure.key not in sensitive]
-
-    def exposed(shown: set) -> frozenset:
-        return tables.audit(shown, protection=protection, skip=skip).exposed
-
-    both = exposed(shown_before | shown_after)
+    shown_before, exposed = joint.shown_before, joint.exposed
+    both = exposed(shown_before | joint.shown_after)
     if not both:
         return []
     known = exposed(shown_before)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from hyrdash.lib.disclosure import ProtectionError
 from hyrdash.lib.errors import ServiceError
 from kpis.data_version import data_changed
 from kpis.models import (
@@ -24,9 +25,17 @@ from kpis.models import (
     LedgerRow,
     Unit,
     UnitPlacement,
+    WithheldFigure,
 )
 from kpis.organisation.extracts import parse_org
-from kpis.organisation.history import Published, Release, history_moved, move_exposures
+from kpis.organisation.history import (
+    Exposure,
+    Published,
+    Release,
+    history_moved,
+    move_exposures,
+    move_withholding,
+)
 from kpis.organisation.selectors import (
     PLACED_COLUMNS,
     first_open_month,
@@ -44,12 +53,15 @@ LISTED_EXPOSURES = 6
 
 @dataclass
 class Moves:
-    """What `moves_apply` recorded: the units (ansvar) placed anew from `month`;
-    `default` is the first month without personal data (first_open_month)."""
+    """What `moves_apply` recorded: the units (ansvar) placed anew from `month`, and
+    the figures withheld more; `default` is the first month without personal data
+    (first_open_month)."""
 
     month: pd.Period
     default: pd.Period
     units: list[str] = field(default_factory=list)
+    # The sick-leave figures withheld more, per restated month (MoveAudit.added).
+    withheld: dict[pd.Period, frozenset] = field(default_factory=dict)
 
 
 def move_month(from_month: pd.Period | None = None) -> tuple[pd.Period, pd.Period]:
@@ -78,8 +90,9 @@ def move_notice(month: pd.Period, default: pd.Period) -> str:
     return (
         _(
             "Flyttade enheter och ändrade vårdtyper ska gälla från %(month)s, före "
-            "%(default)s: sjukfrånvaron som redan har visats för de månaderna räknas om bara "
-            "om granskningen visar att inget dolt värde då kan räknas fram."
+            "%(default)s: sjukfrånvaron som redan har visats för de månaderna räknas om, och "
+            "de omräknade siffrorna döljs så långt det behövs för att inget dolt värde ska "
+            "kunna räknas fram; räcker det inte vägras flytten."
         )
         % values
     )
@@ -94,7 +107,25 @@ def register_placements() -> pd.DataFrame:
     return pd.DataFrame.from_records(list(records), columns=["unit_id", *PLACED_COLUMNS])
 
 
-def move_refusal(
+@dataclass(frozen=True)
+class MoveAudit:
+    """What the audit of a move from a month already shown decided: `refusal`, why it
+    cannot hold from that month (None: it can), and `withheld`, the figures (node,
+    group) of each restated month to withhold besides those the month's own rule
+    hides, so that nothing is revealed (kpis.WithheldFigure once saved)."""
+
+    refusal: str | None = None
+    withheld: Mapping[pd.Period, frozenset] = field(default_factory=dict)
+    # Of those, the figures the month's own rule would show after the move.
+    added: Mapping[pd.Period, frozenset] = field(default_factory=dict)
+
+
+# How often the restated figures are decided again with more withheld before a move
+# that still reveals something is refused.
+WITHHOLDING_ROUNDS = 3
+
+
+def move_audit(
     *,
     before: Mapping[pd.Period, Release],
     planned: pd.DataFrame,
@@ -102,18 +133,59 @@ def move_refusal(
     month: pd.Period,
     default: pd.Period,
     published: Published,
-) -> str | None:
-    """Why the placement history cannot become `planned` from `month`, or None.
+) -> MoveAudit:
+    """Whether the placement history can become `planned` from `month`, and what more
+    must then be withheld.
 
     Only a month before `default` has figures shown already: those (`before`, the
     releases of the stored history, published(None, month, ...) read before the
     register changed) and the restated ones (with `planned`, in the months the moved
-    `units` have data) are audited together (kpis.organisation.history.move_exposures)."""
+    `units` have data) are audited together (kpis.organisation.history.move_exposures).
+    Where that finds something in a month, the restated figures hide more
+    (history.move_withholding, with the figures shown before as known), and what the
+    month then withholds, the rule's own choice and the figures added, is kept as the
+    month's withheld figures (`withheld`: the pages' decision starts from them, so it
+    makes the same choice again instead of choosing other complements that the figures
+    shown before would expose). The restated months are decided again as the pages will
+    decide them, and audited again. A move is refused when no choice of figures to
+    withhold protects everything, or when something is still revealed after
+    WITHHOLDING_ROUNDS rounds: the message names what."""
     if month >= default:
-        return None
-    exposures = move_exposures(before, published(planned, month, units))
-    if not exposures:
-        return None
+        return MoveAudit()
+    withheld: dict[pd.Period, frozenset] = {}
+    added: dict[pd.Period, frozenset] = {}
+    after = published(planned, month, units, None)
+    for attempt in range(WITHHOLDING_ROUNDS + 1):
+        exposures = move_exposures(before, after)
+        if not exposures:
+            return MoveAudit(withheld=withheld, added=added)
+        if attempt == WITHHOLDING_ROUNDS:
+            break
+        try:
+            for exposed in sorted({e.month for e in exposures}):
+                more = move_withholding(before[exposed], after[exposed])
+                if not more:
+                    raise ProtectionError(f"Nothing more to withhold in {exposed}.")
+                added[exposed] = added.get(exposed, frozenset()) | more
+                withheld[exposed] = _hidden(after[exposed]) | added[exposed]
+        except ProtectionError:
+            break
+        after = published(planned, month, units, withheld)
+    return MoveAudit(refusal=_refusal(exposures, month, default))
+
+
+def _hidden(release: Release) -> frozenset:
+    """The keys of the figures `release` hides that have members."""
+    values = release.values
+    people = next(iter(values.values())) if isinstance(values, Mapping) else values
+    return frozenset(
+        f.key
+        for f in release.figures
+        if f.key not in release.shown and f.cells and people[list(f.cells)].sum() > 0
+    )
+
+
+def _refusal(exposures: list[Exposure], month: pd.Period, default: pd.Period) -> str:
     named = [f"{e.label} ({e.month.strftime('%Y-%m')})" for e in exposures[:LISTED_EXPOSURES]]
     what = "; ".join(named)
     if len(exposures) > LISTED_EXPOSURES:
@@ -123,25 +195,39 @@ def move_refusal(
         }
     return _(
         "Flytten kan inte gälla från %(month)s: siffror för de månaderna har redan visats, "
-        "och tillsammans med de omräknade skulle de röja %(what)s. Låt flytten gälla från "
-        "%(default)s, den första månaden utan sjukfrånvarodata, så ändras inga visade siffror."
+        "och tillsammans med de omräknade skulle de röja %(what)s, också om fler av de "
+        "omräknade siffrorna döljs. Låt flytten gälla från %(default)s, den första månaden "
+        "utan sjukfrånvarodata, så ändras inga visade siffror."
     ) % {"month": month.strftime("%Y-%m"), "what": what, "default": default.strftime("%Y-%m")}
 
 
-def unit_move_refusal(
+def withheld_notice(withheld: Mapping[pd.Period, Collection]) -> str | None:
+    """How many more figures of which months a move withholds, or None."""
+    counts = {m: len(keys) for m, keys in sorted(withheld.items()) if keys}
+    if not counts:
+        return None
+    months = ", ".join(f"{m.strftime('%Y-%m')} ({n})" for m, n in counts.items())
+    return _(
+        "För att de omräknade siffrorna inte ska röja något tillsammans med dem som redan "
+        "har visats döljs %(count)s siffror till för sjukfrånvaron: %(months)s."
+    ) % {"count": sum(counts.values()), "months": months}
+
+
+def unit_move_audit(
     *,
     unit: Unit,
     department: Department,
     care_type: str,
     from_month: pd.Period | None,
     published: Published,
-) -> str | None:
-    """Why `unit` cannot move to `department` and `care_type` from `from_month` (by
-    default the first month without personal data), or None: move_refusal of the
-    history that move would give, before anything is saved (the admin's form)."""
+) -> MoveAudit:
+    """Whether `unit` can move to `department` and `care_type` from `from_month` (by
+    default the first month without personal data), and what more it withholds:
+    move_audit of the history that move would give, before anything is saved (the
+    admin's form)."""
     month, default = move_month(from_month)
     if month >= default:
-        return None
+        return MoveAudit()
     placed = pd.DataFrame(
         [(unit.id, department.id, department.name, department.area_id, department.area.name,
           care_type)],
@@ -149,8 +235,8 @@ def unit_move_refusal(
     )  # fmt: skip
     history = placement_history()
     planned = history_moved(history, placed, month)
-    return move_refusal(
-        before=published(None, month, [unit.id]),
+    return move_audit(
+        before=published(None, month, [unit.id], None),
         planned=planned,
         units=[unit.id],
         month=month,
@@ -164,28 +250,32 @@ def moves_apply(
     *,
     from_month: pd.Period | None = None,
     published: Published | None = None,
-    audited: bool = False,
+    audited: MoveAudit | None = None,
+    notify: Callable[[str], object] | None = None,
 ) -> tuple[T, Moves]:
     """Change the register with `write()` and record where every unit it moved (to
     another department or area, or to another care type) or created stands.
 
     A moved unit's placement holds from `from_month`, by default the first month
     without personal data (move_month); a new unit's from the beginning. An earlier
-    month restates figures already shown: refused with ServiceError (nothing saved)
-    when move_refusal finds that they and the restated ones reveal a hidden figure
-    (`published`: kpis.registry.PUBLISHED_PERSONAL_DATA). `audited`: the caller has
-    audited this very move in the same transaction already (the admin's form, with
-    unit_move_refusal). The caller's transaction, or this one, holds it all.
+    month restates figures already shown: move_audit audits them together with the
+    restated ones (`published`: kpis.registry.PUBLISHED_PERSONAL_DATA); the figures
+    it withholds more are saved with the move (kpis.WithheldFigure), and a refusal is
+    a ServiceError (nothing saved). `audited`: the caller's audit of this very move,
+    made in the same transaction already (the admin's form, with unit_move_audit).
+    `notify` is told how many more figures of which months will be withheld before
+    anything is saved (import_org prints it). The caller's transaction, or this one,
+    holds it all.
     """
     month, default = move_month(from_month)
-    auditing = month < default and not audited
+    auditing = month < default and audited is None
     if auditing and published is None:
         raise ValueError("A move from a month already shown needs `published` to audit it.")
     with transaction.atomic():
         history = placement_history()
         # What is shown now, read before the register changes (its areas and
         # departments are the figures' too).
-        before = published(None, month, None) if auditing else {}
+        before = published(None, month, None, None) if auditing else {}
         was = register_placements().set_index("unit_id")
         value = write()
         now = register_placements()
@@ -198,17 +288,34 @@ def moves_apply(
         if placed.empty:
             return value, moves
         planned = history_moved(history, placed, month)
+        audit = audited or MoveAudit()
         if auditing:
-            refusal = move_refusal(
+            audit = move_audit(
                 before=before, planned=planned, units=placed["unit_id"].tolist(), month=month,
                 default=default, published=published,
             )  # fmt: skip
-            if refusal:
-                raise ServiceError(refusal)
+        if audit.refusal:
+            raise ServiceError(audit.refusal)
+        if notify is not None and (notice := withheld_notice(audit.added)):
+            notify(notice)
         _placements_save(planned[planned["unit_id"].isin(placed["unit_id"])])
+        _withheld_save(audit.withheld)
+        moves.withheld = dict(audit.added)
         moved = placed.loc[placed["unit_id"].isin(was.index), "unit_id"].tolist()
         moves.units = sorted(Unit.objects.filter(id__in=moved).values_list("ansvar", flat=True))
     return value, moves
+
+
+def _withheld_save(withheld: Mapping[pd.Period, Collection[tuple[str, str]]]) -> None:
+    """Store what the restated months withhold (kpis.WithheldFigure; saving raises the
+    data version, so cached pages follow, and the decisions' cache key holds them)."""
+    for month, keys in withheld.items():
+        for node, group in sorted(keys):
+            WithheldFigure.objects.get_or_create(
+                month=month.start_time.date(), node=node, group=group
+            )
+    if withheld:
+        data_changed()
 
 
 def _placements_save(planned: pd.DataFrame) -> None:
@@ -275,6 +382,7 @@ def org_import(
     data: bytes,
     from_month: pd.Period | None = None,
     published: Published | None = None,
+    notify: Callable[[str], object] | None = None,
 ) -> OrgResult:
     """Create or update areas, departments and units from a register file.
 
@@ -282,13 +390,17 @@ def org_import(
     when no data refers to it. Departments and areas left empty are removed unless
     the history still places a unit there. Where units stand from which month is
     `moves_apply`'s: by default from the first month without personal data, from
-    `from_month` when the audit allows it (`published`).
+    `from_month` when the audit allows it (`published`; `notify` hears what more it
+    withholds before anything is saved).
     """
     frame = parse_org(data, CareType.values)
     result = OrgResult()
     with transaction.atomic():
         _value, result.moves = moves_apply(
-            lambda: _org_write(frame, result), from_month=from_month, published=published
+            lambda: _org_write(frame, result),
+            from_month=from_month,
+            published=published,
+            notify=notify,
         )
         if result.updated or result.removed:
             # Units moved or changed care type: the per-department sums follow them.

@@ -15,7 +15,10 @@ figures are modelled as sums over microcells and protected together
 - **figures**: every scope sick leave is published for (the administration, each area,
   department and care type) x every group (total, K, M, each age band);
 - **primary**: a figure of 1 to `max_hidden` employees (settings.SICK_LEAVE_MAX_HIDDEN_GROUP,
-  10 by the law); an empty figure has no value and hides nothing;
+  10 by the law); an empty figure has no value and hides nothing; and the figures
+  withheld after a move restated the month (kpis.WithheldFigure, chosen by
+  kpis.organisation.history.move_withholding so that the figures shown before the move
+  and the restated ones together reveal nothing);
 - **complements**: `hyrdash.lib.disclosure.protect` hides more until no hidden figure
   follows from the shown ones exactly (parent minus children, a care type minus its
   departments, any route) and no small group's figure is bounded within +/-20 % by
@@ -33,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -101,9 +104,17 @@ def month_figures(
     return figures, values
 
 
-def hidden_figures(rows: pd.DataFrame, nodes: Sequence[str], *, max_hidden: int) -> frozenset:
+def hidden_figures(
+    rows: pd.DataFrame,
+    nodes: Sequence[str],
+    *,
+    max_hidden: int,
+    withheld: Collection[tuple[str, str]] = frozenset(),
+) -> frozenset:
     """The (node, group) figures of one month to withhold: every figure of 1 to
-    `max_hidden` employees and the complements that keep them from being worked out.
+    `max_hidden` employees, the figures `withheld` after a move restated the month
+    (kpis.WithheldFigure: shown with the figures published before the move they would
+    reveal a hidden one), and the complements that keep them from being worked out.
 
     About a second a month on the demo region (324 figures over 260 microcells), so the
     decision is kept in the shared cache under a digest of the month's rows; an import
@@ -114,16 +125,18 @@ def hidden_figures(rows: pd.DataFrame, nodes: Sequence[str], *, max_hidden: int)
     complements chosen between equally good ones followed that order, and on PostgreSQL
     a query's order follows the table's pages, which an update of the register
     reshuffles, as a new department reorders the nodes."""
-    rows, nodes = canonical(rows), sorted(nodes)
-    key = "sick-leave-hidden:" + _key(rows, nodes, max_hidden)
+    rows, nodes, withheld = canonical(rows), sorted(nodes), sorted(withheld)
+    key = "sick-leave-hidden:" + _key(rows, nodes, max_hidden, withheld)
     decided = cache.get(key)
     if decided is None:
-        decided = frozenset(_decide(rows, nodes, max_hidden))
+        decided = frozenset(_decide(rows, nodes, max_hidden, withheld))
         cache.set(key, decided, timeout=None)
     return decided
 
 
-def _decide(rows: pd.DataFrame, nodes: Sequence[str], max_hidden: int) -> set:
+def _decide(
+    rows: pd.DataFrame, nodes: Sequence[str], max_hidden: int, withheld: Sequence[tuple] = ()
+) -> set:
     figures, values = month_figures(rows, nodes)
     employees = values["employees"]
     sizes = {f.key: employees[list(f.cells)].sum() for f in figures}
@@ -131,7 +144,11 @@ def _decide(rows: pd.DataFrame, nodes: Sequence[str], max_hidden: int) -> set:
     if sizes.get(top, 0) <= max_hidden:
         # The whole administration is a small group: nothing of the month is shown.
         return {f.key for f in figures if sizes[f.key] > 0}
-    primary = {k for k, n in sizes.items() if 1 <= n <= max_hidden}
+    small = {k for k, n in sizes.items() if 1 <= n <= max_hidden}
+    # Withheld after a move: hidden like a small group (an empty one hides nothing, and
+    # the administration's total is never withheld); like a complement, it must not be
+    # worked out exactly, while only the small groups keep their +/-20 % too.
+    primary = small | {k for k in withheld if sizes.get(k, 0) > 0 and k != top}
     # A figure hidden must be hidden with every figure over the same people (an area of
     # one department is that department): cost a complement by all it takes with it.
     twins: dict[frozenset, int] = {}
@@ -139,7 +156,7 @@ def _decide(rows: pd.DataFrame, nodes: Sequence[str], max_hidden: int) -> set:
         twins[figure.cells] = twins.get(figure.cells, 0) + 1
     cost = {f.key: sizes[f.key] * twins[f.cells] for f in figures}
     try:
-        return protect(figures, values, primary, never_hide={top}, cost=cost, bounded=primary)
+        return protect(figures, values, primary, never_hide={top}, cost=cost, bounded=small)
     except ProtectionError:
         # No choice of complements protects every small group while the administration's
         # total stays shown (a region of a few small parts): show that total alone.
@@ -159,9 +176,10 @@ def canonical(rows: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{m: frame[m].round(2) for m in SICK_LEAVE_HOURS})
 
 
-def _key(rows: pd.DataFrame, nodes: Sequence[str], max_hidden: int) -> str:
-    """A digest of everything the decision depends on (`rows` canonical)."""
-    digest = hashlib.sha256(repr((VERSION, list(nodes), max_hidden)).encode())
+def _key(rows: pd.DataFrame, nodes: Sequence[str], max_hidden: int, withheld=()) -> str:
+    """A digest of everything the decision depends on (`rows` canonical, `withheld`
+    sorted)."""
+    digest = hashlib.sha256(repr((VERSION, list(nodes), max_hidden, list(withheld))).encode())
     frame = rows[[*_KEYS, *MEASURES]]
     digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
     return digest.hexdigest()

@@ -17,7 +17,7 @@ the months do not.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 import pandas as pd
 from django.utils.translation import gettext as _
@@ -35,11 +35,14 @@ def sick_leave_releases(
     history: pd.DataFrame | None,
     since: pd.Period,
     units: Collection[int] | None = None,
+    withheld: Mapping[pd.Period, Collection[tuple[str, str]]] | None = None,
 ) -> dict[pd.Period, Release]:
     """Sick leave's release of every month with data from `since` on (only the months
     in which one of `units` has rows, when given), computed with the placement history
     `history` (kpis.organisation.selectors.HISTORY_COLUMNS), or, with None, the stored
-    one: then exactly what the pages show now (their cached decisions).
+    one: then exactly what the pages show now (their cached decisions). With a history,
+    `withheld` (month -> (node, group) keys) are withheld in those months besides the
+    stored kpis.WithheldFigure rows, as the pages would once they are stored.
 
     Microcells are the month's stored rows (unit x gender x age band) in the order of
     sick_leave_unit_frame, which does not depend on the organisation."""
@@ -56,6 +59,8 @@ def sick_leave_releases(
         placed = placements_as_of(unit_rows)
     else:
         data = sick_leave_data(history=history, unit_rows=unit_rows)
+        for month, keys in (withheld or {}).items():
+            data.withheld[month] = data.withheld.get(month, frozenset()) | frozenset(keys)
         hidden = _decisions(data)
         placed = placements_as_of(unit_rows, history=history)
     nodes = series.sick_leave_nodes(data)
@@ -86,7 +91,14 @@ def _decisions(data: SickLeaveData):
 
     def decided(month: pd.Period) -> set:
         rows = by_month[month]
-        found = set(disclosure.hidden_figures(rows, nodes, max_hidden=data.max_hidden))
+        found = set(
+            disclosure.hidden_figures(
+                rows,
+                nodes,
+                max_hidden=data.max_hidden,
+                withheld=data.withheld.get(month, frozenset()),
+            )
+        )
         figures, values = disclosure.month_figures(rows, nodes)
         employees = values["employees"]
         empty = {f.key for f in figures if employees[list(f.cells)].sum() == 0}

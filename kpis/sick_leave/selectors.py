@@ -19,6 +19,7 @@ from kpis.models import (
     Target,
     Unit,
     UnitPlacement,
+    WithheldFigure,
 )
 from kpis.organisation.selectors import (
     department_areas_by_month,
@@ -70,6 +71,9 @@ class SickLeaveData:
     # month -> {department: its area that month}: an area's departments month by month
     # (kpis.organisation.selectors.department_areas_by_month).
     department_areas: dict[pd.Period, dict[str, str]] = field(default_factory=dict)
+    # month -> the (node, group) figures withheld because a move restated the month
+    # (kpis.WithheldFigure): the month's decision withholds them as it does small groups.
+    withheld: dict[pd.Period, frozenset] = field(default_factory=dict)
     # The cells with their suppression, computed once (kpis.series.sick_leave_cells).
     cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -234,6 +238,7 @@ def sick_leave_data(
     areas += sorted(set(history["area"]) - set(areas))
     return SickLeaveData(
         rows=rows,
+        withheld=withheld_figures(),
         months=months,
         max_hidden=settings.SICK_LEAVE_MAX_HIDDEN_GROUP,
         targets=sick_leave_targets(),
@@ -242,6 +247,14 @@ def sick_leave_data(
         departments=by_month[months[-1]] if len(months) else _newest(history, register),
         department_areas=by_month,
     )
+
+
+def withheld_figures() -> dict[pd.Period, frozenset]:
+    """The figures withheld after moves (kpis.WithheldFigure), month by month."""
+    found: dict[pd.Period, set] = {}
+    for month, node, group in WithheldFigure.objects.values_list("month", "node", "group"):
+        found.setdefault(pd.Period(month, freq="M"), set()).add((node, group))
+    return {month: frozenset(keys) for month, keys in found.items()}
 
 
 def _newest(history: pd.DataFrame, register: dict[str, str]) -> dict[str, str]:

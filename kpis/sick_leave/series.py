@@ -147,7 +147,12 @@ def sick_leave_cells(data: SickLeaveData) -> pd.DataFrame:
     by_month = dict(tuple(rows.groupby("period", sort=False)))
     for month in sizes.columns:
         if month in by_month:
-            found = hidden_figures(by_month[month], nodes, max_hidden=data.max_hidden)
+            found = hidden_figures(
+                by_month[month],
+                nodes,
+                max_hidden=data.max_hidden,
+                withheld=data.withheld.get(month, frozenset()),
+            )
             hidden[month] = hidden.index.isin(list(found))
     # An empty group has no figure to show: withheld as ".." like the others (it hides
     # nothing either: the audit knows it is empty).

@@ -17,7 +17,8 @@ class Command(ImportCommand):
             dest="from_month",
             metavar="ÅÅÅÅ-MM",
             help="månaden flyttarna gäller från; en tidigare månad än standard godtas bara om "
-            "granskningen visar att de omräknade siffrorna inte röjer något dolt värde",
+            "de omräknade siffrorna kan döljas så att inget dolt värde röjs (kommandot säger "
+            "hur många fler siffror som då döljs)",
         )
 
     def handle(self, *args, **options):
@@ -25,7 +26,12 @@ class Command(ImportCommand):
         from_month = month_option(options["from_month"], "--from")
         self.stdout.write(str(move_notice(*move_month(from_month))))
         result = self.run_service(
-            lambda: org_import(data=data, from_month=from_month, published=PUBLISHED_PERSONAL_DATA)
+            lambda: org_import(
+                data=data,
+                from_month=from_month,
+                published=PUBLISHED_PERSONAL_DATA,
+                notify=self.stdout.write,
+            )
         )
         for line in result.lines():
             self.stdout.write(line)
