@@ -176,7 +176,16 @@ def sick_leave_cells(data: SickLeaveData) -> pd.DataFrame:
 
 def _sick_leave_group(data: SickLeaveData, node: str, group: str) -> pd.DataFrame:
     """One cell's months: hours, employees, the measures, and the suppression flags,
-    with every withheld value NaN; indexed by the months with data."""
+    with every withheld value NaN; indexed by the months with data. Kept on `data` (a
+    page for another month of the scope asks for the same, hyrdash.lib.pagecache keeps
+    the data in the process); each caller gets its own copy."""
+    key = ("group", node, group)
+    if key not in data.cache:
+        data.cache[key] = _group_months(data, node, group)
+    return data.cache[key].copy()
+
+
+def _group_months(data: SickLeaveData, node: str, group: str) -> pd.DataFrame:
     cells = sick_leave_cells(data)
     part = cells.loc[(node, group)]
     part.index = pd.PeriodIndex(part.index, freq="M")
