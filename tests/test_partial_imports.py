@@ -531,12 +531,13 @@ def ctrl(client, controller_user, registers):
     return client
 
 
-def upload(client, text, name="rattelse.csv"):
+def upload(client, text, name="rattelse.csv", kind="actuals"):
+    """The upload form's first step with `text` as the file; the waiting upload."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.post(
         reverse("kpis:upload"),
-        {"kind": "actuals", "file": SimpleUploadedFile(name, text.encode())},
+        {"kind": kind, "file": SimpleUploadedFile(name, text.encode())},
     )
     return PendingUpload.objects.filter(outcome="").get()
 

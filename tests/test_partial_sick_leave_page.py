@@ -9,13 +9,14 @@ worked out by hand next to its file.
 """
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from kpis.models import ImportBatch, PendingUpload, Unit
+from kpis.models import ImportBatch, Unit
 from kpis.sick_leave.selectors import sick_leave_unit_frame
 from kpis.sick_leave.services import sick_leave_import
 from tests.test_import_sick_leave import HEADER
+from tests.test_partial_imports import confirm_url, messages_of
+from tests.test_partial_imports import upload as upload_file
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -85,19 +86,7 @@ def ctrl(client, controller_user, registers):
 
 
 def upload(client, text, name="rattelse-sjuk.csv"):
-    client.post(
-        reverse("kpis:upload"),
-        {"kind": "sick_leave", "file": SimpleUploadedFile(name, text.encode())},
-    )
-    return PendingUpload.objects.filter(outcome="").get()
-
-
-def confirm_url(pending):
-    return reverse("kpis:upload_confirm", kwargs={"pending_id": pending.id})
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]]
+    return upload_file(client, text, name, kind="sick_leave")
 
 
 def test_the_confirm_page_warns_of_a_one_unit_correction_and_requires_the_choice(ctrl):

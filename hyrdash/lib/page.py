@@ -181,6 +181,16 @@ def import_line(source: str, batch) -> str:
     }
 
 
+def preliminary_line(meaning: str, closed_through: pd.Period | None) -> str:
+    """An "Om måttet" panel's line on preliminary months: `meaning` (what "preliminär"
+    means for the subject) and how far its months are closed."""
+    if closed_through is None:
+        return f"{meaning} " + _("Ingen månad är stängd ännu.")
+    return f"{meaning} " + _("Stängt till och med %(month)s.") % {
+        "month": charts.month_label(closed_through)
+    }
+
+
 @dataclass
 class Chart:
     code: str

@@ -12,8 +12,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hyrdash.lib import chart_style
-from hyrdash.lib.page import About, import_line
+from hyrdash.lib.page import About, import_line, preliminary_line
 from kpis.costs import selection as codes
 from kpis.costs.selectors import MeasureSources
 from kpis.models import AGENCY_CATEGORIES, OWN_STAFF_CATEGORIES, Category, ImportBatch
@@ -201,11 +200,7 @@ def _preliminary(closed_through: pd.Period | None) -> str:
         "till exempel när ett nytt utdrag för månaden importeras. Preliminära månader är "
         "prickade i diagrammen och märkta (prel.) i tabellerna."
     )
-    if closed_through is None:
-        return f"{text} " + _("Ingen månad är stängd ännu.")
-    return f"{text} " + _("Stängt till och med %(month)s.") % {
-        "month": chart_style.month_label(closed_through)
-    }
+    return preliminary_line(text, closed_through)
 
 
 def about_panel(

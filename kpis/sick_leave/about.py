@@ -15,8 +15,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hyrdash.lib import chart_style
-from hyrdash.lib.page import About, import_line
+from hyrdash.lib.page import About, import_line, preliminary_line
 
 RATE = gettext_lazy(
     "Sjukfrånvaro (%) = sjuktimmar ÷ ordinarie arbetstid × 100, där sjuktimmar är alla "
@@ -99,11 +98,7 @@ def preliminary(closed_through: pd.Period | None) -> str:
         "stänger månaden. Preliminära månader är prickade i diagrammen och märkta (prel.) i "
         "tabellerna."
     )
-    if closed_through is None:
-        return f"{text} " + _("Ingen månad är stängd ännu.")
-    return f"{text} " + _("Stängt till och med %(month)s.") % {
-        "month": chart_style.month_label(closed_through)
-    }
+    return preliminary_line(text, closed_through)
 
 
 def about_panel(code: str, *, max_hidden: int, latest, closed_through: pd.Period | None) -> About:
