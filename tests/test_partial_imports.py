@@ -550,6 +550,20 @@ def messages_of(response):
     return [str(m) for m in response.context["messages"]]
 
 
+def assert_the_choice_is_required(client, pending, content: str) -> None:
+    """The confirm page's choice (whole months or only the file's units) has no default
+    and is required: a confirmation without it is refused with the page's message."""
+    assert 'value="months" required>' in content
+    assert 'value="units" required>' in content
+    assert "checked" not in content.split('id="coverage-warning"')[1]
+    refused = client.post(confirm_url(pending), {"confirm": "1"})
+    assert refused.status_code == 400
+    assert (
+        "Välj om filen ska ersätta hela månaderna eller bara uppdatera enheterna i filen."
+        in refused.content.decode()
+    )
+
+
 def test_the_confirm_page_warns_of_a_partial_file_and_requires_the_choice(ctrl):
     run(NOVEMBER)
     pending = upload(ctrl, CORRECTION_0101)
@@ -583,18 +597,7 @@ def test_the_confirm_page_warns_of_a_partial_file_and_requires_the_choice(ctrl):
     ]
     assert f'<td class="num">1{NBSP}910{NBSP}000,00</td>' in content
     assert 'role="alert" id="coverage-warning"' in content
-    # The choice has no default and is required.
-    assert 'value="months" required>' in content
-    assert 'value="units" required>' in content
-    assert "checked" not in content.split('id="coverage-warning"')[1]
-
-    refused = ctrl.post(confirm_url(pending), {"confirm": "1"})
-
-    assert refused.status_code == 400
-    assert (
-        "Välj om filen ska ersätta hela månaderna eller bara uppdatera enheterna i filen."
-        in refused.content.decode()
-    )
+    assert_the_choice_is_required(ctrl, pending, content)
     assert ImportBatch.objects.count() == 1
 
     done = ctrl.post(confirm_url(pending), {"confirm": "1", "replaces": "units"}, follow=True)

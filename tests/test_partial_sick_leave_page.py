@@ -15,7 +15,7 @@ from kpis.models import ImportBatch, Unit
 from kpis.sick_leave.selectors import sick_leave_unit_frame
 from kpis.sick_leave.services import sick_leave_import
 from tests.test_import_sick_leave import HEADER
-from tests.test_partial_imports import confirm_url, messages_of
+from tests.test_partial_imports import assert_the_choice_is_required, confirm_url, messages_of
 from tests.test_partial_imports import upload as upload_file
 
 NBSP = "\u00a0"
@@ -120,17 +120,7 @@ def test_the_confirm_page_warns_of_a_one_unit_correction_and_requires_the_choice
     assert 'role="alert" id="coverage-warning"' in content
     assert "Med bara filens enheter" in content
     assert f'<td class="num">7{NBSP}050,00</td>' in content
-    assert 'value="months" required>' in content
-    assert 'value="units" required>' in content
-    assert "checked" not in content.split('id="coverage-warning"')[1]
-
-    refused = ctrl.post(confirm_url(pending), {"confirm": "1"})
-
-    assert refused.status_code == 400
-    assert (
-        "Välj om filen ska ersätta hela månaderna eller bara uppdatera enheterna i filen."
-        in refused.content.decode()
-    )
+    assert_the_choice_is_required(ctrl, pending, content)
     assert ImportBatch.objects.count() == 1
     assert in_use() == {**OCTOBER, **NOVEMBER}
 
