@@ -8,6 +8,7 @@ groups, names and figures do not move when the organisation is changed later.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,6 +20,8 @@ from kpis.models import Unit
 from . import metrics, protection, results
 from .models import DEFAULT_THRESHOLD, Population, SurveyBatch, SurveyYear, UnitResult
 from .questionnaires import Spec, spec_for
+
+logger = logging.getLogger(__name__)
 
 # The key holds everything a year's results come from, so they can be kept long: the
 # first computation (the disclosure audit, about a second a year) is not repeated hourly.
@@ -158,6 +161,7 @@ def hidden_values(
     sums: pd.DataFrame,
     threshold: int,
     version=None,
+    refuse_if_exposed: bool = True,
 ) -> set[tuple[str, str]]:
     """Which (group, measure) values of an answers batch are hidden.
 
@@ -166,14 +170,25 @@ def hidden_values(
     from: the stored sums (`sums_version`), the threshold and the algorithm's
     version (the tree is the batch's own and never changes). The import and the
     threshold's admin make them at once (survey.services.protection_store); a
-    page makes and keeps them only for a batch that has none for its key.
+    page makes and keeps them only for a batch that has none for its key (after a new
+    algorithm's version, say). A year that cannot be protected
+    (protection.StillExposedError) raises for the import, which refuses it; a page
+    (`refuse_if_exposed` false) hides every value of the year instead, never a 500 and
+    never an exposed value.
     """
     version = sums_version(batch) if version is None else version
     key = f"{protection.VERSION}:{version}:{threshold}"
     stored = batch.protection or {}
     if stored.get("key") == key:
         return {(group, measure) for group, measure in stored["hidden"]}
-    hidden = results.hidden_values(sums, tree, threshold=threshold, measures=spec.all_measures)
+    try:
+        hidden = results.hidden_values(sums, tree, threshold=threshold, measures=spec.all_measures)
+    except protection.StillExposedError:
+        if refuse_if_exposed:
+            raise
+        logger.error("Survey %s: no value can be shown safely; every value is hidden.", batch.year)
+        groups = set(tree.children) | {kid for kids in tree.children.values() for kid in kids}
+        hidden = {(group, m.code) for group in groups for m in spec.all_measures}
     batch.protection = {"key": key, "hidden": sorted([group, measure] for group, measure in hidden)}
     SurveyBatch.objects.filter(pk=batch.pk).update(protection=batch.protection)
     return hidden
@@ -216,7 +231,13 @@ def load_year(batch: SurveyBatch, tree: results.Tree) -> YearData:
         staff = employees(year)
         sums = unit_sums(batch)
         hidden = hidden_values(
-            batch, tree=tree, spec=spec, sums=sums, threshold=threshold, version=version
+            batch,
+            tree=tree,
+            spec=spec,
+            sums=sums,
+            threshold=threshold,
+            version=version,
+            refuse_if_exposed=False,
         )
         table = results.year_results(
             sums,

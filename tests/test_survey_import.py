@@ -219,3 +219,38 @@ def test_answers_that_would_expose_a_value_whatever_is_withheld_are_refused(regi
     )
     assert not SurveyBatch.objects.exists()
     assert not UnitResult.objects.exists()
+
+
+def test_a_page_that_would_have_to_decide_an_unprotectable_year_hides_every_value(
+    registers, monkeypatch
+):
+    """A stored decision made under an older algorithm is made again by the first page;
+    should that year be unprotectable (StillExposedError, forced here as above), the
+    page hides every value of the year instead of failing: never a 500, never an
+    exposed value. The import still refuses such a year."""
+    from survey import protection, selectors
+
+    batch, _check = services.answers_import(data=ANSWERS.encode(), file_name="svar.csv", year=2024)
+    batch.protection = {"key": "an older algorithm", "hidden": []}
+    batch.save(update_fields=["protection"])
+
+    def always_exposed(pub, hidden, level):
+        block = pub.joint[0]
+        unit = next(k for k in block.figure_keys() if k[1].startswith("unit:"))
+        return [{unit} if b is block else set() for b in pub.joint]
+
+    monkeypatch.setattr(protection, "_joint_exposures", always_exposed)
+    tree = selectors.tree_of_batch(batch)
+    selectors.load_year(batch, tree)  # the page's path: no exception
+    hidden = selectors.hidden_values(
+        batch,
+        tree=tree,
+        spec=services.spec_for(batch.questionnaire),
+        sums=selectors.unit_sums(batch),
+        threshold=selectors.threshold_for(2024),
+    )  # the page's decision, now stored under the current key
+    # Every value of the year, the administration's too, is hidden.
+    codes = {measure.code for measure in services.spec_for(batch.questionnaire).all_measures}
+    assert {code for group, code in hidden if group == "hsf"} == codes
+    groups = {"hsf", "unit:0101", "unit:0102", "unit:2001", "unit:2002", "unit:3001"}
+    assert {group for group, code in hidden if code == "HME_M1"} >= groups
