@@ -254,3 +254,22 @@ def test_a_page_that_would_have_to_decide_an_unprotectable_year_hides_every_valu
     assert {code for group, code in hidden if group == "hsf"} == codes
     groups = {"hsf", "unit:0101", "unit:0102", "unit:2001", "unit:2002", "unit:3001"}
     assert {group for group, code in hidden if code == "HME_M1"} >= groups
+
+
+def test_decide_survey_makes_each_years_decision_under_the_current_algorithm(registers):
+    """After a release with a new protection version the stored decisions are stale;
+    `manage.py decide_survey` makes them again so no page has to."""
+    from survey import protection
+
+    batch, _check = services.answers_import(data=ANSWERS.encode(), file_name="svar.csv", year=2024)
+    made = dict(SurveyBatch.objects.get(pk=batch.pk).protection)
+    batch.protection = {"key": "an older algorithm", "hidden": []}
+    batch.save(update_fields=["protection"])
+    out = io.StringIO()
+
+    call_command("decide_survey", stdout=out)
+
+    assert out.getvalue() == "2024: klart.\n"
+    stored = SurveyBatch.objects.get(pk=batch.pk).protection
+    assert stored == made
+    assert stored["key"].startswith(f"{protection.VERSION}:")
