@@ -545,6 +545,8 @@ class Server:
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",
+            "python:hyrdash.gunicorn_conf",  # the image's settings; the options below win
             "hyrdash.wsgi",
             "--bind",
             f"127.0.0.1:{self.port}",
@@ -886,6 +888,7 @@ def one_user_alone(server: Server, setup: Setup, person: Client, pages: list[str
     lone = Client(server.base, alone)
     lone.session.cookies.update(person.session.cookies)
     asked: list[tuple[str, str]] = []  # (label, path) in the order asked
+    time.sleep(0.5)  # the warm-up's last lines logged (after their answers) before `since`
     since = server.access_offset()
     for _ in range(ALONE_REPS):
         data_version.data_changed()  # committed: the bench's connection autocommits

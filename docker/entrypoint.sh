@@ -13,5 +13,4 @@ if [ "$#" -gt 0 ]; then
 fi
 # gthread workers: a static file or a CSV is answered by another thread of a worker while
 # a page is computed, instead of queueing behind it (bench/RESULTS.md, "Load").
-exec gunicorn hyrdash.wsgi -b 0.0.0.0:8000 -w "${WEB_CONCURRENCY:-3}" \
-    --worker-class gthread --threads "${GUNICORN_THREADS:-4}" --access-logfile -
+exec gunicorn -c python:hyrdash.gunicorn_conf hyrdash.wsgi
