@@ -51,6 +51,7 @@ and 3,44 (2026), sjukhusvård 2,00 and primärvård 13,00 (2026); nothing else.
 """
 
 import io
+import itertools
 import math
 from pathlib import Path
 
@@ -718,3 +719,31 @@ def test_the_projection_continues_r12_with_run_rate_and_budget(main_data):
         [332_000 / 5_930_000 * 100, 337_000 / 5_860_000 * 100, 341_000 / 5_790_000 * 100]
     )
     assert list(table["target_pct"]) == [3.44] * 3
+
+
+# --- the whole series kept on the data ---------------------------------------------
+
+
+def test_a_series_kept_on_the_data_is_cut_as_it_would_be_computed_afresh(registers, tmp_path):
+    """A page computes each series whole once per data version and cuts it for each month
+    and range it shows (series._whole): every chart's table of each month equals the one
+    computed on freshly read data, whatever was cut before and whatever a caller changed
+    in a table it was given (the personnel cost's table blanks the months after the
+    selected one in its own copy; done to the kept series, a later month would lose its
+    actuals)."""
+    from kpis.costs import selection as cost_selection  # noqa: PLC0415
+
+    import_main(tmp_path)
+    kept = selectors.cost_data()
+    national = {cost_selection.NATIONAL, cost_selection.NATIONAL_TREND}
+    urvals = ["hsf", "care:primärvård", f"area:{LSO}", f"department:{KIRURGI_DEP}", "unit:2001"]
+    for urval, month in itertools.product(urvals, ("2026-09", "2025-06", "2026-03", "2025-12")):
+        start = str(pd.Period(month, freq="M") - 4)
+        params = {"urval": urval, "manad": month, "fran": start, "till": month}
+        selection, problems = cost_selection.parse_selection(params, data=kept)
+        assert not problems and selection.month_text == month
+        for code in set(cost_selection.dashboard_codes(selection.scope)) - national:
+            shown = cost_selection.series_table(code, kept, selection)
+            fresh = cost_selection.series_table(code, selectors.cost_data(), selection)
+            pd.testing.assert_frame_equal(shown, fresh, obj=f"{code} {urval} {month}")
+            shown.loc[:, shown.select_dtypes("float64").columns] = -1.0  # its copy only

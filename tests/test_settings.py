@@ -96,3 +96,21 @@ def test_production_static_files_collect_without_missing_references(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def test_gunicorn_workers_take_the_switch_interval(monkeypatch):
+    """hyrdash/gunicorn_conf.py (the image's and the benchmarks' gunicorn settings) sets
+    the interpreter's switch interval in each worker it forks."""
+    import importlib  # noqa: PLC0415
+
+    monkeypatch.setenv("GIL_SWITCH_INTERVAL", "0.002")
+    from hyrdash import gunicorn_conf  # noqa: PLC0415
+
+    conf = importlib.reload(gunicorn_conf)
+    assert (conf.worker_class, conf.workers, conf.threads) == ("gthread", 3, 4)
+    before = sys.getswitchinterval()
+    try:
+        conf.post_fork(server=None, worker=None)
+        assert abs(sys.getswitchinterval() - 0.002) < 1e-9
+    finally:
+        sys.setswitchinterval(before)

@@ -69,14 +69,15 @@ def dashboard_charts(
     )
 
 
-def scope_url(selection: cost_selection.Selection, scope) -> str:
+def scope_url(selection: cost_selection.Selection, scope, *, path: str | None = None) -> str:
     """The dashboard for another scope, the same month and range: the drill-down's links
-    and the breadcrumb."""
-    return f"{reverse('kpis:dashboard')}?{selection.query(scope=scope)}"
+    and the breadcrumb. `path`: the dashboard's, reversed once for a page's many links."""
+    return f"{path or reverse('kpis:dashboard')}?{selection.query(scope=scope)}"
 
 
 def _charts(data, selection: cost_selection.Selection, today: dt.date) -> list:
     national = national_selectors.national_shares()
+    path = reverse("kpis:dashboard")
     charts = cost_page.build_charts(
         data,
         selection,
@@ -84,7 +85,7 @@ def _charts(data, selection: cost_selection.Selection, today: dt.date) -> list:
         national=national,
         region=region(),
         extra_tables=placement_tables(today),
-        link=lambda scope: scope_url(selection, scope),
+        link=lambda scope: scope_url(selection, scope, path=path),
         sources=cost_selectors.measure_sources(national=national),
     )
     return prerender(charts)  # the figures' JSON and the tables' rows kept too

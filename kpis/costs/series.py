@@ -10,6 +10,8 @@ selects and arranges.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 from django.utils.translation import gettext_lazy as _
@@ -137,15 +139,26 @@ def _limit(table: pd.DataFrame, start: pd.Period | None, end: pd.Period | None) 
     return table.reset_index(drop=True)
 
 
-def _finish(
-    data: CostData, table: pd.DataFrame, name: str, start: pd.Period | None, end: pd.Period | None
-) -> pd.DataFrame:
-    """A month-indexed series: its `preliminary` column (0/1, the one rule of
-    hyrdash.lib.periods.is_preliminary), its columns in order, its months in start..end."""
+def _finish(data: CostData, table: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A month-indexed series whole: its `preliminary` column (0/1, the one rule of
+    hyrdash.lib.periods.is_preliminary) and its columns in order."""
     table = table.assign(
         preliminary=periods.preliminary_column(table["month"], closed_through=data.closed_through)
     )
-    return _limit(table[SERIES[name]], start, end)
+    return table[SERIES[name]]
+
+
+def _whole(data: CostData, key: tuple, build) -> pd.DataFrame:
+    """The series `key` names (its name, the scope's key, what else it depends on) over
+    every month with data, build()-ed once per `data` and kept on it: each month of a
+    scope's page, its CSV and the other scopes' pages that show it (the SKR measure per
+    scope) then only cut it (`_limit`, a new frame: the kept one is never changed).
+    A series' value in a month depends on that month and the ones before it, never on
+    start..end, so cutting the whole series gives what computing the cut did."""
+    key = ("whole", *key)
+    if key not in data.cache:
+        data.cache[key] = build()
+    return data.cache[key]
 
 
 def agency_ytd(data: CostData, *, scope: Scope, month: pd.Period) -> pd.DataFrame:
@@ -165,13 +178,18 @@ def agency_monthly(
     data: CostData, *, scope: Scope, start=None, end=None, professions=PROFESSIONS
 ) -> pd.DataFrame:
     """KPI 2: agency cost per month and profession (SEK), for every month with data."""
-    columns = {code: monthly(data, scope=scope, categories=[code]) for code in professions}
-    table = pd.DataFrame(columns)
-    table = table[table.index.isin(data.months_actuals)]
-    long = table.stack(future_stack=True).reset_index()
-    long.columns = ["month", "profession", "amount_sek"]
-    long["month"] = month_text(long["month"])
-    return _finish(data, long, "agency-monthly", start, end)
+
+    def build() -> pd.DataFrame:
+        columns = {code: monthly(data, scope=scope, categories=[code]) for code in professions}
+        table = pd.DataFrame(columns)
+        table = table[table.index.isin(data.months_actuals)]
+        long = table.stack(future_stack=True).reset_index()
+        long.columns = ["month", "profession", "amount_sek"]
+        long["month"] = month_text(long["month"])
+        return _finish(data, long, "agency-monthly")
+
+    key = ("agency-monthly", scope.key, tuple(professions))
+    return _limit(_whole(data, key, build), start, end)
 
 
 def agency_total(data: CostData, *, scope: Scope) -> pd.Series:
@@ -185,31 +203,40 @@ def own_staff_total(data: CostData, *, scope: Scope) -> pd.Series:
 
 def agency_r12(data: CostData, *, scope: Scope, start=None, end=None) -> pd.DataFrame:
     """KPI 3: agency cost R12 (SEK) for every month with data; empty where R12 is undefined."""
-    r12 = periods.rolling_12(agency_total(data, scope=scope))
-    r12 = r12[r12.index.isin(data.months_actuals)]
-    table = pd.DataFrame({"month": month_text(r12.index), "agency_r12_sek": r12.to_numpy()})
-    return _finish(data, table, "agency-r12", start, end)
+
+    def build() -> pd.DataFrame:
+        r12 = periods.rolling_12(agency_total(data, scope=scope))
+        r12 = r12[r12.index.isin(data.months_actuals)]
+        table = pd.DataFrame({"month": month_text(r12.index), "agency_r12_sek": r12.to_numpy()})
+        return _finish(data, table, "agency-r12")
+
+    return _limit(_whole(data, ("agency-r12", scope.key), build), start, end)
 
 
 def skr_measure(data: CostData, *, scope: Scope, start=None, end=None) -> pd.DataFrame:
     """KPI 4: agency R12 ÷ own-staff R12 in %, with the scope's target of the month's
     year (its own, or the administration's where it follows it; else empty)."""
-    measure = cost_metrics.skr_measure(
-        agency_total(data, scope=scope), own_staff_total(data, scope=scope)
-    )
-    measure = measure[measure.index.isin(data.months_actuals)]
-    table = pd.DataFrame(
-        {
-            "month": month_text(measure.index),
-            "agency_r12_sek": measure["agency_r12"].to_numpy(),
-            "own_staff_r12_sek": measure["own_staff_r12"].to_numpy(),
-            "ratio_pct": measure["ratio_pct"].to_numpy(),
-            "target_pct": [
-                _nan(target_for(data.targets, year=p.year, scope=scope.key)) for p in measure.index
-            ],
-        }
-    )
-    return _finish(data, table, "skr-measure", start, end)
+
+    def build() -> pd.DataFrame:
+        measure = cost_metrics.skr_measure(
+            agency_total(data, scope=scope), own_staff_total(data, scope=scope)
+        )
+        measure = measure[measure.index.isin(data.months_actuals)]
+        table = pd.DataFrame(
+            {
+                "month": month_text(measure.index),
+                "agency_r12_sek": measure["agency_r12"].to_numpy(),
+                "own_staff_r12_sek": measure["own_staff_r12"].to_numpy(),
+                "ratio_pct": measure["ratio_pct"].to_numpy(),
+                "target_pct": [
+                    _nan(target_for(data.targets, year=p.year, scope=scope.key))
+                    for p in measure.index
+                ],
+            }
+        )
+        return _finish(data, table, "skr-measure")
+
+    return _limit(_whole(data, ("skr-measure", scope.key), build), start, end)
 
 
 def own_staff_budget_total(data: CostData, *, scope: Scope) -> pd.Series:
@@ -264,6 +291,11 @@ def skr_projection(data: CostData, *, scope: Scope, month: pd.Period) -> pd.Data
 
 def agency_r12_by_area(data: CostData, *, scope: Scope, start=None, end=None) -> pd.DataFrame:
     """KPI 3b: agency cost R12 (SEK) per area within the scope."""
+    build = partial(_r12_by_area, data, scope=scope)
+    return _limit(_whole(data, ("agency-r12-by-area", scope.key), build), start, end)
+
+
+def _r12_by_area(data: CostData, *, scope: Scope) -> pd.DataFrame:
     groups = _grouped(data, scope=scope, key="area", categories=PROFESSIONS)
     if scope.kind == HSF:
         areas = data.areas
@@ -285,7 +317,7 @@ def agency_r12_by_area(data: CostData, *, scope: Scope, start=None, end=None) ->
     if not parts:
         return pd.DataFrame(columns=SERIES["agency-r12-by-area"])
     table = pd.concat(parts).sort_values(["month", "area"], kind="stable")
-    return _finish(data, table, "agency-r12-by-area", start, end)
+    return _finish(data, table, "agency-r12-by-area")
 
 
 def personnel_cost(data: CostData, *, scope: Scope, start=None, end=None) -> pd.DataFrame:
@@ -294,6 +326,11 @@ def personnel_cost(data: CostData, *, scope: Scope, start=None, end=None) -> pd.
     Rows for every month with actuals or budget. Budget is empty for a month no
     budget import covers; last year's actual is empty when that month has no data.
     """
+    build = partial(_personnel_cost, data, scope=scope)
+    return _limit(_whole(data, ("personnel-cost", scope.key), build), start, end)
+
+
+def _personnel_cost(data: CostData, *, scope: Scope) -> pd.DataFrame:
     categories = OWN_STAFF + PROFESSIONS
     actual = monthly(data, scope=scope, categories=categories)
     budget = monthly(data, scope=scope, categories=categories, kind="budget")
@@ -310,7 +347,7 @@ def personnel_cost(data: CostData, *, scope: Scope, start=None, end=None) -> pd.
             "actual_prev_year_sek": prev.reindex(months).to_numpy(),
         }
     )
-    return _finish(data, table, "personnel-cost", start, end)
+    return _finish(data, table, "personnel-cost")
 
 
 def agency_by_department(
@@ -318,7 +355,8 @@ def agency_by_department(
 ) -> pd.DataFrame:
     """KPI 6: agency cost per department and profession for start..end vs the same range
     last year (SEK); empty where a month of the range has no data."""
-    records = _agency_by(data, data.frame("actuals", scope), ["department"], start, end)
+    frame = partial(data.frame, "actuals", scope)
+    records = _agency_by(data, ("department", scope.key), frame, ["department"], start, end)
     return _frame(records, "agency-by-department")
 
 
@@ -329,30 +367,39 @@ def agency_by_unit(
     name) and profession of a department, or of one unit, for start..end vs the same
     range last year (SEK). Costs are no personal data: every unit is shown."""
     if scope.kind == "department":
-        frame = data.unit_frame("actuals", department=scope.value)
+        frame = partial(data.unit_frame, "actuals", department=scope.value)
     elif scope.kind == UNIT:
-        frame = data.frame("actuals", scope)
+        frame = partial(data.frame, "actuals", scope)
     else:
         raise ValueError(f"agency_by_unit needs a department or a unit, not {scope.key}")
-    records = _agency_by(data, frame, ["unit", "unit_name"], start, end)
+    records = _agency_by(data, ("unit", scope.key), frame, ["unit", "unit_name"], start, end)
     return _frame(records, "agency-by-unit")
 
 
 def _agency_by(
-    data: CostData, frame: pd.DataFrame, keys: list[str], start: pd.Period, end: pd.Period
+    data: CostData, key: tuple, frame, keys: list[str], start: pd.Period, end: pd.Period
 ) -> list[list]:
     """[*key values, profession, amount_sek, amount_prev_sek] per group of `keys` with
-    agency cost in either range, sorted by the keys and the professions' order."""
-    frame = frame[frame["category"].isin(PROFESSIONS)]
-    if frame.empty or not len(data.months_actuals):
+    agency cost in either range, sorted by the keys and the professions' order. The
+    monthly sums per group (`frame()`'s, grouped) are kept on `data` under `key`: each
+    range of the same scope then only adds them up."""
+
+    def build() -> pd.DataFrame | None:
+        rows = frame()
+        rows = rows[rows["category"].isin(PROFESSIONS)]
+        if rows.empty or not len(data.months_actuals):
+            return None
+        table = (
+            rows.groupby(["period", *keys, "category"], observed=True)["amount"]
+            .sum()
+            .unstack([*keys, "category"])
+        )
+        table.index = pd.PeriodIndex(table.index, freq="M")
+        return periods.complete_series(table, months_with_data=data.months_actuals)
+
+    table = _whole(data, ("agency-by", *key), build)
+    if table is None:
         return []
-    table = (
-        frame.groupby(["period", *keys, "category"], observed=True)["amount"]
-        .sum()
-        .unstack([*keys, "category"])
-    )
-    table.index = pd.PeriodIndex(table.index, freq="M")
-    table = periods.complete_series(table, months_with_data=data.months_actuals)
     current = periods.range_sums(table, start=start, end=end)
     previous = periods.range_sums(table, start=start - 12, end=end - 12)
     records = []
@@ -368,6 +415,11 @@ def _agency_by(
 
 def agency_hours(data: CostData, *, scope: Scope, start=None, end=None) -> pd.DataFrame:
     """KPI 7: purchased agency hours per month and profession, with cost per hour (SEK/h)."""
+    build = partial(_agency_hours, data, scope=scope)
+    return _limit(_whole(data, ("agency-hours", scope.key), build), start, end)
+
+
+def _agency_hours(data: CostData, *, scope: Scope) -> pd.DataFrame:
     parts = []
     for code in PROFESSIONS:
         cost = monthly(data, scope=scope, categories=[code])
@@ -386,7 +438,7 @@ def agency_hours(data: CostData, *, scope: Scope, start=None, end=None) -> pd.Da
             )
         )
     table = pd.concat(parts).sort_values(["month"], kind="stable")
-    return _finish(data, table, "agency-hours", start, end)
+    return _finish(data, table, "agency-hours")
 
 
 def _none(value: float) -> float | None:
