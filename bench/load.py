@@ -640,6 +640,8 @@ class Stats:
         self.retries = 0  # GETs sent again after a closed kept-alive connection
         # kind -> "hit"/"miss" -> count, from the page cache's response header
         self.cache: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        # (kind, "hit"/"miss") -> latencies: what a kind's tail is made of
+        self.by_cache: dict[tuple[str, str], list[float]] = defaultdict(list)
 
     def retry(self) -> None:
         with self.lock:
@@ -651,6 +653,7 @@ class Stats:
             self.done.append(time.perf_counter())
             if cache:
                 self.cache[kind][cache] += 1
+                self.by_cache[kind, cache].append(seconds)
             if error:
                 self.errors[kind] += 1
                 if len(self.samples) < 10:
@@ -1085,6 +1088,17 @@ def run(args, setup: Setup, server: Server) -> int:
             f"{percentile(values, 0.95) * ms:>8.0f} "
             f"{max(values) * ms if values else float('nan'):>8.0f} {hit_rate(stats, [kind]):>10}"
         )
+    for kind in PAGES:
+        parts = []
+        for state, label in (("hit", "hits"), ("miss", "misses")):
+            values = stats.by_cache.get((kind, state), [])
+            if values:
+                parts.append(
+                    f"{label} {len(values)}: p50 {statistics.median(values) * ms:,.0f}, "
+                    f"p95 {percentile(values, 0.95) * ms:,.0f} ms"
+                )
+        if parts:
+            print(f"  {kind.replace('_', ' ')}: " + "; ".join(parts))
     upload_steps = [k for k, _ in KINDS if k.startswith("upload_")]
     flows = stats.uploads_confirmed
     print()
