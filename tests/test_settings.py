@@ -100,7 +100,9 @@ def test_production_static_files_collect_without_missing_references(tmp_path):
 
 def test_gunicorn_workers_take_the_switch_interval(monkeypatch):
     """hyrdash/gunicorn_conf.py (the image's and the benchmarks' gunicorn settings) sets
-    the interpreter's switch interval in each worker it forks."""
+    the interpreter's switch interval in each worker it forks, and freezes what the worker
+    holds once the site is loaded."""
+    import gc  # noqa: PLC0415
     import importlib  # noqa: PLC0415
 
     monkeypatch.setenv("GIL_SWITCH_INTERVAL", "0.002")
@@ -112,5 +114,8 @@ def test_gunicorn_workers_take_the_switch_interval(monkeypatch):
     try:
         conf.post_fork(server=None, worker=None)
         assert abs(sys.getswitchinterval() - 0.002) < 1e-9
+        conf.post_worker_init(worker=None)
+        assert gc.get_freeze_count() > 10_000
     finally:
         sys.setswitchinterval(before)
+        gc.unfreeze()

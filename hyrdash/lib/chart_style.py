@@ -6,9 +6,10 @@ Figures carry titles and number separators in the active language (Swedish: layo
 ", ", decimal comma, space between thousands; English ".,"). Nothing here touches
 the database.
 
-The figures are put together as plain dicts and turned into a Figure once:
-plotly's incremental `update_layout`/`add_trace` calls cost milliseconds each,
-which added up to seconds for a page of ten charts.
+The figures are put together as plain dicts (`Figure`) and turned into JSON for
+plotly.js without plotly.py's Figure: its incremental `update_layout`/`add_trace` calls
+cost milliseconds each, which added up to seconds for a page of ten charts, and building
+and copying it was still a fifth of a computed dashboard (bench/RESULTS.md, session 8).
 
 Colours come from the Okabe-Ito and Paul Tol palettes (colour-blind safe), all
 with at least 3:1 contrast against white; lines also differ by marker symbol,
@@ -22,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -186,9 +188,13 @@ def latest(table: pd.DataFrame, column: str) -> float | None:
 # --- building blocks ---------------------------------------------------------------
 
 
-def to_json(fig: go.Figure) -> dict:
-    """The figure as JSON-ready data for Django's json_script (plotly.js is not embedded)."""
-    return json.loads(pio.to_json(fig, validate=False, remove_uids=True))
+def to_json(fig: Figure | go.Figure) -> dict:
+    """The figure as JSON-ready data for Django's json_script (plotly.js is not embedded):
+    plotly.io's encoding (arrays as typed arrays, NaN as null), straight from a
+    `Figure`'s dicts; the same data a plotly.py Figure of them gives
+    (tests/test_chart_layout.py compares them for every chart of the pages)."""
+    plain = {"data": fig["data"], "layout": fig["layout"]} if isinstance(fig, Figure) else fig
+    return json.loads(pio.to_json(plain, validate=False, remove_uids=True))
 
 
 def plot_values(series: Iterable) -> list[float | None]:
@@ -279,13 +285,33 @@ def chart_layout(*, title: str, subtitle: str = "", height: int = 420, **extra) 
     return layout
 
 
-def make_figure(data: list[dict], layout: dict) -> go.Figure:
-    """A figure from plain data and layout, not validated by plotly.py: validation
-    took a third of a dashboard page's chart time (tests validate every figure)."""
-    return go.Figure(data=data, layout=layout, _validate=False)
+class Figure(dict):
+    """A chart as plain data and layout, {"data": [trace dicts], "layout": {...}}: what
+    `to_json` sends to plotly.js. plotly.py's Figure of it is built only when asked for:
+    `.plotly` or any attribute of it (`fig.layout.yaxis.range`, `fig.data[0]`), not
+    validated; `go.Figure(fig)` validates it (the tests do, for every chart)."""
+
+    def __init__(self, data: list[dict], layout: dict):
+        super().__init__(data=data, layout=layout)
+
+    @cached_property
+    def plotly(self) -> go.Figure:
+        return go.Figure(data=self["data"], layout=self["layout"], _validate=False)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # pickle's and copy's probes
+            raise AttributeError(name)
+        return getattr(self.plotly, name)
 
 
-def empty_figure(layout: dict, text: str) -> go.Figure:
+def make_figure(data: list[dict], layout: dict) -> Figure:
+    """A figure from plain data and layout (`Figure`), not validated by plotly.py:
+    validation took a third of a dashboard page's chart time (tests validate every
+    figure), building plotly.py's Figure at all a fifth."""
+    return Figure(data, layout)
+
+
+def empty_figure(layout: dict, text: str) -> Figure:
     """A figure without data that says why (on lines that fit a phone)."""
     layout = layout | {
         "annotations": [

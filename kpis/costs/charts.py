@@ -14,7 +14,6 @@ of hyrdash.lib.chart_style; the figures are plain dicts turned into a Figure onc
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +27,7 @@ from hyrdash.lib.chart_style import (
     PRELIMINARY,
     SYMBOLS,
     VERMILLION,
+    Figure,
     base_axis,
     chart_layout,
     empty_figure,
@@ -67,7 +67,7 @@ SKR_TITLE = gettext_lazy("Hyrkostnadernas andel av kostnaden för egen personal 
 # --- chart 1: year to date per profession --------------------------------------------
 
 
-def agency_ytd_figure(table: pd.DataFrame, *, month: pd.Period, unit: str = "mkr") -> go.Figure:
+def agency_ytd_figure(table: pd.DataFrame, *, month: pd.Period, unit: str = "mkr") -> Figure:
     """KPI 1: agency cost Jan..month this year and last year per profession, in `unit`
     (mkr, or tkr for small values: hyrdash.lib.formatting.money_unit)."""
     divisor, decimals, label = money_scale(unit)
@@ -114,7 +114,7 @@ def agency_ytd_figure(table: pd.DataFrame, *, month: pd.Period, unit: str = "mkr
 # --- chart 2: per month, one line per year --------------------------------------------
 
 
-def agency_monthly_figure(table: pd.DataFrame, *, month: pd.Period, unit: str = "mkr") -> go.Figure:
+def agency_monthly_figure(table: pd.DataFrame, *, month: pd.Period, unit: str = "mkr") -> Figure:
     """KPI 2: all agency cost per month in `unit` (mkr, or tkr for small values), one
     line for each of the last three years."""
     divisor, decimals, label = money_scale(unit)
@@ -165,7 +165,7 @@ def agency_monthly_figure(table: pd.DataFrame, *, month: pd.Period, unit: str = 
 # --- chart 3: R12 -----------------------------------------------------------------
 
 
-def agency_r12_figure(table: pd.DataFrame) -> go.Figure:
+def agency_r12_figure(table: pd.DataFrame) -> Figure:
     """KPI 3: agency cost R12 per month (Tkr)."""
     layout = chart_layout(
         title=_("Kostnaden för hyrpersonal R12 (%(unit)s)") % {"unit": TKR},
@@ -212,7 +212,7 @@ def skr_measure_figure(
     followed: list[bool] | None = None,
     projection: pd.DataFrame | None = None,
     projection_followed: bool = False,
-) -> go.Figure:
+) -> Figure:
     """KPI 4: agency R12 / own-staff R12 in %, with the year's target as steps;
     `followed` marks the rows whose target is the administration's.
 
@@ -276,7 +276,7 @@ PANEL_TITLE_WIDTH = 24
 
 def skr_measure_panels_figure(
     tables: dict[str, pd.DataFrame], *, columns: int = 3, hrefs: dict[str, str] | None = None
-) -> go.Figure:
+) -> Figure:
     """KPI 4 for several scopes at once: one small panel per scope (label -> table); a
     click in a panel opens its scope's page where `hrefs` (label -> URL) has one.
 
@@ -376,7 +376,7 @@ def skr_measure_panels_figure(
 
 def agency_r12_by_area_figure(
     table: pd.DataFrame, *, unit: str = "mkr", hrefs: dict[str, str] | None = None
-) -> go.Figure:
+) -> Figure:
     """KPI 3b: agency cost R12 per area in `unit` (mkr, or tkr for small values), one line
     per area; a click on a line opens its area's page where `hrefs` (area -> URL) has one."""
     divisor, decimals, label = money_scale(unit)
@@ -418,7 +418,7 @@ def agency_r12_by_area_figure(
 # --- chart 6: personnel cost vs budget -----------------------------------------------
 
 
-def personnel_cost_figure(table: pd.DataFrame, *, year: int) -> go.Figure:
+def personnel_cost_figure(table: pd.DataFrame, *, year: int) -> Figure:
     """KPI 5: personnel cost per month of one year: actual (bars), budget, last year (Tkr)."""
     layout = chart_layout(
         title=_(
@@ -492,7 +492,7 @@ def agency_by_department_figure(
     end: pd.Period,
     per_unit: bool = False,
     hrefs: dict[str, str] | None = None,
-) -> go.Figure:
+) -> Figure:
     """KPI 6: agency cost per department and profession for a range vs last year (Tkr).
 
     One panel per profession, sharing the department axis; the departments
@@ -609,7 +609,7 @@ def agency_by_department_figure(
 # --- chart 8: purchased hours ------------------------------------------------------
 
 
-def agency_hours_figure(table: pd.DataFrame) -> go.Figure:
+def agency_hours_figure(table: pd.DataFrame) -> Figure:
     """KPI 7: purchased agency hours per month and profession (stacked), and cost per hour."""
     top, bottom = 0.42, 0.30  # the cost-per-hour panel, under the hours
     layout = chart_layout(

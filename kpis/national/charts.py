@@ -6,7 +6,6 @@ quarter. Each takes its table from kpis.national.series.
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,6 +13,7 @@ from hyrdash.lib.chart_style import (
     GREY,
     HIGHLIGHT,
     TARGET_COLOUR,
+    Figure,
     base_axis,
     chart_layout,
     empty_figure,
@@ -33,7 +33,7 @@ SOURCE = gettext_lazy("Kostnad för inhyrd personal i procent av kostnaden för 
 LABEL_ROOM = 1.25
 
 
-def trend_figure(table: pd.DataFrame, *, region: str) -> go.Figure:
+def trend_figure(table: pd.DataFrame, *, region: str) -> Figure:
     """Our region's agency share and the national average's per quarter, in %.
 
     `table` has columns quarter, region_share_pct, national_share_pct (series.trend);
@@ -76,7 +76,7 @@ def trend_figure(table: pd.DataFrame, *, region: str) -> go.Figure:
     return make_figure(data + national, layout)
 
 
-def regions_figure(table: pd.DataFrame, *, region: str, quarter: str) -> go.Figure:
+def regions_figure(table: pd.DataFrame, *, region: str, quarter: str) -> Figure:
     """Agency share per region for one quarter, sorted, with the national average.
 
     `table` has columns quarter, region, share_pct, is_average (series.regions).

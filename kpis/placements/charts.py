@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from hyrdash.lib.chart_style import (
@@ -15,6 +14,7 @@ from hyrdash.lib.chart_style import (
     PALETTE,
     TEXT,
     VERMILLION,
+    Figure,
     base_axis,
     chart_layout,
     empty_figure,
@@ -27,7 +27,7 @@ from hyrdash.lib.chart_style import (
 DAY_MS = 24 * 60 * 60 * 1000
 
 
-def timeline_figure(placements: pd.DataFrame, limits: pd.DataFrame, *, on: dt.date) -> go.Figure:
+def timeline_figure(placements: pd.DataFrame, limits: pd.DataFrame, *, on: dt.date) -> Figure:
     """A bar per placement from its start through its end (an ongoing one through `on`),
     one row per operating unit (`placements` with operating_unit and
     operating_unit_label, as series.with_operating_units gives them), a diamond on
@@ -101,7 +101,7 @@ def placements_text(day: dt.date | None) -> str:
     return _("pågår") if day is None else day.isoformat()
 
 
-def hours_comparison_figure(table: pd.DataFrame) -> go.Figure:
+def hours_comparison_figure(table: pd.DataFrame) -> Figure:
     """Two lines: hours per month from the staffing system and from the ledger
     (metrics.hours_comparison)."""
     layout = chart_layout(

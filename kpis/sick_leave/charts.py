@@ -5,7 +5,6 @@ months as gaps), in hyrdash.lib.chart_style's house style.
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +14,7 @@ from hyrdash.lib.chart_style import (
     PALETTE,
     SYMBOLS,
     VERMILLION,
+    Figure,
     chart_layout,
     empty_figure,
     line_traces,
@@ -75,7 +75,7 @@ def sick_leave_lines_figure(
     targets: pd.Series | None = None,
     followed: list[bool] | None = None,
     empty: str = NO_SICK_LEAVE_R12,
-) -> go.Figure:
+) -> Figure:
     """Sick leave in % per month, one line per group (label -> series indexed by month
     'YYYY-MM', NaN where there is no value or it is withheld: a gap in the line).
 
@@ -134,7 +134,7 @@ def sick_leave_duration_figure(
     subtitle: str,
     preliminary: set[str],
     empty: str = NO_SICK_LEAVE_R12,
-) -> go.Figure:
+) -> Figure:
     """Long- and short-term sick leave R12 per month in two panels, each on an axis from 0:
     above, the long-term share (sick hours from day 60 in % of all sick hours); below, the
     short-term rate (sick hours day 1-14 in % of ordinary working hours).
