@@ -6,10 +6,16 @@ One number per subject (SUBJECTS): a cost import raises `costs` only, so the
 sick-leave and survey pages, whose data it does not touch, stay in the cache (on the
 2-core server a cold sick-leave page costs seconds). The registers (the organisation,
 the accounts), comments, targets and whatever names no subject raise `all`, which every page
-depends on. A page asks for `current(...)` of the subjects it shows: the sum of those
-numbers and `all`'s. Each number only ever rises, so that sum rises with every change
-of any of them and never takes the same value for two states: it is the page's
-version as surely as the tuple of numbers would be, and stays one int in the keys.
+depends on. `count(...)` of the subjects a page shows is the sum of those numbers and
+`all`'s: each number only ever rises, so the sum rises with every committed change of
+any of them.
+
+Each change also gives its subject a new random token. A page's version, `current(...)`,
+is the count with a hash of the tokens (48 bits) beside it: it rises with the count, and
+a change rolled back after pages were computed for it inside its transaction (a cost
+import warms its dashboards before it commits, kpis.registry) leaves a version that no
+committed state will have, though a later change reaches the same count. One int in
+the keys still.
 
 What raises it, without each service having to remember:
 - saving or deleting any model of the kpis and survey apps (imports and undos save
@@ -24,6 +30,9 @@ Settings a page depends on (the sick-leave threshold) are in the page's key inst
 """
 
 from __future__ import annotations
+
+import hashlib
+import secrets
 
 from django.apps import apps
 from django.db.models import F
@@ -81,20 +90,41 @@ _MODEL_SUBJECTS = {
 _BY_KIND = ("kpis.importbatch", "kpis.closedthrough")
 
 
+TOKEN_BITS = 48
+
+
+def _rows(subjects: tuple[str, ...]) -> list[tuple[str, int, str]]:
+    named = (GENERAL, *subjects) if subjects else SUBJECTS
+    rows = DataVersion.objects.filter(subject__in=named).values_list("subject", "value", "token")
+    return sorted(rows)
+
+
+def count(*subjects: str) -> int:
+    """How many changes the pages that show `subjects` (every subject when none is named)
+    have seen: the sum of their numbers and GENERAL's, 0 before anything changed."""
+    return sum(value for _subject, value, _token in _rows(subjects))
+
+
 def current(*subjects: str) -> int:
     """The version of the pages that show `subjects` (every subject when none is
-    named): the sum of their numbers and GENERAL's, 0 before anything changed."""
-    named = (GENERAL, *subjects) if subjects else SUBJECTS
-    values = DataVersion.objects.filter(subject__in=named).values_list("value", flat=True)
-    return sum(values)
+    named), for the page cache's keys: `count` times 2**48 plus a hash of the subjects'
+    tokens; 0 before anything changed."""
+    rows = _rows(subjects)
+    if not rows:
+        return 0
+    tokens = "|".join(f"{subject}:{value}:{token}" for subject, value, token in rows)
+    digest = hashlib.blake2b(tokens.encode(), digest_size=TOKEN_BITS // 8).digest()
+    return (sum(value for _s, value, _t in rows) << TOKEN_BITS) + int.from_bytes(digest, "big")
 
 
 def data_changed(subject: str = GENERAL) -> None:
-    """Raise `subject`'s number (GENERAL: every page's), in the caller's transaction."""
+    """Raise `subject`'s number (GENERAL: every page's) and give it a new token, in the
+    caller's transaction."""
     if subject not in SUBJECTS:
         raise ValueError(f"unknown data subject {subject!r}")
-    if not DataVersion.objects.filter(subject=subject).update(value=F("value") + 1):
-        DataVersion.objects.get_or_create(subject=subject, defaults={"value": 1})
+    token = secrets.token_hex(16)
+    if not DataVersion.objects.filter(subject=subject).update(value=F("value") + 1, token=token):
+        DataVersion.objects.get_or_create(subject=subject, defaults={"value": 1, "token": token})
 
 
 def subject_of(instance) -> str:

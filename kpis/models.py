@@ -630,6 +630,9 @@ class DataVersion(models.Model):
     # The first row, from before there were subjects, is every page's ("all").
     subject = models.CharField(max_length=20, unique=True, default="all")
     value = models.BigIntegerField(default=0)
+    # Random, new with every change: a change rolled back after pages were computed for
+    # it (inside its transaction) leaves keys no committed state ever has.
+    token = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("dataversion")

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
 
 import pandas as pd
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,8 +53,10 @@ class ExtractKind:
     (batch or None when identical, check). `summary_labels` names the confirmation page's rows
     (code -> (label, decimals)); `after_undo(periods)` keeps what the kind derives from
     its current batches (the cost sums, sick leave's disclosure decisions) in step after
-    an undo. `warm()` computes the pages most asked for into the page cache after an
-    import from the site has committed (kpis.views; settings.PAGE_CACHE_WARM).
+    an undo. `warm()` computes the pages most asked for into the page cache when an
+    import from the site is stored (kpis.views; settings.PAGE_CACHE_WARM): inside the
+    import's transaction, before it commits, for a kind that says
+    `warm_in_transaction` (see `warm_pages`), else once it has committed.
     """
 
     kind: str
@@ -73,7 +76,10 @@ class ExtractKind:
     demo_label: str = ""
     after_undo: Callable[[list[dt.date]], None] | None = None
     warm: Callable[[], int] | None = None
+    warm_in_transaction: bool = False
 
+
+log = logging.getLogger(__name__)
 
 COSTS_HELP = gettext_lazy(
     "Kostnadsunderlag: utfall eller budget ur huvudboken som CSV eller Excel (.xlsx), med "
@@ -99,6 +105,7 @@ def _costs(kind: str, label: str) -> ExtractKind:
         demo_label=label,
         after_undo=lambda periods: cost_services.monthly_costs_rebuild(kind=kind, periods=periods),
         warm=cost_cached.warm,
+        warm_in_transaction=True,
     )
 
 
@@ -129,10 +136,34 @@ KINDS: dict[str, ExtractKind] = {
 }
 
 
-def warm_pages(kind: str) -> int:
-    """The kind's `warm` (how many pages it computed; 0 for a kind without one)."""
+def warm_pages(kind: str, *, in_transaction: bool) -> int:
+    """The kind's `warm` (how many pages it computed), if the kind warms at this point:
+    `in_transaction`, inside the import's transaction before it commits (kpis.views), or
+    once it has committed; 0 otherwise.
+
+    Before the commit (the cost kinds): the newest month's dashboards are computed from
+    the import's rows, which only this transaction sees yet, under the data version the
+    import raised (kpis.data_version), so they are in the cache the moment the import
+    becomes visible and nobody meets them cold: computed after the commit, the steering
+    group's requests of the next seconds computed them too, or waited for them (the load
+    bench's misses). Everyone else meanwhile gets the pages of the data still committed.
+    Should the import not commit after all, its version's random token is never seen
+    again, so the pages kept for it are never served. In a savepoint: a database error
+    while warming (logged) is undone alone and the import commits all the same.
+
+    After the commit (sick leave): the import's disclosure decisions are made on commit
+    (kpis.sick_leave.services), and the pages need them."""
     entry = KINDS.get(kind)
-    return entry.warm() if entry is not None and entry.warm is not None else 0
+    if entry is None or entry.warm is None or entry.warm_in_transaction != in_transaction:
+        return 0
+    if not in_transaction:
+        return entry.warm()
+    try:
+        with transaction.atomic():
+            return entry.warm()
+    except DatabaseError:
+        log.exception("warming the pages inside the import's transaction failed")
+        return 0
 
 
 def extract_kind(kind: str) -> ExtractKind:

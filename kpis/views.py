@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -104,20 +105,28 @@ def upload_confirm(request, pending):
 
 def _store(request, pending: PendingUpload, replaces: str | None):
     kinds = importable_kinds(request.user)
-    response = uploads.store(
-        request,
-        pending,
-        partial(extract_import, kind=pending.kind, user=request.user, replaces=replaces),
-        refused=lambda lines: _upload_page(
-            request, ExtractUploadForm(kinds=kinds, initial={"kind": pending.kind}), kinds, lines
-        ),
-        stored=stored_message,
-        done_url="kpis:batches",
-    )
-    if settings.PAGE_CACHE_WARM:
-        # The import has committed: the pages most asked for are computed before the
-        # uploader's next page answers (kpis.registry, each kind's `warm`).
-        warm_pages(pending.kind)
+    # The pages most asked for are computed before the uploader's next page answers
+    # (kpis.registry.warm_pages): the cost dashboards inside the import's transaction,
+    # ready when it commits; the sick-leave page once it has committed.
+    warm = settings.PAGE_CACHE_WARM
+    with transaction.atomic():
+        response = uploads.store(
+            request,
+            pending,
+            partial(extract_import, kind=pending.kind, user=request.user, replaces=replaces),
+            refused=lambda lines: _upload_page(
+                request,
+                ExtractUploadForm(kinds=kinds, initial={"kind": pending.kind}),
+                kinds,
+                lines,
+            ),
+            stored=stored_message,
+            done_url="kpis:batches",
+        )
+        if warm:
+            warm_pages(pending.kind, in_transaction=True)
+    if warm:
+        warm_pages(pending.kind, in_transaction=False)
     return response
 
 

@@ -73,11 +73,14 @@ def import_costs(data: bytes = COSTS):
 
 
 @pytest.mark.django_db
-def test_the_version_starts_at_zero_and_rises_by_one():
-    assert data_version.current() == 0
+def test_the_version_starts_at_zero_and_rises_with_each_change():
+    assert data_version.current() == 0 and data_version.count() == 0
     data_version.data_changed()
+    first = data_version.current()
     data_version.data_changed()
-    assert data_version.current() == 2
+    assert data_version.count() == 2
+    assert data_version.current() > first > 0
+    assert data_version.current() >> data_version.TOKEN_BITS == 2
 
 
 def test_registers_raise_it(db, accounts, tmp_path):
@@ -199,9 +202,24 @@ def test_a_rolled_back_change_leaves_it(registers):
     with transaction.atomic():
         Department.objects.update(units_separate=False)  # no signal
         Target.objects.create(year=2031, scope_kind="hsf", pct=2)
-        assert data_version.current() == before + 1  # inside the transaction
+        assert data_version.current() > before  # inside the transaction
         transaction.set_rollback(True)
     assert data_version.current() == before
+
+
+def test_a_rolled_back_change_leaves_a_version_no_later_change_has(db):
+    """Pages computed inside a change's transaction (a cost import warms its dashboards
+    before it commits) are kept under its version: rolled back, that version must never
+    come back, though the next change reaches the same count."""
+    data_version.data_changed(data_version.COSTS)
+    with transaction.atomic():
+        data_version.data_changed(data_version.COSTS)
+        rolled_back = data_version.current(*data_version.COST_PAGES)
+        transaction.set_rollback(True)
+    data_version.data_changed(data_version.COSTS)
+    assert data_version.count(*data_version.COST_PAGES) == 2
+    assert data_version.current(*data_version.COST_PAGES) != rolled_back
+    assert data_version.current(*data_version.COST_PAGES) >> data_version.TOKEN_BITS == 2
 
 
 def test_a_cached_part_is_computed_once_per_key():

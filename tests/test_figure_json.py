@@ -34,11 +34,11 @@ def compared(monkeypatch):
 
 
 def test_the_pages_send_plotly_js_what_plotly_py_would(
-    styr_client,
-    costs,
-    national,
-    data,
-    compared,  # noqa: F811
+    styr_client,  # noqa: F811
+    costs,  # noqa: F811
+    national,  # noqa: F811
+    data,  # noqa: F811
+    compared,
 ):
     for url in (
         "/?manad=2026-03&urval=hsf",

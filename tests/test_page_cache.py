@@ -182,6 +182,104 @@ def test_after_an_import_from_the_site_the_newest_pages_are_ready(
         assert without_csrf(client.get("/", {"urval": scope}).content) == warmed[scope]
 
 
+MARCH_AGAIN = (
+    "Period;Ansvar;Konto;Belopp\n2026-03;0101;4601;1 700 000\n2026-03;0101;5111;10 000 000\n"
+)
+
+
+@pytest.fixture
+def warm_spy(monkeypatch):
+    """The cost kinds' `warm`, recording whether it ran inside a transaction and whether
+    the import's batch was already there; `fail`: a database error in it, swallowed there
+    as the warmers swallow what goes wrong."""
+    import dataclasses  # noqa: PLC0415
+
+    from django.db import connection  # noqa: PLC0415
+
+    from kpis import registry  # noqa: PLC0415
+
+    calls = []
+    spy = {"calls": calls, "fail": False}
+
+    def warm():
+        calls.append((connection.in_atomic_block, ImportBatch.objects.count()))
+        if spy["fail"]:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT * FROM no_such_table")
+            except Exception:  # noqa: BLE001,S110 (as kpis.costs.cached.warm does)
+                pass
+            return 0
+        return registry.cost_cached.warm()
+
+    for kind in (ImportBatch.Kind.ACTUALS, ImportBatch.Kind.BUDGET):
+        entry = dataclasses.replace(registry.KINDS[kind], warm=warm)
+        monkeypatch.setitem(registry.KINDS, kind, entry)
+    return spy
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the groups back
+def test_the_dashboards_are_warmed_before_the_import_commits(
+    client,
+    costs,  # noqa: F811
+    national,  # noqa: F811
+    settings,
+    controller_user,
+    styrgrupp_user,
+    warm_spy,  # noqa: F811
+):
+    """The confirmation computes the dashboards inside the import's transaction, from
+    its rows (the batch is there), so the pages are in the cache when the import becomes
+    visible; after it, outside any transaction, the first page is a hit with the new
+    figures."""
+    from hyrdash.lib import pagecache  # noqa: PLC0415
+    from tests.test_upload_views import upload_and_confirm  # noqa: PLC0415
+
+    settings.PAGE_CACHE_WARM = True
+    batches = ImportBatch.objects.count()
+    client.force_login(styrgrupp_user)
+    before = without_csrf(client.get("/").content)
+    client.force_login(controller_user)
+    upload_and_confirm(client, MARCH_AGAIN, replaces="units")
+    assert warm_spy["calls"] == [(True, batches + 1)]
+    client.force_login(styrgrupp_user)
+    response = client.get("/")
+    assert response["X-Hyrdash-Cache"] == "hit"
+    warmed = without_csrf(response.content)
+    assert warmed != before
+    cache.clear()
+    pagecache.forget_in_process()
+    response = client.get("/")
+    assert response["X-Hyrdash-Cache"] == "miss"
+    assert without_csrf(response.content) == warmed
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the groups back
+def test_a_database_error_while_warming_loses_no_import(
+    client,
+    costs,  # noqa: F811
+    national,  # noqa: F811
+    settings,
+    controller_user,
+    styrgrupp_user,
+    warm_spy,  # noqa: F811
+):
+    """On PostgreSQL a failed statement aborts the transaction; the warming's savepoint
+    takes the failure alone and the import commits."""
+    from tests.test_upload_views import upload_and_confirm  # noqa: PLC0415
+
+    settings.PAGE_CACHE_WARM = True
+    warm_spy["fail"] = True
+    batches = ImportBatch.objects.count()
+    client.force_login(controller_user)
+    upload_and_confirm(client, MARCH_AGAIN, replaces="units")
+    assert len(warm_spy["calls"]) == 1
+    assert ImportBatch.objects.count() == batches + 1
+    client.force_login(styrgrupp_user)
+    response = client.get("/", {"manad": "2026-03", "urval": "unit:0101"})
+    assert response.status_code == 200
+
+
 # --- the sick-leave page ------------------------------------------------------------------
 # The data are tests/sick_leave_data.py's (its docstring works the figures out).
 

@@ -110,8 +110,9 @@ def warm() -> int:
     each area, in each language of settings.PAGE_CACHE_WARM_LANGUAGES (Swedish), unless
     kept already, for at most settings.PAGE_CACHE_WARM_SECONDS; returns how many pages
     that is.
-    Called after an import has committed (settings.PAGE_CACHE_WARM): a failure here is
-    logged and loses nothing, the pages are then computed when first asked for."""
+    Called inside a cost import's transaction, before it commits (kpis.registry.warm_pages;
+    settings.PAGE_CACHE_WARM): a failure here is logged and loses nothing, the pages are
+    then computed when first asked for."""
     try:
         version = data_version.current(*data_version.COST_PAGES)
         data = cost_data(version)
