@@ -18,8 +18,8 @@ data is touched. SQLite is refused. Steps:
    with its own user name (django-axes counts failures per user name and
    address, and there are none).
 3. `collectstatic` into a temporary STATIC_ROOT (WhiteNoise's manifest
-   storage), then gunicorn, as the Docker image runs it (docker/entrypoint.sh:
-   `--workers`, `--threads`, `--keep-alive`), bound to 127.0.0.1 on a free
+   storage), then gunicorn, as the Docker image runs it (its settings,
+   hyrdash/gunicorn_conf.py; `--workers`, `--threads`, `--keep-alive`), bound to 127.0.0.1 on a free
    port, with the production settings: DEBUG=0, a random SECRET_KEY,
    ALLOWED_HOSTS=127.0.0.1, DATABASE_URL to the scratch database, the page
    cache in a fresh file cache folder (`--cache redis`: Redis database
@@ -45,7 +45,8 @@ data is touched. SQLite is refused. Steps:
    every page is computed anew after it. One more client fetches a static
    file (css/hyrdash.css under its hashed name) every 0.25 s.
 6. Pages per second, p50 and p95 latency per kind of request and the page
-   cache's hit rate (its X-Hyrdash-Cache header), errors (a status outside
+   cache's hit rate (its X-Hyrdash-Cache header), each page's hits and misses apart
+   (what its tail is made of), errors (a status outside
    2xx/3xx, an exception, or a response that is not what the step expects: a
    page without its charts, a CSV that is not CSV, an upload that does not
    lead to its summary), the goals of issue 17 and a check that every
