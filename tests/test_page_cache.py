@@ -189,9 +189,9 @@ MARCH_AGAIN = (
 
 @pytest.fixture
 def warm_spy(monkeypatch):
-    """The cost kinds' `warm`, recording whether it ran inside a transaction and whether
-    the import's batch was already there; `fail`: a database error in it, swallowed there
-    as the warmers swallow what goes wrong."""
+    """The cost kinds' `warm`, recording how many atomic blocks it ran in and whether the
+    import's batch was already there; `fail`: a database error in it, swallowed there as
+    the warmers swallow what goes wrong."""
     import dataclasses  # noqa: PLC0415
 
     from django.db import connection  # noqa: PLC0415
@@ -202,7 +202,7 @@ def warm_spy(monkeypatch):
     spy = {"calls": calls, "fail": False}
 
     def warm():
-        calls.append((connection.in_atomic_block, ImportBatch.objects.count()))
+        calls.append((len(connection.atomic_blocks), ImportBatch.objects.count()))
         if spy["fail"]:
             try:
                 with connection.cursor() as cursor:
@@ -218,30 +218,39 @@ def warm_spy(monkeypatch):
     return spy
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the groups back
-def test_the_dashboards_are_warmed_before_the_import_commits(
-    client,
-    costs,  # noqa: F811
-    national,  # noqa: F811
-    settings,
-    controller_user,
-    styrgrupp_user,
-    warm_spy,  # noqa: F811
-):
-    """The confirmation computes the dashboards inside the import's transaction, from
-    its rows (the batch is there), so the pages are in the cache when the import becomes
-    visible; after it, outside any transaction, the first page is a hit with the new
-    figures."""
-    from hyrdash.lib import pagecache  # noqa: PLC0415
+@pytest.fixture
+def upload_march_again(client, costs, national, settings, controller_user):  # noqa: F811
+    """March 2026 from the site again, as the controller (0101's doctors at 1 700 000),
+    with warming on; returns how many imports there were before."""
     from tests.test_upload_views import upload_and_confirm  # noqa: PLC0415
 
     settings.PAGE_CACHE_WARM = True
-    batches = ImportBatch.objects.count()
+
+    def upload() -> int:
+        batches = ImportBatch.objects.count()
+        client.force_login(controller_user)
+        upload_and_confirm(client, MARCH_AGAIN, replaces="units")
+        return batches
+
+    return upload
+
+
+def test_the_dashboards_are_warmed_before_the_import_commits(
+    client, styrgrupp_user, warm_spy, upload_march_again
+):
+    """The confirmation computes the dashboards inside the import's transaction (the
+    view's atomic block and the warming's savepoint, inside the test's own), from its rows
+    (the batch is there), so the pages are in the cache when the import becomes visible;
+    the first page after it is a hit with the new figures, the page computed afresh."""
+    from django.db import connection  # noqa: PLC0415
+
+    from hyrdash.lib import pagecache  # noqa: PLC0415
+
     client.force_login(styrgrupp_user)
     before = without_csrf(client.get("/").content)
-    client.force_login(controller_user)
-    upload_and_confirm(client, MARCH_AGAIN, replaces="units")
-    assert warm_spy["calls"] == [(True, batches + 1)]
+    outside = len(connection.atomic_blocks)  # the test's transaction
+    batches = upload_march_again()
+    assert warm_spy["calls"] == [(outside + 2, batches + 1)]
     client.force_login(styrgrupp_user)
     response = client.get("/")
     assert response["X-Hyrdash-Cache"] == "hit"
@@ -254,25 +263,14 @@ def test_the_dashboards_are_warmed_before_the_import_commits(
     assert without_csrf(response.content) == warmed
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the groups back
 def test_a_database_error_while_warming_loses_no_import(
-    client,
-    costs,  # noqa: F811
-    national,  # noqa: F811
-    settings,
-    controller_user,
-    styrgrupp_user,
-    warm_spy,  # noqa: F811
+    client, styrgrupp_user, warm_spy, upload_march_again
 ):
     """On PostgreSQL a failed statement aborts the transaction; the warming's savepoint
-    takes the failure alone and the import commits."""
-    from tests.test_upload_views import upload_and_confirm  # noqa: PLC0415
-
-    settings.PAGE_CACHE_WARM = True
+    takes the failure alone and the import is stored (without it the import's atomic
+    block fails and the confirmation with it)."""
     warm_spy["fail"] = True
-    batches = ImportBatch.objects.count()
-    client.force_login(controller_user)
-    upload_and_confirm(client, MARCH_AGAIN, replaces="units")
+    batches = upload_march_again()
     assert len(warm_spy["calls"]) == 1
     assert ImportBatch.objects.count() == batches + 1
     client.force_login(styrgrupp_user)
