@@ -99,10 +99,14 @@ def _rows(subjects: tuple[str, ...]) -> list[tuple[str, int, str]]:
     return sorted(rows)
 
 
+def _count(rows: list[tuple[str, int, str]]) -> int:
+    return sum(value for _subject, value, _token in rows)
+
+
 def count(*subjects: str) -> int:
     """How many changes the pages that show `subjects` (every subject when none is named)
     have seen: the sum of their numbers and GENERAL's, 0 before anything changed."""
-    return sum(value for _subject, value, _token in _rows(subjects))
+    return _count(_rows(subjects))
 
 
 def current(*subjects: str) -> int:
@@ -114,7 +118,7 @@ def current(*subjects: str) -> int:
         return 0
     tokens = "|".join(f"{subject}:{value}:{token}" for subject, value, token in rows)
     digest = hashlib.blake2b(tokens.encode(), digest_size=TOKEN_BITS // 8).digest()
-    return (sum(value for _s, value, _t in rows) << TOKEN_BITS) + int.from_bytes(digest, "big")
+    return (_count(rows) << TOKEN_BITS) + int.from_bytes(digest, "big")
 
 
 def data_changed(subject: str = GENERAL) -> None:

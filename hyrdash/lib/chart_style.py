@@ -192,7 +192,7 @@ def to_json(fig: Figure | go.Figure) -> dict:
     """The figure as JSON-ready data for Django's json_script (plotly.js is not embedded):
     plotly.io's encoding (arrays as typed arrays, NaN as null), straight from a
     `Figure`'s dicts; the same data a plotly.py Figure of them gives
-    (tests/test_chart_layout.py compares them for every chart of the pages)."""
+    (tests/test_figure_json.py compares them for every chart of the pages)."""
     plain = {"data": fig["data"], "layout": fig["layout"]} if isinstance(fig, Figure) else fig
     return json.loads(pio.to_json(plain, validate=False, remove_uids=True))
 
