@@ -280,7 +280,7 @@ elif CACHE_URL == "locmem://":
 elif CACHE_URL in ("", "file://") or CACHE_URL.startswith("file://"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "hyrdash.lib.filecache.FileBasedCache",
             "LOCATION": CACHE_URL.removeprefix("file://") or str(BASE_DIR / ".cache" / "django"),
             "TIMEOUT": None,
             "OPTIONS": {"MAX_ENTRIES": 100_000},

@@ -154,7 +154,7 @@ class WithheldFigure(models.Model):
     """A sick-leave figure of a month withheld because a move restated the month
     (kpis.organisation.history.move_withholding): shown with the figures published
     before the move it would let a hidden figure be worked out. The month's disclosure
-    decision (kpis.sick_leave.disclosure.hidden_figures) withholds it from then on, as
+    decision (kpis.sick_leave.decisions.hidden_figures) withholds it from then on, as
     it withholds a small group. `node` is a scope key (hsf, area:X, department:X,
     care:X) and `group` total, K, M or an age band.
     """

@@ -27,6 +27,7 @@ from kpis.models import (
     ReplacedUnit,
 )
 from kpis.registry import batch_undo
+from kpis.sick_leave import disclosure
 from kpis.sick_leave.services import sick_leave_check, sick_leave_import
 from survey import services as survey_services
 from survey.models import PendingSurveyUpload, SurveyBatch
@@ -481,11 +482,11 @@ def test_disclosure_is_decided_after_a_correction_and_after_its_undo(
     undo_import, finds every month's disclosure decided (kept in the cache on commit)."""
     from django.core.cache import cache
 
-    from kpis.sick_leave import disclosure, selectors, series
+    from kpis.sick_leave import decisions, selectors, series
 
     def decided_already():
         with monkeypatch.context() as patch:
-            patch.setattr(disclosure, "_decide", lambda *a: pytest.fail("decided by the page"))
+            patch.setattr(decisions, "decide", lambda *a: pytest.fail("decided by the page"))
             return series.sick_leave_cells(selectors.sick_leave_data())
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -505,6 +506,39 @@ def test_disclosure_is_decided_after_a_correction_and_after_its_undo(
     assert len(undone) == 1
     # 0102's 50 back: 40 + 50 + 80.
     assert decided_already().loc[("hsf", "total"), "sick_hours_1_14"].sum() == 170.0
+
+
+def test_decide_sick_leave_makes_every_months_decision_so_no_page_has_to(registers, monkeypatch):
+    """After a release with another rule every month is decided again: the image's start
+    runs `manage.py decide_sick_leave` (docker/entrypoint.sh) so that the first page
+    finds every month decided, and a second run finds them kept."""
+    from django.core.cache import cache
+
+    from hyrdash.lib import pagecache
+    from kpis.sick_leave import decisions, selectors, series
+
+    sick_leave_import(data=SICK_NOVEMBER.encode(), file_name="nov.csv")
+    cache.clear()  # as after a release with another rule: nothing decided
+    pagecache.forget_in_process()
+    decided = []
+    monkeypatch.setattr(
+        decisions, "decide", lambda rows, *a: decided.append(1) or disclosure.decide(rows, *a)
+    )
+    out = io.StringIO()
+    call_command("decide_sick_leave", stdout=out)
+
+    assert decided == [1]  # November, the one month with data
+    assert out.getvalue().startswith("Sjukfrånvaro: 1 månader beslutade (")
+    pagecache.forget_in_process()
+    monkeypatch.setattr(decisions, "decide", lambda *a: pytest.fail("decided by the page"))
+    assert series.sick_leave_cells(selectors.sick_leave_data())["hidden"].any()
+    call_command("decide_sick_leave", stdout=io.StringIO())
+
+
+def test_decide_sick_leave_without_sick_leave(db):
+    out = io.StringIO()
+    call_command("decide_sick_leave", stdout=out)
+    assert out.getvalue() == "Det finns ingen sjukfrånvaro ännu.\n"
 
 
 def test_import_sick_leave_refuses_a_partial_file_unless_told(registers, tmp_path):

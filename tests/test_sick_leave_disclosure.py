@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from hyrdash.lib.disclosure import audit
 from kpis import demo
-from kpis.sick_leave import disclosure
+from kpis.sick_leave import decisions, disclosure
 from kpis.sick_leave.extracts import AGE_BANDS, GENDERS, SICK_LEAVE_HOURS
 
 TOP = ("hsf", disclosure.TOTAL)
@@ -30,7 +30,7 @@ def assert_nothing_follows(rows: pd.DataFrame, *, max_hidden: int = 10) -> froze
     the shown ones exactly, no small group is bounded within +/-20 %, and the
     administration's total is shown."""
     nodes = nodes_of(rows)
-    hidden = disclosure._decide(rows, nodes, max_hidden)
+    hidden = disclosure.decide(rows, nodes, max_hidden)
     figures, values = disclosure.month_figures(rows, nodes)
     employees = values["employees"]
     sizes = {f.key: employees[list(f.cells)].sum() for f in figures}
@@ -166,13 +166,55 @@ def test_the_decision_does_not_depend_on_the_order_of_the_rows_or_the_nodes(regi
     for month in ("2021-01", "2021-02"):
         rows = demo_month(region, month)
         nodes = nodes_of(rows)
-        first = disclosure.hidden_figures(rows, nodes, max_hidden=10)
+        first = decisions.hidden_figures(rows, nodes, max_hidden=10)
         for _ in range(3):
             shuffled = rows.sample(frac=1, random_state=generator).reset_index(drop=True)
             for column in SICK_LEAVE_HOURS:
                 shuffled[column] = shuffled[column] * (1 + 1e-15)
             reordered = list(generator.permutation(nodes))
-            assert disclosure.hidden_figures(shuffled, reordered, max_hidden=10) == first
+            assert decisions.hidden_figures(shuffled, reordered, max_hidden=10) == first
+
+
+def test_the_months_decided_together_are_each_month_decided_alone(region, monkeypatch):
+    """A page decides every month at once (decisions.hidden_by_month: one sort and one
+    digest for all). Each month gets the decision of its rows alone, kept under the key
+    the month alone has: the months of many rows mixed up, one with a figure withheld
+    after a move, are decided once each, and afterwards each month alone is read from
+    the cache (deciding again fails the test)."""
+    months = [pd.Period(m, freq="M") for m in ("2021-01", "2021-02", "2021-03")]
+    alone = {month: demo_month(region, str(month)) for month in months}
+    mixed = pd.concat(alone.values()).sample(frac=1, random_state=3).reset_index(drop=True)
+    nodes = nodes_of(mixed)
+    largest = mixed.groupby("area")["employees"].sum().idxmax()
+    moved = (f"area:{largest}", "total")  # shown unless withheld
+    withheld = {months[1]: frozenset({moved})}
+    decided_for = []
+
+    def counted(rows, *args):
+        decided_for.append(str(rows["period"].iloc[0]))
+        return disclosure.decide(rows, *args)
+
+    monkeypatch.setattr(decisions, "decide", counted)
+    together = decisions.hidden_by_month(mixed, nodes, max_hidden=10, withheld=withheld)
+
+    assert sorted(decided_for) == ["2021-01", "2021-02", "2021-03"]
+    assert moved in together[months[1]]
+    assert moved not in together[months[0]] | together[months[2]]
+    monkeypatch.setattr(decisions, "decide", lambda *a: pytest.fail("decided again"))
+    for month in months:
+        found = decisions.hidden_figures(
+            alone[month], nodes, max_hidden=10, withheld=withheld.get(month, ())
+        )
+        assert found == together[month]
+    for month in months:  # each alone, decided from nothing, as together
+        assert together[month] == frozenset(
+            disclosure.decide(
+                decisions.canonical(alone[month]),
+                sorted(nodes),
+                10,
+                sorted(withheld.get(month, ())),
+            )
+        )
 
 
 def test_the_men_of_ledning_sodra_lappland_2021_01_stay_hidden(region):

@@ -36,12 +36,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from django.core.cache import cache
 
 from hyrdash.lib.disclosure import Figure, ProtectionError, protect
 from kpis.organisation.scopes import HSF
@@ -54,9 +53,12 @@ GROUPS = [TOTAL, *GENDERS, *AGE_BANDS]
 MEASURES = ["employees", *SICK_LEAVE_HOURS]
 
 # A month's decision depends only on its rows, the organisation's nodes, the limit and
-# the rule (this module and hyrdash.lib.disclosure: their source is part of the key, so
-# a new release never reads an older rule's decision); kept in the shared cache under a
-# digest of all of them, so a month imported again, or another limit, is another key.
+# the rule: this module and hyrdash.lib.disclosure, whose source is part of the key
+# (kpis.sick_leave.decisions keeps each month's decision under a digest of all of them),
+# so a new release never reads an older rule's decision. A release that changes them
+# decides every month again: `manage.py decide_sick_leave` at the start does so before
+# the first page asks (about a second a month). How the decisions are kept and looked
+# up is in kpis.sick_leave.decisions, outside the key: changing it decides nothing again.
 VERSION = hashlib.sha256(
     b"".join(
         Path(sys.modules[name].__file__).read_bytes()
@@ -104,39 +106,16 @@ def month_figures(
     return figures, values
 
 
-def hidden_figures(
-    rows: pd.DataFrame,
-    nodes: Sequence[str],
-    *,
-    max_hidden: int,
-    withheld: Collection[tuple[str, str]] = frozenset(),
-) -> frozenset:
-    """The (node, group) figures of one month to withhold: every figure of 1 to
-    `max_hidden` employees, the figures `withheld` after a move restated the month
-    (kpis.WithheldFigure: shown with the figures published before the move they would
-    reveal a hidden one), and the complements that keep them from being worked out.
-
-    About a second a month on the demo region (324 figures over 260 microcells), so the
-    decision is kept in the shared cache under a digest of the month's rows; an import
-    decides its months at once (services.sick_leave_import).
-
-    The decision depends on the month's figures only, never on the order the rows and
-    the nodes come in: both are put in one order first (`canonical`, sorted nodes). The
-    complements chosen between equally good ones followed that order, and on PostgreSQL
-    a query's order follows the table's pages, which an update of the register
-    reshuffles, as a new department reorders the nodes."""
-    rows, nodes, withheld = canonical(rows), sorted(nodes), sorted(withheld)
-    key = "sick-leave-hidden:" + _key(rows, nodes, max_hidden, withheld)
-    decided = cache.get(key)
-    if decided is None:
-        decided = frozenset(_decide(rows, nodes, max_hidden, withheld))
-        cache.set(key, decided, timeout=None)
-    return decided
-
-
-def _decide(
+def decide(
     rows: pd.DataFrame, nodes: Sequence[str], max_hidden: int, withheld: Sequence[tuple] = ()
 ) -> set:
+    """The (node, group) figures of one month's rows (the microcells) to withhold: every
+    figure of 1 to `max_hidden` employees, the figures `withheld` after a move restated
+    the month (kpis.WithheldFigure: shown with the figures published before the move
+    they would reveal a hidden one), and the complements that keep them from being
+    worked out (hyrdash.lib.disclosure.protect). Complements equally good are chosen in
+    the order of the rows and `nodes`: kpis.sick_leave.decisions puts both in one order
+    first, and keeps the decision."""
     figures, values = month_figures(rows, nodes)
     employees = values["employees"]
     sizes = {f.key: employees[list(f.cells)].sum() for f in figures}
@@ -162,27 +141,6 @@ def _decide(
         # total stays shown (a region of a few small parts): show that total alone.
         logger.warning("Sick leave %s: only the administration's total is shown.", rows_month(rows))
         return {f.key for f in figures if sizes[f.key] > 0 and f.key != top}
-
-
-_KEYS = ["area", "department", "care_type", "gender", "age_band"]
-
-
-def canonical(rows: pd.DataFrame) -> pd.DataFrame:
-    """A month's rows in one order (by area, department, care type, gender and age
-    band) with the hours to the hundredth they are stored in: the same figures however
-    they were read and summed (in SQL, or a moved unit's rows added in pandas, whose
-    sums of floats can differ in the last bit)."""
-    frame = rows.sort_values(_KEYS, kind="stable").reset_index(drop=True)
-    return frame.assign(**{m: frame[m].round(2) for m in SICK_LEAVE_HOURS})
-
-
-def _key(rows: pd.DataFrame, nodes: Sequence[str], max_hidden: int, withheld=()) -> str:
-    """A digest of everything the decision depends on (`rows` canonical, `withheld`
-    sorted)."""
-    digest = hashlib.sha256(repr((VERSION, list(nodes), max_hidden, list(withheld))).encode())
-    frame = rows[[*_KEYS, *MEASURES]]
-    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    return digest.hexdigest()
 
 
 def rows_month(rows: pd.DataFrame) -> str:

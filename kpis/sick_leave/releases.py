@@ -27,7 +27,7 @@ from kpis.models import CareType, Unit
 from kpis.organisation.history import Release
 from kpis.organisation.scopes import HSF
 from kpis.organisation.selectors import placements_as_of
-from kpis.sick_leave import disclosure, series
+from kpis.sick_leave import decisions, disclosure, series
 from kpis.sick_leave.selectors import SickLeaveData, sick_leave_data, sick_leave_unit_frame
 
 
@@ -92,7 +92,7 @@ def _decisions(data: SickLeaveData):
     def decided(month: pd.Period) -> set:
         rows = by_month[month]
         found = set(
-            disclosure.hidden_figures(
+            decisions.hidden_figures(
                 rows,
                 nodes,
                 max_hidden=data.max_hidden,

@@ -15,7 +15,8 @@ from kpis.models import CareType
 from kpis.organisation.scopes import target_follows_hsf, target_for
 from kpis.organisation.selectors import HSF, Scope
 from kpis.sick_leave import metrics as sick_leave_metrics
-from kpis.sick_leave.disclosure import GROUPS, TOTAL, hidden_figures
+from kpis.sick_leave.decisions import hidden_by_month
+from kpis.sick_leave.disclosure import GROUPS, TOTAL
 from kpis.sick_leave.extracts import AGE_BANDS, GENDERS, SICK_LEAVE_HOURS
 from kpis.sick_leave.selectors import SickLeaveData
 
@@ -143,17 +144,14 @@ def sick_leave_cells(data: SickLeaveData) -> pd.DataFrame:
     )
 
     sizes = cells["employees"].unstack("period")  # (node, group) x month
-    hidden = pd.DataFrame(False, index=sizes.index, columns=sizes.columns)
-    by_month = dict(tuple(rows.groupby("period", sort=False)))
-    for month in sizes.columns:
-        if month in by_month:
-            found = hidden_figures(
-                by_month[month],
-                nodes,
-                max_hidden=data.max_hidden,
-                withheld=data.withheld.get(month, frozenset()),
-            )
-            hidden[month] = hidden.index.isin(list(found))
+    decided = hidden_by_month(rows, nodes, max_hidden=data.max_hidden, withheld=data.withheld)
+    flags = np.zeros(sizes.shape, dtype=bool)
+    row_of = {key: i for i, key in enumerate(sizes.index)}
+    for j, month in enumerate(sizes.columns):
+        for key in decided.get(month, ()):
+            if key in row_of:  # a node of the decision the page does not show: none
+                flags[row_of[key], j] = True
+    hidden = pd.DataFrame(flags, index=sizes.index, columns=sizes.columns)
     # An empty group has no figure to show: withheld as ".." like the others (it hides
     # nothing either: the audit knows it is empty).
     hidden |= sizes == 0
