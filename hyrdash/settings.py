@@ -291,6 +291,11 @@ else:
         f"CACHE_URL must be redis://..., file:///folder or locmem://, got {CACHE_URL!r}"
     )
 
+# The folders (of BASE_DIR) whose code, templates and translations make the pages: their
+# digest is part of every page cache key (hyrdash.lib.pagecache.release), so a new
+# release never reads a page an older one kept.
+PAGE_CACHE_CODE = ["hyrdash", "kpis", "survey", "templates", "locale"]
+
 # After an import from the site has committed, compute the pages most asked for (the
 # newest month for the administration, each care type and area) before the uploader's
 # next page answers (kpis.registry, each kind's `warm`).

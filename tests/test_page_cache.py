@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from django.core.cache import cache
 from django.db import transaction
 
+from hyrdash.lib import pagecache
+from kpis import data_version
 from kpis.accounts.services import accounts_import
 from kpis.batches import months_close
 from kpis.costs import services as cost_services
@@ -409,6 +412,87 @@ def test_a_move_in_the_register_computes_the_sick_leave_page_anew_with_the_same_
     assert [page for _hit, page in after] == [page for _hit, page in before]
 
 
+SICK_LEAVE_UNTOUCHED = {
+    "a comment": ACTIONS["a comment"],
+    "a cost target": ACTIONS["a target"],
+    "a mapping": ACTIONS["a mapping"],
+    "a unit renamed in the register": lambda: org_import(
+        data=ORG_CSV.replace("Hälsocentral Boliden", "Hälsocentralen i Boliden").encode()
+    ),
+}
+
+
+@pytest.mark.parametrize("action", SICK_LEAVE_UNTOUCHED.values(), ids=SICK_LEAVE_UNTOUCHED.keys())
+def test_a_change_that_leaves_sick_leave_as_it_was_computes_no_sick_leave_page(
+    styr_client,  # noqa: F811
+    costs,  # noqa: F811
+    sick_leave,
+    monkeypatch,
+    action,
+):
+    """A comment, a cost target, a mapping or a unit's new name raises the version
+    every page reads its data under, but sick leave's data come out the same: its cells
+    and decisions, charts and CSV tables are kept under the data's digest
+    (kpis.sick_leave.cached.content), so only the data are read again; the pages are
+    the bytes computed afresh."""
+    from kpis.sick_leave import page as sick_leave_page  # noqa: PLC0415
+    from kpis.sick_leave import series as sick_leave_series  # noqa: PLC0415
+
+    before = sick_leave_pages(styr_client)
+    version = data_version.current(*data_version.SICK_LEAVE_PAGES)
+    action()
+    assert data_version.current(*data_version.SICK_LEAVE_PAGES) != version
+    computed = []
+    for module, name in (
+        (sick_leave_series, "sick_leave_cells"),
+        (sick_leave_page, "build_charts"),
+        (sick_leave_page, "series_table"),
+    ):
+        original = getattr(module, name)
+        monkeypatch.setattr(
+            module, name, lambda *a, _o=original, _n=name, **k: computed.append(_n) or _o(*a, **k)
+        )
+    after = sick_leave_pages(styr_client)
+
+    assert computed == []
+    assert [page for _hit, page in after] == [page for _hit, page in before]
+    monkeypatch.undo()
+    cache.clear()
+    pagecache.forget_in_process()
+    assert [page for _hit, page in sick_leave_pages(styr_client)] == [p for _h, p in after]
+
+
+def test_every_field_of_the_sick_leave_data_is_in_its_digest(sick_leave):
+    """What is computed from the data is kept under `content`, the digest of every field
+    of SickLeaveData: a change of any one gives another key. A new field fails here
+    until the test changes it too."""
+    from dataclasses import fields, replace  # noqa: PLC0415
+
+    from kpis.sick_leave import cached as sick_leave_cached  # noqa: PLC0415
+    from kpis.sick_leave import selectors  # noqa: PLC0415
+
+    data = selectors.sick_leave_data()
+    rows = data.rows.copy()
+    rows.loc[0, "sick_hours_60"] += 0.01
+    march = pd.Period("2025-03", freq="M")
+    changed = {
+        "rows": rows,
+        "months": data.months[:-1],
+        "max_hidden": data.max_hidden + 1,
+        "targets": {**data.targets, (2025, "hsf"): 5.5},
+        "closed_through": march,
+        "areas": [*data.areas, "Nytt område"],
+        "departments": {**data.departments, "Ny verksamhet": "Nytt område"},
+        "department_areas": {**data.department_areas, march: {"Ny verksamhet": "Tandvården"}},
+        "withheld": {march: frozenset({("hsf", "K")})},
+    }
+    assert set(changed) == {f.name for f in fields(data) if f.compare}
+    digest = sick_leave_cached.content(data)
+    assert sick_leave_cached.content(replace(data, cache={})) == digest
+    for name, value in changed.items():
+        assert sick_leave_cached.content(replace(data, **{name: value}, cache={})) != digest, name
+
+
 def test_after_a_sick_leave_import_from_the_site_the_newest_pages_are_ready(
     client,
     sick_leave,
@@ -484,3 +568,34 @@ def test_a_value_being_computed_is_waited_for_not_computed_again(monkeypatch):
     assert pagecache.cached("a-page", (2,), lambda: "computed here") == "computed here"
     assert cache.get(found) == "computed here"
     assert cache.get(found + ":computing") is None
+
+
+def test_a_new_release_never_reads_a_page_an_older_one_kept(tmp_path, monkeypatch):
+    """Every key holds the digest of the code, templates and translations
+    (pagecache.release): a release that mends a measure or a chart computes its pages
+    anew under the same data version."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "measure.py").write_text("RATE = 1\n")
+    (tmp_path / "app" / "page.html").write_text("<p>{{ rate }}</p>\n")
+    (tmp_path / "app" / "notes.md").write_text("not code\n")
+    first = pagecache.code_digest(tmp_path, ["app", "missing"])
+    assert pagecache.code_digest(tmp_path, ["app", "missing"]) == first
+    (tmp_path / "app" / "notes.md").write_text("still not code\n")
+    assert pagecache.code_digest(tmp_path, ["app"]) == first
+    (tmp_path / "app" / "measure.py").write_text("RATE = 2\n")
+    mended = pagecache.code_digest(tmp_path, ["app"])
+    assert mended != first
+    (tmp_path / "app" / "page.html").write_text("<p>{{ rate|floatformat }}</p>\n")
+    assert pagecache.code_digest(tmp_path, ["app"]) != mended
+
+    assert pagecache.cached("page", (1,), lambda: "old release") == "old release"
+    monkeypatch.setattr(pagecache, "release", lambda: "another")
+    assert pagecache.cached("page", (1,), lambda: "new release") == "new release"
+
+
+def test_the_release_digest_reads_the_sites_code(settings):
+    assert settings.PAGE_CACHE_CODE == ["hyrdash", "kpis", "survey", "templates", "locale"]
+    assert pagecache.release() == pagecache.code_digest(settings.BASE_DIR, settings.PAGE_CACHE_CODE)
+    assert pagecache.code_digest(settings.BASE_DIR, ["kpis"]) != pagecache.code_digest(
+        settings.BASE_DIR, ["survey"]
+    )

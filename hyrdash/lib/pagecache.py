@@ -27,6 +27,7 @@ derived from it.
 from __future__ import annotations
 
 import contextvars
+import functools
 import hashlib
 import json
 import logging
@@ -34,13 +35,24 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from importlib import metadata
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-__all__ = ["cached", "forget_in_process", "key", "outcome", "reset_outcome", "warm"]
+__all__ = [
+    "cached",
+    "code_digest",
+    "forget_in_process",
+    "key",
+    "outcome",
+    "release",
+    "reset_outcome",
+    "warm",
+]
 
 T = TypeVar("T")
 _MISSING = object()
@@ -52,9 +64,40 @@ _outcome: contextvars.ContextVar[tuple[int, int]] = contextvars.ContextVar(
 
 def key(name: str, *parts: Any) -> str:
     """The cache key of `name` for `parts` (JSON-able or str()-able) in the active
-    language."""
-    raw = json.dumps([name, translation.get_language(), *parts], default=str, sort_keys=True)
+    language, made with this release's code (`release`)."""
+    raw = json.dumps(
+        [name, release(), translation.get_language(), *parts], default=str, sort_keys=True
+    )
     return PREFIX + name + ":" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+# What a page is made with besides its data: the code, templates and translations in
+# settings.PAGE_CACHE_CODE (folders of settings.BASE_DIR) and the libraries that compute
+# and draw it. A new release with a mended measure or chart never reads a page the old
+# one kept under the same data version.
+CODE_SUFFIXES = frozenset({".py", ".html", ".txt", ".mo"})
+LIBRARIES = ("django", "numpy", "pandas", "plotly")
+
+
+@functools.cache
+def release() -> str:
+    """A digest of this release's code (`code_digest` of settings.PAGE_CACHE_CODE), read
+    once per process."""
+    return code_digest(Path(settings.BASE_DIR), settings.PAGE_CACHE_CODE)
+
+
+def code_digest(root: Path, folders: Iterable[str]) -> str:
+    """A digest of every file with a CODE_SUFFIXES suffix under `folders` of `root` (its
+    path and bytes) and the versions of LIBRARIES."""
+    found = hashlib.sha256()
+    for folder in folders:
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in CODE_SUFFIXES and path.is_file():
+                for part in (str(path.relative_to(root)).encode(), path.read_bytes()):
+                    found.update(len(part).to_bytes(8, "big") + part)
+    for library in LIBRARIES:
+        found.update(f"|{library}={metadata.version(library)}".encode())
+    return found.hexdigest()[:16]
 
 
 # While one request computes a value, the others that ask for it wait for it (up to

@@ -38,7 +38,7 @@ def sick_leave(request):
         "month_choices": sick_leave_page.month_choices(data),
         "scope_choices": sick_leave_page.scope_choices(data, selection.scope),
         "query": selection.query(),
-        "charts": cached.page_charts(version, data, selection),
+        "charts": cached.page_charts(data, selection),
     }
     return render(request, "kpis/sick_leave.html", context)
 
@@ -55,5 +55,5 @@ def sick_leave_csv(request, code):
     selection, problems = sick_leave_page.parse_selection(request.GET, data=data)
     if problems:
         return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
-    table = cached.series_csv(version, code, data, selection)
+    table = cached.series_csv(code, data, selection)
     return exports.download(table, sick_leave_page.csv_filename(code, selection))
