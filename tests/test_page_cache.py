@@ -444,7 +444,7 @@ def test_a_change_that_leaves_sick_leave_as_it_was_computes_no_sick_leave_page(
     assert data_version.current(*data_version.SICK_LEAVE_PAGES) != version
     computed = []
     for module, name in (
-        (sick_leave_series, "sick_leave_cells"),
+        (sick_leave_series, "hidden_by_month"),
         (sick_leave_page, "build_charts"),
         (sick_leave_page, "series_table"),
     ):
@@ -460,6 +460,61 @@ def test_a_change_that_leaves_sick_leave_as_it_was_computes_no_sick_leave_page(
     cache.clear()
     pagecache.forget_in_process()
     assert [page for _hit, page in sick_leave_pages(styr_client)] == [p for _h, p in after]
+
+
+def test_a_sick_leave_target_computes_the_charts_and_keeps_the_cells(
+    styr_client,  # noqa: F811
+    sick_leave,
+    settings,
+    monkeypatch,
+):
+    """The cells and their decisions are kept under the fields they are computed from
+    (kpis.sick_leave.cached.CELL_FIELDS): a target changes the charts (its line), not a
+    cell; the page is the one computed afresh."""
+    from kpis.sick_leave import page as sick_leave_page  # noqa: PLC0415
+    from kpis.sick_leave import series as sick_leave_series  # noqa: PLC0415
+
+    before = sick_leave_pages(styr_client)
+    computed = []
+    # hidden_by_month: once per computation of the cells (sick_leave_cells itself is
+    # called for every chart, and answers from the data's memos)
+    for module, name in ((sick_leave_series, "hidden_by_month"), (sick_leave_page, "build_charts")):
+        original = getattr(module, name)
+        monkeypatch.setattr(
+            module, name, lambda *a, _o=original, _n=name, **k: computed.append(_n) or _o(*a, **k)
+        )
+    a_sick_leave_target(settings)
+    after = sick_leave_pages(styr_client)
+
+    assert set(computed) == {"build_charts"}  # the two pages; no cell
+    assert [page for _hit, page in after] != [page for _hit, page in before]
+    monkeypatch.undo()
+    cache.clear()
+    pagecache.forget_in_process()
+    assert [page for _hit, page in sick_leave_pages(styr_client)] == [p for _h, p in after]
+
+
+def test_the_cells_from_their_fields_alone_are_the_cells_of_all_the_data(sick_leave, settings):
+    """`cached.cells` computes from a SickLeaveData of CELL_FIELDS only: the same cells as
+    from all of it, with a target, a closed month and a unit moved before the data's
+    last month (the areas' departments month by month differ from today's)."""
+    from kpis.sick_leave import cached as sick_leave_cached  # noqa: PLC0415
+    from kpis.sick_leave import selectors, series  # noqa: PLC0415
+    from tests.sick_leave_data import import_sick_leave, rows  # noqa: PLC0415
+
+    a_sick_leave_target(settings)
+    months_close(kind="sick_leave", through=dt.date(2025, 2, 1))
+    move_0101()
+    april = [("2025-04", *r[1:]) for r in rows() if r[0] == "2025-03"]
+    import_sick_leave(april, name="april.csv")
+    data = selectors.sick_leave_data()
+    assert data.targets and data.closed_through is not None
+    assert data.department_areas[data.months[0]] != data.department_areas[data.months[-1]]
+
+    kept = sick_leave_cached.cells(data)
+
+    pd.testing.assert_frame_equal(kept, series.sick_leave_cells(selectors.sick_leave_data()))
+    assert kept["hidden"].any()
 
 
 def test_every_field_of_the_sick_leave_data_is_in_its_digest(sick_leave):

@@ -6,14 +6,15 @@ import.
 Two kinds of key:
 - the data is read once per data version (`sick_leave_data`: every change of sick leave
   or of what every page shows raises it), and kept in the worker too;
-- what is computed from the data (the cells with their disclosure decisions, the charts,
-  the CSV tables) is kept under a digest of the data itself (`content`: every field of
-  SickLeaveData, hyrdash.lib.digest), not the version: a change that leaves sick leave
-  as it was (a cost account's mapping, a comment, a cost target, a department's name
-  that no month shows) reads the data again, finds the same digest and computes
-  nothing more (a cold page cost 0.5 s of the server's CPU after every such change).
-  Whatever the data holds is in its digest, so a change of any figure, month, target or
-  placement is another key.
+- what is computed from the data is kept under a digest of the data itself
+  (hyrdash.lib.digest), not the version: the charts and the CSV tables under `content`,
+  every field of SickLeaveData; the cells with their disclosure decisions under the
+  fields they are computed from (`cells`, CELL_FIELDS). A change that leaves sick leave
+  as it was (a cost account's mapping, a comment, a cost target, a unit's name) reads
+  the data again, finds the same digests and computes nothing more (a cold page cost
+  0.5 s of the server's CPU after every such change); a sick-leave target or a closed
+  month computes the charts, not the cells. Whatever the data holds is in a digest, so
+  a change of any figure, month, target or placement is another key.
 
 The decisions what to withhold are part of the cells kept (series.sick_leave_cells), and
 the charts and tables are made from them: a figure is never kept apart from the
@@ -57,16 +58,33 @@ def content(data: selectors.SickLeaveData) -> str:
     return data.cache["content"]
 
 
+# What the cells and their decisions are computed from (series.sick_leave_cells): the
+# rows, their months, the nodes (areas and departments), the limit and the figures
+# withheld after moves; not the targets, the closed months or the areas' departments
+# month by month, so a target or a closed month keeps them.
+CELL_FIELDS = ("rows", "months", "areas", "departments", "max_hidden", "withheld")
+
+
+def cells(data: selectors.SickLeaveData):
+    """series.sick_leave_cells of `data`, kept under a digest of its CELL_FIELDS and
+    computed from those alone (a SickLeaveData of only them, the other fields empty):
+    what the key leaves out the computation cannot see."""
+    inputs = {name: getattr(data, name) for name in CELL_FIELDS}
+    return pagecache.cached(
+        "sick-leave-cells",
+        (digest.of(inputs), *rule()),
+        lambda: series.sick_leave_cells(selectors.SickLeaveData(**inputs)),
+    )
+
+
 def sick_leave_data(version: int) -> selectors.SickLeaveData:
     """The sick-leave data for the data version, with its cells and their disclosure
-    decisions (series.sick_leave_cells), kept under the data's digest, in its memos."""
+    decisions (`cells`) in its memos."""
 
     def compute() -> selectors.SickLeaveData:
         data = selectors.sick_leave_data()
         if data.last_month is not None:
-            data.cache["cells"] = pagecache.cached(
-                "sick-leave-cells", (content(data), *rule()), lambda: series.sick_leave_cells(data)
-            )
+            data.cache["cells"] = cells(data)
         return data
 
     return pagecache.cached("sick-leave-data", (version, *rule()), compute, in_process=True)
