@@ -121,6 +121,16 @@ def current(*subjects: str) -> int:
     return (_count(rows) << TOKEN_BITS) + int.from_bytes(digest, "big")
 
 
+def subject_state(subject: str) -> str:
+    """`subject`'s own number and token, without GENERAL's ("0" before it changed): what
+    a value computed only from that subject's rows may be keyed on (the sick-leave rows
+    in use, kpis.sick_leave.cached.sick_leave_frame, read with the register's state)."""
+    if subject not in SUBJECTS:
+        raise ValueError(f"unknown data subject {subject!r}")
+    found = DataVersion.objects.filter(subject=subject).values_list("value", "token").first()
+    return "0" if found is None else f"{found[0]}:{found[1]}"
+
+
 def data_changed(subject: str = GENERAL) -> None:
     """Raise `subject`'s number (GENERAL: every page's) and give it a new token, in the
     caller's transaction."""

@@ -496,15 +496,18 @@ def test_a_sick_leave_target_computes_the_charts_and_keeps_the_cells(
 
 def test_the_cells_from_their_fields_alone_are_the_cells_of_all_the_data(sick_leave, settings):
     """`cached.cells` computes from a SickLeaveData of CELL_FIELDS only: the same cells as
-    from all of it, with a target, a closed month and a unit moved before the data's
-    last month (the areas' departments month by month differ from today's)."""
+    from all of it, with a target, a closed month and a department moved to another
+    area before the data's last month (the areas' departments month by month differ)."""
     from kpis.sick_leave import cached as sick_leave_cached  # noqa: PLC0415
     from kpis.sick_leave import selectors, series  # noqa: PLC0415
     from tests.sick_leave_data import import_sick_leave, rows  # noqa: PLC0415
 
     a_sick_leave_target(settings)
     months_close(kind="sick_leave", through=dt.date(2025, 2, 1))
-    move_0101()
+    moved = ORG_CSV.replace(
+        "Tandvård Södra Lappland;Tandvården", "Tandvård Södra Lappland;Länssjukvårdsområde 1"
+    )
+    org_import(data=moved.encode())
     april = [("2025-04", *r[1:]) for r in rows() if r[0] == "2025-03"]
     import_sick_leave(april, name="april.csv")
     data = selectors.sick_leave_data()
@@ -515,6 +518,85 @@ def test_the_cells_from_their_fields_alone_are_the_cells_of_all_the_data(sick_le
 
     pd.testing.assert_frame_equal(kept, series.sick_leave_cells(selectors.sick_leave_data()))
     assert kept["hidden"].any()
+
+
+def a_department_renamed():
+    from kpis.models import Department  # noqa: PLC0415
+
+    department = Department.objects.get(name="Primärvård Skellefteå")
+    department.name = "Primärvården i Skellefteå"
+    department.save()
+
+
+def an_area_renamed():
+    from kpis.models import Area  # noqa: PLC0415
+
+    area = Area.objects.get(name="Tandvården")
+    area.name = "Folktandvården"
+    area.save()
+
+
+def a_units_care_type():
+    from kpis.models import Unit  # noqa: PLC0415
+
+    unit = Unit.objects.get(ansvar="0101")
+    unit.care_type = "specialiserad"
+    unit.save()
+
+
+def a_placement_moved_back():
+    """0101's placement from 2025-02 on in Länssjukvårdsområde 1's surgery (as the
+    register's history records a move, kpis.UnitPlacement), written directly."""
+    from kpis.models import Department, UnitPlacement  # noqa: PLC0415
+
+    placement = UnitPlacement.objects.get(unit__ansvar="0101")
+    surgery = Department.objects.get(name="Kirurgiskt centrum")
+    UnitPlacement.objects.create(
+        unit=placement.unit,
+        valid_from=dt.date(2025, 2, 1),
+        department=surgery,
+        area=surgery.area,
+        care_type=placement.care_type,
+    )
+
+
+SICK_LEAVE_FRAME_CHANGES = {
+    "a sick-leave import": lambda: sick_leave_correction(),
+    "a unit moved in the register": move_0101,
+    "a department renamed": a_department_renamed,
+    "an area renamed": an_area_renamed,
+    "a unit's care type": a_units_care_type,
+    "a placement": a_placement_moved_back,
+}
+
+
+@pytest.mark.parametrize(
+    "action", SICK_LEAVE_FRAME_CHANGES.values(), ids=SICK_LEAVE_FRAME_CHANGES.keys()
+)
+def test_the_summed_rows_are_summed_again_after_each_change_of_what_they_read(
+    sick_leave, monkeypatch, action
+):
+    """kpis.sick_leave.cached.sick_leave_frame keeps the rows summed by department under
+    sick leave's own data version and the register's state: each change of the rows in
+    use or of the register they are summed by sums them again, the same as summed
+    afresh; a comment does not."""
+    from kpis.sick_leave import cached as sick_leave_cached  # noqa: PLC0415
+    from kpis.sick_leave import selectors  # noqa: PLC0415
+
+    summed = []
+    original = selectors.sick_leave_frame
+    monkeypatch.setattr(selectors, "sick_leave_frame", lambda: summed.append(1) or original())
+    before = sick_leave_cached.sick_leave_frame()
+    ACTIONS["a comment"]()
+    assert sick_leave_cached.sick_leave_frame() is before
+    assert summed == [1]
+
+    action()
+    after = sick_leave_cached.sick_leave_frame()
+
+    assert summed == [1, 1]
+    pd.testing.assert_frame_equal(after, original())
+    assert not after.equals(before)
 
 
 def test_every_field_of_the_sick_leave_data_is_in_its_digest(sick_leave):

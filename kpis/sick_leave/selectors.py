@@ -9,7 +9,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import connection
 
-from hyrdash.lib import periods
+from hyrdash.lib import digest, periods
 from kpis.batches import closed_through, current_rows_sql, months_with_data
 from kpis.models import (
     Area,
@@ -121,6 +121,25 @@ def sick_leave_frame() -> pd.DataFrame:
     return _typed(both[SICK_LEAVE_COLUMNS[6:]].sum().reset_index()[SICK_LEAVE_COLUMNS])
 
 
+def register_state() -> str:
+    """A digest of what `sick_leave_frame` reads of the register: each unit's department
+    and care type, each department's name and area, each area's name, and every unit's
+    placements. With sick leave's own data version (the rows in use change only with a
+    sick-leave import or its undo) it names the frame (kpis.sick_leave.cached), so a
+    change of anything else (a comment, a target, a mapping) does not sum the rows again.
+    """
+    return digest.of(
+        list(Unit.objects.order_by("id").values_list("id", "department_id", "care_type")),
+        list(Department.objects.order_by("id").values_list("id", "name", "area_id")),
+        list(Area.objects.order_by("id").values_list("id", "name")),
+        list(
+            UnitPlacement.objects.order_by("id").values_list(
+                "id", "unit_id", "valid_from", "department_id", "area_id", "care_type"
+            )
+        ),
+    )
+
+
 def _moved_units_sql() -> str:
     """SQL for the ids of the units with a placement other than where the register puts
     them today (a unit's newest placement is the register's, so: the units that moved)."""
@@ -219,16 +238,20 @@ def sick_leave_targets() -> dict[tuple[int, str], float | str]:
 
 
 def sick_leave_data(
-    *, history: pd.DataFrame | None = None, unit_rows: pd.DataFrame | None = None
+    *,
+    history: pd.DataFrame | None = None,
+    unit_rows: pd.DataFrame | None = None,
+    frame: pd.DataFrame | None = None,
 ) -> SickLeaveData:
     """The sick-leave data with the organisation of each month: the stored placements
-    (sick_leave_frame), or the placement history `history` (placed_frame, over
-    `unit_rows` or the stored rows). The areas are the register's and the history's;
-    the departments are the register's and the history's, each in its area of the
-    newest month with data, and month by month in department_areas."""
+    (sick_leave_frame, or `frame`, what it gave, kpis.sick_leave.cached), or the
+    placement history `history` (placed_frame, over `unit_rows` or the stored rows). The
+    areas are the register's and the history's; the departments are the register's and
+    the history's, each in its area of the newest month with data, and month by month in
+    department_areas."""
     if history is None:
         history = placement_history()
-        rows = sick_leave_frame()
+        rows = sick_leave_frame() if frame is None else frame.copy()
     else:
         rows = placed_frame(sick_leave_unit_frame() if unit_rows is None else unit_rows, history)
     months = months_with_data(kind=ImportBatch.Kind.SICK_LEAVE)
