@@ -412,6 +412,23 @@ def test_a_move_in_the_register_computes_the_sick_leave_page_anew_with_the_same_
     assert [page for _hit, page in after] == [page for _hit, page in before]
 
 
+def calls(monkeypatch, *functions) -> list[str]:
+    """The names of `functions` ((module, name) pairs) in the order they are called from
+    now on, each still doing its work. hidden_by_month is called once per computation of
+    the cells (sick_leave_cells itself is called for every chart and answers from the
+    data's memos)."""
+    called = []
+    for module, name in functions:
+        original = getattr(module, name)
+
+        def spy(*args, _original=original, _name=name, **kwargs):
+            called.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, spy)
+    return called
+
+
 SICK_LEAVE_UNTOUCHED = {
     "a comment": ACTIONS["a comment"],
     "a cost target": ACTIONS["a target"],
@@ -442,16 +459,12 @@ def test_a_change_that_leaves_sick_leave_as_it_was_computes_no_sick_leave_page(
     version = data_version.current(*data_version.SICK_LEAVE_PAGES)
     action()
     assert data_version.current(*data_version.SICK_LEAVE_PAGES) != version
-    computed = []
-    for module, name in (
-        (sick_leave_series, "hidden_by_month"),
+    computed = calls(
+        monkeypatch,
+        (sick_leave_series, "hidden_by_month"),  # once per computation of the cells
         (sick_leave_page, "build_charts"),
         (sick_leave_page, "series_table"),
-    ):
-        original = getattr(module, name)
-        monkeypatch.setattr(
-            module, name, lambda *a, _o=original, _n=name, **k: computed.append(_n) or _o(*a, **k)
-        )
+    )
     after = sick_leave_pages(styr_client)
 
     assert computed == []
@@ -475,14 +488,9 @@ def test_a_sick_leave_target_computes_the_charts_and_keeps_the_cells(
     from kpis.sick_leave import series as sick_leave_series  # noqa: PLC0415
 
     before = sick_leave_pages(styr_client)
-    computed = []
-    # hidden_by_month: once per computation of the cells (sick_leave_cells itself is
-    # called for every chart, and answers from the data's memos)
-    for module, name in ((sick_leave_series, "hidden_by_month"), (sick_leave_page, "build_charts")):
-        original = getattr(module, name)
-        monkeypatch.setattr(
-            module, name, lambda *a, _o=original, _n=name, **k: computed.append(_n) or _o(*a, **k)
-        )
+    computed = calls(
+        monkeypatch, (sick_leave_series, "hidden_by_month"), (sick_leave_page, "build_charts")
+    )
     a_sick_leave_target(settings)
     after = sick_leave_pages(styr_client)
 
