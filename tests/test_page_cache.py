@@ -82,6 +82,10 @@ def move_0101():
     org_import(data=moved.encode())
 
 
+def a_unit_renamed():
+    org_import(data=ORG_CSV.replace("Hälsocentral Boliden", "Hälsocentralen i Boliden").encode())
+
+
 def new_target(pct: Decimal):
     """The administration's 2026 SKR target changed in the admin (a model save)."""
     target = Target.objects.get(year=2026, scope_kind="hsf", measure="skr")
@@ -359,6 +363,45 @@ def test_after_each_change_the_next_sick_leave_page_is_the_fresh_one(
     assert [page for _hit, page in after] == [page for _hit, page in fresh]
 
 
+DASHBOARD_UNTOUCHED = {
+    "a sick-leave target": a_sick_leave_target,
+    "a unit renamed in the register": lambda settings: a_unit_renamed(),
+}
+
+
+@pytest.mark.parametrize("action", DASHBOARD_UNTOUCHED.values(), ids=DASHBOARD_UNTOUCHED.keys())
+def test_a_change_that_leaves_the_dashboards_inputs_as_they_were_computes_no_chart(
+    styr_client,  # noqa: F811
+    costs,  # noqa: F811
+    national,  # noqa: F811
+    sick_leave,
+    settings,
+    monkeypatch,
+    action,
+):
+    """A sick-leave target or a unit's new name raises the version every page reads its
+    data under (targets and the register are every page's), but the dashboards of the
+    administration and an area show neither: their data and the rest of what their
+    charts are computed from are read again, come out the same, and the charts kept
+    under their digest answer (kpis.costs.cached.dashboard_charts); the pages are the
+    ones computed afresh."""
+    from kpis.costs import page as cost_page  # noqa: PLC0415
+
+    before = pages(styr_client)
+    version = data_version.current(*data_version.COST_PAGES)
+    action(settings)
+    assert data_version.current(*data_version.COST_PAGES) != version
+    computed = calls(monkeypatch, (cost_page, "build_charts"))
+    after = pages(styr_client)
+
+    assert computed == []
+    assert [page for _hit, page in after] == [page for _hit, page in before]
+    monkeypatch.undo()
+    cache.clear()
+    pagecache.forget_in_process()
+    assert [page for _hit, page in pages(styr_client)] == [p for _h, p in after]
+
+
 def test_a_cost_import_keeps_the_sick_leave_pages_and_computes_the_dashboards_anew(
     styr_client,  # noqa: F811
     costs,  # noqa: F811
@@ -433,9 +476,7 @@ SICK_LEAVE_UNTOUCHED = {
     "a comment": ACTIONS["a comment"],
     "a cost target": ACTIONS["a target"],
     "a mapping": ACTIONS["a mapping"],
-    "a unit renamed in the register": lambda: org_import(
-        data=ORG_CSV.replace("Hälsocentral Boliden", "Hälsocentralen i Boliden").encode()
-    ),
+    "a unit renamed in the register": a_unit_renamed,
 }
 
 

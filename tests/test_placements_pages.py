@@ -378,6 +378,27 @@ def test_the_cost_dashboard_has_no_counts_without_placements(client, registers):
     assert len(hours.tables) == 1
 
 
+def test_the_cost_dashboard_counts_the_consultants_of_an_import_at_once(
+    client, registers, on_2026_03_15
+):
+    """The dashboard kept before the placements' import is not shown after it: the
+    counts are part of what its charts are kept under (kpis.costs.cached), the costs
+    unchanged."""
+    cost_services.costs_import(
+        data=COSTS.encode(), file_name="utfall.csv", kind=ImportBatch.Kind.ACTUALS
+    )
+    client.force_login(make_user("styr", "styrgrupp"))
+
+    def tables() -> int:
+        response = client.get(reverse("kpis:dashboard"))
+        charts = response.context["charts"]
+        return len(next(chart for chart in charts if chart.code == "agency-hours").tables)
+
+    assert tables() == 1
+    placements_import(data=PLACEMENTS, file_name="bemlo.csv")
+    assert tables() == 2
+
+
 # --- hours beside the ledger's ---------------------------------------------------------------
 
 

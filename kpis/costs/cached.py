@@ -6,6 +6,7 @@ first request after it finds them ready.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 
@@ -13,13 +14,14 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from hyrdash.lib import pagecache
+from hyrdash.lib import digest, pagecache
 from hyrdash.lib.page import prerender
 from kpis import data_version
 from kpis.costs import page as cost_page
 from kpis.costs import selection as cost_selection
 from kpis.costs import selectors as cost_selectors
 from kpis.national import selectors as national_selectors
+from kpis.organisation.scopes import UNIT
 from kpis.placements import page as placement_page
 from kpis.placements import selectors as placement_selectors
 
@@ -47,10 +49,10 @@ def region() -> str:
     return getattr(settings, "HYRDASH_REGION", "Västerbotten")
 
 
-def placement_tables(today: dt.date) -> dict:
+def _placement_tables(counts, today: dt.date) -> dict:
     """Beside the purchased hours: consultants per area and status under 12 a § on
-    `today`, counts only (the names are for the bemanning role)."""
-    counts = placement_selectors.status_counts(on=today)
+    `today` (`counts`, placement_selectors.status_counts), counts only (the names are
+    for the bemanning role)."""
     if counts.empty:
         return {}
     return {"agency-hours": [placement_page.counts_table(counts, on=today)]}
@@ -60,13 +62,88 @@ def dashboard_charts(
     version: int, data: cost_selectors.CostData, selection: cost_selection.Selection
 ) -> list:
     """The dashboard's charts for the selection (cost_page.build_charts), kept for the
-    data version and the day (the placements' counts are the day's)."""
+    data version and the day (the placements' counts are the day's): a warm page reads
+    nothing more. When the version has changed, they are looked for under a digest of
+    everything they are computed from (`_Inputs`: the data, the month's comments, the
+    national table, the consultants' counts of the day, the "Om måttet" sources, a
+    department's or unit's sums per unit): a change that leaves those as they were (a
+    sick-leave target, a survey's threshold) reads them again and computes no chart.
+    Each is read before that key is made, and the charts are computed from what was
+    read."""
     today = timezone.localdate()
-    return pagecache.cached(
-        "cost-dashboard",
-        (version, selection_key(selection), today, region()),
-        lambda: _charts(data, selection, today),
-    )
+    scope = selection.scope
+    key = (selection_key(selection), scope.name, scope.parent, today, region())
+
+    def by_content() -> list:
+        inputs = _Inputs.read(data, selection, today)
+        return pagecache.cached(
+            "cost-dashboard-content",
+            (inputs.digest(data), *key),
+            lambda: _charts(data, selection, inputs),
+        )
+
+    return pagecache.cached("cost-dashboard", (version, *key), by_content)
+
+
+@dataclasses.dataclass
+class _Inputs:
+    """What the dashboard's charts read besides the CostData and the selection."""
+
+    comments: dict
+    national: object
+    counts: object
+    sources: cost_selectors.MeasureSources
+    today: dt.date
+
+    @classmethod
+    def read(cls, data, selection: cost_selection.Selection, today: dt.date) -> _Inputs:
+        scope = selection.scope
+        department = {"department": scope.value, UNIT: scope.parent}.get(scope.kind)
+        if department:
+            data.unit_frame("actuals", department=department)  # read now, kept on `data`
+        national = national_selectors.national_shares()
+        return cls(
+            comments=cost_selectors.commentaries(month=selection.month, scope=scope.key),
+            national=national,
+            counts=placement_selectors.status_counts(on=today),
+            sources=cost_selectors.measure_sources(national=national),
+            today=today,
+        )
+
+    def digest(self, data) -> str:
+        """A digest of these and of every field of `data` and the sums per unit it has
+        read (hyrdash.lib.digest; the comments and imports by every field, the comments'
+        authors by their names)."""
+        if "content" not in data.cache:
+            data.cache["content"] = digest.of(
+                *(getattr(data, f.name) for f in dataclasses.fields(data) if f.compare)
+            )
+        units = {key[1]: frames for key, frames in data.cache.items() if key[:1] == ("units",)}
+        comments = {
+            chart: [_fields(c) + _author(c) for c in (found.own, found.hsf) if c is not None]
+            for chart, found in self.comments.items()
+        }
+        sources = (
+            self.sources.accounts,
+            {kind: _fields(batch) for kind, batch in self.sources.latest.items()},
+            self.sources.national_quarters,
+        )
+        return digest.of(
+            data.cache["content"], units, comments, self.national, self.counts, sources
+        )
+
+
+def _fields(instance) -> list | None:
+    if instance is None:
+        return None
+    return [getattr(instance, f.attname) for f in instance._meta.concrete_fields]
+
+
+def _author(comment) -> list:
+    author = comment.author
+    if author is None:
+        return [None]
+    return [author.get_username(), author.first_name, author.last_name]
 
 
 def scope_url(selection: cost_selection.Selection, scope, *, path: str | None = None) -> str:
@@ -75,18 +152,17 @@ def scope_url(selection: cost_selection.Selection, scope, *, path: str | None = 
     return f"{path or reverse('kpis:dashboard')}?{selection.query(scope=scope)}"
 
 
-def _charts(data, selection: cost_selection.Selection, today: dt.date) -> list:
-    national = national_selectors.national_shares()
+def _charts(data, selection: cost_selection.Selection, inputs: _Inputs) -> list:
     path = reverse("kpis:dashboard")
     charts = cost_page.build_charts(
         data,
         selection,
-        comments=cost_selectors.commentaries(month=selection.month, scope=selection.scope.key),
-        national=national,
+        comments=inputs.comments,
+        national=inputs.national,
         region=region(),
-        extra_tables=placement_tables(today),
+        extra_tables=_placement_tables(inputs.counts, inputs.today),
         link=lambda scope: scope_url(selection, scope, path=path),
-        sources=cost_selectors.measure_sources(national=national),
+        sources=inputs.sources,
     )
     return prerender(charts)  # the figures' JSON and the tables' rows kept too
 
