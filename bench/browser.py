@@ -18,14 +18,17 @@ Steps:
    - cold: the data version raised first, as a change of another subject's data or of
      a register does (a comment, a mapping, a target), and a new browser context (an
      empty browser cache: Plotly and the stylesheets are fetched again), the session
-     cookie kept. The dashboard and the survey compute everything again (their pages
-     are kept per data version); sick leave reads its data again and finds the cells,
-     charts and tables kept under the data's digest (kpis.sick_leave.cached);
-   - for sick leave also "changed": its own data changed first (the administration's
-     sick-leave target of the newest year edited, as in the admin): the data read and
-     the charts computed again; the cells with their disclosure decisions are kept, as
-     they do not depend on targets (a move of units computes those too: about 0.1 s
-     more, plus a decision for each month whose figures the move restated);
+     cookie kept. The survey computes everything again (its pages are kept per data
+     version); the dashboard and sick leave read their data again and find their
+     charts kept under a digest of what they are computed from (kpis.costs.cached,
+     kpis.sick_leave.cached);
+   - "changed": the page's own data changed first. The dashboard: a comment on the
+     newest month's agency-cost chart saved anew, so its charts are computed again.
+     Sick leave: the administration's sick-leave target of the newest year edited, as in
+     the admin: the data read and the charts computed again; the cells with their
+     disclosure decisions are kept, as they do not depend on targets (a move of units
+     computes those too: about 0.1 s more, plus a decision for each month whose figures
+     the move restated);
    - warm: the same page again in that context (the server's page cache and the
      browser's cache both warm).
    Before each cold load the bench waits `--settle` seconds (1) after closing the last
@@ -73,6 +76,7 @@ USER = "styrgrupp"  # load_demo's steering-group user
 # (label, path, what makes the page cold)
 PAGES = [
     ("dashboard", "/", "version"),
+    ("dashboard", "/", "its data"),
     ("sick leave", "/sjukfranvaro/", "version"),
     ("sick leave", "/sjukfranvaro/", "its data"),
     ("survey", "/medarbetarundersokning/", "version"),
@@ -301,6 +305,8 @@ def measure(args, server: Server) -> int:
                     time.sleep(args.settle)
                     if change == "version":
                         data_version.data_changed()  # as a change elsewhere does
+                    elif path == "/":
+                        new_comment(rep)
                     else:
                         new_sick_leave_target(rep)
                     context = browser.new_context(
@@ -348,6 +354,19 @@ def server_ms(access_log: Path, offset: int, path: str) -> float:
             if method == "GET" and logged_path == path and status == "200":
                 return int(micros) / 1000
     raise SystemExit(f"{path}: not in gunicorn's access log")
+
+
+def new_comment(rep: int) -> None:
+    """A controller's comment on the newest month's agency-cost chart saved anew (as the
+    dashboard's form does): the page's charts are computed again."""
+    from kpis.batches import months_with_data
+    from kpis.costs.services import commentary_save
+    from kpis.models import ImportBatch
+
+    month = months_with_data(kind=ImportBatch.Kind.ACTUALS)[-1]
+    commentary_save(
+        period=month.to_timestamp().date(), chart="agency-ytd", text=f"Kommentar {rep + 1}."
+    )
 
 
 def new_sick_leave_target(rep: int) -> None:
