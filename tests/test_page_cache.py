@@ -387,19 +387,13 @@ def test_a_change_that_leaves_the_dashboards_inputs_as_they_were_computes_no_cha
     ones computed afresh."""
     from kpis.costs import page as cost_page  # noqa: PLC0415
 
-    before = pages(styr_client)
-    version = data_version.current(*data_version.COST_PAGES)
-    action(settings)
-    assert data_version.current(*data_version.COST_PAGES) != version
-    computed = calls(monkeypatch, (cost_page, "build_charts"))
-    after = pages(styr_client)
-
-    assert computed == []
-    assert [page for _hit, page in after] == [page for _hit, page in before]
-    monkeypatch.undo()
-    cache.clear()
-    pagecache.forget_in_process()
-    assert [page for _hit, page in pages(styr_client)] == [p for _h, p in after]
+    kept_through(
+        lambda: action(settings),
+        lambda: pages(styr_client),
+        data_version.COST_PAGES,
+        monkeypatch,
+        (cost_page, "build_charts"),
+    )
 
 
 def test_a_cost_import_keeps_the_sick_leave_pages_and_computes_the_dashboards_anew(
@@ -455,6 +449,26 @@ def test_a_move_in_the_register_computes_the_sick_leave_page_anew_with_the_same_
     assert [page for _hit, page in after] == [page for _hit, page in before]
 
 
+def kept_through(change, read_pages, subjects, monkeypatch, *functions) -> None:
+    """`change` raises the version of the pages showing `subjects` but changes nothing
+    their charts are computed from: the pages after it are the ones before, none of
+    `functions` ((module, name) pairs) is called, and they are the pages computed
+    afresh."""
+    before = read_pages()
+    version = data_version.current(*subjects)
+    change()
+    assert data_version.current(*subjects) != version
+    computed = calls(monkeypatch, *functions)
+    after = read_pages()
+
+    assert computed == []
+    assert [page for _hit, page in after] == [page for _hit, page in before]
+    monkeypatch.undo()
+    cache.clear()
+    pagecache.forget_in_process()
+    assert [page for _hit, page in read_pages()] == [page for _hit, page in after]
+
+
 def calls(monkeypatch, *functions) -> list[str]:
     """The names of `functions` ((module, name) pairs) in the order they are called from
     now on, each still doing its work. hidden_by_month is called once per computation of
@@ -496,24 +510,15 @@ def test_a_change_that_leaves_sick_leave_as_it_was_computes_no_sick_leave_page(
     from kpis.sick_leave import page as sick_leave_page  # noqa: PLC0415
     from kpis.sick_leave import series as sick_leave_series  # noqa: PLC0415
 
-    before = sick_leave_pages(styr_client)
-    version = data_version.current(*data_version.SICK_LEAVE_PAGES)
-    action()
-    assert data_version.current(*data_version.SICK_LEAVE_PAGES) != version
-    computed = calls(
+    kept_through(
+        action,
+        lambda: sick_leave_pages(styr_client),
+        data_version.SICK_LEAVE_PAGES,
         monkeypatch,
         (sick_leave_series, "hidden_by_month"),  # once per computation of the cells
         (sick_leave_page, "build_charts"),
         (sick_leave_page, "series_table"),
     )
-    after = sick_leave_pages(styr_client)
-
-    assert computed == []
-    assert [page for _hit, page in after] == [page for _hit, page in before]
-    monkeypatch.undo()
-    cache.clear()
-    pagecache.forget_in_process()
-    assert [page for _hit, page in sick_leave_pages(styr_client)] == [p for _h, p in after]
 
 
 def test_a_sick_leave_target_computes_the_charts_and_keeps_the_cells(
