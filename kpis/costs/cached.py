@@ -69,7 +69,9 @@ def dashboard_charts(
     department's or unit's sums per unit): a change that leaves those as they were (a
     sick-leave target, a survey's threshold) reads them again and computes no chart.
     Each is read before that key is made, and the charts are computed from what was
-    read."""
+    read. The digest follows the rows' order (sums in another order can differ in the
+    last bit): on PostgreSQL a register update can reorder the rows read, which
+    computes the charts again, never shows a stale one."""
     today = timezone.localdate()
     scope = selection.scope
     key = (selection_key(selection), scope.name, scope.parent, today, region())
