@@ -96,6 +96,7 @@ class _Inputs:
     counts: object
     sources: cost_selectors.MeasureSources
     today: dt.date
+    department: str | None  # whose sums per unit the page reads (a department's, a unit's)
 
     @classmethod
     def read(cls, data, selection: cost_selection.Selection, today: dt.date) -> _Inputs:
@@ -110,17 +111,18 @@ class _Inputs:
             counts=placement_selectors.status_counts(on=today),
             sources=cost_selectors.measure_sources(national=national),
             today=today,
+            department=department,
         )
 
     def digest(self, data) -> str:
-        """A digest of these and of every field of `data` and the sums per unit it has
-        read (hyrdash.lib.digest; the comments and imports by every field, the comments'
-        authors by their names)."""
+        """A digest of these, of every field of `data` and of the department's sums per
+        unit the page reads (hyrdash.lib.digest; the comments and imports by every
+        field, the comments' authors by their names)."""
         if "content" not in data.cache:
             data.cache["content"] = digest.of(
                 *(getattr(data, f.name) for f in dataclasses.fields(data) if f.compare)
             )
-        units = {key[1]: frames for key, frames in data.cache.items() if key[:1] == ("units",)}
+        units = data.cache[("units", self.department)] if self.department else None
         comments = {
             chart: [_fields(c) + _author(c) for c in (found.own, found.hsf) if c is not None]
             for chart, found in self.comments.items()
