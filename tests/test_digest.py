@@ -108,3 +108,21 @@ def test_sets_and_dicts_of_look_alike_texts_differ():
     assert digest.of({("a", "b")}) != digest.of({("a",), ("b",)})
     assert digest.of({"a": {"b": 1}}) != digest.of({"a": {"b": 1.0}})
     assert digest.of({frozenset({1}): 2}) != digest.of({frozenset({2}): 1})
+
+
+def test_a_dataclass_is_digested_by_its_compared_fields_once():
+    from dataclasses import dataclass, field
+
+    @dataclass
+    class Data:
+        rows: pd.DataFrame
+        months: list
+        cache: dict = field(default_factory=dict, compare=False)
+
+    data = Data(frame(), ["2021-01"], cache={"memo": object()})  # a memo it cannot digest
+    found = digest.of_fields(data)
+
+    assert found == digest.of(frame(), ["2021-01"])
+    assert data.cache["content"] == found
+    assert digest.of_fields(Data(frame(), ["2021-02"])) != found
+    assert digest.model_values(None) is None

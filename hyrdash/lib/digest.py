@@ -16,6 +16,7 @@ dict's order, a set's), so neither can name a value across workers.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 from decimal import Decimal
@@ -31,6 +32,26 @@ def of(*values: object) -> str:
     found = _new()
     _feed(found, list(values))
     return found.hexdigest()
+
+
+def of_fields(data) -> str:
+    """The digest of a dataclass instance's fields that take part in its comparisons
+    (`field(compare=False)` leaves out its memos), kept in its `cache` dict as
+    "content": a subject's data read once per data version (kpis.costs.selectors.CostData,
+    kpis.sick_leave.selectors.SickLeaveData)."""
+    if "content" not in data.cache:
+        data.cache["content"] = of(
+            *(getattr(data, f.name) for f in dataclasses.fields(data) if f.compare)
+        )
+    return data.cache["content"]
+
+
+def model_values(instance) -> list | None:
+    """A Django model instance's stored values (every concrete field's), for `of`; None
+    for None."""
+    if instance is None:
+        return None
+    return [getattr(instance, f.attname) for f in instance._meta.concrete_fields]
 
 
 def _new():

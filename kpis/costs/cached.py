@@ -118,29 +118,21 @@ class _Inputs:
         """A digest of these, of every field of `data` and of the department's sums per
         unit the page reads (hyrdash.lib.digest; the comments and imports by every
         field, the comments' authors by their names)."""
-        if "content" not in data.cache:
-            data.cache["content"] = digest.of(
-                *(getattr(data, f.name) for f in dataclasses.fields(data) if f.compare)
-            )
         units = data.cache[("units", self.department)] if self.department else None
         comments = {
-            chart: [_fields(c) + _author(c) for c in (found.own, found.hsf) if c is not None]
+            chart: [
+                digest.model_values(c) + _author(c) for c in (found.own, found.hsf) if c is not None
+            ]
             for chart, found in self.comments.items()
         }
         sources = (
             self.sources.accounts,
-            {kind: _fields(batch) for kind, batch in self.sources.latest.items()},
+            {kind: digest.model_values(batch) for kind, batch in self.sources.latest.items()},
             self.sources.national_quarters,
         )
         return digest.of(
-            data.cache["content"], units, comments, self.national, self.counts, sources
+            digest.of_fields(data), units, comments, self.national, self.counts, sources
         )
-
-
-def _fields(instance) -> list | None:
-    if instance is None:
-        return None
-    return [getattr(instance, f.attname) for f in instance._meta.concrete_fields]
 
 
 def _author(comment) -> list:

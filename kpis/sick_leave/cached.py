@@ -26,7 +26,6 @@ a page decided under the old one.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 
 import pandas as pd
@@ -50,12 +49,8 @@ def rule() -> tuple:
 
 def content(data: selectors.SickLeaveData) -> str:
     """A digest of everything `data` holds (every field but its memos, `cache`), computed
-    once per SickLeaveData."""
-    if "content" not in data.cache:
-        data.cache["content"] = digest.of(
-            *(getattr(data, f.name) for f in dataclasses.fields(data) if f.compare)
-        )
-    return data.cache["content"]
+    once per SickLeaveData (digest.of_fields)."""
+    return digest.of_fields(data)
 
 
 # What the cells and their decisions are computed from (series.sick_leave_cells): the
@@ -119,11 +114,9 @@ def page_charts(data: selectors.SickLeaveData, selection: sick_leave_page.Select
     )
 
 
-def _import_key(batch) -> str | None:
-    """A digest of every field of the import an "Om måttet" panel names (or None)."""
-    if batch is None:
-        return None
-    return digest.of([getattr(batch, f.attname) for f in batch._meta.concrete_fields])
+def _import_key(batch) -> str:
+    """A digest of every field of the import an "Om måttet" panel names (or of None)."""
+    return digest.of(digest.model_values(batch))
 
 
 def series_csv(
